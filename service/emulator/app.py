@@ -1,0 +1,52 @@
+"""The emulator's WSGI app: one Flask app serving Sheets v4, Drive v3, sign-in and
+the ``/__emulator`` control endpoints, with Google's error shapes everywhere.
+
+Request pipeline (``before_request``): resolve the caller from the bearer token into
+``flask.g.user``; count the request; apply any injected fault for its method. The
+pieces register themselves through ``register(app, state)`` functions so each
+module owns its routes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, g, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from service.emulator.errors import GoogleApiError
+from service.emulator.state import DEFAULT_USER, EmulatorState
+
+
+def current_user() -> str:
+    """The email of the caller of the request being handled."""
+    user: str = g.get("user", DEFAULT_USER)
+    return user
+
+
+def create_emulator_app(state: EmulatorState) -> Flask:
+    from service.emulator import control, drive, oidc
+    from service.emulator.sheets import api as sheets_api
+
+    app = Flask("service.emulator")
+    app.config["EMULATOR_STATE"] = state
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.url_map.strict_slashes = False
+
+    @app.errorhandler(GoogleApiError)
+    def _google_error(exc: GoogleApiError) -> Any:
+        return jsonify(exc.body()), exc.code
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException) -> Any:
+        code = exc.code or 500
+        drive = request.path.startswith("/drive/")
+        body = GoogleApiError(code, exc.description or exc.name, drive=drive).body()
+        return jsonify(body), code
+
+    # The order matters: who is calling, then counting, then faults.
+    control.register(app, state)
+    oidc.register(app, state)
+    sheets_api.register(app, state)
+    drive.register(app, state)
+    return app

@@ -1,0 +1,1 @@
+"""Sheets v4 in the emulator: the spreadsheet model and the API routes."""

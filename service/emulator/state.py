@@ -1,0 +1,191 @@
+"""The emulator's state: Drive files (some of them spreadsheets), who may use them,
+and a feed of changes.
+
+One re-entrant lock guards everything; request handlers take it for the whole of a
+read or a mutation, which also makes every ``batchUpdate`` atomic with respect to
+other requests. After a mutation, handlers call :meth:`EmulatorState.changed`, which
+bumps the file's version and tells the listeners (push notifications, persistence,
+the preview's live view) without holding up the request.
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from service.emulator.errors import GoogleApiError
+
+SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
+FOLDER_MIME = "application/vnd.google-apps.folder"
+DEFAULT_USER = "local.user@example.com"
+
+_ID_ALPHABET = string.ascii_letters + string.digits + "-_"
+
+# role -> rank, for "at least this role" checks
+ROLE_RANK = {"reader": 1, "commenter": 2, "writer": 3, "fileOrganizer": 3, "organizer": 3, "owner": 4}
+
+
+def now_rfc3339() -> str:
+    """Drive's timestamp format: UTC with milliseconds and a Z."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{datetime.now(UTC).microsecond // 1000:03d}Z"
+
+
+def new_file_id() -> str:
+    """A 44-character id, as Drive gives spreadsheets."""
+    return "1" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(43))
+
+
+@dataclass
+class Permission:
+    id: str
+    type: str  # user | group | domain | anyone
+    role: str  # owner | writer | commenter | reader
+    email_address: str = ""
+    domain: str = ""
+    display_name: str = ""
+    # What the creator asked for, kept so tests can see the invitation.
+    send_notification_email: bool = True
+    email_message: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "type": self.type,
+            "role": self.role,
+            "email_address": self.email_address,
+            "domain": self.domain,
+            "display_name": self.display_name,
+            "send_notification_email": self.send_notification_email,
+            "email_message": self.email_message,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Permission:
+        return cls(**data)
+
+
+@dataclass
+class DriveFile:
+    id: str
+    name: str
+    mime_type: str
+    owner: str  # email
+    created_time: str = field(default_factory=now_rfc3339)
+    modified_time: str = field(default_factory=now_rfc3339)
+    version: int = 1
+    last_modifying_user: str = ""
+    permissions: list[Permission] = field(default_factory=list)
+    parents: list[str] = field(default_factory=list)
+    trashed: bool = False
+    # The spreadsheet model (service.emulator.sheets) when mime_type is a spreadsheet.
+    spreadsheet: Any = None
+
+    def role_of(self, email: str) -> str | None:
+        """The best role ``email`` holds on this file, or None."""
+        email = email.lower()
+        domain = email.rsplit("@", 1)[-1]
+        best: str | None = None
+        for perm in self.permissions:
+            match = (
+                (perm.type == "user" and perm.email_address.lower() == email)
+                or (perm.type == "domain" and perm.domain.lower() == domain)
+                or perm.type == "anyone"
+            )
+            if match and (best is None or ROLE_RANK[perm.role] > ROLE_RANK[best]):
+                best = perm.role
+        return best
+
+
+ChangeListener = Callable[[DriveFile, str], None]
+
+
+class EmulatorState:
+    """Everything the emulator knows. ``data_dir=None`` keeps it in memory only."""
+
+    def __init__(self, data_dir: Path | None = None) -> None:
+        self.lock = threading.RLock()
+        self.data_dir = data_dir
+        self.files: dict[str, DriveFile] = {}
+        self._listeners: list[ChangeListener] = []
+        # Extensions (users and tokens, OIDC keys, channels, faults, counters) hang
+        # their own state here under a name, so this class stays small.
+        self.extensions: dict[str, Any] = {}
+
+    # -- change feed -------------------------------------------------------------
+    def subscribe(self, listener: ChangeListener) -> None:
+        self._listeners.append(listener)
+
+    def changed(self, file: DriveFile, user: str) -> None:
+        """Record that ``user`` changed ``file`` (content or metadata)."""
+        file.version += 1
+        file.modified_time = now_rfc3339()
+        file.last_modifying_user = user
+        for listener in list(self._listeners):
+            listener(file, user)
+
+    # -- files -------------------------------------------------------------------
+    def add_file(self, file: DriveFile) -> DriveFile:
+        with self.lock:
+            if not any(p.role == "owner" for p in file.permissions):
+                file.permissions.insert(
+                    0,
+                    Permission(
+                        id=permission_id_for(file.owner),
+                        type="user",
+                        role="owner",
+                        email_address=file.owner,
+                    ),
+                )
+            self.files[file.id] = file
+            self.changed(file, file.owner)
+            return file
+
+    def remove_file(self, file_id: str) -> None:
+        with self.lock:
+            self.files.pop(file_id, None)
+
+    def authorize(self, file_id: str, user: str, need: str, *, drive: bool = False) -> DriveFile:
+        """The file, if ``user`` holds at least role ``need`` on it; else Google's error.
+
+        Sheets answers 404 for a spreadsheet that does not exist and 403 for one the
+        caller cannot open (or cannot edit). Drive answers 404 "File not found" in both
+        of the first cases, and 403 when the caller can see the file but not edit it.
+        """
+        file = self.files.get(file_id)
+        role = file.role_of(user) if file is not None and not file.trashed else None
+        if file is None or file.trashed or role is None:
+            if drive:
+                raise GoogleApiError(
+                    404,
+                    f"File not found: {file_id}.",
+                    reason="notFound",
+                    location="fileId",
+                    drive=True,
+                )
+            if file is None or file.trashed:
+                raise GoogleApiError(404, "Requested entity was not found.")
+            raise GoogleApiError(403, "The caller does not have permission")
+        if ROLE_RANK[role] < ROLE_RANK[need]:
+            if drive:
+                raise GoogleApiError(
+                    403,
+                    "The user does not have sufficient permissions for this file.",
+                    reason="insufficientFilePermissions",
+                    drive=True,
+                )
+            raise GoogleApiError(403, "The caller does not have permission")
+        return file
+
+
+def permission_id_for(email: str) -> str:
+    """A stable numeric permission id per email, as Drive gives one per account."""
+    digest = 0
+    for ch in email.lower():
+        digest = (digest * 131 + ord(ch)) % 10**20
+    return f"{digest:020d}"
