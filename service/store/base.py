@@ -1,0 +1,96 @@
+"""What every part of the store shares: the engine, the clock and short transactions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import StatementError
+from sqlalchemy.orm import Session
+
+from service.store.engine import writing
+from service.store.errors import MapNotFound
+from service.store.tables import MapRow
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@contextmanager
+def _plain_value_errors() -> Iterator[None]:
+    """A value the column types refuse (a naive datetime) raises its own ValueError,
+    not SQLAlchemy's wrapper around it."""
+    try:
+        yield
+    except StatementError as exc:
+        if isinstance(exc.orig, ValueError):
+            raise exc.orig from exc
+        raise
+
+
+class StoreBase:
+    """Holds the engine; each public operation runs in one short transaction of its own."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        clock: Clock = utc_now,
+        snapshots_kept: int = 5,
+        edit_event_retention: timedelta = timedelta(days=7),
+    ) -> None:
+        if snapshots_kept < 1:
+            raise ValueError("snapshots_kept must be at least 1")
+        self.engine = engine
+        self._write_engine = writing(engine)
+        self._clock = clock
+        self._snapshots_kept = snapshots_kept
+        self._edit_event_retention = edit_event_retention
+
+    def _now(self) -> datetime:
+        now = self._clock()
+        if now.tzinfo is None:
+            raise ValueError("the store's clock must return timezone-aware datetimes")
+        return now.astimezone(UTC)
+
+    @contextmanager
+    def _reading(self) -> Iterator[Session]:
+        with _plain_value_errors(), Session(self.engine) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def _writing(self) -> Iterator[Session]:
+        with _plain_value_errors(), Session(self._write_engine) as session, session.begin():
+            yield session
+
+    def _insert(self, entity: Any) -> sqlite.Insert | postgresql.Insert:
+        """An INSERT with ON CONFLICT support (upserts and insert-if-absent)."""
+        if self.engine.dialect.name == "postgresql":
+            return postgresql.insert(entity)
+        return sqlite.insert(entity)
+
+    @staticmethod
+    def _lock_map(session: Session, spreadsheet_id: str) -> MapRow:
+        """The MAP's row, locked until the transaction ends (SQLite: the whole database
+        is, by BEGIN IMMEDIATE); ``MapNotFound`` when there is none."""
+        row = session.scalar(
+            select(MapRow).where(MapRow.spreadsheet_id == spreadsheet_id).with_for_update()
+        )
+        if row is None:
+            raise MapNotFound(spreadsheet_id)
+        return row
+
+    @staticmethod
+    def _require_map(session: Session, spreadsheet_id: str) -> None:
+        found = session.scalar(
+            select(MapRow.spreadsheet_id).where(MapRow.spreadsheet_id == spreadsheet_id)
+        )
+        if found is None:
+            raise MapNotFound(spreadsheet_id)

@@ -1,0 +1,87 @@
+"""Recent sheet edits reported by the add-on's trigger (``/hooks/sheet-edit``).
+
+Drive push says that a file changed, not who changed what; these events let a sync
+attribute a change to a person. They are kept for a short while only.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select
+
+from service.store.base import StoreBase
+from service.store.records import EditEvent
+from service.store.tables import EditEventRow
+
+
+def _to_record(row: EditEventRow) -> EditEvent:
+    return EditEvent(
+        id=row.id,
+        spreadsheet_id=row.spreadsheet_id,
+        sheet=row.sheet,
+        a1=row.a1,
+        user_email=row.user_email,
+        value=row.value,
+        old_value=row.old_value,
+        ts=row.ts,
+        received_at=row.received_at,
+    )
+
+
+class EditEvents(StoreBase):
+    def record_edit_event(
+        self,
+        *,
+        spreadsheet_id: str,
+        a1: str,
+        ts: datetime,
+        sheet: str = "",
+        user_email: str = "",
+        value: str | None = None,
+        old_value: str | None = None,
+    ) -> EditEvent:
+        """Records one edit and drops this MAP's events older than the retention
+        (``edit_event_retention``, by arrival). ``MapNotFound`` if there is no such MAP."""
+        now = self._now()
+        with self._writing() as session:
+            self._require_map(session, spreadsheet_id)
+            session.execute(
+                delete(EditEventRow).where(
+                    EditEventRow.spreadsheet_id == spreadsheet_id,
+                    EditEventRow.received_at < now - self._edit_event_retention,
+                )
+            )
+            row = EditEventRow(
+                spreadsheet_id=spreadsheet_id,
+                sheet=sheet,
+                a1=a1,
+                user_email=user_email,
+                value=value,
+                old_value=old_value,
+                ts=ts,
+                received_at=now,
+            )
+            session.add(row)
+            session.flush()
+            return _to_record(row)
+
+    def edit_events_since(self, spreadsheet_id: str, since: datetime) -> list[EditEvent]:
+        """The MAP's edits at or after ``since`` (edit time), oldest first."""
+        query = (
+            select(EditEventRow)
+            .where(EditEventRow.spreadsheet_id == spreadsheet_id, EditEventRow.ts >= since)
+            .order_by(EditEventRow.ts, EditEventRow.id)
+        )
+        with self._reading() as session:
+            return [_to_record(row) for row in session.scalars(query)]
+
+    def prune_edit_events(self, received_before: datetime) -> int:
+        """Drops every MAP's events that arrived before ``received_before``; the count."""
+        with self._writing() as session:
+            deleted = session.scalars(
+                delete(EditEventRow)
+                .where(EditEventRow.received_at < received_before)
+                .returning(EditEventRow.id)
+            )
+            return len(deleted.all())

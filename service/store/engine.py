@@ -1,0 +1,71 @@
+"""Engines for the store: a SQLite file (the default) or PostgreSQL.
+
+SQLite is set up for several threads and processes sharing one file: write-ahead log
+(readers never block the writer), a busy timeout (a writer waits for the lock instead of
+failing at once), foreign keys enforced. SQLAlchemy, not the ``sqlite3`` module, starts
+transactions, so that a transaction that will write starts with ``BEGIN IMMEDIATE``: it
+takes the write lock before its first read, and two writers queue on the busy timeout
+instead of one of them failing when it upgrades a read lock (``SQLITE_BUSY``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import URL, Engine, create_engine, event, make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.pool import ConnectionPoolEntry
+
+# Execution option that marks a connection whose transactions will write.
+WRITES = "map_store_writes"
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def create_store_engine(url: str | URL, **engine_kwargs: Any) -> Engine:
+    """An engine for the store's database at ``url`` (``sqlite:///<file>`` or PostgreSQL)."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return _sqlite_engine(parsed, **engine_kwargs)
+    if backend == "postgresql":
+        engine_kwargs.setdefault("pool_pre_ping", True)
+        return create_engine(parsed, **engine_kwargs)
+    raise ValueError(f"the store runs on SQLite or PostgreSQL, not {backend!r} ({parsed!r})")
+
+
+def writing(engine: Engine) -> Engine:
+    """The same engine (same pool), with transactions that will write."""
+    return engine.execution_options(**{WRITES: True})
+
+
+def _sqlite_engine(url: URL, **engine_kwargs: Any) -> Engine:
+    database = url.database or ""
+    if database in ("", ":memory:") or url.query.get("mode") == "memory":
+        # Each pooled connection would see its own empty database.
+        raise ValueError("the SQLite store needs a file: sqlite:///path/to/map.sqlite3")
+    if not url.query.get("uri"):
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, **engine_kwargs)
+    event.listen(engine, "connect", _configure_sqlite_connection)
+    event.listen(engine, "begin", _begin_sqlite_transaction)
+    return engine
+
+
+def _configure_sqlite_connection(dbapi_connection: DBAPIConnection, _: ConnectionPoolEntry) -> None:
+    # Leave BEGIN to _begin_sqlite_transaction (the sqlite3 module would issue a
+    # deferred BEGIN only before DML, and none before SELECT or DDL).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    # In WAL mode NORMAL is still safe against corruption; a power cut may lose the
+    # last transactions, never half of one.
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _begin_sqlite_transaction(connection: Any) -> None:
+    mode = "IMMEDIATE" if connection.get_execution_options().get(WRITES) else "DEFERRED"
+    connection.exec_driver_sql(f"BEGIN {mode}")

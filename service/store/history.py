@@ -1,0 +1,109 @@
+"""History events: the append-only change log (I7), each detected change recorded once."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from service.store.base import StoreBase
+from service.store.errors import MapNotFound
+from service.store.records import HistoryEvent, HistorySource, NewHistoryEvent
+from service.store.tables import HistoryEventRow
+
+# Rows per INSERT statement: well under SQLite's limit of bound parameters.
+_BATCH = 500
+
+
+def history_dedupe_key(*parts: object) -> str:
+    """A stable key for "the same detected change", from what identifies it, e.g.
+    ``(base snapshot version, milestone id, field, old, new)``."""
+    text = json.dumps(parts, default=str, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _to_record(row: HistoryEventRow) -> HistoryEvent:
+    return HistoryEvent(
+        id=row.id,
+        spreadsheet_id=row.spreadsheet_id,
+        at=row.at,
+        on=row.on_date,
+        actor=row.actor,
+        milestone_id=row.milestone_id,
+        field=row.field,
+        old=row.old,
+        new=row.new,
+        reason=row.reason,
+        source=HistorySource(row.source),
+        dedupe_key=row.dedupe_key,
+    )
+
+
+class History(StoreBase):
+    def append_history(self, events: Iterable[NewHistoryEvent]) -> list[HistoryEvent]:
+        """Records the events not recorded before (by spreadsheet and ``dedupe_key``) and
+        returns those, in the order given. Safe when two processes append the same
+        events at once: each lands once, and only one caller gets it back.
+        ``MapNotFound`` if an event names a spreadsheet without a MAP."""
+        now = self._now()
+        unique: dict[tuple[str, str], NewHistoryEvent] = {}
+        for event in events:
+            unique.setdefault((event.spreadsheet_id, event.dedupe_key), event)
+        values = [
+            {
+                "spreadsheet_id": e.spreadsheet_id,
+                "at": e.at or now,
+                "on_date": e.on,
+                "actor": e.actor,
+                "milestone_id": e.milestone_id,
+                "field": e.field,
+                "old": e.old,
+                "new": e.new,
+                "reason": e.reason,
+                "source": HistorySource(e.source).value,
+                "dedupe_key": e.dedupe_key,
+            }
+            for e in unique.values()
+        ]
+        if not values:
+            return []
+        inserted: list[HistoryEventRow] = []
+        try:
+            with self._writing() as session:
+                for start in range(0, len(values), _BATCH):
+                    statement = (
+                        self._insert(HistoryEventRow)
+                        .values(values[start : start + _BATCH])
+                        .on_conflict_do_nothing(index_elements=["spreadsheet_id", "dedupe_key"])
+                        .returning(HistoryEventRow)
+                    )
+                    inserted.extend(session.scalars(statement))
+                records = [_to_record(row) for row in inserted]
+        except IntegrityError as exc:
+            # Duplicates are skipped by ON CONFLICT; what is left is a missing MAP.
+            missing = self._first_missing_map({e.spreadsheet_id for e in unique.values()})
+            raise MapNotFound(missing) from exc
+        order = {key: index for index, key in enumerate(unique)}
+        return sorted(records, key=lambda r: order[(r.spreadsheet_id, r.dedupe_key)])
+
+    def history(self, spreadsheet_id: str, since: datetime | None = None) -> list[HistoryEvent]:
+        """The MAP's events, oldest first; with ``since``, those at or after it."""
+        query = select(HistoryEventRow).where(HistoryEventRow.spreadsheet_id == spreadsheet_id)
+        if since is not None:
+            query = query.where(HistoryEventRow.at >= since)
+        with self._reading() as session:
+            rows = session.scalars(query.order_by(HistoryEventRow.at, HistoryEventRow.id))
+            return [_to_record(row) for row in rows]
+
+    def _first_missing_map(self, spreadsheet_ids: set[str]) -> str:
+        with self._reading() as session:
+            for spreadsheet_id in sorted(spreadsheet_ids):
+                try:
+                    self._require_map(session, spreadsheet_id)
+                except MapNotFound:
+                    return spreadsheet_id
+        return ", ".join(sorted(spreadsheet_ids))

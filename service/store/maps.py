@@ -1,0 +1,178 @@
+"""The MAP registry: which spreadsheets hold a MAP, whose they are, and their summary."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import Any, Unpack
+
+from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from service.store.base import StoreBase
+from service.store.errors import MapAlreadyExists, MapNotFound
+from service.store.records import MapChanges, MapRecord, MapSort
+from service.store.tables import MapRow
+
+_CHANGEABLE = frozenset(MapChanges.__annotations__)
+
+
+def new_calendar_key() -> str:
+    """An unguessable key for a MAP's iCalendar feed (256 random bits, URL-safe)."""
+    return secrets.token_urlsafe(32)
+
+
+def _pipeline_order(sort: MapSort) -> list[ColumnElement[Any]]:
+    risk = MapRow.health_score.asc().nulls_last()
+    slip = MapRow.slip_bd.desc().nulls_last()
+    go_live = func.coalesce(MapRow.projected_go_live, MapRow.committed_go_live).asc()
+    account = func.lower(MapRow.account).asc()
+    orders: dict[MapSort, list[ColumnElement[Any]]] = {
+        MapSort.RISK: [risk, slip],
+        MapSort.SLIP: [slip, risk],
+        MapSort.GO_LIVE: [go_live],
+        MapSort.ACCOUNT: [account],
+    }
+    first = orders[sort]
+    return [*first, account, MapRow.spreadsheet_id.asc()]
+
+
+def _to_record(row: MapRow) -> MapRecord:
+    return MapRecord(
+        spreadsheet_id=row.spreadsheet_id,
+        map_id=row.map_id,
+        org=row.org,
+        seller_email=row.seller_email,
+        account=row.account,
+        outcome=row.outcome,
+        template=row.template,
+        country=row.country,
+        committed_go_live=row.committed_go_live,
+        created_on=row.created_on,
+        shared_on=row.shared_on,
+        buyer_emails=tuple(row.buyer_emails),
+        calendar_key=row.calendar_key,
+        projected_go_live=row.projected_go_live,
+        slip_bd=row.slip_bd,
+        health_score=row.health_score,
+        health_label=row.health_label,
+        top_risks=list(row.top_risks),
+        last_synced_at=row.last_synced_at,
+        last_read_at=row.last_read_at,
+        last_edit_on=row.last_edit_on,
+        last_buyer_edit_on=row.last_buyer_edit_on,
+        last_reviewed_on=row.last_reviewed_on,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+class Maps(StoreBase):
+    def register_map(
+        self,
+        *,
+        spreadsheet_id: str,
+        org: str,
+        seller_email: str,
+        account: str,
+        template: str,
+        committed_go_live: date,
+        created_on: date,
+        outcome: str = "",
+        country: str = "US",
+        shared_on: date | None = None,
+        buyer_emails: Iterable[str] = (),
+    ) -> MapRecord:
+        """Registers a new MAP; ``MapAlreadyExists`` if the spreadsheet holds one.
+
+        The store picks the MAP's uuid and its calendar key. ``org`` (a Workspace
+        domain) is kept in lower case, the form ``list_maps`` looks it up by.
+        """
+        now = self._now()
+        row = MapRow(
+            spreadsheet_id=spreadsheet_id,
+            map_id=str(uuid.uuid4()),
+            org=org.lower(),
+            seller_email=seller_email,
+            account=account,
+            outcome=outcome,
+            template=template,
+            country=country,
+            committed_go_live=committed_go_live,
+            created_on=created_on,
+            shared_on=shared_on,
+            buyer_emails=list(buyer_emails),
+            calendar_key=new_calendar_key(),
+            top_risks=[],
+            created_at=now,
+            updated_at=now,
+        )
+        try:
+            with self._writing() as session:
+                session.add(row)
+                session.flush()
+                return _to_record(row)
+        except IntegrityError as exc:
+            # The only constraint a new row can break: the spreadsheet id is taken
+            # (map_id and calendar_key are fresh random values).
+            raise MapAlreadyExists(spreadsheet_id) from exc
+
+    def get_map(self, spreadsheet_id: str) -> MapRecord | None:
+        with self._reading() as session:
+            row = session.get(MapRow, spreadsheet_id)
+            return None if row is None else _to_record(row)
+
+    def get_map_by_calendar_key(self, calendar_key: str) -> MapRecord | None:
+        if not calendar_key:
+            return None
+        with self._reading() as session:
+            row = session.scalar(select(MapRow).where(MapRow.calendar_key == calendar_key))
+            return None if row is None else _to_record(row)
+
+    def list_maps(self, org: str, sort: MapSort | str = MapSort.RISK) -> list[MapRecord]:
+        """The organisation's MAPs in pipeline order; ``ValueError`` for an unknown sort."""
+        order = _pipeline_order(MapSort(sort))
+        with self._reading() as session:
+            rows = session.scalars(select(MapRow).where(MapRow.org == org.lower()).order_by(*order))
+            return [_to_record(row) for row in rows]
+
+    def update_map(self, spreadsheet_id: str, **changes: Unpack[MapChanges]) -> MapRecord:
+        """Changes the given fields only; ``MapNotFound`` if there is no such MAP."""
+        unknown = set(changes) - _CHANGEABLE
+        if unknown:
+            raise TypeError(f"update_map cannot change {', '.join(sorted(unknown))}")
+        values: dict[str, Any] = dict(changes)
+        if "buyer_emails" in values:
+            values["buyer_emails"] = list(values["buyer_emails"])
+        values["updated_at"] = self._now()
+        with self._writing() as session:
+            row = session.scalar(
+                update(MapRow)
+                .where(MapRow.spreadsheet_id == spreadsheet_id)
+                .values(**values)
+                .returning(MapRow)
+                .execution_options(synchronize_session=False)
+            )
+            if row is None:
+                raise MapNotFound(spreadsheet_id)
+            return _to_record(row)
+
+    def maps_due_for_sweep(
+        self,
+        now: datetime,
+        *,
+        min_interval: timedelta = timedelta(0),
+        limit: int | None = None,
+    ) -> list[MapRecord]:
+        """MAPs not synced since ``now - min_interval``, never-synced first, then oldest."""
+        cutoff = now - min_interval
+        query = (
+            select(MapRow)
+            .where((MapRow.last_synced_at.is_(None)) | (MapRow.last_synced_at <= cutoff))
+            .order_by(MapRow.last_synced_at.asc().nulls_first(), MapRow.spreadsheet_id)
+            .limit(limit)
+        )
+        with self._reading() as session:
+            return [_to_record(row) for row in session.scalars(query)]

@@ -1,0 +1,1 @@
+"""Alembic migrations of the store (script location; see env.py)."""

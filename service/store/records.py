@@ -1,0 +1,175 @@
+"""What the store hands out and takes in: frozen values, free of any database session.
+
+Timestamps (``*_at``, ``lease_until``, ``expiration``, ``ts``) are aware UTC datetimes;
+``*_on`` fields are calendar dates. JSON documents are plain ``dict``/``list`` values as
+``json`` would load them (dates inside them are ISO strings).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, TypedDict
+
+
+class MapSort(StrEnum):
+    """Orders of the pipeline (``list_maps``)."""
+
+    RISK = "risk"  # lowest health score first
+    SLIP = "slip"  # most business days of slip first
+    GO_LIVE = "go_live"  # earliest go-live first (projected, else committed)
+    ACCOUNT = "account"  # account name, A to Z
+
+
+class HistorySource(StrEnum):
+    """Which path detected a change."""
+
+    SYNC = "sync"
+    HOOK = "hook"
+    REVIEW = "review"
+    PROVISION = "provision"
+
+
+@dataclass(frozen=True, slots=True)
+class MapRecord:
+    spreadsheet_id: str
+    map_id: str
+    org: str
+    seller_email: str
+    account: str
+    outcome: str
+    template: str
+    country: str
+    committed_go_live: date
+    created_on: date
+    shared_on: date | None
+    buyer_emails: tuple[str, ...]
+    calendar_key: str
+    projected_go_live: date | None
+    slip_bd: int | None
+    health_score: int | None
+    health_label: str | None
+    top_risks: list[dict[str, Any]]
+    last_synced_at: datetime | None
+    last_read_at: datetime | None
+    last_edit_on: date | None
+    last_buyer_edit_on: date | None
+    last_reviewed_on: date | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class MapChanges(TypedDict, total=False):
+    """The fields ``update_map`` may change; ids, org, calendar key and creation stay."""
+
+    seller_email: str
+    account: str
+    outcome: str
+    template: str
+    country: str
+    committed_go_live: date
+    shared_on: date | None
+    buyer_emails: list[str] | tuple[str, ...]
+    projected_go_live: date | None
+    slip_bd: int | None
+    health_score: int | None
+    health_label: str | None
+    top_risks: list[dict[str, Any]]
+    last_synced_at: datetime | None
+    last_read_at: datetime | None
+    last_edit_on: date | None
+    last_buyer_edit_on: date | None
+    last_reviewed_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    spreadsheet_id: str
+    version: int
+    taken_at: datetime
+    plan: dict[str, Any]
+    computed: dict[str, Any]
+    sheet_state: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class NewHistoryEvent:
+    """A detected change to record. ``dedupe_key`` names the change: the same change,
+    detected twice (two processes, a retried sync), carries the same key and is recorded
+    once. Build it with :func:`service.store.history.history_dedupe_key`."""
+
+    spreadsheet_id: str
+    on: date
+    field: str
+    old: str | None
+    new: str | None
+    source: HistorySource
+    dedupe_key: str
+    actor: str = ""
+    milestone_id: str | None = None
+    reason: str = ""
+    at: datetime | None = None  # None: the store's clock
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEvent:
+    id: int
+    spreadsheet_id: str
+    at: datetime
+    on: date
+    actor: str
+    milestone_id: str | None
+    field: str
+    old: str | None
+    new: str | None
+    reason: str
+    source: HistorySource
+    dedupe_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class SyncState:
+    spreadsheet_id: str
+    requested: int  # generation of the latest change notification
+    completed: int  # generation covered by the last finished sync
+    lease_owner: str | None
+    lease_until: datetime | None
+    last_error: str | None
+    attempts: int  # failed syncs since the last one that finished
+    updated_at: datetime
+
+    @property
+    def pending(self) -> bool:
+        return self.requested > self.completed
+
+
+@dataclass(frozen=True, slots=True)
+class WatchChannel:
+    channel_id: str
+    spreadsheet_id: str
+    resource_id: str
+    expiration: datetime
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    id: int
+    spreadsheet_id: str
+    on: date
+    summary: dict[str, Any]
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class EditEvent:
+    id: int
+    spreadsheet_id: str
+    sheet: str
+    a1: str
+    user_email: str  # "" when Apps Script did not say (editors outside the domain)
+    value: str | None
+    old_value: str | None
+    ts: datetime  # when the edit happened, as the trigger reported it
+    received_at: datetime

@@ -1,0 +1,80 @@
+"""Snapshots: the last known state of each MAP's sheet, the base of the next diff (I8)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, func, select
+
+from service.store.base import StoreBase
+from service.store.records import Snapshot
+from service.store.tables import SnapshotRow
+
+
+def _to_record(row: SnapshotRow) -> Snapshot:
+    return Snapshot(
+        spreadsheet_id=row.spreadsheet_id,
+        version=row.version,
+        taken_at=row.taken_at,
+        plan=row.plan,
+        computed=row.computed,
+        sheet_state=row.sheet_state,
+    )
+
+
+class Snapshots(StoreBase):
+    def save_snapshot(
+        self,
+        spreadsheet_id: str,
+        *,
+        plan: dict[str, Any],
+        computed: dict[str, Any],
+        sheet_state: dict[str, Any],
+    ) -> Snapshot:
+        """Stores a new version (one more than the latest) and drops versions beyond the
+        last ``snapshots_kept``; ``MapNotFound`` if there is no such MAP."""
+        with self._writing() as session:
+            # Locking the MAP's row makes "latest + 1" safe against a concurrent save.
+            self._lock_map(session, spreadsheet_id)
+            latest = session.scalar(
+                select(func.max(SnapshotRow.version)).where(
+                    SnapshotRow.spreadsheet_id == spreadsheet_id
+                )
+            )
+            row = SnapshotRow(
+                spreadsheet_id=spreadsheet_id,
+                version=(latest or 0) + 1,
+                taken_at=self._now(),
+                plan=plan,
+                computed=computed,
+                sheet_state=sheet_state,
+            )
+            session.add(row)
+            session.flush()
+            session.execute(
+                delete(SnapshotRow).where(
+                    SnapshotRow.spreadsheet_id == spreadsheet_id,
+                    SnapshotRow.version <= row.version - self._snapshots_kept,
+                )
+            )
+            return _to_record(row)
+
+    def latest_snapshot(self, spreadsheet_id: str) -> Snapshot | None:
+        with self._reading() as session:
+            row = session.scalar(
+                select(SnapshotRow)
+                .where(SnapshotRow.spreadsheet_id == spreadsheet_id)
+                .order_by(SnapshotRow.version.desc())
+                .limit(1)
+            )
+            return None if row is None else _to_record(row)
+
+    def snapshots(self, spreadsheet_id: str) -> list[Snapshot]:
+        """The versions kept, newest first."""
+        with self._reading() as session:
+            rows = session.scalars(
+                select(SnapshotRow)
+                .where(SnapshotRow.spreadsheet_id == spreadsheet_id)
+                .order_by(SnapshotRow.version.desc())
+            )
+            return [_to_record(row) for row in rows]

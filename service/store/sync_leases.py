@@ -1,0 +1,209 @@
+"""Single flight and coalescing of syncs across processes (I4), with conditional UPDATEs.
+
+Per spreadsheet, ``requested`` counts change notifications (a generation number) and
+``completed`` is the generation the last finished sync covered. A sync runs under a
+lease (owner, expiry) taken by one conditional UPDATE; the holder covers the generation
+it read when it took the lease (the sheet is read after that). Releasing succeeds, in one
+statement, only if no notification arrived meanwhile; otherwise the holder keeps the
+lease and syncs again. The argument for why this is correct is in docs/store.md; the
+reference loop is :func:`service.store.single_flight.run_single_flight`.
+
+Every statement is a single-row UPDATE (or upsert) whose WHERE clause is re-checked under
+the row's write lock on PostgreSQL, and under the database's write lock on SQLite, so no
+two callers can both see the lease free. Times come from the store's clock: hosts that
+share a database must keep their clocks in step (NTP), well within a lease's length.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from service.store.base import StoreBase
+from service.store.errors import LeaseLost, MapNotFound
+from service.store.records import SyncState
+from service.store.tables import SyncStateRow
+
+_ERROR_LIMIT = 4000
+
+
+def new_lease_owner() -> str:
+    """A lease-owner id naming this host and process, unique per call."""
+    return f"{socket.gethostname()[:64]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+
+
+def _to_record(row: SyncStateRow) -> SyncState:
+    return SyncState(
+        spreadsheet_id=row.spreadsheet_id,
+        requested=row.requested,
+        completed=row.completed,
+        lease_owner=row.lease_owner,
+        lease_until=row.lease_until,
+        last_error=row.last_error,
+        attempts=row.attempts,
+        updated_at=row.updated_at,
+    )
+
+
+def _lease_length(lease_s: float) -> timedelta:
+    if lease_s <= 0:
+        raise ValueError("a lease must last a positive number of seconds")
+    return timedelta(seconds=lease_s)
+
+
+def _lease_free(now: datetime) -> ColumnElement[bool]:
+    return or_(SyncStateRow.lease_owner.is_(None), SyncStateRow.lease_until <= now)
+
+
+class SyncLeases(StoreBase):
+    def request_sync(self, spreadsheet_id: str) -> int:
+        """Records a change notification; returns its generation (1, 2, ...).
+        ``MapNotFound`` if there is no such MAP."""
+        now = self._now()
+        insert = self._insert(SyncStateRow).values(
+            spreadsheet_id=spreadsheet_id, requested=1, completed=0, attempts=0, updated_at=now
+        )
+        statement = insert.on_conflict_do_update(
+            index_elements=["spreadsheet_id"],
+            set_={"requested": SyncStateRow.requested + 1, "updated_at": now},
+        ).returning(SyncStateRow.requested)
+        try:
+            with self._writing() as session:
+                generation = session.scalar(statement)
+        except IntegrityError as exc:
+            raise MapNotFound(spreadsheet_id) from exc
+        assert generation is not None
+        return generation
+
+    def try_acquire(self, spreadsheet_id: str, owner: str, lease_s: float) -> int | None:
+        """Takes the lease if it is free or expired and a sync is pending; returns the
+        generation the caller's sync covers. None: another owner holds the lease (it
+        will cover the caller's notification), or every notification is covered."""
+        now = self._now()
+        statement = (
+            update(SyncStateRow)
+            .where(
+                SyncStateRow.spreadsheet_id == spreadsheet_id,
+                SyncStateRow.requested > SyncStateRow.completed,
+                _lease_free(now),
+            )
+            .values(lease_owner=owner, lease_until=now + _lease_length(lease_s), updated_at=now)
+            .returning(SyncStateRow.requested)
+            .execution_options(synchronize_session=False)
+        )
+        with self._writing() as session:
+            return session.scalar(statement)
+
+    def release(self, spreadsheet_id: str, owner: str, covered_generation: int) -> bool:
+        """Records that the owner's sync covered ``covered_generation``.
+
+        True: nothing new arrived; the lease is released. False: notifications arrived
+        during the sync; the owner still holds the lease and must sync again, covering
+        the generation :meth:`continue_lease` returns. ``LeaseLost`` if the owner does not
+        hold the lease (nothing is recorded then).
+        """
+        now = self._now()
+        with self._writing() as session:
+            finished = self._update_held(
+                session,
+                spreadsheet_id,
+                owner,
+                SyncStateRow.requested == covered_generation,
+                completed=covered_generation,
+                lease_owner=None,
+                lease_until=None,
+                last_error=None,
+                attempts=0,
+                updated_at=now,
+            )
+            if finished:
+                return True
+            still_held = self._update_held(
+                session, spreadsheet_id, owner, completed=covered_generation, updated_at=now
+            )
+        if not still_held:
+            raise LeaseLost(spreadsheet_id, owner)
+        return False
+
+    def continue_lease(self, spreadsheet_id: str, owner: str, lease_s: float) -> int:
+        """Extends the owner's lease; returns the generation its next sync covers."""
+        return self._extend(spreadsheet_id, owner, lease_s)
+
+    def renew_lease(self, spreadsheet_id: str, owner: str, lease_s: float) -> None:
+        """Extends the owner's lease during a long sync; ``LeaseLost`` if it is gone."""
+        self._extend(spreadsheet_id, owner, lease_s)
+
+    def record_failure(self, spreadsheet_id: str, owner: str, error: str) -> bool:
+        """Releases the owner's lease after a failed sync, keeping the notification
+        pending so a later sync (the sweep) retries. False if the owner held no lease."""
+        now = self._now()
+        with self._writing() as session:
+            return self._update_held(
+                session,
+                spreadsheet_id,
+                owner,
+                lease_owner=None,
+                lease_until=None,
+                last_error=error[:_ERROR_LIMIT],
+                attempts=SyncStateRow.attempts + 1,
+                updated_at=now,
+            )
+
+    def pending_syncs(self, now: datetime | None = None) -> list[SyncState]:
+        """Spreadsheets with uncovered notifications and no live lease, oldest first."""
+        at = now or self._now()
+        query = (
+            select(SyncStateRow)
+            .where(SyncStateRow.requested > SyncStateRow.completed, _lease_free(at))
+            .order_by(SyncStateRow.updated_at, SyncStateRow.spreadsheet_id)
+        )
+        with self._reading() as session:
+            return [_to_record(row) for row in session.scalars(query)]
+
+    def sync_state(self, spreadsheet_id: str) -> SyncState | None:
+        with self._reading() as session:
+            row = session.get(SyncStateRow, spreadsheet_id)
+            return None if row is None else _to_record(row)
+
+    def _extend(self, spreadsheet_id: str, owner: str, lease_s: float) -> int:
+        now = self._now()
+        statement = (
+            update(SyncStateRow)
+            .where(SyncStateRow.spreadsheet_id == spreadsheet_id, SyncStateRow.lease_owner == owner)
+            .values(lease_until=now + _lease_length(lease_s), updated_at=now)
+            .returning(SyncStateRow.requested)
+            .execution_options(synchronize_session=False)
+        )
+        with self._writing() as session:
+            generation = session.scalar(statement)
+        if generation is None:
+            raise LeaseLost(spreadsheet_id, owner)
+        return generation
+
+    @staticmethod
+    def _update_held(
+        session: Session,
+        spreadsheet_id: str,
+        owner: str,
+        *conditions: ColumnElement[bool],
+        **values: object,
+    ) -> bool:
+        """One UPDATE of the row, only while ``owner`` holds the lease; True if it did."""
+        statement = (
+            update(SyncStateRow)
+            .where(
+                SyncStateRow.spreadsheet_id == spreadsheet_id,
+                SyncStateRow.lease_owner == owner,
+                *conditions,
+            )
+            .values(**values)
+            .returning(SyncStateRow.spreadsheet_id)
+            .execution_options(synchronize_session=False)
+        )
+        return session.scalar(statement) is not None
