@@ -1,0 +1,122 @@
+/**
+ * The functions the add-on's HTML calls through google.script.run. Each
+ * returns plain JSON (the backend's answer as docs/api.md describes it) or
+ * throws an Error whose message is readable as it stands; field errors are
+ * listed one a line as "- <field>: <message>".
+ *
+ * The product's local mode serves the same HTML with its own google.script.run
+ * stand-in that maps these names to the backend's HTTP endpoints; keep the
+ * names, arguments and answers in step with appsscript/README.md.
+ */
+
+/** What a 404 on the current file means to a seller. */
+const NOT_A_MAP_MESSAGE =
+  'This spreadsheet is not a MAP yet. Use Create MAP... in the add-on menu to make it one.';
+
+/** Sort orders GET /api/maps accepts. */
+const PIPELINE_SORTS = ['risk', 'slip', 'go_live', 'account'];
+
+/** How long the template list is cached, in seconds. */
+const TEMPLATES_CACHE_SECONDS = 300;
+
+/**
+ * What the Create MAP dialog starts with.
+ * @returns {{seller_owner: string, country: string, spreadsheet_id: string, spreadsheet_name: string}}
+ */
+function getCreateMapDefaults() {
+  const spreadsheet = SpreadsheetApp.getActiveSpreadsheet();
+  return {
+    seller_owner: currentUserEmail_(),
+    country: 'US',
+    spreadsheet_id: spreadsheet.getId(),
+    spreadsheet_name: spreadsheet.getName(),
+  };
+}
+
+/**
+ * GET /api/templates, cached for a few minutes.
+ * @returns {{templates: {name: string, title: string, description: string, milestones: number}[]}}
+ */
+function getTemplates() {
+  const cache = CacheService.getScriptCache();
+  const cached = cache.get('templates');
+  if (cached) return JSON.parse(cached);
+  const answer = callBackend_('get', '/api/templates');
+  cache.put('templates', JSON.stringify(answer), TEMPLATES_CACHE_SECONDS);
+  return answer;
+}
+
+/**
+ * POST /api/maps with the seller's OAuth token: creates the MAP in a new
+ * spreadsheet (spreadsheet_id null) or in this one (spreadsheet_id = this file's id).
+ * @param {MapForm} form
+ * @returns {{spreadsheet_id: string, url: string, summary: Object}}
+ */
+function createMap(form) {
+  const spreadsheet = SpreadsheetApp.getActiveSpreadsheet();
+  const checked = mapRequestFromForm_(form, spreadsheet.getId());
+  if (checked.errors.length) throw fieldErrors_(checked.errors);
+  const sharing = checked.request.spreadsheet_id ? shareWithBackend_(spreadsheet) : null;
+  try {
+    return callBackend_('post', '/api/maps', { body: checked.request, withSellerToken: true });
+  } catch (error) {
+    if (sharing) sharing.undo(error);
+    throw error;
+  }
+}
+
+/**
+ * GET /api/maps/<this file>: summary, milestones, risks and next steps.
+ * @returns {any}
+ */
+function getDealHealth() {
+  return callBackend_('get', mapPath_(''), { notFoundMessage: NOT_A_MAP_MESSAGE });
+}
+
+/**
+ * POST /api/maps/<this file>/refresh: syncs now, answers like getDealHealth.
+ * @returns {any}
+ */
+function refreshMap() {
+  return callBackend_('post', mapPath_('/refresh'), { body: {}, notFoundMessage: NOT_A_MAP_MESSAGE });
+}
+
+/**
+ * POST /api/maps/<this file>/review: appends a review to the Reviews tab.
+ * @returns {{review: any}}
+ */
+function runWeeklyReview() {
+  const answer = callBackend_('post', mapPath_('/review'), { body: {}, notFoundMessage: NOT_A_MAP_MESSAGE });
+  SpreadsheetApp.getActiveSpreadsheet().toast('The review is in the Reviews tab.', 'Weekly review done', 5);
+  return answer;
+}
+
+/**
+ * GET /api/maps?sort=...: the MAPs of the caller's organisation.
+ * @param {string} [sort] risk (default), slip, go_live or account
+ * @returns {{maps: any[]}}
+ */
+function getPipeline(sort) {
+  const order = PIPELINE_SORTS.indexOf(String(sort)) >= 0 ? String(sort) : 'risk';
+  return callBackend_('get', '/api/maps?sort=' + order);
+}
+
+/**
+ * @param {string} suffix
+ * @returns {string}
+ */
+function mapPath_(suffix) {
+  return '/api/maps/' + encodeURIComponent(SpreadsheetApp.getActiveSpreadsheet().getId()) + suffix;
+}
+
+/**
+ * The user's email, or '' when Google does not tell (outside the domain, consumer accounts).
+ * @returns {string}
+ */
+function currentUserEmail_() {
+  try {
+    return Session.getActiveUser().getEmail() || Session.getEffectiveUser().getEmail() || '';
+  } catch (e) {
+    return '';
+  }
+}
