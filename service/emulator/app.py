@@ -1,17 +1,18 @@
 """The emulator's WSGI app: one Flask app serving Sheets v4, Drive v3, sign-in and
 the ``/__emulator`` control endpoints, with Google's error shapes everywhere.
 
-Request pipeline (``before_request``): resolve the caller from the bearer token into
-``flask.g.user``; count the request; apply any injected fault for its method. The
-pieces register themselves through ``register(app, state)`` functions so each
-module owns its routes.
+Request pipeline (``before_request``, in this order): resolve the caller from the
+bearer token into ``flask.g.user``; count the request; apply any injected fault for
+its method. After the view (``after_request``): fire race hooks, so an edit lands
+before the response leaves. The pieces register themselves through
+``register(app, state)`` functions so each module owns its routes.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, g, jsonify, request
+from flask import Flask, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from service.emulator.errors import GoogleApiError
@@ -24,8 +25,25 @@ def current_user() -> str:
     return user
 
 
+def base_url() -> str:
+    """The emulator's base URL (its OIDC issuer), without a trailing slash."""
+    configured = current_app.config.get("EMULATOR_URL")
+    return str(configured or request.url_root).rstrip("/")
+
+
 def create_emulator_app(state: EmulatorState) -> Flask:
-    from service.emulator import control, drive, oidc
+    from service.emulator import (
+        control,
+        counters,
+        drive,
+        faults,
+        oidc,
+        permissions,
+        push,
+        race_hooks,
+        service_accounts,
+        users,
+    )
     from service.emulator.sheets import api as sheets_api
 
     app = Flask("service.emulator")
@@ -35,7 +53,10 @@ def create_emulator_app(state: EmulatorState) -> Flask:
 
     @app.errorhandler(GoogleApiError)
     def _google_error(exc: GoogleApiError) -> Any:
-        return jsonify(exc.body()), exc.code
+        response = jsonify(exc.body())
+        response.status_code = exc.code
+        response.headers.update(exc.headers)
+        return response
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Any:
@@ -45,8 +66,15 @@ def create_emulator_app(state: EmulatorState) -> Flask:
         return jsonify(body), code
 
     # The order matters: who is calling, then counting, then faults.
+    users.register(app, state)
+    counters.register(app, state)
+    faults.register(app, state)
+    race_hooks.register(app, state)
     control.register(app, state)
     oidc.register(app, state)
+    service_accounts.register(app, state)
     sheets_api.register(app, state)
     drive.register(app, state)
+    permissions.register(app, state)
+    push.register(app, state)
     return app

@@ -42,6 +42,8 @@ class GoogleApiError(Exception):
         location_type: str | None = None,
         drive: bool = False,
         details: list[dict[str, Any]] | None = None,
+        domain: str = "global",
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.code = code
@@ -52,19 +54,23 @@ class GoogleApiError(Exception):
         self.location_type = location_type
         self.drive = drive
         self.details = details
+        self.domain = domain
+        self.headers = headers or {}
 
     def body(self) -> dict[str, Any]:
         err: dict[str, Any] = {"code": self.code, "message": self.message}
         if self.drive:
             item: dict[str, Any] = {
                 "message": self.message,
-                "domain": "global",
+                "domain": self.domain,
                 "reason": self.reason or _drive_reason(self.code),
             }
             if self.location:
                 item["location"] = self.location
                 item["locationType"] = self.location_type or "parameter"
             err["errors"] = [item]
+            if self.code == 401:
+                err["status"] = self.status
         else:
             err["status"] = self.status
             if self.details:
@@ -99,3 +105,61 @@ def not_found(message: str = "Requested entity was not found.") -> GoogleApiErro
 
 def permission_denied(message: str = "The caller does not have permission") -> GoogleApiError:
     return GoogleApiError(403, message)
+
+
+def drive_error(
+    code: int,
+    message: str,
+    reason: str,
+    *,
+    location: str | None = None,
+    domain: str = "global",
+) -> GoogleApiError:
+    """An error in Drive's shape (``errors[]`` with a reason)."""
+    return GoogleApiError(
+        code, message, reason=reason, location=location, drive=True, domain=domain
+    )
+
+
+def drive_bad_value(location: str, message: str = "Invalid Value") -> GoogleApiError:
+    return drive_error(400, message, "invalid", location=location)
+
+
+_AUTH_HELP = (
+    "Expected OAuth 2 access token, login cookie or other valid authentication "
+    "credential. See https://developers.google.com/identity/sign-in/web/devconsole-project."
+)
+
+
+def unauthenticated(*, drive: bool, missing: bool) -> GoogleApiError:
+    """401 as Google answers a request without (or with expired) credentials."""
+    if missing:
+        message = f"Request is missing required authentication credential. {_AUTH_HELP}"
+        reason = "CREDENTIALS_MISSING"
+    else:
+        message = f"Request had invalid authentication credentials. {_AUTH_HELP}"
+        reason = "ACCESS_TOKEN_EXPIRED"
+    if drive:
+        return GoogleApiError(
+            401,
+            message,
+            reason="required" if missing else "authError",
+            location="Authorization",
+            location_type="header",
+            drive=True,
+            headers={"WWW-Authenticate": 'Bearer realm="https://accounts.google.com/"'},
+        )
+    details = [
+        {
+            "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+            "reason": reason,
+            "domain": "googleapis.com",
+            "metadata": {"service": "sheets.googleapis.com"},
+        }
+    ]
+    return GoogleApiError(
+        401,
+        message,
+        details=details,
+        headers={"WWW-Authenticate": 'Bearer realm="https://accounts.google.com/"'},
+    )

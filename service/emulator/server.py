@@ -5,22 +5,18 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
-
 from service.emulator.app import create_emulator_app
+from service.emulator.http_server import WSGIServer
 from service.emulator.state import EmulatorState
 
 
-class _Handler(WSGIRequestHandler):
-    # HTTP/1.1 keeps connections alive between the client libraries' calls.
-    protocol_version = "HTTP/1.1"
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
-
-
 class EmulatorServer:
-    """The emulator on ``127.0.0.1:port`` (0 picks a free port); ``url`` is its base URL."""
+    """The emulator on ``127.0.0.1:port`` (0 picks a free port); ``url`` is its base URL.
+
+    With ``data_dir`` the state is loaded from that directory and kept there (see
+    :mod:`service.emulator.persistence`); without, it lives in memory. ``stop()``
+    stops serving, stops push deliveries and flushes the state to disk.
+    """
 
     def __init__(
         self,
@@ -32,13 +28,18 @@ class EmulatorServer:
     ) -> None:
         self.state = state if state is not None else EmulatorState(data_dir)
         self.app = create_emulator_app(self.state)
-        self._server: BaseWSGIServer = make_server(
-            host, port, self.app, threaded=True, request_handler=_Handler
-        )
-        self.port = self._server.server_port
+        if self.state.data_dir is not None:
+            from service.emulator.persistence import Persistence
+
+            persistence = Persistence(self.state)
+            persistence.load()
+            persistence.start()
+        self._server = WSGIServer((host, port), self.app)
+        self.port = self._server.server_address[1]
         self.url = f"http://{host}:{self.port}"
         self.app.config["EMULATOR_URL"] = self.url
         self._thread: threading.Thread | None = None
+        self._stopped = False
 
     def start(self) -> EmulatorServer:
         self._thread = threading.Thread(
@@ -51,10 +52,15 @@ class EmulatorServer:
         self._server.serve_forever()
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        if self._stopped:
+            return
+        self._stopped = True
         if self._thread is not None:
+            self._server.shutdown()
             self._thread.join(timeout=5)
+        self._server.close_open_connections()
+        self._server.server_close()
+        self.state.close()
 
     def __enter__(self) -> EmulatorServer:
         return self.start()

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from service.emulator.errors import GoogleApiError
 
@@ -28,12 +28,20 @@ DEFAULT_USER = "local.user@example.com"
 _ID_ALPHABET = string.ascii_letters + string.digits + "-_"
 
 # role -> rank, for "at least this role" checks
-ROLE_RANK = {"reader": 1, "commenter": 2, "writer": 3, "fileOrganizer": 3, "organizer": 3, "owner": 4}
+ROLE_RANK = {
+    "reader": 1,
+    "commenter": 2,
+    "writer": 3,
+    "fileOrganizer": 3,
+    "organizer": 3,
+    "owner": 4,
+}
 
 
 def now_rfc3339() -> str:
     """Drive's timestamp format: UTC with milliseconds and a Z."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{datetime.now(UTC).microsecond // 1000:03d}Z"
+    now = datetime.now(UTC)
+    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
 
 
 def new_file_id() -> str:
@@ -70,6 +78,35 @@ class Permission:
         return cls(**data)
 
 
+# What a change touched, as Drive's X-Goog-Changed header names it.
+CONTENT = "content"
+PROPERTIES = "properties"
+PERMISSIONS = "permissions"
+PARENTS = "parents"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One entry of the change feed.
+
+    ``kind`` is ``update``, ``trash``, ``untrash`` or ``remove`` (the file is gone);
+    ``what`` names the parts of an update (``content``, ``properties``, ...).
+    """
+
+    file: DriveFile
+    user: str
+    kind: str = "update"
+    what: tuple[str, ...] = (CONTENT,)
+
+
+class Section(Protocol):
+    """State an extension keeps (tokens, channels, ...) that persists with the files."""
+
+    def to_json(self) -> Any: ...
+
+    def load_json(self, data: Any) -> None: ...
+
+
 @dataclass
 class DriveFile:
     id: str
@@ -83,8 +120,32 @@ class DriveFile:
     permissions: list[Permission] = field(default_factory=list)
     parents: list[str] = field(default_factory=list)
     trashed: bool = False
+    description: str = ""
     # The spreadsheet model (service.emulator.sheets) when mime_type is a spreadsheet.
     spreadsheet: Any = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The file's Drive metadata (not the spreadsheet, which persists on its own)."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "mime_type": self.mime_type,
+            "owner": self.owner,
+            "created_time": self.created_time,
+            "modified_time": self.modified_time,
+            "version": self.version,
+            "last_modifying_user": self.last_modifying_user,
+            "permissions": [p.to_json() for p in self.permissions],
+            "parents": list(self.parents),
+            "trashed": self.trashed,
+            "description": self.description,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> DriveFile:
+        fields = dict(data)
+        fields["permissions"] = [Permission.from_json(p) for p in data.get("permissions", [])]
+        return cls(**fields)
 
     def role_of(self, email: str) -> str | None:
         """The best role ``email`` holds on this file, or None."""
@@ -103,6 +164,8 @@ class DriveFile:
 
 
 ChangeListener = Callable[[DriveFile, str], None]
+ChangeWatcher = Callable[[Change], None]
+S = TypeVar("S", bound=Section)
 
 
 class EmulatorState:
@@ -113,21 +176,106 @@ class EmulatorState:
         self.data_dir = data_dir
         self.files: dict[str, DriveFile] = {}
         self._listeners: list[ChangeListener] = []
+        self._watchers: list[ChangeWatcher] = []
+        self._touch_listeners: list[Callable[[], None]] = []
+        self._closers: list[Callable[[], None]] = []
+        self._resetters: list[Callable[[], None]] = []
+        # Sections read from disk before the extension that owns them asked for them.
+        self._loaded_sections: dict[str, Any] = {}
         # Extensions (users and tokens, OIDC keys, channels, faults, counters) hang
         # their own state here under a name, so this class stays small.
         self.extensions: dict[str, Any] = {}
 
     # -- change feed -------------------------------------------------------------
     def subscribe(self, listener: ChangeListener) -> None:
+        """Call ``listener(file, user)`` after every change to a file that still exists."""
         self._listeners.append(listener)
 
-    def changed(self, file: DriveFile, user: str) -> None:
+    def watch(self, watcher: ChangeWatcher) -> None:
+        """Call ``watcher(change)`` after every change, removals and trashing included."""
+        self._watchers.append(watcher)
+
+    def changed(
+        self,
+        file: DriveFile,
+        user: str,
+        *,
+        what: tuple[str, ...] = (CONTENT,),
+        kind: str = "update",
+    ) -> None:
         """Record that ``user`` changed ``file`` (content or metadata)."""
-        file.version += 1
-        file.modified_time = now_rfc3339()
-        file.last_modifying_user = user
-        for listener in list(self._listeners):
-            listener(file, user)
+        with self.lock:
+            file.version += 1
+            if what != (PERMISSIONS,):
+                # Sharing does not count as modifying the file in Drive.
+                file.modified_time = now_rfc3339()
+                file.last_modifying_user = user
+            for listener in list(self._listeners):
+                listener(file, user)
+            self._emit(Change(file, user, kind, what))
+
+    def _emit(self, change: Change) -> None:
+        for watcher in list(self._watchers):
+            watcher(change)
+
+    # -- extensions ----------------------------------------------------------------
+    def section(self, name: str, factory: Callable[[], S]) -> S:
+        """The extension state named ``name``, made (and loaded from disk) on first use."""
+        with self.lock:
+            existing = self.extensions.get(name)
+            if existing is None:
+                existing = factory()
+                if name in self._loaded_sections:
+                    existing.load_json(self._loaded_sections.pop(name))
+                self.extensions[name] = existing
+            section: S = existing
+            return section
+
+    def sections(self) -> dict[str, Section]:
+        """The extensions that persist (those with ``to_json`` and ``load_json``)."""
+        with self.lock:
+            return {
+                name: ext
+                for name, ext in self.extensions.items()
+                if hasattr(ext, "to_json") and hasattr(ext, "load_json")
+            }
+
+    def load_sections(self, data: dict[str, Any]) -> None:
+        """Hand saved extension state to the extensions, now or when they are made."""
+        with self.lock:
+            for name, value in data.items():
+                ext = self.extensions.get(name)
+                if ext is not None and hasattr(ext, "load_json"):
+                    ext.load_json(value)
+                else:
+                    self._loaded_sections[name] = value
+
+    def touch(self) -> None:
+        """Tell the persistence that some extension state changed."""
+        for listener in list(self._touch_listeners):
+            listener()
+
+    def on_touch(self, listener: Callable[[], None]) -> None:
+        self._touch_listeners.append(listener)
+
+    def on_close(self, closer: Callable[[], None]) -> None:
+        """Run ``closer`` when the emulator stops (last one registered runs first)."""
+        self._closers.append(closer)
+
+    def on_reset(self, resetter: Callable[[], None]) -> None:
+        self._resetters.append(resetter)
+
+    def close(self) -> None:
+        for closer in reversed(self._closers):
+            closer()
+        self._closers.clear()
+
+    def reset(self) -> None:
+        """Forget every file and all extension state that registered a reset."""
+        with self.lock:
+            self.files.clear()
+            for resetter in list(self._resetters):
+                resetter()
 
     # -- files -------------------------------------------------------------------
     def add_file(self, file: DriveFile) -> DriveFile:
@@ -146,9 +294,11 @@ class EmulatorState:
             self.changed(file, file.owner)
             return file
 
-    def remove_file(self, file_id: str) -> None:
+    def remove_file(self, file_id: str, user: str = DEFAULT_USER) -> None:
         with self.lock:
-            self.files.pop(file_id, None)
+            file = self.files.pop(file_id, None)
+            if file is not None:
+                self._emit(Change(file, user, "remove", ()))
 
     def authorize(self, file_id: str, user: str, need: str, *, drive: bool = False) -> DriveFile:
         """The file, if ``user`` holds at least role ``need`` on it; else Google's error.

@@ -1,0 +1,107 @@
+"""Drive watch channels: what ``files.watch`` opened, until it expires or is stopped."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from dataclasses import asdict, dataclass
+from typing import Any
+
+# Drive's limits for files.watch: one hour by default, one day at most.
+DEFAULT_TTL_MS = 3600 * 1000
+MAX_TTL_MS = 86400 * 1000
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def resource_id_for(file_id: str) -> str:
+    """A stable opaque id for a watched file, as Drive gives one per resource."""
+    return hashlib.sha256(("resource:" + file_id).encode()).hexdigest()[:27]
+
+
+@dataclass
+class Channel:
+    id: str
+    resource_id: str
+    resource_uri: str
+    file_id: str
+    address: str
+    token: str
+    expiration_ms: int
+    created_by: str
+    message_number: int = 0
+
+    def expired(self, at_ms: int | None = None) -> bool:
+        return (at_ms if at_ms is not None else now_ms()) >= self.expiration_ms
+
+    def api_json(self) -> dict[str, Any]:
+        """The ``api#channel`` resource files.watch answers with."""
+        body: dict[str, Any] = {
+            "kind": "api#channel",
+            "id": self.id,
+            "resourceId": self.resource_id,
+            "resourceUri": self.resource_uri,
+        }
+        if self.token:
+            body["token"] = self.token
+        body["expiration"] = str(self.expiration_ms)
+        return body
+
+
+class ChannelBook:
+    """Open channels by id. Persists with the state; expired ones are dropped lazily."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._channels: dict[str, Channel] = {}
+
+    def add(self, channel: Channel) -> bool:
+        with self._lock:
+            self._prune()
+            if channel.id in self._channels:
+                return False
+            self._channels[channel.id] = channel
+            return True
+
+    def get(self, channel_id: str) -> Channel | None:
+        with self._lock:
+            return self._channels.get(channel_id)
+
+    def remove(self, channel_id: str) -> Channel | None:
+        with self._lock:
+            return self._channels.pop(channel_id, None)
+
+    def for_file(self, file_id: str) -> list[Channel]:
+        with self._lock:
+            self._prune()
+            return [c for c in self._channels.values() if c.file_id == file_id]
+
+    def next_message_number(self, channel: Channel) -> int:
+        with self._lock:
+            channel.message_number += 1
+            return channel.message_number
+
+    def all(self) -> list[Channel]:
+        with self._lock:
+            self._prune()
+            return list(self._channels.values())
+
+    def _prune(self) -> None:
+        at = now_ms()
+        for channel_id in [c.id for c in self._channels.values() if c.expired(at)]:
+            del self._channels[channel_id]
+
+    def reset(self) -> None:
+        with self._lock:
+            self._channels.clear()
+
+    def to_json(self) -> Any:
+        with self._lock:
+            return [asdict(c) for c in self._channels.values()]
+
+    def load_json(self, data: Any) -> None:
+        with self._lock:
+            self._channels = {c["id"]: Channel(**c) for c in data}

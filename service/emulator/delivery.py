@@ -1,0 +1,170 @@
+"""Delivers push notifications in the background, never on a request's thread.
+
+A few worker threads POST queued notifications to channel addresses. Each channel's
+notifications go out one at a time and in order; a failure (no answer, or a status
+other than 2xx) is retried after a growing pause, then dropped, as Google does.
+Before each attempt the channel is checked again: a stopped or expired channel gets
+nothing more. Headers carry the channel token, so nothing here logs headers.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import requests
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BACKOFF = (0.25, 0.5, 1.0, 2.0)  # pauses between attempts, in seconds
+
+
+@dataclass
+class Notification:
+    channel_id: str
+    address: str
+    headers: dict[str, str]
+    attempts: int = 0
+
+
+Sender = Callable[[Notification], bool]
+
+
+class Dispatcher:
+    """A queue per channel, served by a small pool of threads started on first use."""
+
+    def __init__(
+        self,
+        is_live: Callable[[str], bool],
+        *,
+        send: Sender | None = None,
+        workers: int = 4,
+        backoff: Sequence[float] = DEFAULT_BACKOFF,
+        timeout: float = 5.0,
+    ) -> None:
+        self._is_live = is_live
+        self._send = send or self._post
+        self._workers = workers
+        self._backoff = tuple(backoff)
+        self._timeout = timeout
+        self._cv = threading.Condition()
+        self._queues: dict[str, deque[Notification]] = {}
+        self._busy: set[str] = set()
+        self._not_before: dict[str, float] = {}
+        self._threads: list[threading.Thread] = []
+        self._local = threading.local()
+        self._stopping = False
+        self.delivered = 0
+        self.dropped = 0
+
+    def enqueue(self, notification: Notification) -> None:
+        with self._cv:
+            if self._stopping:
+                return
+            self._queues.setdefault(notification.channel_id, deque()).append(notification)
+            if not self._threads:
+                self._start()
+            self._cv.notify()
+
+    def forget(self, channel_id: str) -> None:
+        """Drop whatever is still queued for a channel."""
+        with self._cv:
+            queue = self._queues.pop(channel_id, None)
+            self.dropped += len(queue or ())
+            self._not_before.pop(channel_id, None)
+
+    def idle(self) -> bool:
+        with self._cv:
+            return not self._busy and not any(self._queues.values())
+
+    def stop(self) -> None:
+        with self._cv:
+            self._stopping = True
+            self._cv.notify_all()
+        for thread in self._threads:
+            thread.join(timeout=self._timeout + 1)
+        self._threads.clear()
+
+    def _start(self) -> None:
+        for n in range(self._workers):
+            thread = threading.Thread(target=self._run, name=f"emulator-push-{n}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def _take(self) -> Notification | None:
+        """The head of a channel that is ready, waiting for one; None when stopping."""
+        with self._cv:
+            while not self._stopping:
+                now = time.monotonic()
+                wake: float | None = None
+                for channel_id, queue in self._queues.items():
+                    if not queue or channel_id in self._busy:
+                        continue
+                    due = self._not_before.get(channel_id, 0.0)
+                    if due <= now:
+                        self._busy.add(channel_id)
+                        return queue[0]
+                    wake = due if wake is None else min(wake, due)
+                self._cv.wait(timeout=None if wake is None else wake - now)
+            return None
+
+    def _run(self) -> None:
+        while True:
+            notification = self._take()
+            if notification is None:
+                return
+            live = self._is_live(notification.channel_id)
+            ok = live and self._attempt(notification)
+            self._finish(notification, ok, live)
+
+    def _attempt(self, notification: Notification) -> bool:
+        notification.attempts += 1
+        try:
+            return self._send(notification)
+        except Exception as exc:  # a receiver's failure must never kill a worker
+            log.info(
+                "push to channel %s failed on attempt %d: %s",
+                notification.channel_id,
+                notification.attempts,
+                type(exc).__name__,
+            )
+            return False
+
+    def _finish(self, notification: Notification, ok: bool, live: bool) -> None:
+        with self._cv:
+            channel_id = notification.channel_id
+            self._busy.discard(channel_id)
+            queue = self._queues.get(channel_id)
+            retry = live and not ok and notification.attempts <= len(self._backoff)
+            if retry:
+                pause = self._backoff[notification.attempts - 1]
+                self._not_before[channel_id] = time.monotonic() + pause
+            else:
+                if queue and queue[0] is notification:
+                    queue.popleft()
+                if queue is not None and not queue:
+                    del self._queues[channel_id]
+                self._not_before.pop(channel_id, None)
+                if ok:
+                    self.delivered += 1
+                else:
+                    self.dropped += 1
+            self._cv.notify_all()
+
+    def _post(self, notification: Notification) -> bool:
+        session: requests.Session | None = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = requests.Session()
+        response = session.post(
+            notification.address,
+            data=b"",
+            headers=notification.headers,
+            timeout=self._timeout,
+            allow_redirects=False,
+        )
+        response.close()
+        return 200 <= response.status_code < 300
