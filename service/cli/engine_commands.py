@@ -1,17 +1,165 @@
-"""Engine commands: ``compute`` and ``plan``."""
+"""Engine commands: ``compute`` and ``plan``.
+
+``compute PLAN.json [--today D]`` prints the computed plan of a plan document (the plan
+contract's output). ``plan --template NAME --go-live D`` prints a template's
+back-scheduled plan as a table, or with ``--json`` the plan document ``compute`` reads.
+"""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import json
+import re
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from service.domain import ComputedPlan, Plan
 
 
 def add_parser(sub: Any, name: str, help_text: str) -> None:
     parser = sub.add_parser(name, help=help_text, description=help_text)
-    parser.set_defaults(handler=_not_yet)
+    if name == "compute":
+        parser.add_argument("plan_file", metavar="PLAN.json", help="plan document; - for stdin")
+        parser.add_argument("--today", help="the day to compute for, YYYY-MM-DD (default: today)")
+        parser.set_defaults(handler=_compute)
+        return
+    parser.add_argument("--template", required=True, help="template name, e.g. enterprise")
+    parser.add_argument("--go-live", required=True, help="committed go-live date, YYYY-MM-DD")
+    parser.add_argument("--today", help="the day to compute for, YYYY-MM-DD (default: today)")
+    parser.add_argument("--country", default="US", help="country of the holidays (default US)")
+    parser.add_argument("--account", default="", help="the buyer's company")
+    parser.add_argument("--outcome", default="", help="why the buyer is buying")
+    parser.add_argument(
+        "--buyer",
+        action="append",
+        default=[],
+        metavar="'NAME <EMAIL>'",
+        help="a buyer contact (repeatable; the first owns the buyer's commercial steps)",
+    )
+    parser.add_argument("--seller", default="", help="who owns the seller's steps")
+    parser.add_argument("--signature-date", help="pin the signature step to this date")
+    parser.add_argument("--json", action="store_true", help="print the plan document instead")
+    parser.set_defaults(handler=_plan)
 
 
-def _not_yet(args: argparse.Namespace) -> int:
+def _compute(args: argparse.Namespace) -> int:
+    from service.cli.common import fail
+    from service.domain import PlanInputError, compute, parse_plan
+
+    today = _date_option(args.today, "--today") if args.today else date.today()
+    doc = _read_json(args.plan_file)
+    try:
+        computed = compute(parse_plan(doc), today)
+    except PlanInputError as exc:
+        fail(str(exc))
+    print(json.dumps(computed.to_json(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from service.cli.common import fail
+    from service.domain import PlanInputError, compute, plan_to_json
+    from service.domain.calendar import supported_countries
+    from service.domain.owners import parse_owner
+    from service.templates import TemplateError, load_template
+
+    go_live = _date_option(args.go_live, "--go-live")
+    today = _date_option(args.today, "--today") if args.today else date.today()
+    signature = (
+        _date_option(args.signature_date, "--signature-date") if args.signature_date else None
+    )
+    country = args.country.strip().upper()
+    if country not in supported_countries():
+        fail(f"--country: {args.country!r} is not a country code we know; use one such as US")
+    try:
+        template = load_template(args.template)
+    except TemplateError as exc:
+        fail(f"--template: {exc}")
+    plan = template.to_plan(
+        account=args.account,
+        outcome=args.outcome,
+        go_live=go_live,
+        country=country,
+        buyers=[parse_owner(b) for b in args.buyer],
+        seller_owner=args.seller,
+        signature_date=signature,
+        created_on=today,
+    )
+    if args.json:
+        print(json.dumps(plan_to_json(plan), indent=2, ensure_ascii=False))
+        return 0
+    try:
+        computed = compute(plan, today)
+    except PlanInputError as exc:
+        fail(str(exc))
+    print(_table(template.title, plan, computed))
+    return 0
+
+
+def _date_option(text: str, option: str) -> date:
     from service.cli.common import fail
 
-    fail(f"'{args.command}' is not available in this build yet")
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+    fail(f"{option}: {text!r} is not a date; write it as YYYY-MM-DD")
+
+
+def _read_json(source: str) -> object:
+    from service.cli.common import fail
+
+    name = "standard input" if source == "-" else source
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        fail(f"cannot read {name}: {reason}")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        fail(f"{name} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")
+    except RecursionError:
+        fail(f"{name} is not a plan document: it is nested too deeply")
+
+
+def _table(title: str, plan: Plan, computed: ComputedPlan) -> str:
+    """The plan as a person reads it: the go-live and health on top, then one row a step."""
+    heading = f"{title} for {plan.account}" if plan.account else title
+    slip = f", {computed.slip_bd} business days late" if computed.slip_bd else ""
+    lines = [
+        heading,
+        f"Committed go-live: {computed.committed_go_live}   "
+        f"Projected go-live: {computed.projected_go_live}{slip}",
+        f"Deal health: {computed.health.score} ({computed.health.label})   "
+        f"Today: {computed.today}   Country: {plan.country}",
+        "",
+    ]
+    header = ("#", "Milestone", "Side", "Owner", "Lead", "Target", "Health")
+    rows = [
+        (
+            m.id,
+            _clip(m.title, 44),
+            m.side.value,
+            _clip(m.owner or "-", 40),
+            f"{m.lead_bd} bd",
+            c.target.isoformat() if c.target else "-",
+            c.health.value,
+        )
+        for m, c in zip(plan.milestones, computed.milestones, strict=True)
+    ]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    if computed.risks:
+        lines += ["", "Risks:"]
+        lines += [f"  [{r.severity.value}] {r.code}: {r.message}" for r in computed.risks]
+    return "\n".join(lines)
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
