@@ -1,0 +1,186 @@
+"""Reading what people type into a MAP, tolerantly, and writing values back.
+
+People type dates as "Jan 5", "2027-01-05", "1/5/2027" or "5 Jan 2027", or Sheets turns
+them into serial numbers (days since 1899-12-30); statuses come in any case, with emoji
+("✅ Done"); sides as "Buyer", "customer", "vendor". A value that cannot be read raises
+:class:`UnreadableCell`, whose message tells the person what to type instead.
+
+A cell arrives as Google's ``CellData`` JSON; :func:`cell_text` and :func:`cell_number`
+give its typed value whatever render option was used.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from dateutil import parser as date_parser
+
+from service.domain.parse import parse_status
+
+SERIAL_EPOCH = date(1899, 12, 30)
+# Serial numbers outside these years are not dates a MAP would hold.
+_MIN_YEAR, _MAX_YEAR = 2000, 2100
+# A string must look like a date before dateutil sees it: digits with separators, or a
+# month name. dateutil alone would read "5" as the 5th of this month.
+_DATE_SHAPE = re.compile(
+    r"^\s*(\d{4}-\d{1,2}-\d{1,2}"
+    r"|\d{1,2}[/.-]\d{1,2}([/.-]\d{2,4})?"
+    r"|.*\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b.*)\s*$",
+    re.IGNORECASE,
+)
+_SIDES = {
+    "buyer": "buyer",
+    "customer": "buyer",
+    "client": "buyer",
+    "seller": "seller",
+    "vendor": "seller",
+    "supplier": "seller",
+    "joint": "joint",
+    "both": "joint",
+    "shared": "joint",
+}
+
+
+class UnreadableCell(ValueError):
+    """A cell whose value cannot be read; the message says what to type instead."""
+
+
+def cell_text(cell: dict[str, Any] | None) -> str:
+    """The cell's value as a person sees it (formatted), or its typed string."""
+    if not cell:
+        return ""
+    formatted = cell.get("formattedValue")
+    if isinstance(formatted, str):
+        return formatted
+    for source in ("effectiveValue", "userEnteredValue"):
+        value = cell.get(source)
+        if isinstance(value, dict) and value:
+            return _extended_value_text(value)
+    return ""
+
+
+def typed_value(cell: dict[str, Any] | None) -> Any:
+    """The cell's underlying value: a number, bool, str, or None when empty.
+
+    A formula a person typed counts as its text (we never evaluate or write back
+    formulas; DESIGN I6).
+    """
+    if not cell:
+        return None
+    entered = cell.get("userEnteredValue") or {}
+    if "formulaValue" in entered:
+        return str(entered["formulaValue"])
+    value = cell.get("effectiveValue") or entered
+    if not value:
+        return None
+    for key in ("numberValue", "boolValue", "stringValue"):
+        if key in value:
+            return value[key]
+    if "errorValue" in value:
+        return cell.get("formattedValue") or "#ERROR!"
+    return None
+
+
+def _extended_value_text(value: dict[str, Any]) -> str:
+    if "stringValue" in value:
+        return str(value["stringValue"])
+    if "numberValue" in value:
+        number = value["numberValue"]
+        return str(int(number)) if float(number).is_integer() else str(number)
+    if "boolValue" in value:
+        return "TRUE" if value["boolValue"] else "FALSE"
+    if "formulaValue" in value:
+        return str(value["formulaValue"])
+    return ""
+
+
+def serial_to_date(serial: float) -> date:
+    return SERIAL_EPOCH + timedelta(days=int(serial))
+
+
+def date_to_serial(day: date) -> int:
+    return (day - SERIAL_EPOCH).days
+
+
+def read_date(value: Any, *, today: date) -> date | None:
+    """A date from a serial number or a typed string; None when empty.
+
+    A string without a year ("Jan 5") means the first such day on or after 90 days
+    before today: MAP dates lie ahead, but a step finished last month is still
+    typed without a year.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise UnreadableCell("a date is needed here, like 2027-01-05 or Jan 5, 2027")
+    if isinstance(value, int | float):
+        day = serial_to_date(value)
+        if not _MIN_YEAR <= day.year <= _MAX_YEAR:
+            raise UnreadableCell(f"{value} is not a date; type one like 2027-01-05 or Jan 5, 2027")
+        return day
+    text = str(value).strip()
+    if not text:
+        return None
+    if not _DATE_SHAPE.match(text):
+        raise UnreadableCell(f"'{text}' is not a date; type one like 2027-01-05 or Jan 5, 2027")
+    try:
+        first = date_parser.parse(text, default=datetime(2000, 1, 1)).date()
+        second = date_parser.parse(text, default=datetime(2004, 1, 1)).date()
+    except (ValueError, OverflowError) as exc:
+        raise UnreadableCell(
+            f"'{text}' is not a date; type one like 2027-01-05 or Jan 5, 2027"
+        ) from exc
+    if first == second:
+        day = first
+    else:  # no year typed
+        floor = today - timedelta(days=90)
+        day = _with_year(first, floor.year)
+        if day < floor:
+            day = _with_year(first, floor.year + 1)
+    if not _MIN_YEAR <= day.year <= _MAX_YEAR:
+        raise UnreadableCell(f"'{text}' is out of range; type a date like 2027-01-05")
+    return day
+
+
+def _with_year(day: date, year: int) -> date:
+    try:
+        return day.replace(year=year)
+    except ValueError:  # 29 February in a common year
+        return day.replace(year=year, day=28)
+
+
+def read_status(value: Any) -> str:
+    """A status name as the plan contract spells it; empty means Not started."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return "Not started"
+    try:
+        return str(parse_status(text))
+    except ValueError as exc:
+        raise UnreadableCell(
+            f"'{text}' is not a status; pick Not started, In progress, Done, Blocked or N/A"
+        ) from exc
+
+
+def read_side(value: Any, *, default: str) -> str:
+    """buyer | seller | joint from what was typed; empty keeps ``default``."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return default
+    word = re.sub(r"[^a-z]", "", text.casefold())
+    if word in _SIDES:
+        return _SIDES[word]
+    raise UnreadableCell(f"'{text}' is not a side; pick Buyer, Seller or Joint")
+
+
+def read_text(value: Any) -> str:
+    """Free text as typed (numbers as a person would write them)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()

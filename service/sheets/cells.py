@@ -1,0 +1,80 @@
+"""Google ``CellData`` JSON for the values the backend writes, and how to tell whether a
+cell already shows what we would write (so an unchanged sync writes nothing, DESIGN I1).
+
+Text is always written as ``stringValue``: through ``updateCells``/``appendCells`` a
+string is never parsed, so "=IMPORTXML(...)" typed by a buyer stays text (DESIGN I6).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from service.sheets.cell_values import date_to_serial
+from service.sheets.layout import DATE_PATTERN
+
+Value = str | int | float | date | None
+
+# What a computed cell write replaces: value, background and number format.
+COMPUTED_FIELDS = (
+    "userEnteredValue,userEnteredFormat.backgroundColor,userEnteredFormat.numberFormat"
+)
+
+
+def hex_to_color(hex_colour: str) -> dict[str, float]:
+    text = hex_colour.lstrip("#")
+    red, green, blue = (int(text[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    # Google omits zero components; so do we, so that what we write reads back equal.
+    return {k: v for k, v in (("red", red), ("green", green), ("blue", blue)) if v}
+
+
+def color_to_hex(color: dict[str, Any] | None) -> str | None:
+    if not color:
+        return None
+    parts = (round(float(color.get(k, 0)) * 255) for k in ("red", "green", "blue"))
+    return "#" + "".join(f"{p:02x}" for p in parts)
+
+
+def cell_data(value: Value, *, background: str | None = None) -> dict[str, Any]:
+    """The CellData that shows ``value`` (a date as a date serial, formatted)."""
+    cell: dict[str, Any] = {}
+    fmt: dict[str, Any] = {}
+    if isinstance(value, date):
+        cell["userEnteredValue"] = {"numberValue": date_to_serial(value)}
+        fmt["numberFormat"] = {"type": "DATE", "pattern": DATE_PATTERN}
+    elif isinstance(value, bool):
+        cell["userEnteredValue"] = {"boolValue": value}
+    elif isinstance(value, int | float):
+        cell["userEnteredValue"] = {"numberValue": value}
+    elif value is not None and value != "":
+        cell["userEnteredValue"] = {"stringValue": str(value)}
+    if background is not None:
+        fmt["backgroundColor"] = hex_to_color(background)
+    if fmt:
+        cell["userEnteredFormat"] = fmt
+    return cell
+
+
+def shows(current: dict[str, Any] | None, wanted: dict[str, Any]) -> bool:
+    """Whether the cell ``current`` (as read) already shows the CellData ``wanted``."""
+    current = current or {}
+    if _entered(current) != _entered(wanted):
+        return False
+    have_fmt = current.get("userEnteredFormat") or {}
+    want_fmt = wanted.get("userEnteredFormat") or {}
+    if color_to_hex(have_fmt.get("backgroundColor")) != color_to_hex(
+        want_fmt.get("backgroundColor")
+    ):
+        return False
+    have_pattern = (have_fmt.get("numberFormat") or {}).get("pattern")
+    want_pattern = (want_fmt.get("numberFormat") or {}).get("pattern")
+    return bool(have_pattern == want_pattern)
+
+
+def _entered(cell: dict[str, Any]) -> Any:
+    value = cell.get("userEnteredValue") or {}
+    for key in ("numberValue", "stringValue", "boolValue", "formulaValue"):
+        if key in value:
+            item = value[key]
+            return (key, float(item) if key == "numberValue" else item)
+    return None

@@ -1,0 +1,53 @@
+"""Errors of the Sheets layer. Google's errors become these at the gateway; nothing
+above it sees ``googleapiclient.errors.HttpError``.
+
+    SheetsError
+    ├── NotAMap              the spreadsheet has no MAP layout the reader recognises
+    ├── LayoutChanged        rows moved between our read and our write; sync again
+    └── GoogleError          Google answered with an error
+        ├── SheetNotFound        404
+        ├── PermissionDenied     403 (also 401)
+        ├── InvalidRequest       400 (names the failing request when Google does)
+        ├── RateLimited          429 after the retries
+        └── GoogleUnavailable    5xx, timeouts or dropped connections after the retries
+"""
+
+from __future__ import annotations
+
+
+class SheetsError(Exception):
+    """Base class of the Sheets layer's errors."""
+
+
+class NotAMap(SheetsError):
+    """The spreadsheet does not hold a MAP the reader recognises."""
+
+
+class LayoutChanged(SheetsError):
+    """Rows were inserted, deleted or sorted between a sync's read and its write."""
+
+
+class GoogleError(SheetsError):
+    def __init__(self, message: str, *, status: int = 0) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class SheetNotFound(GoogleError):
+    pass
+
+
+class PermissionDenied(GoogleError):
+    pass
+
+
+class InvalidRequest(GoogleError):
+    pass
+
+
+class RateLimited(GoogleError):
+    pass
+
+
+class GoogleUnavailable(GoogleError):
+    pass

@@ -1,0 +1,212 @@
+"""The only code that talks to Google's Sheets and Drive APIs (or the local emulator).
+
+Calls go through google-api-python-client. Every call has a timeout (the httplib2
+connection's); Google's errors become :mod:`service.sheets.errors` exceptions here.
+
+Retries: bounded exponential backoff with jitter. Reads and other idempotent calls are
+retried on 429, 5xx, timeouts and dropped connections. A ``batchUpdate`` is retried only
+on 429 (Google rejects over-quota calls before doing anything); after a 5xx or a dropped
+connection it may or may not have been applied, so it is not repeated blindly: the
+caller learns the outcome from the write token on its next read (see
+``service.services.sync``).
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import random
+import socket
+import ssl
+import time
+from collections.abc import Callable, Sequence
+from contextlib import suppress
+from dataclasses import dataclass
+from typing import Any
+
+import httplib2
+from googleapiclient.errors import HttpError
+
+from service.sheets import errors, layout
+from service.sheets.reader import READ_FIELDS
+
+_CONNECTION_ERRORS = (
+    ConnectionError,
+    TimeoutError,
+    socket.timeout,
+    ssl.SSLError,
+    http.client.HTTPException,
+    httplib2.HttpLib2Error,
+)
+_RETRY_STATUSES = {429, 500, 502, 503, 504}
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_retries: int = 5
+    base_delay_s: float = 0.5
+    max_delay_s: float = 8.0
+
+    def delay(self, attempt: int) -> float:
+        """Exponential backoff, capped, with full jitter over its upper half."""
+        ceiling = min(self.max_delay_s, self.base_delay_s * (2**attempt))
+        return float(ceiling * random.uniform(0.5, 1.0))
+
+
+@dataclass(frozen=True)
+class Channel:
+    channel_id: str
+    resource_id: str
+    expiration_ms: int
+
+
+class SheetsGateway:
+    """Sheets and Drive for one set of credentials (the service account, or a seller
+    for the one request that creates their MAP). Not thread-safe: one per thread."""
+
+    def __init__(
+        self,
+        sheets: Any,
+        drive: Any,
+        *,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._sheets = sheets
+        self._drive = drive
+        self._retry = retry or RetryPolicy()
+        self._sleep = sleep
+
+    # -- Sheets ------------------------------------------------------------------------
+    def read_map(self, spreadsheet_id: str) -> dict[str, Any]:
+        """The Plan tab with grid data and row metadata, and our other tabs' properties:
+        one ``spreadsheets.get``."""
+        request = self._sheets.spreadsheets().get(
+            spreadsheetId=spreadsheet_id,
+            ranges=[layout.PLAN_TAB, f"'{layout.HISTORY_TAB}'!A1", f"'{layout.REVIEWS_TAB}'!A1"],
+            includeGridData=True,
+            fields=READ_FIELDS,
+        )
+        result: dict[str, Any] = self._call(request, idempotent=True)
+        return result
+
+    def read_tabs(self, spreadsheet_id: str) -> dict[str, Any]:
+        """Tab properties and spreadsheet-level metadata, without cell data."""
+        request = self._sheets.spreadsheets().get(
+            spreadsheetId=spreadsheet_id,
+            fields="spreadsheetId,properties.title,sheets.properties,developerMetadata",
+        )
+        result: dict[str, Any] = self._call(request, idempotent=True)
+        return result
+
+    def create_spreadsheet(self, body: dict[str, Any]) -> str:
+        request = self._sheets.spreadsheets().create(body=body, fields="spreadsheetId")
+        # Not retried after an uncertain failure: a retry could make a second file.
+        result = self._call(request, idempotent=False)
+        return str(result["spreadsheetId"])
+
+    def batch_update(
+        self,
+        spreadsheet_id: str,
+        requests: Sequence[dict[str, Any]],
+        *,
+        response_ranges: Sequence[str] = (),
+    ) -> dict[str, Any]:
+        """One atomic ``batchUpdate``; with ``response_ranges``, Google's reply carries
+        those cells as they are right after the write."""
+        body: dict[str, Any] = {"requests": list(requests)}
+        if response_ranges:
+            body.update(
+                includeSpreadsheetInResponse=True,
+                responseRanges=list(response_ranges),
+                responseIncludeGridData=True,
+            )
+        request = self._sheets.spreadsheets().batchUpdate(spreadsheetId=spreadsheet_id, body=body)
+        result: dict[str, Any] = self._call(request, idempotent=False)
+        return result
+
+    # -- Drive ---------------------------------------------------------------------------
+    def share(self, file_id: str, email: str, *, role: str, message: str, notify: bool) -> str:
+        body = {"type": "user", "role": role, "emailAddress": email}
+        kwargs: dict[str, Any] = {"sendNotificationEmail": notify}
+        if notify and message:
+            kwargs["emailMessage"] = message
+        request = self._drive.permissions().create(
+            fileId=file_id, body=body, fields="id", supportsAllDrives=True, **kwargs
+        )
+        # Creating the same permission twice is harmless, so retrying is safe.
+        return str(self._call(request, idempotent=True)["id"])
+
+    def watch(
+        self, file_id: str, *, channel_id: str, token: str, address: str, expiration_ms: int
+    ) -> Channel:
+        body = {
+            "id": channel_id,
+            "type": "web_hook",
+            "address": address,
+            "token": token,
+            "expiration": str(expiration_ms),
+        }
+        request = self._drive.files().watch(fileId=file_id, body=body, supportsAllDrives=True)
+        result = self._call(request, idempotent=True)
+        return Channel(
+            channel_id=str(result.get("id", channel_id)),
+            resource_id=str(result.get("resourceId", "")),
+            expiration_ms=int(result.get("expiration", expiration_ms)),
+        )
+
+    def stop_channel(self, channel_id: str, resource_id: str) -> None:
+        request = self._drive.channels().stop(body={"id": channel_id, "resourceId": resource_id})
+        with suppress(errors.SheetNotFound):  # already gone
+            self._call(request, idempotent=True)
+
+    # -- plumbing ----------------------------------------------------------------------
+    def _call(self, request: Any, *, idempotent: bool) -> Any:
+        attempt = 0
+        while True:
+            try:
+                return request.execute(num_retries=0)
+            except HttpError as exc:
+                status = int(exc.resp.status)
+                retryable = status == 429 or (idempotent and status in _RETRY_STATUSES)
+                if not retryable or attempt >= self._retry.max_retries:
+                    raise translate(exc) from exc
+            except _CONNECTION_ERRORS as exc:
+                if not idempotent or attempt >= self._retry.max_retries:
+                    raise errors.GoogleUnavailable(
+                        f"Google did not answer ({type(exc).__name__})", status=503
+                    ) from exc
+            self._sleep(self._retry.delay(attempt))
+            attempt += 1
+
+
+def translate(exc: HttpError) -> errors.GoogleError:
+    """Google's HttpError as one of ours, with Google's message."""
+    status = int(exc.resp.status)
+    message = _message(exc)
+    kind: type[errors.GoogleError]
+    if status == 404:
+        kind = errors.SheetNotFound
+    elif status in (401, 403):
+        kind = (
+            errors.RateLimited
+            if "rate" in message.casefold() and status == 403
+            else errors.PermissionDenied
+        )
+    elif status == 429:
+        kind = errors.RateLimited
+    elif status == 400:
+        kind = errors.InvalidRequest
+    elif status >= 500:
+        kind = errors.GoogleUnavailable
+    else:
+        kind = errors.GoogleError
+    return kind(message, status=status)
+
+
+def _message(exc: HttpError) -> str:
+    try:
+        body = json.loads(exc.content.decode("utf-8"))
+        return str(body["error"]["message"])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return str(exc.reason or f"HTTP {exc.resp.status}")

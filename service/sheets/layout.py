@@ -1,0 +1,174 @@
+"""Where everything lives in a MAP spreadsheet.
+
+The Plan tab has a header block (labels in column B, values in column C) and, below it,
+the milestone table. Every column and header field has one owner:
+
+- ``input``: typed by people; the backend never writes a value into such a cell once it
+  holds one (DESIGN I2);
+- ``computed``: written by the backend (protected, warning only, grey header);
+- ``key``: the hidden milestone ID column, written by the backend only into the empty
+  ID cell of a row a person added.
+
+The reader does not trust positions: it finds header fields by their label and table
+columns by their header text, so a row inserted into the header block or a column
+people added does not confuse it. Positions below are where provisioning puts things.
+
+See ``docs/sheet-layout.md`` for the picture.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class CellOwner(StrEnum):
+    INPUT = "input"
+    COMPUTED = "computed"
+    KEY = "key"
+
+
+class CellKind(StrEnum):
+    TEXT = "text"
+    DATE = "date"
+    CHOICE = "choice"
+    NUMBER = "number"
+
+
+PLAN_TAB = "Plan"
+HISTORY_TAB = "History"
+REVIEWS_TAB = "Reviews"
+GUIDE_TAB = "How to use"
+
+# Developer metadata keys.
+MAP_ID_KEY = "map.id"  # spreadsheet level: the MAP's id
+LAYOUT_KEY = "map.layout"  # spreadsheet level: layout version
+MILESTONE_KEY = "map.milestone"  # row level: the milestone id of that row
+LAYOUT_VERSION = "1"
+
+# Prefix of the notes the backend puts on cells it could not read; only such notes
+# are ever cleared by the backend (a person's own notes are left alone).
+NOTE_PREFIX = "MAP could not read this: "
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    owner: CellOwner
+    kind: CellKind
+    width: int
+
+
+# The milestone table, left to right, as provisioned.
+COLUMNS: tuple[Column, ...] = (
+    Column("id", "ID", CellOwner.KEY, CellKind.TEXT, 60),
+    Column("title", "Milestone", CellOwner.INPUT, CellKind.TEXT, 260),
+    Column("side", "Side", CellOwner.INPUT, CellKind.CHOICE, 80),
+    Column("owner", "Owner", CellOwner.INPUT, CellKind.TEXT, 220),
+    Column("deliverable", "Deliverable", CellOwner.INPUT, CellKind.TEXT, 240),
+    Column("due", "Due", CellOwner.INPUT, CellKind.DATE, 100),
+    Column("status", "Status", CellOwner.INPUT, CellKind.CHOICE, 110),
+    Column("completed_on", "Completed on", CellOwner.INPUT, CellKind.DATE, 110),
+    Column("notes", "Notes", CellOwner.INPUT, CellKind.TEXT, 240),
+    Column("target", "Target date", CellOwner.COMPUTED, CellKind.DATE, 110),
+    Column("projected", "Projected date", CellOwner.COMPUTED, CellKind.DATE, 115),
+    Column("health", "Health", CellOwner.COMPUTED, CellKind.TEXT, 95),
+    Column("risk", "Risk", CellOwner.COMPUTED, CellKind.TEXT, 320),
+)
+COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
+INPUT_COLUMNS = tuple(c.key for c in COLUMNS if c.owner is CellOwner.INPUT)
+COMPUTED_COLUMNS = tuple(c.key for c in COLUMNS if c.owner is CellOwner.COMPUTED)
+
+# Other header texts people might use for a column (matched case-insensitively).
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "title": ("milestone", "step", "task", "action"),
+    "owner": ("owner", "owners", "who"),
+    "due": ("due", "due date", "committed date"),
+    "status": ("status", "state"),
+    "completed_on": ("completed on", "completed", "done on", "date completed"),
+    "target": ("target date", "target"),
+    "projected": ("projected date", "projected", "forecast"),
+    "notes": ("notes", "comments", "note"),
+}
+
+
+@dataclass(frozen=True)
+class HeaderField:
+    key: str
+    label: str
+    owner: CellOwner
+    kind: CellKind
+    row: int  # 0-based row where provisioning puts it
+
+
+# The header block: label in column B, value in column C (0-based columns 1 and 2).
+LABEL_COL = 1
+VALUE_COL = 2
+HEADER_FIELDS: tuple[HeaderField, ...] = (
+    HeaderField("account", "Account", CellOwner.INPUT, CellKind.TEXT, 1),
+    HeaderField("outcome", "Outcome (why)", CellOwner.INPUT, CellKind.TEXT, 2),
+    HeaderField("go_live", "Committed Go-Live", CellOwner.INPUT, CellKind.DATE, 3),
+    HeaderField("projected_go_live", "Projected Go-Live", CellOwner.COMPUTED, CellKind.DATE, 4),
+    HeaderField("slip_bd", "Slip (business days)", CellOwner.COMPUTED, CellKind.NUMBER, 5),
+    HeaderField("health", "Deal health", CellOwner.COMPUTED, CellKind.TEXT, 6),
+    HeaderField("top_risks", "Top risks", CellOwner.COMPUTED, CellKind.TEXT, 7),
+    HeaderField("last_review", "Last review", CellOwner.COMPUTED, CellKind.DATE, 8),
+    HeaderField("next_step", "Next step", CellOwner.COMPUTED, CellKind.TEXT, 9),
+)
+HEADER_BY_KEY = {f.key: f for f in HEADER_FIELDS}
+# "Reason for change" sits beside Committed Go-Live: label in D, value in E.
+REASON_LABEL = "Reason for change"
+REASON_LABEL_COL = 3
+REASON_VALUE_COL = 4
+
+TITLE_ROW = 0
+TABLE_HEADER_ROW = 11  # 0-based; milestones start on the row after it
+FIRST_MILESTONE_ROW = TABLE_HEADER_ROW + 1
+FROZEN_ROWS = TABLE_HEADER_ROW + 1
+# How far down the reader looks for the table header before giving up.
+HEADER_SCAN_ROWS = 40
+
+HISTORY_HEADERS = ("When (UTC)", "Who", "Milestone", "Field", "Old", "New", "Reason", "Source")
+REVIEWS_HEADERS = ("Review date", "Section", "Item", "Detail")
+
+SIDE_CHOICES = ("Buyer", "Seller", "Joint")
+STATUS_CHOICES = ("Not started", "In progress", "Done", "Blocked", "N/A")
+
+DATE_PATTERN = "mmm d, yyyy"
+
+
+def column_index(key: str) -> int:
+    """The provisioned 0-based index of a table column."""
+    return next(i for i, c in enumerate(COLUMNS) if c.key == key)
+
+
+def normalise_label(text: str) -> str:
+    return " ".join(text.replace(":", " ").split()).casefold()
+
+
+def match_column(header_text: str) -> str | None:
+    """The column key a table header text names, or None."""
+    label = normalise_label(header_text)
+    if not label:
+        return None
+    for column in COLUMNS:
+        if label == normalise_label(column.header):
+            return column.key
+    for key, aliases in COLUMN_ALIASES.items():
+        if label in aliases:
+            return key
+    return None
+
+
+def match_header_field(label_text: str) -> str | None:
+    """The header field a label in column B names, or None."""
+    label = normalise_label(label_text)
+    for field in HEADER_FIELDS:
+        if label == normalise_label(field.label):
+            return field.key
+    if label in ("go-live", "go live", "go-live date", "committed go live"):
+        return "go_live"
+    if label in ("outcome", "why", "outcome / why"):
+        return "outcome"
+    return None

@@ -1,0 +1,386 @@
+"""The requests that lay a new MAP out in a spreadsheet: tabs, header block, milestone
+table, dropdowns, protections, colours, frozen header and developer metadata.
+
+Provisioning makes at most two Sheets calls whatever the template's size: a
+``spreadsheets.create`` with the four tabs (or, for an existing spreadsheet, a ``get``
+to see what is there), then the one ``batchUpdate`` built here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from service.domain.model import Milestone
+from service.sheets import layout
+from service.sheets import requests as rq
+from service.sheets.cells import cell_data, hex_to_color
+from service.sheets.render import COMPUTED_BACKGROUND, HeaderCells, MilestoneCells
+
+# sheetIds we give our tabs (fixed, so one batchUpdate can refer to tabs it adds).
+PLAN_SHEET_ID = 1001
+HISTORY_SHEET_ID = 1002
+REVIEWS_SHEET_ID = 1003
+GUIDE_SHEET_ID = 1004
+TAB_IDS = {
+    layout.PLAN_TAB: PLAN_SHEET_ID,
+    layout.HISTORY_TAB: HISTORY_SHEET_ID,
+    layout.REVIEWS_TAB: REVIEWS_SHEET_ID,
+    layout.GUIDE_TAB: GUIDE_SHEET_ID,
+}
+TABLE_ROWS = 500  # rows the dropdowns and protections cover below the header
+HEADER_FILL = "#cfe2f3"
+INPUT_HEADER_FILL = "#ffffff"
+STATUS_COLOURS = {
+    "Done": "#d9ead3",
+    "Blocked": "#f4cccc",
+    "In progress": "#fff2cc",
+    "N/A": "#efefef",
+}
+
+GUIDE_LINES = (
+    "How to use this Mutual Action Plan",
+    "",
+    "This sheet is the one plan both teams keep from decision to go-live. Edit it freely:",
+    "• Milestone, Side, Owner, Deliverable, Due, Status, Completed on and Notes are yours to edit.",
+    "• Put a date in Due to commit to it; leave it empty to use the planned Target date.",
+    "• Set Status from the dropdown; when a step is finished, set Done (and Completed on).",
+    "• Add a row anywhere in the table for a new step; delete a row if a step is not needed.",
+    "• Owner: a named person, ideally as Name <email>, so everyone knows who to ask.",
+    "• If you change the Committed Go-Live date, say why in Reason for change beside it.",
+    "",
+    "Grey columns (Target date, Projected date, Health, Risk) and the header figures are",
+    "recalculated automatically after every edit: business days, holidays and dependencies",
+    "are worked backward from the Go-Live date. The History tab records every change;",
+    "the Reviews tab keeps the weekly reviews.",
+)
+
+
+@dataclass(frozen=True)
+class MapSheetContent:
+    """Everything the new MAP shows."""
+
+    map_id: str
+    title: str
+    account: str
+    outcome: str
+    go_live: date
+    milestones: Sequence[Milestone]
+    cells: Mapping[str, MilestoneCells]
+    header: HeaderCells
+
+
+def create_body(title: str) -> dict[str, Any]:
+    """The ``spreadsheets.create`` body: the title and the four tabs."""
+    return {
+        "properties": {"title": title, "locale": "en_US"},
+        "sheets": [
+            {"properties": {"sheetId": sheet_id, "title": name, "index": index}}
+            for index, (name, sheet_id) in enumerate(TAB_IDS.items())
+        ],
+    }
+
+
+def add_tabs_requests(existing: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """For "create here": add our tabs to an existing spreadsheet (before anything else)."""
+    taken_titles = {s["properties"]["title"] for s in existing}
+    taken_ids = {s["properties"]["sheetId"] for s in existing}
+    clash = [t for t in TAB_IDS if t in taken_titles]
+    if clash or taken_ids & set(TAB_IDS.values()):
+        raise ValueError(f"this spreadsheet already has a tab named {', '.join(clash)}")
+    return [
+        {"addSheet": {"properties": {"sheetId": sheet_id, "title": name, "index": index}}}
+        for index, (name, sheet_id) in enumerate(TAB_IDS.items())
+    ]
+
+
+def layout_requests(content: MapSheetContent) -> list[dict[str, Any]]:
+    """The one batchUpdate that fills a spreadsheet that has our four tabs."""
+    rows = _plan_rows(content)
+    first = layout.FIRST_MILESTONE_ROW
+    last = first + TABLE_ROWS
+    col = layout.column_index
+    computed_cols = [col(k) for k in layout.COMPUTED_COLUMNS]
+    requests: list[dict[str, Any]] = [
+        {
+            "updateSheetProperties": {
+                "properties": {
+                    "sheetId": PLAN_SHEET_ID,
+                    "gridProperties": {"frozenRowCount": layout.FROZEN_ROWS},
+                    "tabColorStyle": {"rgbColor": hex_to_color("#3c78d8")},
+                },
+                "fields": "gridProperties.frozenRowCount,tabColorStyle",
+            }
+        },
+        {
+            "updateCells": {
+                "range": rq.grid_range(
+                    PLAN_SHEET_ID, 0, 0, rows=len(rows), cols=len(layout.COLUMNS)
+                ),
+                "rows": [{"values": row} for row in rows],
+                "fields": "userEnteredValue,userEnteredFormat,note",
+            }
+        },
+        {
+            "mergeCells": {
+                "range": rq.grid_range(PLAN_SHEET_ID, 0, 1, cols=6),
+                "mergeType": "MERGE_ALL",
+            }
+        },
+        _hide_column(col("id")),
+        *_column_widths(),
+        _dropdown(col("side"), layout.SIDE_CHOICES, first, last),
+        _dropdown(col("status"), layout.STATUS_CHOICES, first, last),
+        _date_validation(col("due"), first, last),
+        _date_validation(col("completed_on"), first, last),
+        *(_status_colour(text, colour, first, last) for text, colour in STATUS_COLOURS.items()),
+        _protect(
+            rq.grid_range(
+                PLAN_SHEET_ID, first, computed_cols[0], rows=TABLE_ROWS, cols=len(computed_cols)
+            ),
+            "Computed by the MAP backend: recalculated after every edit.",
+        ),
+        _protect(
+            rq.grid_range(PLAN_SHEET_ID, 0, col("id"), rows=last, cols=1),
+            "Milestone IDs keep history and dates attached to the right step.",
+        ),
+        _protect(
+            rq.grid_range(
+                PLAN_SHEET_ID,
+                layout.HEADER_BY_KEY["projected_go_live"].row,
+                layout.VALUE_COL,
+                rows=len(layout.HEADER_FIELDS) - 3,
+            ),
+            "Computed by the MAP backend from the plan.",
+        ),
+        {
+            "addNamedRange": {
+                "namedRange": {
+                    "name": "GoLive",
+                    "range": rq.grid_range(
+                        PLAN_SHEET_ID, layout.HEADER_BY_KEY["go_live"].row, layout.VALUE_COL
+                    ),
+                }
+            }
+        },
+        _spreadsheet_metadata(layout.MAP_ID_KEY, content.map_id),
+        _spreadsheet_metadata(layout.LAYOUT_KEY, layout.LAYOUT_VERSION),
+        *(
+            rq.create_row_metadata(PLAN_SHEET_ID, first + i, layout.MILESTONE_KEY, m.id)
+            for i, m in enumerate(content.milestones)
+        ),
+        *_log_tab(HISTORY_SHEET_ID, layout.HISTORY_HEADERS),
+        *_log_tab(REVIEWS_SHEET_ID, layout.REVIEWS_HEADERS),
+        _guide(),
+    ]
+    return requests
+
+
+def _plan_rows(content: MapSheetContent) -> list[list[dict[str, Any]]]:
+    width = len(layout.COLUMNS)
+    rows: list[list[dict[str, Any]]] = [
+        [{} for _ in range(width)] for _ in range(layout.FIRST_MILESTONE_ROW)
+    ]
+    title = cell_data(f"Mutual Action Plan · {content.account}")
+    title["userEnteredFormat"] = {"textFormat": {"bold": True, "fontSize": 16}}
+    rows[layout.TITLE_ROW][1] = title
+    header_values: dict[str, Any] = {
+        "account": cell_data(content.account),
+        "outcome": cell_data(content.outcome),
+        "go_live": cell_data(content.go_live),
+        "projected_go_live": cell_data(
+            content.header.projected_go_live, background=COMPUTED_BACKGROUND
+        ),
+        "slip_bd": cell_data(content.header.slip_bd, background=COMPUTED_BACKGROUND),
+        "health": cell_data(content.header.health, background=content.header.health_colour),
+        "top_risks": cell_data(content.header.top_risks, background=COMPUTED_BACKGROUND),
+        "last_review": cell_data(content.header.last_review, background=COMPUTED_BACKGROUND),
+        "next_step": cell_data(content.header.next_step, background=COMPUTED_BACKGROUND),
+    }
+    for spec in layout.HEADER_FIELDS:
+        label = cell_data(spec.label)
+        label["userEnteredFormat"] = {"textFormat": {"bold": True}}
+        rows[spec.row][layout.LABEL_COL] = label
+        rows[spec.row][layout.VALUE_COL] = header_values[spec.key]
+    go_live_row = layout.HEADER_BY_KEY["go_live"].row
+    reason_label = cell_data(layout.REASON_LABEL)
+    reason_label["userEnteredFormat"] = {"textFormat": {"bold": True}}
+    rows[go_live_row][layout.REASON_LABEL_COL] = reason_label
+    rows[layout.TABLE_HEADER_ROW] = [_table_header(c) for c in layout.COLUMNS]
+    for milestone in content.milestones:
+        rows.append(_milestone_row(milestone, content.cells[milestone.id]))
+    return rows
+
+
+def _table_header(column: layout.Column) -> dict[str, Any]:
+    fill = HEADER_FILL if column.owner is not layout.CellOwner.INPUT else "#d9d9d9"
+    cell = cell_data(column.header, background=fill)
+    cell["userEnteredFormat"]["textFormat"] = {"bold": True}
+    if column.owner is layout.CellOwner.COMPUTED:
+        cell["note"] = "Calculated by the MAP backend; edits here are replaced."
+    return cell
+
+
+def _milestone_row(m: Milestone, cells: MilestoneCells) -> list[dict[str, Any]]:
+    values: dict[str, dict[str, Any]] = {
+        "id": cell_data(m.id),
+        "title": cell_data(m.title),
+        "side": cell_data(m.side.value.capitalize()),
+        "owner": cell_data(m.owner),
+        "deliverable": cell_data(m.deliverable),
+        "due": cell_data(m.due) if m.due else _date_format_only(),
+        "status": cell_data(m.status.value),
+        "completed_on": cell_data(m.completed_on) if m.completed_on else _date_format_only(),
+        "notes": cell_data(m.notes),
+        "target": cell_data(cells.target, background=COMPUTED_BACKGROUND),
+        "projected": cell_data(cells.projected, background=COMPUTED_BACKGROUND),
+        "health": cell_data(cells.health, background=cells.health_colour),
+        "risk": cell_data(cells.risk, background=COMPUTED_BACKGROUND),
+    }
+    return [values[c.key] for c in layout.COLUMNS]
+
+
+def _date_format_only() -> dict[str, Any]:
+    return {"userEnteredFormat": {"numberFormat": {"type": "DATE", "pattern": layout.DATE_PATTERN}}}
+
+
+def _hide_column(index: int) -> dict[str, Any]:
+    return {
+        "updateDimensionProperties": {
+            "range": {
+                "sheetId": PLAN_SHEET_ID,
+                "dimension": "COLUMNS",
+                "startIndex": index,
+                "endIndex": index + 1,
+            },
+            "properties": {"hiddenByUser": True},
+            "fields": "hiddenByUser",
+        }
+    }
+
+
+def _column_widths() -> list[dict[str, Any]]:
+    return [
+        {
+            "updateDimensionProperties": {
+                "range": {
+                    "sheetId": PLAN_SHEET_ID,
+                    "dimension": "COLUMNS",
+                    "startIndex": i,
+                    "endIndex": i + 1,
+                },
+                "properties": {"pixelSize": column.width},
+                "fields": "pixelSize",
+            }
+        }
+        for i, column in enumerate(layout.COLUMNS)
+        if column.key != "id"
+    ]
+
+
+def _dropdown(col: int, choices: Sequence[str], first: int, last: int) -> dict[str, Any]:
+    return {
+        "setDataValidation": {
+            "range": rq.grid_range(PLAN_SHEET_ID, first, col, rows=last - first),
+            "rule": {
+                "condition": {
+                    "type": "ONE_OF_LIST",
+                    "values": [{"userEnteredValue": c} for c in choices],
+                },
+                "showCustomUi": True,
+                "strict": False,
+            },
+        }
+    }
+
+
+def _date_validation(col: int, first: int, last: int) -> dict[str, Any]:
+    return {
+        "setDataValidation": {
+            "range": rq.grid_range(PLAN_SHEET_ID, first, col, rows=last - first),
+            "rule": {
+                "condition": {"type": "DATE_IS_VALID"},
+                "inputMessage": "A date, like 2027-01-05 or Jan 5, 2027",
+                "strict": False,
+            },
+        }
+    }
+
+
+def _status_colour(text: str, colour: str, first: int, last: int) -> dict[str, Any]:
+    return {
+        "addConditionalFormatRule": {
+            "rule": {
+                "ranges": [
+                    rq.grid_range(
+                        PLAN_SHEET_ID, first, layout.column_index("status"), rows=last - first
+                    )
+                ],
+                "booleanRule": {
+                    "condition": {"type": "TEXT_EQ", "values": [{"userEnteredValue": text}]},
+                    "format": {"backgroundColor": hex_to_color(colour)},
+                },
+            },
+            "index": 0,
+        }
+    }
+
+
+def _protect(grid: dict[str, int], description: str) -> dict[str, Any]:
+    return {
+        "addProtectedRange": {
+            "protectedRange": {"range": grid, "description": description, "warningOnly": True}
+        }
+    }
+
+
+def _spreadsheet_metadata(key: str, value: str) -> dict[str, Any]:
+    return {
+        "createDeveloperMetadata": {
+            "developerMetadata": {
+                "metadataKey": key,
+                "metadataValue": value,
+                "location": {"spreadsheet": True},
+                "visibility": "DOCUMENT",
+            }
+        }
+    }
+
+
+def _log_tab(sheet_id: int, headers: Sequence[str]) -> list[dict[str, Any]]:
+    header_cells = []
+    for text in headers:
+        cell = cell_data(text, background=HEADER_FILL)
+        cell["userEnteredFormat"]["textFormat"] = {"bold": True}
+        header_cells.append(cell)
+    return [
+        rq.update_cells(sheet_id, 0, 0, header_cells, "userEnteredValue,userEnteredFormat"),
+        {
+            "updateSheetProperties": {
+                "properties": {"sheetId": sheet_id, "gridProperties": {"frozenRowCount": 1}},
+                "fields": "gridProperties.frozenRowCount",
+            }
+        },
+        _protect(
+            {"sheetId": sheet_id},
+            "Kept by the MAP backend; append-only.",
+        ),
+    ]
+
+
+def _guide() -> dict[str, Any]:
+    rows = []
+    for i, line in enumerate(GUIDE_LINES):
+        cell = cell_data(line)
+        if i == 0:
+            cell["userEnteredFormat"] = {"textFormat": {"bold": True, "fontSize": 14}}
+        rows.append({"values": [cell]})
+    return {
+        "updateCells": {
+            "range": rq.grid_range(GUIDE_SHEET_ID, 0, 0, rows=len(rows)),
+            "rows": rows,
+            "fields": "userEnteredValue,userEnteredFormat",
+        }
+    }

@@ -1,0 +1,255 @@
+"""Turn the Plan tab, as the Sheets API returns it, into what people entered.
+
+Input is Google's ``Spreadsheet`` JSON from one ``spreadsheets.get`` with grid data (see
+:data:`READ_FIELDS`). Output is a :class:`SheetRead`: the header fields, one
+:class:`MilestoneRow` per non-empty table row (with its ID if it has one), the
+current computed cells (to write only what changed), and a :class:`ReadProblem` for
+each cell that could not be read. A cell that cannot be read keeps its value; the
+caller keeps the last good value for the plan and raises INVALID_INPUT.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from service.sheets import layout
+from service.sheets.cell_values import (
+    UnreadableCell,
+    cell_text,
+    read_date,
+    read_side,
+    read_status,
+    read_text,
+    typed_value,
+)
+from service.sheets.errors import NotAMap
+
+# The fields mask of the one read a sync makes.
+READ_FIELDS = (
+    "spreadsheetId,properties(title,timeZone),developerMetadata(metadataId,metadataKey,metadataValue),"
+    "sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount)),"
+    "data(startRow,startColumn,rowData(values(userEnteredValue,effectiveValue,formattedValue,"
+    "note,userEnteredFormat(backgroundColor,numberFormat,textFormat(bold)))),"
+    "rowMetadata(developerMetadata(metadataId,metadataKey,metadataValue))))"
+)
+
+
+@dataclass(frozen=True)
+class ReadProblem:
+    """A cell the reader could not read; its value stays as typed."""
+
+    field: str
+    row: int
+    col: int
+    raw: str
+    message: str
+    milestone_id: str | None = None
+
+
+@dataclass
+class MilestoneRow:
+    row: int  # 0-based row index on the Plan tab
+    id: str | None  # from the hidden ID cell; None for a row a person added
+    row_metadata: list[tuple[int, str]]  # (metadataId, milestone id) on this row
+    inputs: dict[str, Any]  # parsed input values; a key is absent when unreadable
+    raw: dict[str, str]  # what the person sees in each input cell
+    computed: dict[str, dict[str, Any]]  # current computed cells: {key: CellData}
+    notes: dict[str, str]  # current note per column key
+
+
+@dataclass
+class SheetRead:
+    spreadsheet_id: str
+    title: str
+    map_id: str | None
+    sheet_ids: dict[str, int]  # tab title -> sheetId
+    row_count: int
+    columns: dict[str, int]  # column key -> 0-based column index
+    table_header_row: int
+    header: dict[str, Any]  # parsed header inputs (account, outcome, go_live, reason)
+    header_raw: dict[str, str]
+    header_cells: dict[str, tuple[int, int]]  # header key -> (row, col) of its value
+    header_computed: dict[str, dict[str, Any]]  # current computed header cells
+    header_notes: dict[str, str]
+    rows: list[MilestoneRow] = field(default_factory=list)
+    problems: list[ReadProblem] = field(default_factory=list)
+    id_column: list[str] = field(default_factory=list)  # ID cell text per row, from row 0
+
+    @property
+    def plan_sheet_id(self) -> int:
+        return self.sheet_ids[layout.PLAN_TAB]
+
+
+def read_plan(spreadsheet: dict[str, Any], *, today: date) -> SheetRead:
+    """Read the Plan tab of a MAP spreadsheet; :class:`NotAMap` if there is none."""
+    sheets = {s["properties"]["title"]: s for s in spreadsheet.get("sheets", [])}
+    plan = sheets.get(layout.PLAN_TAB)
+    if plan is None:
+        raise NotAMap(f"no '{layout.PLAN_TAB}' tab in this spreadsheet")
+    grid, row_meta = _grid(plan)
+    table_row, columns = _find_table(grid)
+    read = SheetRead(
+        spreadsheet_id=spreadsheet.get("spreadsheetId", ""),
+        title=spreadsheet.get("properties", {}).get("title", ""),
+        map_id=_spreadsheet_metadata(spreadsheet, layout.MAP_ID_KEY),
+        sheet_ids={t: s["properties"]["sheetId"] for t, s in sheets.items()},
+        row_count=plan["properties"].get("gridProperties", {}).get("rowCount", len(grid)),
+        columns=columns,
+        table_header_row=table_row,
+        header={},
+        header_raw={},
+        header_cells={},
+        header_computed={},
+        header_notes={},
+    )
+    _read_header(grid[:table_row], read, today)
+    id_col = columns["id"]
+    read.id_column = [cell_text(_cell(r, id_col)).strip() for r in grid]
+    for index in range(table_row + 1, len(grid)):
+        row = _read_row(grid[index], index, row_meta.get(index, []), read, today)
+        if row is not None:
+            read.rows.append(row)
+    return read
+
+
+def _grid(sheet: dict[str, Any]) -> tuple[list[list[dict[str, Any]]], dict[int, list[Any]]]:
+    """The tab's cells as a dense list of rows (from row 0) and row metadata by row."""
+    grid: list[list[dict[str, Any]]] = []
+    meta: dict[int, list[tuple[int, str]]] = {}
+    for block in sheet.get("data", []):
+        start = block.get("startRow", 0)
+        start_col = block.get("startColumn", 0)
+        for offset, row in enumerate(block.get("rowData", [])):
+            index = start + offset
+            while len(grid) <= index:
+                grid.append([])
+            values = [{}] * start_col + list(row.get("values", []))
+            grid[index] = values
+        for offset, props in enumerate(block.get("rowMetadata", [])):
+            for item in props.get("developerMetadata", []):
+                if item.get("metadataKey") == layout.MILESTONE_KEY:
+                    meta.setdefault(start + offset, []).append(
+                        (item.get("metadataId", 0), item.get("metadataValue", ""))
+                    )
+    return grid, meta
+
+
+def _cell(row: list[dict[str, Any]], col: int) -> dict[str, Any]:
+    return row[col] if col < len(row) else {}
+
+
+def _find_table(grid: list[list[dict[str, Any]]]) -> tuple[int, dict[str, int]]:
+    """The table header row and where each known column is."""
+    for index, row in enumerate(grid[: layout.HEADER_SCAN_ROWS]):
+        columns: dict[str, int] = {}
+        for col, cell in enumerate(row):
+            key = layout.match_column(cell_text(cell))
+            if key is not None and key not in columns:
+                columns[key] = col
+        if "title" in columns and "status" in columns:
+            missing = [c.header for c in layout.COLUMNS if c.key not in columns]
+            if missing:
+                raise NotAMap(f"the Plan table has no column {', '.join(missing)}")
+            return index, columns
+    raise NotAMap("no milestone table (a header row with Milestone and Status) on the Plan tab")
+
+
+def _read_header(rows: list[list[dict[str, Any]]], read: SheetRead, today: date) -> None:
+    for index, row in enumerate(rows):
+        key = layout.match_header_field(cell_text(_cell(row, layout.LABEL_COL)))
+        if key is None or key in read.header_cells:
+            continue
+        spec = layout.HEADER_BY_KEY[key]
+        cell = _cell(row, layout.VALUE_COL)
+        read.header_cells[key] = (index, layout.VALUE_COL)
+        read.header_notes[key] = str(cell.get("note", ""))
+        if spec.owner is layout.CellOwner.COMPUTED:
+            read.header_computed[key] = cell
+            continue
+        read.header_raw[key] = cell_text(cell)
+        value = typed_value(cell)
+        try:
+            parsed = (
+                read_date(value, today=today)
+                if spec.kind is layout.CellKind.DATE
+                else read_text(value)
+            )
+        except UnreadableCell as exc:
+            read.problems.append(
+                ReadProblem(spec.label, index, layout.VALUE_COL, cell_text(cell), str(exc))
+            )
+            continue
+        read.header[key] = parsed
+        if key == "go_live":
+            label = cell_text(_cell(row, layout.REASON_LABEL_COL))
+            if layout.normalise_label(label) == layout.normalise_label(layout.REASON_LABEL):
+                reason_cell = _cell(row, layout.REASON_VALUE_COL)
+                read.header["reason"] = read_text(typed_value(reason_cell))
+                read.header_cells["reason"] = (index, layout.REASON_VALUE_COL)
+
+
+def _read_row(
+    cells: list[dict[str, Any]],
+    index: int,
+    row_meta: list[tuple[int, str]],
+    read: SheetRead,
+    today: date,
+) -> MilestoneRow | None:
+    columns = read.columns
+    raw = {key: cell_text(_cell(cells, columns[key])) for key in layout.INPUT_COLUMNS}
+    milestone_id = cell_text(_cell(cells, columns["id"])).strip() or None
+    if not raw["title"].strip():
+        # A row without a milestone name is not a milestone (blank, or its content
+        # was cleared: the milestone is gone).
+        return None
+    inputs: dict[str, Any] = {}
+    for key in layout.INPUT_COLUMNS:
+        value = typed_value(_cell(cells, columns[key]))
+        try:
+            inputs[key] = _parse_input(key, value, today)
+        except UnreadableCell as exc:
+            read.problems.append(
+                ReadProblem(
+                    layout.COLUMN_BY_KEY[key].header,
+                    index,
+                    columns[key],
+                    raw[key],
+                    str(exc),
+                    milestone_id,
+                )
+            )
+    return MilestoneRow(
+        row=index,
+        id=milestone_id,
+        row_metadata=row_meta,
+        inputs=inputs,
+        raw=raw,
+        computed={key: _cell(cells, columns[key]) for key in layout.COMPUTED_COLUMNS},
+        notes={
+            key: str(_cell(cells, col).get("note", ""))
+            for key, col in columns.items()
+            if _cell(cells, col).get("note")
+        },
+    )
+
+
+def _parse_input(key: str, value: Any, today: date) -> Any:
+    kind = layout.COLUMN_BY_KEY[key].kind
+    if kind is layout.CellKind.DATE:
+        return read_date(value, today=today)
+    if key == "status":
+        return read_status(value)
+    if key == "side":
+        text = read_text(value)
+        return read_side(text, default="") or None
+    return read_text(value)
+
+
+def _spreadsheet_metadata(spreadsheet: dict[str, Any], key: str) -> str | None:
+    for item in spreadsheet.get("developerMetadata", []):
+        if item.get("metadataKey") == key:
+            value = item.get("metadataValue")
+            return str(value) if value is not None else None
+    return None

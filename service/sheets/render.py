@@ -1,0 +1,137 @@
+"""What the backend shows in the computed cells, and in which colours.
+
+Pure presentation of a :class:`ComputedPlan`: the Target/Projected/Health/Risk cells of
+each milestone and the computed header fields. No Google request bodies here (see
+``cells.py`` and ``requests.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from service.domain.model import ComputedPlan, Milestone, Risk, Severity
+
+# Background colours (hex) by milestone health; close to Sheets' light palette.
+HEALTH_COLOURS = {
+    "Done": "#d9ead3",
+    "N/A": "#efefef",
+    "Blocked": "#f4cccc",
+    "Overdue": "#ea9999",
+    "At risk": "#fce5cd",
+    "Due soon": "#fff2cc",
+    "On track": "#ffffff",
+}
+DEAL_COLOURS = {"Healthy": "#d9ead3", "Watch": "#fff2cc", "At risk": "#f4cccc"}
+COMPUTED_BACKGROUND = "#f3f3f3"
+
+# How each risk reads in the Risk column of the milestones it names.
+RISK_LABELS = {
+    "GO_LIVE_SLIP": "Pushes go-live",
+    "QUARTER_SLIP": "Signature slips into next quarter",
+    "BUYER_MISSED_CONSECUTIVE": "Buyer missed dates in a row",
+    "ONLY_SELLER_PROGRESS": "Waiting on the buyer",
+    "CLOSE_DATE_MOVED": "Date moved without a reason",
+    "MISSING_STAKEHOLDER": "Needs a named person",
+    "DATE_CONFLICT": "Due is later than the plan allows",
+    "NEW_STAKEHOLDER": "New stakeholder",
+    "TEAM_OWNER": "Owner is a team, not a person",
+    "NO_OWNER": "No owner",
+    "UNBALANCED_PLAN": "Plan is one-sided",
+    "STALE_PLAN": "Plan is stale",
+    "NO_NEXT_STEP": "No next step",
+    "BUYER_NOT_ENGAGED": "Buyer not engaged",
+    "PLAN_SIZE": "Plan size",
+    "VAGUE_DELIVERABLE": "No deliverable",
+    "INVALID_INPUT": "A cell could not be read (see its note)",
+}
+_SEVERITY_ORDER = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
+
+
+@dataclass(frozen=True)
+class MilestoneCells:
+    target: date | None
+    projected: date | None
+    health: str
+    risk: str
+    health_colour: str
+
+
+@dataclass(frozen=True)
+class HeaderCells:
+    projected_go_live: date
+    slip_bd: int
+    health: str
+    health_colour: str
+    top_risks: str
+    last_review: date | None
+    next_step: str
+
+
+def milestone_cells(computed: ComputedPlan) -> dict[str, MilestoneCells]:
+    """The computed cells of every milestone, by milestone id."""
+    labels: dict[str, list[str]] = {}
+    for risk in sorted(computed.risks, key=lambda r: _SEVERITY_ORDER[r.severity]):
+        for milestone_id in risk.milestones:
+            labels.setdefault(milestone_id, []).append(RISK_LABELS.get(risk.code, risk.code))
+    cells: dict[str, MilestoneCells] = {}
+    for m in computed.milestones:
+        parts = []
+        if m.slip_bd > 0:
+            parts.append(f"Slips {m.slip_bd} business day{'s' if m.slip_bd != 1 else ''}")
+        parts.extend(labels.get(m.id, []))
+        cells[m.id] = MilestoneCells(
+            target=m.target,
+            projected=m.projected,
+            health=m.health.value,
+            risk="; ".join(dict.fromkeys(parts)),
+            health_colour=HEALTH_COLOURS.get(m.health.value, "#ffffff"),
+        )
+    return cells
+
+
+def header_cells(
+    computed: ComputedPlan,
+    milestones: tuple[Milestone, ...],
+    *,
+    last_review: date | None,
+) -> HeaderCells:
+    return HeaderCells(
+        projected_go_live=computed.projected_go_live,
+        slip_bd=computed.slip_bd,
+        health=f"{computed.health.score} · {computed.health.label}",
+        health_colour=DEAL_COLOURS.get(computed.health.label, "#ffffff"),
+        top_risks=top_risks_text(computed.risks),
+        last_review=last_review,
+        next_step=next_step_text(computed, milestones),
+    )
+
+
+def top_risks_text(risks: tuple[Risk, ...], limit: int = 3) -> str:
+    ordered = sorted(risks, key=lambda r: _SEVERITY_ORDER[r.severity])[:limit]
+    if not ordered:
+        return "None: keep the dates honest and review weekly."
+    return "\n".join(f"• {r.message}" for r in ordered)
+
+
+def next_steps(
+    computed: ComputedPlan, milestones: tuple[Milestone, ...], limit: int = 3
+) -> list[tuple[Milestone, date]]:
+    """The open milestones with the earliest projected dates (what to chase next)."""
+    by_id = {m.id: m for m in milestones}
+    open_steps = [
+        (by_id[c.id], c.projected)
+        for c in computed.milestones
+        if c.projected is not None and c.id in by_id and by_id[c.id].is_open
+    ]
+    open_steps.sort(key=lambda pair: pair[1])
+    return [(m, d) for m, d in open_steps[:limit] if d is not None]
+
+
+def next_step_text(computed: ComputedPlan, milestones: tuple[Milestone, ...]) -> str:
+    steps = next_steps(computed, milestones, limit=1)
+    if not steps:
+        return "All steps are done."
+    milestone, when = steps[0]
+    owner = milestone.owner or "no owner yet"
+    return f"{milestone.title} ({owner}), by {when:%b} {when.day}, {when.year}"

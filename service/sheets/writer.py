@@ -1,0 +1,184 @@
+"""Plan the one ``batchUpdate`` a sync makes: only the cells that change.
+
+Given what was read (:class:`SheetRead`) and what should be shown, :func:`plan_write`
+returns the requests and, for verification, what the key cells must hold after the
+write: the ID cell of every milestone row written to, and the label of every header
+row written to. The gateway asks Google for those cells in the write's own response;
+if rows were inserted, deleted or sorted between our read and our write they differ,
+and the sync runs again (DESIGN I3).
+
+Only computed cells, notes the backend owns, row metadata and the empty ID cell of a
+row a person added are ever written on the Plan tab (DESIGN I2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from service.sheets import layout
+from service.sheets import requests as rq
+from service.sheets.cells import COMPUTED_FIELDS, cell_data, shows
+from service.sheets.reader import SheetRead
+from service.sheets.render import COMPUTED_BACKGROUND, HeaderCells, MilestoneCells
+
+
+@dataclass
+class WritePlan:
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    # (row, col) -> text the cell must hold right after the write
+    expected: dict[tuple[int, int], str] = field(default_factory=dict)
+    cells_written: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.requests)
+
+
+def plan_write(
+    read: SheetRead,
+    *,
+    milestones: Mapping[int, tuple[str, MilestoneCells]],
+    header: HeaderCells | None,
+    new_ids: Mapping[int, str],
+    notes: Mapping[tuple[int, int], str],
+    history_rows: Sequence[Sequence[str]] = (),
+    review_rows: Sequence[Sequence[str]] = (),
+) -> WritePlan:
+    """The requests that bring the sheet to show ``milestones`` (row -> (id, cells)) and
+    ``header``, give IDs to new rows, set ``notes`` on unreadable cells (clearing the
+    backend's stale ones) and append history and review rows."""
+    plan = WritePlan()
+    sheet_id = read.plan_sheet_id
+    id_col = read.columns["id"]
+    rows_by_index = {r.row: r for r in read.rows}
+
+    for row_index, milestone_id in sorted(new_ids.items()):
+        plan.requests.append(
+            rq.update_cells(
+                sheet_id, row_index, id_col, [cell_data(milestone_id)], "userEnteredValue"
+            )
+        )
+        plan.expected[(row_index, id_col)] = milestone_id
+
+    for row_index, (milestone_id, cells) in sorted(milestones.items()):
+        row = rows_by_index.get(row_index)
+        current = row.computed if row is not None else {}
+        wanted = _milestone_cell_data(cells)
+        changed = [
+            key for key in layout.COMPUTED_COLUMNS if not shows(current.get(key), wanted[key])
+        ]
+        if changed:
+            _write_runs(plan, sheet_id, row_index, read.columns, changed, wanted)
+            plan.expected[(row_index, id_col)] = milestone_id
+        if row is not None:
+            _fix_row_metadata(plan, sheet_id, row_index, milestone_id, row.row_metadata)
+        elif row_index in new_ids:
+            plan.requests.append(
+                rq.create_row_metadata(sheet_id, row_index, layout.MILESTONE_KEY, milestone_id)
+            )
+
+    if header is not None:
+        _write_header(plan, read, header)
+    _write_notes(plan, read, notes)
+
+    if history_rows and layout.HISTORY_TAB in read.sheet_ids:
+        plan.requests.append(rq.append_text_rows(read.sheet_ids[layout.HISTORY_TAB], history_rows))
+    if review_rows and layout.REVIEWS_TAB in read.sheet_ids:
+        plan.requests.append(rq.append_text_rows(read.sheet_ids[layout.REVIEWS_TAB], review_rows))
+    return plan
+
+
+def _milestone_cell_data(cells: MilestoneCells) -> dict[str, dict[str, Any]]:
+    return {
+        "target": cell_data(cells.target, background=COMPUTED_BACKGROUND),
+        "projected": cell_data(cells.projected, background=COMPUTED_BACKGROUND),
+        "health": cell_data(cells.health, background=cells.health_colour),
+        "risk": cell_data(cells.risk, background=COMPUTED_BACKGROUND),
+    }
+
+
+def _write_runs(
+    plan: WritePlan,
+    sheet_id: int,
+    row: int,
+    columns: Mapping[str, int],
+    keys: Sequence[str],
+    wanted: Mapping[str, dict[str, Any]],
+) -> None:
+    """One updateCells per run of adjacent changed columns."""
+    ordered = sorted(keys, key=lambda k: columns[k])
+    run: list[str] = []
+    for key in ordered:
+        if run and columns[key] != columns[run[-1]] + 1:
+            _flush(plan, sheet_id, row, columns, run, wanted)
+            run = []
+        run.append(key)
+    if run:
+        _flush(plan, sheet_id, row, columns, run, wanted)
+
+
+def _flush(
+    plan: WritePlan,
+    sheet_id: int,
+    row: int,
+    columns: Mapping[str, int],
+    run: Sequence[str],
+    wanted: Mapping[str, dict[str, Any]],
+) -> None:
+    plan.requests.append(
+        rq.update_cells(sheet_id, row, columns[run[0]], [wanted[k] for k in run], COMPUTED_FIELDS)
+    )
+    plan.cells_written += len(run)
+
+
+def _fix_row_metadata(
+    plan: WritePlan,
+    sheet_id: int,
+    row: int,
+    milestone_id: str,
+    metadata: Sequence[tuple[int, str]],
+) -> None:
+    """Keep exactly one milestone metadata on the row, naming the row's milestone (a
+    sort moves cell values but not row metadata)."""
+    if [value for _, value in metadata] == [milestone_id]:
+        return
+    for metadata_id, _ in metadata:
+        plan.requests.append(rq.delete_metadata(metadata_id))
+    plan.requests.append(rq.create_row_metadata(sheet_id, row, layout.MILESTONE_KEY, milestone_id))
+
+
+def _write_header(plan: WritePlan, read: SheetRead, header: HeaderCells) -> None:
+    wanted: dict[str, dict[str, Any]] = {
+        "projected_go_live": cell_data(header.projected_go_live, background=COMPUTED_BACKGROUND),
+        "slip_bd": cell_data(header.slip_bd, background=COMPUTED_BACKGROUND),
+        "health": cell_data(header.health, background=header.health_colour),
+        "top_risks": cell_data(header.top_risks, background=COMPUTED_BACKGROUND),
+        "last_review": cell_data(header.last_review, background=COMPUTED_BACKGROUND),
+        "next_step": cell_data(header.next_step, background=COMPUTED_BACKGROUND),
+    }
+    for key, cell in wanted.items():
+        position = read.header_cells.get(key)
+        if position is None or shows(read.header_computed.get(key), cell):
+            continue
+        row, col = position
+        plan.requests.append(rq.update_cells(read.plan_sheet_id, row, col, [cell], COMPUTED_FIELDS))
+        plan.expected[(row, layout.LABEL_COL)] = layout.HEADER_BY_KEY[key].label
+        plan.cells_written += 1
+
+
+def _write_notes(plan: WritePlan, read: SheetRead, notes: Mapping[tuple[int, int], str]) -> None:
+    """Set the backend's note on unreadable cells; clear its notes that no longer apply."""
+    current: dict[tuple[int, int], str] = {}
+    for row in read.rows:
+        for key, note in row.notes.items():
+            current[(row.row, read.columns[key])] = note
+    for key, (row_index, col) in read.header_cells.items():
+        if read.header_notes.get(key):
+            current[(row_index, col)] = read.header_notes[key]
+    for (row_index, col), note in sorted(notes.items()):
+        if current.get((row_index, col)) != note:
+            plan.requests.append(rq.set_note(read.plan_sheet_id, row_index, col, note))
+    for (row_index, col), note in sorted(current.items()):
+        if note.startswith(layout.NOTE_PREFIX) and (row_index, col) not in notes:
+            plan.requests.append(rq.set_note(read.plan_sheet_id, row_index, col, ""))
