@@ -1,17 +1,86 @@
-"""``emulator``: run the local Google emulator alone."""
+"""``emulator``: run the local Google emulator alone, in the foreground.
+
+    python -m service emulator [--port N] [--data DIR]
+
+Serves on 127.0.0.1, prints its URL, and runs until Ctrl-C (or SIGTERM); on the way
+out it stops push deliveries and writes the state to ``DIR``. Without ``--data`` the
+state lives in memory and is gone when it stops.
+"""
 
 from __future__ import annotations
 
 import argparse
+import signal
+import threading
+from pathlib import Path
 from typing import Any
+
+from service.cli.common import fail
 
 
 def add_parser(sub: Any, name: str, help_text: str) -> None:
     parser = sub.add_parser(name, help=help_text, description=help_text)
-    parser.set_defaults(handler=_not_yet)
+    parser.add_argument(
+        "--port",
+        default="8765",
+        help="port on 127.0.0.1 (default 8765; 0 picks a free one)",
+    )
+    parser.add_argument(
+        "--data",
+        default=None,
+        metavar="DIR",
+        help="directory that keeps the state across restarts (default: in memory)",
+    )
+    parser.set_defaults(handler=run)
 
 
-def _not_yet(args: argparse.Namespace) -> int:
-    from service.cli.common import fail
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        fail(f"--port must be a number from 0 to 65535, not '{text}'")
+    if not 0 <= port <= 65535:
+        fail(f"--port must be a number from 0 to 65535, not {port}")
+    return port
 
-    fail(f"'{args.command}' is not available in this build yet")
+
+def _data_dir(text: str | None) -> Path | None:
+    if text is None:
+        return None
+    path = Path(text).expanduser()
+    if path.exists() and not path.is_dir():
+        fail(f"--data must be a directory; '{text}' is a file")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"cannot use '{text}' as the data directory: {exc.strerror}")
+    return path
+
+
+def run(args: argparse.Namespace) -> int:
+    port = _port(args.port)
+    data_dir = _data_dir(args.data)
+
+    from service.emulator.server import EmulatorServer
+
+    try:
+        server = EmulatorServer(port=port, data_dir=data_dir)
+    except OSError as exc:
+        fail(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}")
+    except ValueError as exc:
+        fail(f"cannot read the state in '{data_dir}': {exc}")
+
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    server.start()
+    where = f"data in {data_dir}" if data_dir is not None else "in memory"
+    print(f"Google emulator at {server.url} ({where}); press Ctrl-C to stop", flush=True)
+    try:
+        while not stopping.wait(timeout=1.0):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    print("Google emulator stopped", flush=True)
+    return 0

@@ -40,6 +40,8 @@ class _Tok:
 def compile_query(q: str, root_of: Callable[[str], str]) -> Predicate:
     """A predicate for ``q``; ``root_of(email)`` names a user's My Drive root id."""
     tokens = _tokenize(q)
+    if not tokens:
+        return lambda f, u: True
     parser = _Parser(tokens, root_of)
     predicate = parser.expression()
     if parser.pos != len(tokens):

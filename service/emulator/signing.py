@@ -95,7 +95,9 @@ def _self_signed_certificate(key: rsa.RSAPrivateKey, common_name: str) -> str:
         .issuer_name(name)
         .public_key(key.public_key())
         .serial_number(
-            int(hashlib.sha1(common_name.encode(), usedforsecurity=False).hexdigest(), 16)
+            int.from_bytes(
+                hashlib.sha1(common_name.encode(), usedforsecurity=False).digest()[:16], "big"
+            )
         )
         .not_valid_before(not_before)
         .not_valid_after(not_before + datetime.timedelta(days=365 * 30))
