@@ -44,6 +44,7 @@ GUIDE_TAB = "How to use"
 MAP_ID_KEY = "map.id"  # spreadsheet level: the MAP's id
 LAYOUT_KEY = "map.layout"  # spreadsheet level: layout version
 MILESTONE_KEY = "map.milestone"  # row level: the milestone id of that row
+WRITE_TOKEN_KEY = "map.write"  # spreadsheet level: token of the backend's last write
 LAYOUT_VERSION = "1"
 
 # Prefix of the notes the backend puts on cells it could not read; only such notes

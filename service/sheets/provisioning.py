@@ -70,6 +70,7 @@ class MapSheetContent:
     milestones: Sequence[Milestone]
     cells: Mapping[str, MilestoneCells]
     header: HeaderCells
+    write_token: str
 
 
 def create_body(title: str) -> dict[str, Any]:
@@ -165,8 +166,9 @@ def layout_requests(content: MapSheetContent) -> list[dict[str, Any]]:
                 }
             }
         },
-        _spreadsheet_metadata(layout.MAP_ID_KEY, content.map_id),
-        _spreadsheet_metadata(layout.LAYOUT_KEY, layout.LAYOUT_VERSION),
+        rq.spreadsheet_metadata(layout.MAP_ID_KEY, content.map_id),
+        rq.spreadsheet_metadata(layout.LAYOUT_KEY, layout.LAYOUT_VERSION),
+        rq.spreadsheet_metadata(layout.WRITE_TOKEN_KEY, content.write_token),
         *(
             rq.create_row_metadata(PLAN_SHEET_ID, first + i, layout.MILESTONE_KEY, m.id)
             for i, m in enumerate(content.milestones)
@@ -332,19 +334,6 @@ def _protect(grid: dict[str, int], description: str) -> dict[str, Any]:
     return {
         "addProtectedRange": {
             "protectedRange": {"range": grid, "description": description, "warningOnly": True}
-        }
-    }
-
-
-def _spreadsheet_metadata(key: str, value: str) -> dict[str, Any]:
-    return {
-        "createDeveloperMetadata": {
-            "developerMetadata": {
-                "metadataKey": key,
-                "metadataValue": value,
-                "location": {"spreadsheet": True},
-                "visibility": "DOCUMENT",
-            }
         }
     }
 

@@ -76,10 +76,16 @@ class SheetRead:
     rows: list[MilestoneRow] = field(default_factory=list)
     problems: list[ReadProblem] = field(default_factory=list)
     id_column: list[str] = field(default_factory=list)  # ID cell text per row, from row 0
+    write_token: str | None = None  # the token of the last write that reached the sheet
+    time_zone: str = "Etc/GMT"
 
     @property
     def plan_sheet_id(self) -> int:
         return self.sheet_ids[layout.PLAN_TAB]
+
+
+def spreadsheet_time_zone(spreadsheet: dict[str, Any]) -> str:
+    return str(spreadsheet.get("properties", {}).get("timeZone") or "Etc/GMT")
 
 
 def read_plan(spreadsheet: dict[str, Any], *, today: date) -> SheetRead:
@@ -103,6 +109,8 @@ def read_plan(spreadsheet: dict[str, Any], *, today: date) -> SheetRead:
         header_cells={},
         header_computed={},
         header_notes={},
+        write_token=_spreadsheet_metadata(spreadsheet, layout.WRITE_TOKEN_KEY),
+        time_zone=spreadsheet_time_zone(spreadsheet),
     )
     _read_header(grid[:table_row], read, today)
     id_col = columns["id"]

@@ -75,3 +75,34 @@ def delete_metadata(metadata_id: int) -> dict[str, Any]:
             "dataFilter": {"developerMetadataLookup": {"metadataId": metadata_id}}
         }
     }
+
+
+def spreadsheet_metadata(key: str, value: str) -> dict[str, Any]:
+    return {
+        "createDeveloperMetadata": {
+            "developerMetadata": {
+                "metadataKey": key,
+                "metadataValue": value,
+                "location": {"spreadsheet": True},
+                "visibility": "DOCUMENT",
+            }
+        }
+    }
+
+
+def set_spreadsheet_metadata(key: str, value: str) -> dict[str, Any]:
+    """Update the value of the spreadsheet-level metadata ``key`` (which must exist)."""
+    return {
+        "updateDeveloperMetadata": {
+            "dataFilters": [
+                {
+                    "developerMetadataLookup": {
+                        "metadataKey": key,
+                        "locationType": "SPREADSHEET",
+                    }
+                }
+            ],
+            "developerMetadata": {"metadataValue": value},
+            "fields": "metadataValue",
+        }
+    }

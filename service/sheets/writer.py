@@ -17,9 +17,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from gspread.utils import rowcol_to_a1
+
 from service.sheets import layout
 from service.sheets import requests as rq
+from service.sheets.cell_values import cell_text
 from service.sheets.cells import COMPUTED_FIELDS, cell_data, shows
+from service.sheets.errors import LayoutChanged
 from service.sheets.reader import SheetRead
 from service.sheets.render import COMPUTED_BACKGROUND, HeaderCells, MilestoneCells
 
@@ -182,3 +186,40 @@ def _write_notes(plan: WritePlan, read: SheetRead, notes: Mapping[tuple[int, int
     for (row_index, col), note in sorted(current.items()):
         if note.startswith(layout.NOTE_PREFIX) and (row_index, col) not in notes:
             plan.requests.append(rq.set_note(read.plan_sheet_id, row_index, col, ""))
+
+
+def verify_ranges(plan: WritePlan) -> list[str]:
+    """The cells to ask back from Google with the write: the key cells in ``expected``."""
+    if not plan.expected:
+        return []
+    last_row = max(row for row, _ in plan.expected) + 1
+    last_col = max(col for _, col in plan.expected) + 1
+    return [f"'{layout.PLAN_TAB}'!A1:{rowcol_to_a1(last_row, last_col)}"]
+
+
+def check_written(response: dict[str, Any], plan: WritePlan) -> None:
+    """:class:`LayoutChanged` unless every key cell in ``plan.expected`` holds what we
+    expected right after the write (else rows moved under us between read and write)."""
+    if not plan.expected:
+        return
+    spreadsheet = response.get("updatedSpreadsheet") or {}
+    sheet = next(
+        (s for s in spreadsheet.get("sheets", []) if s["properties"]["title"] == layout.PLAN_TAB),
+        None,
+    )
+    if sheet is None:
+        raise LayoutChanged("the write's reply did not include the Plan tab")
+    cells: dict[tuple[int, int], str] = {}
+    for block in sheet.get("data", []):
+        start_row = block.get("startRow", 0)
+        start_col = block.get("startColumn", 0)
+        for r, row in enumerate(block.get("rowData", [])):
+            for c, cell in enumerate(row.get("values", [])):
+                cells[(start_row + r, start_col + c)] = cell_text(cell).strip()
+    moved = [pos for pos, text in plan.expected.items() if cells.get(pos, "") != text]
+    if moved:
+        row, col = moved[0]
+        raise LayoutChanged(
+            f"{rowcol_to_a1(row + 1, col + 1)} holds {cells.get((row, col), '')!r}, "
+            f"expected {plan.expected[(row, col)]!r}: rows moved during the sync"
+        )

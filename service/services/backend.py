@@ -1,0 +1,37 @@
+"""What the use cases need from the outside world, in one object.
+
+Built once per process by whoever starts it (the web app factory, a command) from
+:class:`~service.config.Settings`; tests build it around the emulator and a real store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from service.sheets.gateway import SheetsGateway
+from service.store.store import Store
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Backend:
+    store: Store
+    # A new gateway acting as the backend's service account (one per thread).
+    service_gateway: Callable[[], SheetsGateway]
+    # A gateway acting as a person, from their short-lived OAuth access token.
+    user_gateway: Callable[[str], SheetsGateway]
+    service_account_email: str
+    # Where Drive delivers push notifications ("" disables watching, e.g. in a CLI run).
+    drive_hook_url: str = ""
+    # The link people open for a spreadsheet.
+    sheet_url: Callable[[str], str] = field(
+        default=lambda sid: f"https://docs.google.com/spreadsheets/d/{sid}/edit"
+    )
+    now: Callable[[], datetime] = utc_now
+    # Drive caps a file watch channel's life at one day.
+    channel_ttl: timedelta = timedelta(hours=24)

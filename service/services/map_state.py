@@ -1,0 +1,99 @@
+"""What the backend keeps of one MAP between syncs, and how it sits in the store.
+
+A :class:`MapState` is the plan as last seen on the sheet (people's inputs plus the
+structure they do not see), the computed plan last written, the sheet's remembered
+layout and computed cells, the write token of the last write, and, when a write's
+outcome is unknown (Google failed mid-call), that write kept as ``pending``: the next
+read tells from the sheet's write token whether it was applied.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from service.domain.model import Plan
+from service.domain.parse import parse_plan, plan_to_json
+from service.store.records import Snapshot
+
+
+@dataclass(frozen=True)
+class PendingWrite:
+    token: str
+    plan: dict[str, Any]
+    computed: dict[str, Any]
+    sheet: dict[str, Any]
+    events: list[dict[str, Any]]
+    next_id: int
+    new_ids: list[str]
+
+
+@dataclass(frozen=True)
+class MapState:
+    plan: Plan
+    computed: dict[str, Any]
+    sheet: dict[str, Any]
+    write_token: str
+    reason: str = ""
+    known_owners: tuple[str, ...] = ()
+    next_id: int = 1
+    pending: PendingWrite | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_snapshot(cls, snapshot: Snapshot) -> MapState:
+        state = snapshot.sheet_state
+        pending = state.get("pending")
+        return cls(
+            plan=parse_plan(snapshot.plan),
+            computed=snapshot.computed,
+            sheet=state["sheet"],
+            write_token=state.get("write_token", ""),
+            reason=state.get("reason", ""),
+            known_owners=tuple(state.get("known_owners", ())),
+            next_id=int(state.get("next_id", 1)),
+            pending=PendingWrite(**pending) if pending else None,
+            extra=dict(state.get("extra", {})),
+        )
+
+    def snapshot(self) -> dict[str, Any]:
+        """The keyword arguments of ``Store.save_snapshot``."""
+        sheet_state: dict[str, Any] = {
+            "sheet": self.sheet,
+            "write_token": self.write_token,
+            "reason": self.reason,
+            "known_owners": list(self.known_owners),
+            "next_id": self.next_id,
+            "pending": None if self.pending is None else self.pending.__dict__,
+            "extra": self.extra,
+        }
+        return {
+            "plan": plan_to_json(_without_history(self.plan)),
+            "computed": self.computed,
+            "sheet_state": sheet_state,
+        }
+
+    def confirm_pending(self) -> MapState:
+        """The state once the pending write is known to have been applied."""
+        assert self.pending is not None
+        p = self.pending
+        return replace(
+            self,
+            plan=parse_plan(p.plan),
+            computed=p.computed,
+            sheet=p.sheet,
+            write_token=p.token,
+            next_id=p.next_id,
+            pending=None,
+        )
+
+
+def _without_history(plan: Plan) -> Plan:
+    # History and the activity dates live in the store's tables and the MAP record.
+    return replace(
+        plan,
+        history=(),
+        last_edit_on=None,
+        last_buyer_edit_on=None,
+        last_reviewed_on=None,
+    )

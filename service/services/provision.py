@@ -1,0 +1,222 @@
+"""Create a MAP: from a template and the seller's inputs to a shared, back-scheduled
+spreadsheet that the backend watches.
+
+API calls, whatever the template's size: two to Sheets (``create`` or, for "create
+here", a ``get`` of the existing file; then one ``batchUpdate``), one Drive permission
+per person shared with (each buyer, and the backend's service account), and one watch.
+The spreadsheet is created and shared with the seller's own token (service accounts
+cannot own files in My Drive); the watch is the service account's, so its channel
+outlives the seller's token.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from service.domain.compute import compute
+from service.domain.history import owners_of
+from service.domain.model import ComputedPlan, Plan
+from service.services.backend import Backend
+from service.services.map_state import MapState
+from service.sheets import layout
+from service.sheets.errors import GoogleError
+from service.sheets.provisioning import (
+    MapSheetContent,
+    add_tabs_requests,
+    create_body,
+    layout_requests,
+)
+from service.sheets.render import header_cells, milestone_cells
+from service.store.records import MapRecord
+from service.templates import load_template
+
+log = logging.getLogger(__name__)
+
+
+class MapConflict(Exception):
+    """The spreadsheet already holds a MAP."""
+
+
+class ProvisionInputError(ValueError):
+    """A seller's input the plan cannot use; ``field`` names it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class MapRequest:
+    template: str
+    account: str
+    outcome: str
+    go_live: date
+    buyers: tuple[Contact, ...]
+    seller_owner: str
+    seller_email: str
+    org: str
+    country: str = "US"
+    signature_date: date | None = None
+    spreadsheet_id: str | None = None  # "in this spreadsheet"
+
+
+@dataclass(frozen=True)
+class Provisioned:
+    spreadsheet_id: str
+    url: str
+    record: MapRecord
+    computed: ComputedPlan
+    plan: Plan
+
+
+def provision_map(backend: Backend, request: MapRequest, seller_token: str) -> Provisioned:
+    """Lay out, share, register and watch a new MAP (see the module docstring)."""
+    today = backend.now().date()
+    _check(request, today)
+    template = load_template(request.template)
+    plan = template.to_plan(
+        account=request.account,
+        outcome=request.outcome,
+        go_live=request.go_live,
+        country=request.country,
+        buyers=[(b.name, b.email) for b in request.buyers],
+        seller_owner=request.seller_owner,
+        signature_date=request.signature_date,
+        created_on=today,
+    )
+    computed = compute(plan, today)
+    map_id = uuid.uuid4().hex
+    token = uuid.uuid4().hex
+    content = MapSheetContent(
+        map_id=map_id,
+        title=f"{request.account} · Mutual Action Plan",
+        account=request.account,
+        outcome=request.outcome,
+        go_live=request.go_live,
+        milestones=plan.milestones,
+        cells=milestone_cells(computed),
+        header=header_cells(computed, plan.milestones, last_review=None),
+        write_token=token,
+    )
+    seller = backend.user_gateway(seller_token)
+    if request.spreadsheet_id:
+        spreadsheet_id = request.spreadsheet_id
+        if backend.store.get_map(spreadsheet_id) is not None:
+            raise MapConflict(f"spreadsheet {spreadsheet_id} already holds a MAP")
+        existing = seller.read_tabs(spreadsheet_id)
+        if any(
+            m.get("metadataKey") == layout.MAP_ID_KEY for m in existing.get("developerMetadata", [])
+        ):
+            raise MapConflict(f"spreadsheet {spreadsheet_id} already holds a MAP")
+        try:
+            requests = add_tabs_requests(existing.get("sheets", [])) + layout_requests(content)
+        except ValueError as exc:
+            raise MapConflict(str(exc)) from exc
+    else:
+        spreadsheet_id = seller.create_spreadsheet(create_body(content.title))
+        requests = layout_requests(content)
+    seller.batch_update(spreadsheet_id, requests)
+
+    message = (
+        f"{request.seller_owner or request.seller_email} shared the Mutual Action Plan for "
+        f"{request.account}: the steps both teams take to go live by {request.go_live:%B} "
+        f"{request.go_live.day}, {request.go_live.year}. Edit it directly: dates and risks "
+        "update themselves."
+    )
+    for buyer in request.buyers:
+        seller.share(spreadsheet_id, buyer.email, role="writer", message=message, notify=True)
+    seller.share(
+        spreadsheet_id, backend.service_account_email, role="writer", message="", notify=False
+    )
+
+    record = backend.store.register_map(
+        spreadsheet_id=spreadsheet_id,
+        map_id=map_id,
+        org=request.org,
+        seller_email=request.seller_email,
+        account=request.account,
+        outcome=request.outcome,
+        template=request.template,
+        country=request.country,
+        committed_go_live=request.go_live,
+        created_on=today,
+        shared_on=today if request.buyers else None,
+        buyer_emails=[b.email for b in request.buyers],
+    )
+    state = MapState(
+        plan=plan,
+        computed=computed.to_json(),
+        sheet={},  # the first sync reads the sheet and remembers its layout
+        write_token=token,
+        known_owners=tuple(owners_of(plan.milestones)),
+        next_id=len(plan.milestones) + 1,
+    )
+    backend.store.save_snapshot(spreadsheet_id, **state.snapshot())
+    record = backend.store.update_map(
+        spreadsheet_id,
+        projected_go_live=computed.projected_go_live,
+        slip_bd=computed.slip_bd,
+        health_score=computed.health.score,
+        health_label=computed.health.label,
+        top_risks=[
+            {"code": r.code, "severity": r.severity.value, "message": r.message}
+            for r in computed.risks[:3]
+        ],
+    )
+    if backend.drive_hook_url:
+        watch_map(backend, spreadsheet_id)
+    return Provisioned(spreadsheet_id, backend.sheet_url(spreadsheet_id), record, computed, plan)
+
+
+def watch_map(backend: Backend, spreadsheet_id: str) -> bool:
+    """Register a Drive push channel for the MAP; False (logged) when Drive refuses."""
+    token = secrets.token_urlsafe(32)
+    channel_id = f"map-{uuid.uuid4().hex}"
+    expires = backend.now() + backend.channel_ttl
+    try:
+        channel = backend.service_gateway().watch(
+            spreadsheet_id,
+            channel_id=channel_id,
+            token=token,
+            address=backend.drive_hook_url,
+            expiration_ms=int(expires.timestamp() * 1000),
+        )
+    except GoogleError as exc:
+        log.warning("watch failed for %s: %s", spreadsheet_id, exc)
+        return False
+    backend.store.save_channel(
+        channel_id=channel.channel_id,
+        spreadsheet_id=spreadsheet_id,
+        resource_id=channel.resource_id,
+        token=token,
+        expiration=expires,
+    )
+    return True
+
+
+def _check(request: MapRequest, today: date) -> None:
+    if not request.account.strip():
+        raise ProvisionInputError("account", "the buyer's company name is needed")
+    if request.go_live <= today:
+        raise ProvisionInputError("go_live", f"must be after today ({today.isoformat()})")
+    if request.signature_date is not None and request.signature_date > request.go_live:
+        raise ProvisionInputError("signature_date", "must be on or before the go-live date")
+    if request.signature_date is not None and request.signature_date < today:
+        raise ProvisionInputError("signature_date", "must not be in the past")
+    seen = set()
+    for index, buyer in enumerate(request.buyers):
+        key = buyer.email.casefold()
+        if key in seen:
+            raise ProvisionInputError(f"buyers[{index}].email", f"{buyer.email} is listed twice")
+        seen.add(key)

@@ -1,0 +1,91 @@
+"""Build :class:`SheetsGateway` objects: for Google, or for the local emulator.
+
+The discovery documents are the ones shipped inside google-api-python-client, parsed
+once per process; building a gateway is then cheap enough to do per thread (httplib2
+connections are not thread-safe, so every thread needs its own).
+
+Credentials:
+- ``google`` mode: a service-account key file, else Application Default Credentials;
+- ``local`` mode: a service-account key file issued by the emulator, whose token URI is
+  the emulator's, so the same google-auth code path runs as in production;
+- a person's OAuth access token (the seller's, for the one request that creates their
+  MAP): :func:`user_credentials`.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+import google.auth
+import google_auth_httplib2
+import httplib2
+from google.auth.credentials import Credentials
+from google.oauth2 import credentials as oauth2_credentials
+from google.oauth2 import service_account
+from googleapiclient.discovery import build_from_document
+from googleapiclient.discovery_cache import get_static_doc
+
+from service.sheets.gateway import RetryPolicy, SheetsGateway
+
+SCOPES = (
+    "https://www.googleapis.com/auth/spreadsheets",
+    "https://www.googleapis.com/auth/drive",
+)
+
+
+@cache
+def _discovery(service: str, version: str) -> dict[str, Any]:
+    text = get_static_doc(service, version)
+    if text is None:
+        raise RuntimeError(
+            f"google-api-python-client ships no discovery document for {service} {version}"
+        )
+    document: dict[str, Any] = json.loads(text)
+    return document
+
+
+def build_gateway(
+    credentials: Credentials,
+    *,
+    api_root: str | None = None,
+    timeout_s: float = 20.0,
+    retry: RetryPolicy | None = None,
+) -> SheetsGateway:
+    """A gateway using ``credentials``; ``api_root`` is the emulator's base URL, or None
+    for Google's own hosts."""
+    http = google_auth_httplib2.AuthorizedHttp(credentials, http=httplib2.Http(timeout=timeout_s))
+    sheets_options = {"api_endpoint": f"{api_root}/"} if api_root else None
+    drive_options = {"api_endpoint": f"{api_root}/drive/v3/"} if api_root else None
+    sheets = build_from_document(
+        _discovery("sheets", "v4"), http=http, client_options=sheets_options
+    )
+    drive = build_from_document(_discovery("drive", "v3"), http=http, client_options=drive_options)
+    return SheetsGateway(sheets, drive, retry=retry)
+
+
+def user_credentials(access_token: str) -> Credentials:
+    """Credentials for one request made as a person, from their short-lived token."""
+    credentials: Credentials = oauth2_credentials.Credentials(token=access_token)  # type: ignore[no-untyped-call]
+    return credentials
+
+
+def service_account_credentials(
+    key_file: str = "", key_info: dict[str, Any] | None = None
+) -> Credentials:
+    """The backend's own credentials: a key (file or parsed), else Application Default
+    Credentials (App Engine's service account in production)."""
+    factory = service_account.Credentials
+    if key_info is not None:
+        info_credentials: Credentials = factory.from_service_account_info(  # type: ignore[no-untyped-call]
+            key_info, scopes=SCOPES
+        )
+        return info_credentials
+    if key_file:
+        file_credentials: Credentials = factory.from_service_account_file(  # type: ignore[no-untyped-call]
+            key_file, scopes=SCOPES
+        )
+        return file_credentials
+    credentials, _ = google.auth.default(scopes=SCOPES)
+    return credentials

@@ -1,0 +1,132 @@
+"""What the backend remembers of a sheet between syncs: where things are and what the
+computed cells show. Stored as JSON in the MAP's snapshot.
+
+It lets a sync that does not read the sheet (the date rollover at midnight, DESIGN I8)
+plan its write against what it last wrote, as if it had read it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from service.sheets import layout
+from service.sheets.reader import MilestoneRow, SheetRead
+from service.sheets.writer import WritePlan
+
+
+def to_state(read: SheetRead, written: WritePlan | None = None) -> dict[str, Any]:
+    """``read`` as JSON, with the cells ``written`` applied on top."""
+    rows = {r.row: r for r in read.rows}
+    computed = {r.row: dict(r.computed) for r in read.rows}
+    header_computed = dict(read.header_computed)
+    ids = {r.row: r.id for r in read.rows}
+    metadata = {r.row: [list(m) for m in r.row_metadata] for r in read.rows}
+    if written is not None:
+        _apply(written, read, computed, header_computed, ids)
+        _apply_metadata(written, read.plan_sheet_id, metadata)
+    return {
+        "spreadsheet_id": read.spreadsheet_id,
+        "title": read.title,
+        "map_id": read.map_id,
+        "sheet_ids": read.sheet_ids,
+        "row_count": read.row_count,
+        "columns": read.columns,
+        "table_header_row": read.table_header_row,
+        "header_cells": {k: list(v) for k, v in read.header_cells.items()},
+        "header_computed": header_computed,
+        "rows": [
+            {
+                "row": index,
+                "id": ids.get(index),
+                "metadata": metadata.get(index, []),
+                "computed": computed.get(index, {}),
+            }
+            for index in sorted(rows)
+        ],
+    }
+
+
+def from_state(state: Mapping[str, Any]) -> SheetRead:
+    """A :class:`SheetRead` standing for the sheet as we last left it."""
+    read = SheetRead(
+        spreadsheet_id=state["spreadsheet_id"],
+        title=state.get("title", ""),
+        map_id=state.get("map_id"),
+        sheet_ids=dict(state["sheet_ids"]),
+        row_count=int(state.get("row_count", 1000)),
+        columns=dict(state["columns"]),
+        table_header_row=int(state["table_header_row"]),
+        header={},
+        header_raw={},
+        header_cells={k: (int(v[0]), int(v[1])) for k, v in state["header_cells"].items()},
+        header_computed=dict(state.get("header_computed", {})),
+        header_notes={},
+    )
+    for item in state.get("rows", []):
+        read.rows.append(
+            MilestoneRow(
+                row=int(item["row"]),
+                id=item.get("id"),
+                row_metadata=[(int(m[0]), str(m[1])) for m in item.get("metadata", [])],
+                inputs={},
+                raw={},
+                computed=dict(item.get("computed", {})),
+                notes={},
+            )
+        )
+    return read
+
+
+def _apply(
+    written: WritePlan,
+    read: SheetRead,
+    computed: dict[int, dict[str, Any]],
+    header_computed: dict[str, Any],
+    ids: dict[int, str | None],
+) -> None:
+    """Fold the cells a write sets into the remembered computed cells."""
+    by_col = {col: key for key, col in read.columns.items()}
+    header_at = {tuple(pos): key for key, pos in read.header_cells.items()}
+    plan_sheet = read.plan_sheet_id
+    for request in written.requests:
+        body = request.get("updateCells")
+        if body is None or body["range"]["sheetId"] != plan_sheet:
+            continue
+        if body.get("fields") == "note":
+            continue
+        row = body["range"]["startRowIndex"]
+        first_col = body["range"]["startColumnIndex"]
+        for offset, cell in enumerate(body["rows"][0]["values"]):
+            col = first_col + offset
+            header_key = header_at.get((row, col))
+            if header_key is not None:
+                header_computed[header_key] = cell
+                continue
+            key = by_col.get(col)
+            if key == "id":
+                ids[row] = cell.get("userEnteredValue", {}).get("stringValue")
+            elif key in layout.COMPUTED_COLUMNS:
+                computed.setdefault(row, {})[key] = cell
+
+
+def _apply_metadata(
+    written: WritePlan, plan_sheet: int, metadata: dict[int, list[list[Any]]]
+) -> None:
+    """Row metadata after the write: deleted entries gone, created ones present (with id
+    0: Google picks the real id, which only matters to a later delete, after a read)."""
+    deleted = set()
+    for request in written.requests:
+        lookup = request.get("deleteDeveloperMetadata", {}).get("dataFilter", {})
+        metadata_id = lookup.get("developerMetadataLookup", {}).get("metadataId")
+        if metadata_id is not None:
+            deleted.add(metadata_id)
+    for row, items in metadata.items():
+        metadata[row] = [m for m in items if m[0] not in deleted]
+    for request in written.requests:
+        created = request.get("createDeveloperMetadata", {}).get("developerMetadata")
+        if not created or created.get("metadataKey") != layout.MILESTONE_KEY:
+            continue
+        where = created["location"]["dimensionRange"]
+        if where["sheetId"] == plan_sheet:
+            metadata.setdefault(where["startIndex"], []).append([0, created["metadataValue"]])
