@@ -21,6 +21,7 @@ import requests
 log = logging.getLogger(__name__)
 
 DEFAULT_BACKOFF = (0.25, 0.5, 1.0, 2.0)  # pauses between attempts, in seconds
+USER_AGENT = "APIs-Google; (+https://developers.google.com/webmasters/APIs-Google.html)"
 
 
 @dataclass
@@ -28,6 +29,9 @@ class Notification:
     channel_id: str
     address: str
     headers: dict[str, str]
+    # The last message of a channel that closes with it (the file was deleted): it
+    # goes out although the channel is gone by then.
+    final: bool = False
     attempts: int = 0
 
 
@@ -113,11 +117,19 @@ class Dispatcher:
             return None
 
     def _run(self) -> None:
+        try:
+            self._serve()
+        finally:
+            session = getattr(self._local, "session", None)
+            if session is not None:
+                session.close()
+
+    def _serve(self) -> None:
         while True:
             notification = self._take()
             if notification is None:
                 return
-            live = self._is_live(notification.channel_id)
+            live = notification.final or self._is_live(notification.channel_id)
             ok = live and self._attempt(notification)
             self._finish(notification, ok, live)
 
@@ -159,6 +171,7 @@ class Dispatcher:
         session: requests.Session | None = getattr(self._local, "session", None)
         if session is None:
             session = self._local.session = requests.Session()
+            session.headers["User-Agent"] = USER_AGENT
         response = session.post(
             notification.address,
             data=b"",

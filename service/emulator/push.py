@@ -46,7 +46,14 @@ def dispatcher(state: EmulatorState) -> Dispatcher:
     return existing
 
 
-def notify(state: EmulatorState, channel: Channel, resource_state: str, changed: str = "") -> None:
+def notify(
+    state: EmulatorState,
+    channel: Channel,
+    resource_state: str,
+    changed: str = "",
+    *,
+    final: bool = False,
+) -> None:
     """Queue one message to ``channel``; it gets the channel's next message number."""
     number = channel_book(state).next_message_number(channel)
     headers = {
@@ -61,7 +68,7 @@ def notify(state: EmulatorState, channel: Channel, resource_state: str, changed:
         headers["X-Goog-Channel-Token"] = channel.token
     if changed:
         headers["X-Goog-Changed"] = changed
-    dispatcher(state).enqueue(Notification(channel.id, channel.address, headers))
+    dispatcher(state).enqueue(Notification(channel.id, channel.address, headers, final=final))
 
 
 def register(app: Flask, state: EmulatorState) -> None:
@@ -80,7 +87,7 @@ def register(app: Flask, state: EmulatorState) -> None:
                 notify(state, channel, "update", changed)
         else:
             for channel in channels:
-                notify(state, channel, change.kind)
+                notify(state, channel, change.kind, final=change.kind == "remove")
         if change.kind == "remove":
             for channel in channels:
                 book.remove(channel.id)
