@@ -171,10 +171,12 @@ def new_stakeholder(s: Schedule) -> Risk | None:
         return None
     known = {owner_key(o) for o in plan.known_owners}
     milestones = s.graph.milestones
-    found = [i for i, m in enumerate(milestones) if m.owner and owner_key(m.owner) not in known]
+    found = [
+        i for i, m in enumerate(milestones) if m.owner.strip() and owner_key(m.owner) not in known
+    ]
     if not found:
         return None
-    owners = list(dict.fromkeys(milestones[i].owner for i in found))
+    owners = list(dict.fromkeys(milestones[i].owner.strip() for i in found))
     named = ", ".join(owners[:3]) + (f" and {len(owners) - 3} more" if len(owners) > 3 else "")
     return _risk(
         s, "NEW_STAKEHOLDER", found,
@@ -185,7 +187,9 @@ def new_stakeholder(s: Schedule) -> Risk | None:
 
 def team_owner(s: Schedule) -> Risk | None:
     milestones = s.graph.milestones
-    found = [i for i in _open(s) if milestones[i].owner and not is_person(milestones[i].owner)]
+    found = [
+        i for i in _open(s) if milestones[i].owner.strip() and not is_person(milestones[i].owner)
+    ]
     if not found:
         return None
     return _risk(
@@ -196,7 +200,7 @@ def team_owner(s: Schedule) -> Risk | None:
 
 
 def no_owner(s: Schedule) -> Risk | None:
-    found = [i for i in _open(s) if not s.graph.milestones[i].owner]
+    found = [i for i in _open(s) if not s.graph.milestones[i].owner.strip()]
     if not found:
         return None
     return _risk(
@@ -292,7 +296,7 @@ def plan_size(s: Schedule) -> Risk | None:
 
 
 def vague_deliverable(s: Schedule) -> Risk | None:
-    found = [i for i in _open(s) if not s.graph.milestones[i].deliverable]
+    found = [i for i in _open(s) if not s.graph.milestones[i].deliverable.strip()]
     if not found:
         return None
     return _risk(
