@@ -18,7 +18,7 @@ Safety (DESIGN section 2):
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -86,29 +86,42 @@ def rollover_map(deps: SyncDeps, spreadsheet_id: str) -> SyncResult:
     """
     record = _record(deps.store, spreadsheet_id)
     state = _state(deps.store, spreadsheet_id)
-    now = deps.now()
-    stale = record.last_read_at is None or now - record.last_read_at >= RECONCILE_AFTER
-    if state.pending is not None or stale:
+    stale = record.last_read_at is None or deps.now() - record.last_read_at >= RECONCILE_AFTER
+    if state.pending is not None or stale or not state.sheet:
         return sync_map(deps, spreadsheet_id)
+    try:
+        return recompute_from_state(deps, record, state)
+    except LayoutChanged:
+        return sync_map(deps, spreadsheet_id)
+
+
+def recompute_from_state(
+    deps: SyncDeps,
+    record: MapRecord,
+    state: MapState,
+    *,
+    review_rows: Sequence[Sequence[str]] = (),
+) -> SyncResult:
+    """Recompute from what we know (no read) and write what changed on the sheet, plus
+    ``review_rows`` on the Reviews tab. :class:`LayoutChanged` if rows moved since."""
+    now = deps.now()
     read = from_state(state.sheet)
     read.write_token = state.write_token
     today = _today(now, state.sheet.get("time_zone", "Etc/GMT"))
     plan = _engine_plan(deps.store, record, state.plan, state.known_owners, [], today)
     computed = _with_problems(compute(plan, today), state)
-    if computed.to_json() == state.computed:
-        return SyncResult(
-            spreadsheet_id, computed, read=False, wrote=False, changes=0, cells_written=0
-        )
     row_of = {r.id: r.row for r in read.rows if r.id}
     write = _plan(read, plan, computed, row_of, {}, None, record)
-    try:
-        new_state = _write(deps, read, state, write, plan, computed, [], state.next_id, [])
-    except LayoutChanged:
-        return sync_map(deps, spreadsheet_id)
-    deps.store.save_snapshot(spreadsheet_id, **new_state.snapshot())
+    if review_rows and layout.REVIEWS_TAB in read.sheet_ids:
+        write.requests.append(rq.append_text_rows(read.sheet_ids[layout.REVIEWS_TAB], review_rows))
+    new_state = replace(state, computed=computed.to_json())
+    if write:
+        new_state = _write(deps, read, new_state, write, plan, computed, [], state.next_id, [])
+    if new_state != state:
+        deps.store.save_snapshot(record.spreadsheet_id, **new_state.snapshot())
     _update_record(deps.store, record, computed, now, read_sheet=False)
     return SyncResult(
-        spreadsheet_id,
+        record.spreadsheet_id,
         computed,
         read=False,
         wrote=bool(write),

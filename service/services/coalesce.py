@@ -1,0 +1,67 @@
+"""One sync per spreadsheet at a time, across processes, with notifications coalesced
+(DESIGN I4, I5).
+
+Every path into a sync (Drive push, the add-on's trigger, Refresh, the sweep) calls
+:func:`sync_coalesced`: it records the notification and, unless another worker holds the
+spreadsheet's lease, syncs until every notification recorded so far is covered. A
+notification arriving during a sync causes exactly one more sync after it. Duplicate or
+out-of-order notifications only bump a counter, so they are harmless.
+
+Transient trouble (Google unavailable or rate-limited, a write whose outcome is unknown)
+is retried a few times with backoff inside the lease; if it persists, the failure is
+recorded and the notification stays pending for the periodic sweep.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from service.services.backend import Backend
+from service.services.sync import SyncDeps, SyncResult, rollover_map, sync_map
+from service.sheets.errors import GoogleUnavailable, LayoutChanged, RateLimited
+from service.store.single_flight import Lease, run_single_flight
+
+log = logging.getLogger(__name__)
+
+TRANSIENT = (GoogleUnavailable, RateLimited, LayoutChanged)
+
+
+@dataclass
+class CoalescedRun:
+    syncs: int  # syncs this call ran (0: another worker covers it)
+    last: SyncResult | None
+
+
+def sync_coalesced(
+    backend: Backend,
+    spreadsheet_id: str,
+    *,
+    notify: bool = True,
+    rollover_only: bool = False,
+    attempts: int = 4,
+    sleep: Callable[[float], None] = time.sleep,
+) -> CoalescedRun:
+    """Record a change notification and sync unless someone else is syncing (see the
+    module docstring). ``rollover_only`` recomputes from the snapshot without a read."""
+    results: list[SyncResult] = []
+
+    def run(lease: Lease) -> None:
+        deps = SyncDeps(store=backend.store, gateway=backend.service_gateway(), now=backend.now)
+        for attempt in range(attempts):
+            try:
+                action = rollover_map if rollover_only else sync_map
+                results.append(action(deps, spreadsheet_id))
+                return
+            except TRANSIENT as exc:
+                if attempt == attempts - 1:
+                    raise
+                log.info("sync of %s: %s; trying again", spreadsheet_id, type(exc).__name__)
+                sleep(min(8.0, 0.25 * 2**attempt) * random.uniform(0.5, 1.0))
+                lease.renew()
+
+    syncs = run_single_flight(backend.store, spreadsheet_id, run, notify=notify)
+    return CoalescedRun(syncs=syncs, last=results[-1] if results else None)

@@ -1,0 +1,97 @@
+"""The cron jobs: the periodic sweep (the safety net) and Drive channel renewal.
+
+Sweep: every MAP with a notification left pending (a failed sync, a lost worker) is
+synced; every other MAP not synced in the last ``interval`` is recomputed for today
+from its snapshot, without reading the sheet (DESIGN I8: an overdue milestone turns red
+at midnight), which reads the sheet only when a week has passed since the last read.
+
+Renewal: Drive channels expire (a day at most for a file); each channel expiring within
+``ahead`` is replaced by a new one and stopped, and a MAP without a channel gets one.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from service.services.backend import Backend
+from service.services.coalesce import sync_coalesced
+from service.services.provision import watch_map
+from service.sheets.errors import SheetsError
+from service.store.errors import StoreError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SweepReport:
+    retried: int = 0
+    recomputed: int = 0
+    failed: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, object]:
+        return {"retried": self.retried, "recomputed": self.recomputed, "failed": self.failed}
+
+
+@dataclass
+class RenewReport:
+    renewed: int = 0
+    created: int = 0
+    failed: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, object]:
+        return {"renewed": self.renewed, "created": self.created, "failed": self.failed}
+
+
+def sweep(
+    backend: Backend, *, interval: timedelta = timedelta(hours=1), limit: int = 500
+) -> SweepReport:
+    report = SweepReport()
+    now = backend.now()
+    pending = {s.spreadsheet_id for s in backend.store.pending_syncs(now)}
+    for spreadsheet_id in sorted(pending):
+        if _run(backend, spreadsheet_id, report, rollover_only=False):
+            report.retried += 1
+    for record in backend.store.maps_due_for_sweep(now, min_interval=interval, limit=limit):
+        if record.spreadsheet_id in pending:
+            continue
+        if _run(backend, record.spreadsheet_id, report, rollover_only=True):
+            report.recomputed += 1
+    return report
+
+
+def _run(
+    backend: Backend, spreadsheet_id: str, report: SweepReport, *, rollover_only: bool
+) -> bool:
+    try:
+        sync_coalesced(backend, spreadsheet_id, notify=rollover_only, rollover_only=rollover_only)
+    except (SheetsError, StoreError) as exc:
+        log.warning("sweep of %s failed: %s", spreadsheet_id, exc)
+        report.failed.append(spreadsheet_id)
+        return False
+    return True
+
+
+def renew_channels(backend: Backend, *, ahead: timedelta = timedelta(hours=6)) -> RenewReport:
+    report = RenewReport()
+    if not backend.drive_hook_url:
+        return report
+    now = backend.now()
+    for channel in backend.store.channels_expiring_before(now + ahead):
+        if watch_map(backend, channel.spreadsheet_id):
+            report.renewed += 1
+            try:
+                backend.service_gateway().stop_channel(channel.channel_id, channel.resource_id)
+            except SheetsError as exc:  # it expires anyway
+                log.info("stopping channel %s: %s", channel.channel_id, exc)
+            backend.store.delete_channel(channel.channel_id)
+        else:
+            report.failed.append(channel.spreadsheet_id)
+    for record in backend.store.maps_due_for_sweep(now + timedelta(days=3650)):
+        if not backend.store.channels_for_map(record.spreadsheet_id):
+            if watch_map(backend, record.spreadsheet_id):
+                report.created += 1
+            else:
+                report.failed.append(record.spreadsheet_id)
+    return report

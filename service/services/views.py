@@ -1,0 +1,120 @@
+"""Read-side views of MAPs, built from the store alone (no Google call): the pipeline a
+manager reads, and one MAP's plan and risks for the sidebar."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from service.services.backend import Backend
+from service.services.coalesce import sync_coalesced
+from service.services.map_state import MapState
+from service.store.errors import MapNotFound
+from service.store.records import MapRecord, MapSort
+
+
+@dataclass(frozen=True)
+class MapView:
+    summary: dict[str, Any]
+    milestones: list[dict[str, Any]]
+    risks: list[dict[str, Any]]
+    next_steps: list[dict[str, Any]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "summary": self.summary,
+            "milestones": self.milestones,
+            "risks": self.risks,
+            "next_steps": self.next_steps,
+        }
+
+
+def summary(backend: Backend, record: MapRecord) -> dict[str, Any]:
+    """The pipeline row of one MAP."""
+    return {
+        "spreadsheet_id": record.spreadsheet_id,
+        "url": backend.sheet_url(record.spreadsheet_id),
+        "account": record.account,
+        "seller_email": record.seller_email,
+        "committed_go_live": _iso(record.committed_go_live),
+        "projected_go_live": _iso(record.projected_go_live),
+        "slip_bd": record.slip_bd or 0,
+        "health": {"score": record.health_score, "label": record.health_label},
+        "top_risks": record.top_risks,
+        "last_synced_at": record.last_synced_at.isoformat() if record.last_synced_at else None,
+    }
+
+
+def pipeline(
+    backend: Backend, org: str, sort: MapSort | str = MapSort.RISK
+) -> list[dict[str, Any]]:
+    return [summary(backend, r) for r in backend.store.list_maps(org, sort)]
+
+
+def map_view(backend: Backend, spreadsheet_id: str) -> MapView:
+    """One MAP's plan, risks and next steps as last computed."""
+    record = backend.store.get_map(spreadsheet_id)
+    snapshot = backend.store.latest_snapshot(spreadsheet_id)
+    if record is None or snapshot is None:
+        raise MapNotFound(spreadsheet_id)
+    state = MapState.from_snapshot(snapshot)
+    computed = {m["id"]: m for m in state.computed.get("milestones", [])}
+    milestones = []
+    for m in state.plan.milestones:
+        c = computed.get(m.id, {})
+        milestones.append(
+            {
+                "id": m.id,
+                "title": m.title,
+                "side": m.side.value,
+                "owner": m.owner,
+                "status": m.status.value,
+                "due": _iso(m.due),
+                "target": c.get("target"),
+                "projected": c.get("projected"),
+                "health": c.get("health"),
+                "slip_bd": c.get("slip_bd", 0),
+            }
+        )
+    open_steps = [
+        m for m in milestones if m["status"] not in ("Done", "N/A") and m["projected"] is not None
+    ]
+    open_steps.sort(key=lambda m: m["projected"])
+    next_steps = [
+        {
+            "id": m["id"],
+            "title": m["title"],
+            "owner": m["owner"],
+            "target": m["target"],
+            "projected": m["projected"],
+        }
+        for m in open_steps[:3]
+    ]
+    return MapView(
+        summary=summary(backend, record),
+        milestones=milestones,
+        risks=list(state.computed.get("risks", [])),
+        next_steps=next_steps,
+    )
+
+
+def refresh(backend: Backend, spreadsheet_id: str, *, wait_s: float = 30.0) -> MapView:
+    """Sync now (coalesced with any sync under way) and return the fresh view. When
+    another worker holds the lease, wait (up to ``wait_s``) for it to cover this request."""
+    if backend.store.get_map(spreadsheet_id) is None:
+        raise MapNotFound(spreadsheet_id)
+    run = sync_coalesced(backend, spreadsheet_id)
+    if run.syncs == 0:
+        deadline = time.monotonic() + wait_s
+        while time.monotonic() < deadline:
+            state = backend.store.sync_state(spreadsheet_id)
+            if state is None or not state.pending:
+                break
+            time.sleep(0.05)
+    return map_view(backend, spreadsheet_id)
+
+
+def _iso(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
