@@ -146,11 +146,10 @@ def _load_file(path: Path) -> Template:
     try:
         template = Template.model_validate(data)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
-        raise TemplateError(
-            f"{path.name}: {_json_path(error['loc'])}: {error['msg']}{more}"
-        ) from None
+        errors = exc.errors()
+        problems = "; ".join(f"{_json_path(e['loc'])}: {e['msg']}" for e in errors[:3])
+        more = f"; and {len(errors) - 3} more" if len(errors) > 3 else ""
+        raise TemplateError(f"{path.name}: {problems}{more}") from None
     if template.name != path.stem:
         raise TemplateError(f"{path.name}: name: {template.name!r} must match the file name")
     _check_steps(path.name, template)
