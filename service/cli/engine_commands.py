@@ -49,7 +49,7 @@ def _compute(args: argparse.Namespace) -> int:
     from service.cli.common import fail
     from service.domain import PlanInputError, compute, parse_plan
 
-    today = _date_option(args.today, "--today") if args.today else date.today()
+    today = _date_option(args.today, "--today") if args.today is not None else date.today()
     doc = _read_json(args.plan_file)
     try:
         computed = compute(parse_plan(doc), today)
@@ -67,7 +67,7 @@ def _plan(args: argparse.Namespace) -> int:
     from service.templates import TemplateError, load_template
 
     go_live = _date_option(args.go_live, "--go-live")
-    today = _date_option(args.today, "--today") if args.today else date.today()
+    today = _date_option(args.today, "--today") if args.today is not None else date.today()
     signature = (
         _date_option(args.signature_date, "--signature-date") if args.signature_date else None
     )
