@@ -166,7 +166,7 @@ def register(app: Flask, state: EmulatorState) -> None:
             matches = [
                 f
                 for f in state.files.values()
-                if f.role_of(user) is not None and predicate(f, user)
+                if _in_search_of(f, user) and predicate(f, user)
             ]
             for key, descending in reversed(order):
                 matches.sort(key=key, reverse=descending)
@@ -299,6 +299,20 @@ def register(app: Flask, state: EmulatorState) -> None:
                 "comments": None,
             },
         )
+
+
+def _in_search_of(file: DriveFile, user: str) -> bool:
+    """Whether ``files.list`` shows ``file`` to ``user``.
+
+    Files shared with the user by name, and files shared with anyone as discoverable;
+    a link-only or domain share opens the file but does not put it in searches.
+    """
+    email = user.lower()
+    return any(
+        (p.type in ("user", "group") and p.email_address.lower() == email)
+        or (p.type == "anyone" and p.id == "anyone")
+        for p in file.permissions
+    )
 
 
 def require_role(file: DriveFile, user: str, need: str) -> None:

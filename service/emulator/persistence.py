@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -100,8 +101,13 @@ class Persistence:
                     self._cv.wait()
                 if self._closed:
                     return
-                # Let a burst of edits gather before writing.
-                self._cv.wait(timeout=self.interval)
+                # Let a burst of edits gather before writing (changes arriving
+                # meanwhile notify, but do not cut the wait short).
+                deadline = time.monotonic() + self.interval
+                while not self._closed and (left := deadline - time.monotonic()) > 0:
+                    self._cv.wait(timeout=left)
+                if self._closed:
+                    return
             try:
                 self.flush()
             except OSError:

@@ -37,6 +37,28 @@ def _track(service: Any) -> Any:
     return service
 
 
+def user_credentials(token: str) -> Any:
+    """google-auth's user credentials holding just an access token."""
+    return google.oauth2.credentials.Credentials(token)  # type: ignore[no-untyped-call]
+
+
+def service_account_credentials(info: dict[str, Any], **kwargs: Any) -> Any:
+    """google-auth's service-account credentials from a key file's JSON."""
+    from google.oauth2 import service_account
+
+    return service_account.Credentials.from_service_account_info(  # type: ignore[no-untyped-call]
+        info, **kwargs
+    )
+
+
+def id_token_credentials(info: dict[str, Any], target_audience: str) -> Any:
+    from google.oauth2 import service_account
+
+    return service_account.IDTokenCredentials.from_service_account_info(  # type: ignore[no-untyped-call]
+        info, target_audience=target_audience
+    )
+
+
 def unique_email(name: str = "person", domain: str = "example.com") -> str:
     return f"{name}.{secrets.token_hex(4)}@{domain}"
 
@@ -57,7 +79,7 @@ def drive_for(url: str, email: str | None = None, *, token: str | None = None) -
     """A Drive v3 client acting as ``email`` (or with the given bearer token)."""
     if token is None:
         token = access_token(url, email) if email else "any-token"
-    credentials = google.oauth2.credentials.Credentials(token)
+    credentials = user_credentials(token)
     return _track(
         build(
             "drive",
@@ -72,7 +94,7 @@ def drive_for(url: str, email: str | None = None, *, token: str | None = None) -
 
 def sheets_for(url: str, email: str | None = None) -> Any:
     token = access_token(url, email) if email else "any-token"
-    credentials = google.oauth2.credentials.Credentials(token)
+    credentials = user_credentials(token)
     return _track(
         build(
             "sheets",
@@ -124,7 +146,7 @@ def _drive_schemas() -> dict[str, Any]:
     return schemas
 
 
-_JSON_TYPES = {
+_JSON_TYPES: dict[str, Any] = {
     "string": str,
     "boolean": bool,
     "integer": int,

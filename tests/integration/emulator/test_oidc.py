@@ -58,7 +58,7 @@ def test_the_backend_verifies_an_emulator_id_token_with_google_auth(
 def test_an_id_token_carries_the_kid_of_a_published_certificate(emulator: Any) -> None:
     token = mint(emulator.url)
 
-    header = jwt.decode_header(token)
+    header = jwt.decode_header(token)  # type: ignore[no-untyped-call]
     certs = requests.get(f"{emulator.url}/oauth2/v1/certs", timeout=10).json()
 
     assert header["alg"] == "RS256"
@@ -83,12 +83,13 @@ def test_an_id_token_for_another_audience_fails_verification(emulator: Any, tran
 def test_an_id_token_signed_by_another_key_fails_verification(
     emulator: Any, transport: Any
 ) -> None:
-    genuine = jwt.decode(mint(emulator.url), verify=False)
-    forger = SigningKey.generate()
-    signer = crypt.RSASigner.from_string(
-        forger.private_pem, key_id=jwt.decode_header(mint(emulator.url))["kid"]
+    genuine = jwt.decode(mint(emulator.url), verify=False)  # type: ignore[no-untyped-call]
+    kid = jwt.decode_header(mint(emulator.url))["kid"]  # type: ignore[no-untyped-call]
+    # Same claims and the issuer's kid, signed with a key the issuer never had.
+    forger = crypt.RSASigner.from_string(  # type: ignore[no-untyped-call]
+        SigningKey.generate().private_pem, key_id=kid
     )
-    forged = jwt.encode(signer, genuine).decode()
+    forged = jwt.encode(forger, genuine).decode()  # type: ignore[no-untyped-call]
 
     with pytest.raises(ValueError, match="signature"):
         verify(emulator.url, forged, transport)

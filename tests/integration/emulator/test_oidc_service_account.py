@@ -9,7 +9,7 @@ import google.auth.transport.requests
 import pytest
 import requests
 from google.auth.exceptions import RefreshError
-from google.oauth2 import id_token, service_account
+from google.oauth2 import id_token
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
@@ -17,7 +17,9 @@ from tests.integration.emulator.infra_clients import (
     close_clients,  # noqa: F401
     control,
     drive_for,
+    id_token_credentials,
     new_spreadsheet,
+    service_account_credentials,
     unique_email,
 )
 
@@ -52,7 +54,7 @@ def test_the_key_file_is_in_googles_format_and_points_at_the_emulator(
 def test_service_account_credentials_get_a_token_from_the_emulator(
     key_file: dict[str, Any], transport: Any
 ) -> None:
-    credentials = service_account.Credentials.from_service_account_info(key_file, scopes=SCOPES)
+    credentials = service_account_credentials(key_file, scopes=SCOPES)
 
     credentials.refresh(transport)
 
@@ -70,7 +72,7 @@ def test_the_backend_acts_as_its_service_account_on_files_shared_with_it(
         body={"type": "user", "role": "writer", "emailAddress": key_file["client_email"]},
         sendNotificationEmail=False,
     ).execute()
-    credentials = service_account.Credentials.from_service_account_info(key_file, scopes=SCOPES)
+    credentials = service_account_credentials(key_file, scopes=SCOPES)
 
     with build(
         "drive",
@@ -89,9 +91,7 @@ def test_the_backend_acts_as_its_service_account_on_files_shared_with_it(
 def test_a_self_signed_jwt_stands_for_its_service_account(
     emulator: Any, key_file: dict[str, Any]
 ) -> None:
-    credentials = service_account.Credentials.from_service_account_info(
-        key_file, scopes=SCOPES, always_use_jwt_access=True
-    )
+    credentials = service_account_credentials(key_file, scopes=SCOPES, always_use_jwt_access=True)
 
     with build(
         "drive",
@@ -109,9 +109,7 @@ def test_a_self_signed_jwt_stands_for_its_service_account(
 def test_an_id_token_for_a_target_audience_verifies_against_the_emulator(
     emulator: Any, key_file: dict[str, Any], transport: Any
 ) -> None:
-    credentials = service_account.IDTokenCredentials.from_service_account_info(
-        key_file, target_audience="https://backend.example/tasks"
-    )
+    credentials = id_token_credentials(key_file, "https://backend.example/tasks")
 
     credentials.refresh(transport)
     claims = id_token.verify_token(
@@ -130,7 +128,7 @@ def test_a_key_the_emulator_did_not_issue_is_refused(
     from service.emulator.signing import SigningKey
 
     forged = dict(key_file, private_key=SigningKey.generate().private_pem)
-    credentials = service_account.Credentials.from_service_account_info(forged, scopes=SCOPES)
+    credentials = service_account_credentials(forged, scopes=SCOPES)
 
     with pytest.raises(RefreshError, match="invalid_grant"):
         credentials.refresh(transport)
