@@ -156,7 +156,8 @@ class _Handler(BaseHTTPRequestHandler):
         if code not in (204, 304) and not 100 <= code < 200:
             lines.append(f"Content-Length: {len(payload)}")
         if (
-            self.headers.get("Connection", "").lower() == "close"
+            not self.server.keep_alive
+            or self.headers.get("Connection", "").lower() == "close"
             or self.request_version != "HTTP/1.1"
         ):
             self.close_connection = True
@@ -175,9 +176,10 @@ class WSGIServer(ThreadingHTTPServer):
     request_queue_size = 128
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], app: WSGIApp) -> None:
+    def __init__(self, address: tuple[str, int], app: WSGIApp, *, keep_alive: bool = True) -> None:
         super().__init__(address, _Handler)
         self.app = app
+        self.keep_alive = keep_alive
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
 

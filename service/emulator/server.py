@@ -16,6 +16,9 @@ class EmulatorServer:
     With ``data_dir`` the state is loaded from that directory and kept there (see
     :mod:`service.emulator.persistence`); without, it lives in memory. ``stop()``
     stops serving, stops push deliveries and flushes the state to disk.
+
+    Connections are kept alive between requests, as Google's are; ``keep_alive=False``
+    closes each after its response (for callers that leave clients unclosed).
     """
 
     def __init__(
@@ -25,6 +28,7 @@ class EmulatorServer:
         port: int = 0,
         host: str = "127.0.0.1",
         data_dir: Path | None = None,
+        keep_alive: bool = True,
     ) -> None:
         self.state = state if state is not None else EmulatorState(data_dir)
         self.app = create_emulator_app(self.state)
@@ -34,7 +38,7 @@ class EmulatorServer:
             persistence = Persistence(self.state)
             persistence.load()
             persistence.start()
-        self._server = WSGIServer((host, port), self.app)
+        self._server = WSGIServer((host, port), self.app, keep_alive=keep_alive)
         self.port = self._server.server_address[1]
         self.url = f"http://{host}:{self.port}"
         self.app.config["EMULATOR_URL"] = self.url
