@@ -77,7 +77,7 @@ def test_a_pin_later_than_the_latest_date_is_a_date_conflict() -> None:
     assert "18 Dec 2026" in risk.message and "Legal contract redlines" in risk.message
 
 
-def test_a_pin_on_the_latest_date_is_not_a_conflict() -> None:
+def test_a_pin_on_the_latest_date_is_not_a_conflict_but_the_next_business_day_is() -> None:
     plan = with_milestone(six_step_plan(), "m3", due=D("2026-12-19"))  # Sat -> Mon 12-21
     assert "DATE_CONFLICT" in risk_codes(plan)
     plan = with_milestone(six_step_plan(), "m3", due=D("2026-12-18"))
