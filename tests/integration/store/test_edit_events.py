@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+
+from service.store import MapNotFound, Store
+from tests.db_fixtures import make_map
+from tests.integration.store.fake_clock import FakeClock
+
+
+def test_an_edit_event_reads_back(clocked_store: Store, clock: FakeClock) -> None:
+    make_map(clocked_store, spreadsheet_id="sheet-1")
+    edited_at = clock.now - timedelta(seconds=3)
+
+    recorded = clocked_store.record_edit_event(
+        spreadsheet_id="sheet-1",
+        sheet="Plan",
+        a1="G14",
+        user_email="dana@acme.example",
+        value="Done",
+        old_value="In progress",
+        ts=edited_at,
+    )
+
+    assert clocked_store.edit_events_since("sheet-1", edited_at) == [recorded]
+    assert (recorded.a1, recorded.value, recorded.old_value) == ("G14", "Done", "In progress")
+    assert recorded.ts == edited_at and recorded.received_at == clock.now
+
+
+def test_an_edit_by_an_unnamed_editor_has_no_email(store: Store) -> None:
+    make_map(store, spreadsheet_id="sheet-1")
+
+    recorded = store.record_edit_event(
+        spreadsheet_id="sheet-1", a1="B3", ts=FakeClock().now, value="=1+1"
+    )
+
+    assert recorded.user_email == "" and recorded.old_value is None
+    assert recorded.value == "=1+1"
+
+
+def test_edit_events_since_gives_that_maps_edits_at_or_after_a_moment(
+    clocked_store: Store, clock: FakeClock
+) -> None:
+    make_map(clocked_store, spreadsheet_id="sheet-1")
+    make_map(clocked_store, spreadsheet_id="sheet-2")
+    start = clock.now
+    for minutes, a1 in [(0, "A1"), (2, "A3"), (1, "A2")]:
+        clocked_store.record_edit_event(
+            spreadsheet_id="sheet-1", a1=a1, ts=start + timedelta(minutes=minutes)
+        )
+    clocked_store.record_edit_event(spreadsheet_id="sheet-2", a1="Z9", ts=start)
+
+    since = clocked_store.edit_events_since("sheet-1", start + timedelta(minutes=1))
+
+    assert [e.a1 for e in since] == ["A2", "A3"]
+
+
+def test_recording_an_edit_drops_that_maps_events_past_the_retention(
+    make_store: Callable[..., Store], clock: FakeClock
+) -> None:
+    store = make_store(clock=clock, edit_event_retention=timedelta(hours=1))
+    make_map(store, spreadsheet_id="sheet-1")
+    make_map(store, spreadsheet_id="sheet-2")
+    start = clock.now
+    store.record_edit_event(spreadsheet_id="sheet-1", a1="A1", ts=start)
+    store.record_edit_event(spreadsheet_id="sheet-2", a1="B1", ts=start)
+
+    clock.advance(hours=2)
+    store.record_edit_event(spreadsheet_id="sheet-1", a1="A2", ts=clock.now)
+
+    assert [e.a1 for e in store.edit_events_since("sheet-1", start)] == ["A2"]
+    assert [e.a1 for e in store.edit_events_since("sheet-2", start)] == ["B1"]
+
+
+def test_pruning_drops_every_maps_old_events(clocked_store: Store, clock: FakeClock) -> None:
+    make_map(clocked_store, spreadsheet_id="sheet-1")
+    make_map(clocked_store, spreadsheet_id="sheet-2")
+    start = clock.now
+    clocked_store.record_edit_event(spreadsheet_id="sheet-1", a1="A1", ts=start)
+    clocked_store.record_edit_event(spreadsheet_id="sheet-2", a1="B1", ts=start)
+    cutoff = clock.advance(hours=1)
+    clocked_store.record_edit_event(spreadsheet_id="sheet-2", a1="B2", ts=cutoff)
+
+    assert clocked_store.prune_edit_events(cutoff) == 2
+    assert clocked_store.edit_events_since("sheet-1", start) == []
+    assert [e.a1 for e in clocked_store.edit_events_since("sheet-2", start)] == ["B2"]
+
+
+def test_an_edit_of_an_unknown_map_raises_map_not_found(store: Store) -> None:
+    with pytest.raises(MapNotFound):
+        store.record_edit_event(spreadsheet_id="nope", a1="A1", ts=FakeClock().now)

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from service.store import Store, create_store_engine
+from tests.db_fixtures import postgres_database_url
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout_and_foreign_keys(tmp_path: Path) -> None:
+    engine = create_store_engine(f"sqlite:///{tmp_path / 'map.sqlite3'}")
+    try:
+        with engine.connect() as connection:
+            journal = connection.execute(text("PRAGMA journal_mode")).scalar()
+            busy = connection.execute(text("PRAGMA busy_timeout")).scalar()
+            foreign_keys = connection.execute(text("PRAGMA foreign_keys")).scalar()
+    finally:
+        engine.dispose()
+
+    assert (journal, foreign_keys) == ("wal", 1)
+    assert busy is not None and busy >= 5000
+
+
+def test_the_sqlite_files_folder_is_created(tmp_path: Path) -> None:
+    path = tmp_path / "data" / "nested" / "map.sqlite3"
+
+    with Store.from_url(f"sqlite:///{path}") as store:
+        store.migrate()
+
+    assert path.is_file()
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
+def test_an_in_memory_sqlite_database_is_refused(url: str) -> None:
+    with pytest.raises(ValueError, match="needs a file"):
+        create_store_engine(url)
+
+
+def test_a_database_other_than_sqlite_or_postgresql_is_refused() -> None:
+    with pytest.raises(ValueError, match="not 'mysql'"):
+        create_store_engine("mysql://user@localhost/map")
+
+
+@pytest.mark.postgres
+def test_each_postgresql_test_database_is_a_fresh_schema_of_its_own() -> None:
+    with postgres_database_url() as first, postgres_database_url() as second:
+        schemas = []
+        for url in (first, second):
+            with Store.from_url(url) as store, store.engine.connect() as connection:
+                schemas.append(connection.execute(text("SELECT current_schema()")).scalar())
+
+    assert schemas[0] != schemas[1]
+    assert all(str(schema).startswith("test_") for schema in schemas)
