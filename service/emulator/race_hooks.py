@@ -97,18 +97,34 @@ def race_hooks(state: EmulatorState) -> RaceHooks:
     return hooks
 
 
+def sheets_edit_function(name: str) -> Any:
+    """``apply_batch_update`` or ``apply_values_update`` of the Sheets half, or None.
+
+    Looked up in ``sheets.api`` first, then in the modules that define them.
+    """
+    import importlib
+
+    for module_name in ("api", "spreadsheet_ops", "values_ops"):
+        try:
+            module = importlib.import_module(f"service.emulator.sheets.{module_name}")
+        except ImportError:
+            continue
+        found = getattr(module, name, None)
+        if callable(found):
+            return found
+    return None
+
+
 def apply_edit(state: EmulatorState, hook: RaceHook) -> None:
     """Make the hook's edit through the Sheets model, as its user."""
-    from service.emulator.sheets import api as sheets_api
-
     with state.lock:
         if hook.batch_update is not None:
-            sheets_api.apply_batch_update(  # type: ignore[attr-defined]
+            sheets_edit_function("apply_batch_update")(
                 state, hook.spreadsheet_id, hook.batch_update, hook.user
             )
         elif hook.values_update is not None:
             edit = hook.values_update
-            sheets_api.apply_values_update(  # type: ignore[attr-defined]
+            sheets_edit_function("apply_values_update")(
                 state,
                 hook.spreadsheet_id,
                 edit["range"],

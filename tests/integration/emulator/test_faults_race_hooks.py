@@ -28,9 +28,9 @@ def url(emulator: Any) -> Iterator[str]:
 
 @pytest.fixture
 def sheets_ready(emulator: Any) -> None:
-    from service.emulator.sheets import api
+    from service.emulator.race_hooks import sheets_edit_function
 
-    if READ not in emulator.app.view_functions or not hasattr(api, "apply_values_update"):
+    if READ not in emulator.app.view_functions or not sheets_edit_function("apply_values_update"):
         pytest.skip("the Sheets v4 routes and edit functions are not in this build yet")
 
 
