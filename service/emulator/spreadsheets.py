@@ -41,29 +41,22 @@ def spreadsheet_from_json(data: Any) -> Any:
 
 
 def export_rows(spreadsheet: Any) -> list[list[str]]:
-    """The first sheet's values as text, as Drive's CSV export writes them."""
+    """The first sheet's formatted values, as Drive's CSV export writes them."""
+    from service.emulator.sheets.render import Renderer
+
     if not spreadsheet.sheets:
         return []
-    rows = [[_cell_text(cell) for cell in row] for row in spreadsheet.sheets[0].rows]
-    while rows and not any(rows[-1]):
-        rows.pop()
-    width = max((len(r) for r in rows), default=0)
-    while width and not any(len(r) >= width and r[width - 1] for r in rows):
-        width -= 1
-    return [(r + [""] * width)[:width] for r in rows]
-
-
-def _cell_text(cell: dict[str, Any] | None) -> str:
-    if not cell:
-        return ""
-    value = cell.get("userEnteredValue") or {}
-    if "stringValue" in value:
-        return str(value["stringValue"])
-    if "boolValue" in value:
-        return "TRUE" if value["boolValue"] else "FALSE"
-    if "numberValue" in value:
-        number = value["numberValue"]
-        return str(int(number)) if float(number).is_integer() else str(number)
-    if "formulaValue" in value:
-        return str(value["formulaValue"])
-    return ""
+    sheet = min(spreadsheet.sheets, key=lambda s: s.properties.get("index", 0))
+    renderer = Renderer(spreadsheet)
+    rows, _ = sheet.data_extent()
+    table = [
+        [str(renderer.formatted(sheet, r, c)) for c in range(len(sheet.rows[r]))]
+        for r in range(rows)
+    ]
+    for line in table:
+        while line and not line[-1]:
+            line.pop()
+    while table and not table[-1]:
+        table.pop()
+    width = max((len(line) for line in table), default=0)
+    return [line + [""] * (width - len(line)) for line in table]

@@ -15,6 +15,7 @@ from tests.integration.emulator.infra_clients import (
     close_clients,  # noqa: F401
     drive_for,
     new_spreadsheet,
+    sheets_for,
     unique_email,
 )
 
@@ -281,16 +282,19 @@ def test_delete_answers_204_and_the_file_is_gone(emulator: Any, drive: Any) -> N
     assert caught.value.status_code == 404
 
 
-def test_export_writes_the_first_sheet_as_csv(emulator: Any, drive: Any) -> None:
+def test_export_writes_the_first_sheet_as_csv(emulator: Any, owner: str, drive: Any) -> None:
     created = new_spreadsheet(drive)
-    sheet = emulator.state.files[created["id"]].spreadsheet.sheets[0]
-    sheet.rows = [
-        [{"userEnteredValue": {"stringValue": "a1"}}, {"userEnteredValue": {"stringValue": "B2"}}]
-    ]
+    sheets = sheets_for(emulator.url, owner)
+    sheets.spreadsheets().values().update(
+        spreadsheetId=created["id"],
+        range="A1",
+        valueInputOption="USER_ENTERED",
+        body={"values": [["a1", '=UPPER("b2")'], ["", "", "3.5"]]},
+    ).execute()
 
     exported = drive.files().export(fileId=created["id"], mimeType="text/csv").execute()
 
-    assert exported == b"a1,B2"
+    assert exported == b"a1,B2,\r\n,,3.5"
 
 
 def test_export_to_an_unsupported_type_is_a_400(drive: Any) -> None:
