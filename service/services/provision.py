@@ -159,7 +159,7 @@ def provision_map(backend: Backend, request: MapRequest, seller_token: str) -> P
         computed=computed.to_json(),
         sheet={},  # the first sync reads the sheet and remembers its layout
         write_token=token,
-        known_owners=tuple(owners_of(plan.milestones)),
+        known_owners=plan.known_owners or tuple(owners_of(plan.milestones)),
         next_id=len(plan.milestones) + 1,
     )
     backend.store.save_snapshot(spreadsheet_id, **state.snapshot())

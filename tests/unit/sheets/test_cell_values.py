@@ -1,0 +1,97 @@
+"""Reading what people type into a MAP: dates, statuses, sides."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from service.sheets.cell_values import (
+    UnreadableCell,
+    date_to_serial,
+    read_date,
+    read_side,
+    read_status,
+    serial_to_date,
+    typed_value,
+)
+
+TODAY = date(2026, 11, 22)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("2027-01-05", date(2027, 1, 5)),
+        ("1/5/2027", date(2027, 1, 5)),
+        ("5 Jan 2027", date(2027, 1, 5)),
+        ("Jan 5, 2027", date(2027, 1, 5)),
+        ("January 5 2027", date(2027, 1, 5)),
+        (46392, date(2027, 1, 5)),
+        (46392.0, date(2027, 1, 5)),
+    ],
+)
+def test_dates_are_read_however_people_type_them(typed: object, expected: date) -> None:
+    assert read_date(typed, today=TODAY) == expected
+
+
+def test_a_date_without_a_year_means_the_next_such_day_not_long_past() -> None:
+    assert read_date("Jan 5", today=TODAY) == date(2027, 1, 5)
+    # Six weeks ago is recent enough to be what the person meant.
+    assert read_date("Oct 10", today=TODAY) == date(2026, 10, 10)
+    # Four months ago is not: that day next year is.
+    assert read_date("Jul 1", today=TODAY) == date(2027, 7, 1)
+
+
+def test_empty_cells_have_no_date() -> None:
+    assert read_date(None, today=TODAY) is None
+    assert read_date("  ", today=TODAY) is None
+
+
+@pytest.mark.parametrize("typed", ["next tuesday-ish", "5", "soon", True, 12, "13/45/2027"])
+def test_what_is_not_a_date_is_refused_with_what_to_type(typed: object) -> None:
+    with pytest.raises(UnreadableCell, match="2027-01-05"):
+        read_date(typed, today=TODAY)
+
+
+def test_serial_numbers_round_trip() -> None:
+    day = date(2027, 3, 31)
+    assert serial_to_date(date_to_serial(day)) == day
+    assert date_to_serial(date(1899, 12, 31)) == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "status"),
+    [
+        ("✅ Done", "Done"),
+        ("🟡 In Progress", "In progress"),
+        ("⚪ Pending", "Not started"),
+        ("COMPLETE", "Done"),
+        ("n/a", "N/A"),
+        ("", "Not started"),
+        (None, "Not started"),
+    ],
+)
+def test_statuses_are_read_in_any_case_and_with_emoji(typed: object, status: str) -> None:
+    assert read_status(typed) == status
+
+
+def test_an_unknown_status_names_the_choices() -> None:
+    with pytest.raises(UnreadableCell, match="Not started, In progress, Done, Blocked or N/A"):
+        read_status("almost")
+
+
+def test_sides_accept_the_words_people_use() -> None:
+    assert read_side("Customer", default="seller") == "buyer"
+    assert read_side("vendor", default="buyer") == "seller"
+    assert read_side("", default="joint") == "joint"
+    with pytest.raises(UnreadableCell):
+        read_side("legal", default="seller")
+
+
+def test_a_formula_a_person_typed_is_read_as_its_text() -> None:
+    cell = {
+        "userEnteredValue": {"formulaValue": '=IMPORTXML("http://x", "//a")'},
+        "effectiveValue": {"errorValue": {"type": "ERROR"}},
+    }
+    assert typed_value(cell) == '=IMPORTXML("http://x", "//a")'
