@@ -8,6 +8,7 @@ is the name App Engine, Cloud SQL guides and most tools use.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -22,7 +23,7 @@ class Settings(BaseSettings):
     database_url: str = Field(default="", validation_alias="DATABASE_URL")
 
     # "local": the embedded emulator of the Google APIs; "google": the real ones.
-    google_mode: str = "local"
+    google_mode: Literal["local", "google"] = "local"
     # Base URL of the emulator when google_mode is "local".
     emulator_url: str = "http://127.0.0.1:8765"
     # Service-account key file for google_mode "google"; empty = Application Default Credentials.
@@ -42,7 +43,58 @@ class Settings(BaseSettings):
     google_timeout_s: float = 20.0
     google_max_retries: int = 5
 
+    # Where the link to a MAP points in local mode ("" = the emulator's preview page).
+    # Placeholders: {emulator_url}, {spreadsheet_id}.
+    sheet_url_template: str = ""
+    # Cron: App Engine's X-Appengine-Cron header is trusted only where App Engine strips
+    # it from outside requests (app.yaml turns this on); otherwise an ID token of this
+    # service account is needed ("" = none).
+    trust_cron_header: bool = False
+    cron_service_account: str = ""
+    # Audiences accepted on the cron service account's ID tokens besides the OAuth
+    # client ids ([] = the public URL, the default audience of a scheduler's token).
+    cron_audiences: list[str] = []
+    # Email domains of personal accounts: each such user is an organisation of their own.
+    personal_email_domains: list[str] = ["gmail.com", "googlemail.com"]
+
+    # Background syncs after a hook (per process): worker threads and queue bound.
+    sync_workers: int = Field(default=4, ge=1, le=64)
+    sync_queue_size: int = Field(default=1000, ge=1)
+    # Size of the database connection pool of each process (PostgreSQL).
+    database_pool_size: int = Field(default=10, ge=1)
+
+    # Logs: "json" (Cloud Logging's structured format on stdout), "text", or "none"
+    # (leave logging as the host set it up).
+    log_format: Literal["json", "text", "none"] = "json"
+    log_level: str = "INFO"
+    # The project whose traces the request logs are tied to (App Engine sets it).
+    google_cloud_project: str = Field(default="", validation_alias="GOOGLE_CLOUD_PROJECT")
+
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'map.sqlite3').resolve()}"
+
+    def resolved_token_issuers(self) -> list[str]:
+        """Issuers accepted on ID tokens: in local mode the emulator's own, unless set."""
+        if self.google_mode == "local" and "token_issuers" not in self.model_fields_set:
+            return [self.emulator_url.rstrip("/")]
+        return list(self.token_issuers)
+
+    def resolved_certs_url(self) -> str:
+        """Where the ID tokens' signing certificates are: the emulator's in local mode,
+        unless set."""
+        if self.google_mode == "local" and "certs_url" not in self.model_fields_set:
+            return f"{self.emulator_url.rstrip('/')}/oauth2/v1/certs"
+        return self.certs_url
+
+    def resolved_cron_audiences(self) -> list[str]:
+        return list(self.cron_audiences) or [self.public_url.rstrip("/")]
+
+    def resolved_sheet_url_template(self) -> str:
+        """The link to a MAP, with ``{spreadsheet_id}`` (and ``{emulator_url}``) in it."""
+        if self.sheet_url_template:
+            return self.sheet_url_template
+        if self.google_mode == "local":
+            return "{emulator_url}/preview/{spreadsheet_id}"
+        return "https://docs.google.com/spreadsheets/d/{spreadsheet_id}/edit"

@@ -1,0 +1,154 @@
+"""``/api``: what the add-on's menu, dialogs and sidebar call (docs/api.md)."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+from urllib.parse import quote
+
+from flask import Blueprint, Response, request
+
+from service.services import views
+from service.services.provision import Contact, MapRequest, provision_map
+from service.services.review import run_review
+from service.store.records import MapRecord
+from service.web.calendar_feed import milestone_calendar
+from service.web.context import authenticated_caller, owned_map, web
+from service.web.errors import NotFound, Unauthenticated, ValidationFailed
+from service.web.schemas import (
+    CalendarQuery,
+    CreatedMap,
+    CreateMapRequest,
+    MapDetail,
+    MapSummary,
+    Pipeline,
+    PipelineQuery,
+    ReviewResult,
+    TemplateInfo,
+    TemplateList,
+    dump,
+)
+from service.web.validation import parse_json_body, parse_query
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+ACCESS_TOKEN_HEADER = "X-Goog-Access-Token"
+
+
+@bp.get("/templates")
+def list_templates() -> Any:
+    """The templates a MAP can start from."""
+    authenticated_caller()
+    templates = [
+        TemplateInfo(
+            name=t.name, title=t.title, description=t.description, milestones=len(t.milestones)
+        )
+        for t in web().templates.values()
+    ]
+    return dump(TemplateList(templates=templates))
+
+
+@bp.post("/maps")
+def create_map() -> Any:
+    """Create MAP: a new, shared, watched spreadsheet (or this one) from a template."""
+    caller = authenticated_caller()
+    body = parse_json_body(request, CreateMapRequest)
+    seller_token = request.headers.get(ACCESS_TOKEN_HEADER, "").strip()
+    if not seller_token:
+        raise Unauthenticated(
+            f"the seller's OAuth access token is required ({ACCESS_TOKEN_HEADER} header)"
+        )
+    context = web()
+    if body.template not in context.templates:
+        known = ", ".join(sorted(context.templates))
+        raise ValidationFailed([("template", f"no template {body.template!r} (known: {known})")])
+    map_request = MapRequest(
+        template=body.template,
+        account=body.account,
+        outcome=body.outcome,
+        go_live=body.go_live,
+        buyers=tuple(Contact(b.name, b.email) for b in body.buyers),
+        seller_owner=body.seller_owner or caller.email,
+        seller_email=caller.email,
+        org=caller.org,
+        country=body.country,
+        signature_date=body.signature_date,
+        spreadsheet_id=body.spreadsheet_id,
+    )
+    provisioned = provision_map(context.backend, map_request, seller_token)
+    created = CreatedMap(
+        spreadsheet_id=provisioned.spreadsheet_id,
+        url=provisioned.url,
+        summary=_summary(provisioned.record),
+    )
+    location = f"/api/maps/{quote(provisioned.spreadsheet_id)}"
+    return dump(created), 201, {"Location": location}
+
+
+@bp.get("/maps")
+def pipeline() -> Any:
+    """The caller's organisation's MAPs, riskiest first (or by ``sort``)."""
+    caller = authenticated_caller()
+    query = parse_query(request.args, PipelineQuery)
+    rows = views.pipeline(web().backend, caller.org, query.sort)
+    return dump(Pipeline(maps=[MapSummary.model_validate(r) for r in rows]))
+
+
+@bp.get("/maps/<spreadsheet_id>")
+def map_detail(spreadsheet_id: str) -> Any:
+    """One MAP's plan, risks and next steps as last computed (the sidebar)."""
+    record = owned_map(authenticated_caller(), spreadsheet_id)
+    return _detail(record, views.map_view(web().backend, spreadsheet_id))
+
+
+@bp.post("/maps/<spreadsheet_id>/refresh")
+def refresh(spreadsheet_id: str) -> Any:
+    """Sync now (coalesced with any sync under way), then answer like the detail."""
+    record = owned_map(authenticated_caller(), spreadsheet_id)
+    return _detail(record, views.refresh(web().backend, spreadsheet_id))
+
+
+@bp.post("/maps/<spreadsheet_id>/review")
+def review(spreadsheet_id: str) -> Any:
+    """The weekly review, appended to the Reviews tab."""
+    owned_map(authenticated_caller(), spreadsheet_id)
+    summary = run_review(web().backend, spreadsheet_id)
+    return dump(ReviewResult.model_validate({"review": summary.to_json()}))
+
+
+@bp.get("/maps/<spreadsheet_id>/calendar.ics")
+def calendar(spreadsheet_id: str) -> Any:
+    """The milestones as an iCalendar feed; the per-MAP key stands in for a token."""
+    query = parse_query(request.args, CalendarQuery)
+    context = web()
+    record = context.backend.store.get_map(spreadsheet_id) if len(spreadsheet_id) <= 200 else None
+    expected = record.calendar_key if record is not None else "-"
+    if not hmac.compare_digest(query.key.encode(), expected.encode()) or record is None:
+        raise NotFound("no such calendar")
+    view = views.map_view(context.backend, spreadsheet_id)
+    body = milestone_calendar(
+        map_id=record.map_id,
+        account=record.account,
+        url=context.backend.sheet_url(spreadsheet_id),
+        milestones=view.milestones,
+        generated_at=context.backend.now(),
+    )
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = 'inline; filename="map.ics"'
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+def calendar_url(record: MapRecord) -> str:
+    base = web().settings.public_url.rstrip("/")
+    sid = quote(record.spreadsheet_id)
+    return f"{base}/api/maps/{sid}/calendar.ics?key={quote(record.calendar_key)}"
+
+
+def _summary(record: MapRecord) -> MapSummary:
+    return MapSummary.model_validate(views.summary(web().backend, record))
+
+
+def _detail(record: MapRecord, view: views.MapView) -> Any:
+    data = {**view.to_json(), "calendar_url": calendar_url(record)}
+    return dump(MapDetail.model_validate(data))

@@ -1,0 +1,165 @@
+"""The app factory: ``create_app(settings=None)`` builds everything the backend needs
+(store, gateways, token verifier, background syncs, logging) from the settings, so
+nothing happens at import time. Run it under gunicorn::
+
+    gunicorn -b :8080 -w 2 --threads 8 'service.web.app:create_app()'
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+from urllib.parse import quote
+
+import google.auth.transport.requests
+import requests
+from flask import Flask, Response, g, request
+
+from service.config import Settings
+from service.services.backend import Backend
+from service.services.coalesce import sync_coalesced
+from service.store.store import Store
+from service.templates import list_templates
+from service.web import api, hooks, logs, meta, tasks
+from service.web.auth import IdTokenVerifier
+from service.web.certs_cache import CachingCertsRequest
+from service.web.context import EXTENSION, WebContext
+from service.web.errors import register_error_handlers
+from service.web.gateways import ServiceGateways, user_gateway
+from service.web.sync_pool import SyncPool
+
+log = logging.getLogger(__name__)
+access_log = logging.getLogger("service.web.access")
+
+MAX_BODY_BYTES = 1024 * 1024
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings if settings is not None else Settings()
+    logs.configure_logging(settings.log_format, settings.log_level)
+    context = build_context(settings)
+
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.extensions[EXTENSION] = context
+    _request_hooks(app, settings)
+    register_error_handlers(app)
+    for blueprint in (api.bp, hooks.bp, tasks.bp, meta.bp):
+        app.register_blueprint(blueprint)
+    log.info(
+        "backend ready: mode=%s store=%s",
+        settings.google_mode,
+        context.backend.store.engine.dialect.name,
+    )
+    return app
+
+
+def build_context(settings: Settings) -> WebContext:
+    """The store (migrated), the use cases' Backend, the token verifier and the pool."""
+    url = settings.resolved_database_url()
+    engine_options: dict[str, Any] = {}
+    if url.startswith("postgresql"):
+        size = settings.database_pool_size
+        engine_options.update(pool_size=size, max_overflow=size)
+    store = Store.from_url(url, **engine_options)
+    store.migrate()
+    public_url = settings.public_url.rstrip("/")
+    backend = Backend(
+        store=store,
+        service_gateway=ServiceGateways(settings),
+        user_gateway=lambda token: user_gateway(settings, token),
+        service_account_email=settings.service_account_email,
+        drive_hook_url=f"{public_url}/hooks/drive" if public_url else "",
+        sheet_url=sheet_url_builder(settings),
+    )
+    session = requests.Session()
+    verifier = IdTokenVerifier(
+        audiences=settings.oauth_audiences,
+        issuers=settings.resolved_token_issuers(),
+        certs_url=settings.resolved_certs_url(),
+        transport=CachingCertsRequest(google.auth.transport.requests.Request(session)),
+        personal_domains=settings.personal_email_domains,
+    )
+
+    def sync_in_background(spreadsheet_id: str) -> None:
+        sync_coalesced(backend, spreadsheet_id, notify=False)
+
+    syncs = SyncPool(
+        sync_in_background, workers=settings.sync_workers, queue_size=settings.sync_queue_size
+    )
+    templates = {t.name: t for t in list_templates()}
+    return WebContext(settings, backend, verifier, syncs, templates)
+
+
+def sheet_url_builder(settings: Settings) -> Any:
+    """The link to a spreadsheet, from the settings' template (checked here, at start)."""
+    template = settings.resolved_sheet_url_template()
+    emulator_url = settings.emulator_url.rstrip("/")
+    try:
+        template.format(emulator_url=emulator_url, spreadsheet_id="x")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ValueError(
+            f"MAP_SHEET_URL_TEMPLATE {template!r} may only use {{emulator_url}} and "
+            "{spreadsheet_id}"
+        ) from exc
+
+    def sheet_url(spreadsheet_id: str) -> str:
+        return template.format(emulator_url=emulator_url, spreadsheet_id=quote(spreadsheet_id))
+
+    return sheet_url
+
+
+def _request_hooks(app: Flask, settings: Settings) -> None:
+    @app.before_request
+    def _start() -> None:
+        g.started = time.perf_counter()
+        context = logs.request_context(
+            request.headers.get("X-Request-Id"),
+            request.headers.get("X-Cloud-Trace-Context"),
+            settings.google_cloud_project,
+        )
+        g.log_context = context
+        g.log_token = logs.current.set(context)
+        if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+            from werkzeug.exceptions import RequestEntityTooLarge
+
+            raise RequestEntityTooLarge()
+
+    @app.after_request
+    def _finish(response: Response) -> Response:
+        context = g.get("log_context")
+        if context is not None:
+            response.headers["X-Request-Id"] = context.request_id
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if response.mimetype == "application/json":
+            response.headers.setdefault("Cache-Control", "no-store")
+        started = g.get("started")
+        latency = time.perf_counter() - started if started is not None else 0.0
+        access_log.info(
+            "%s %s %s %.1fms",
+            request.method,
+            request.path,
+            response.status_code,
+            latency * 1000,
+            extra={
+                "http_request": {
+                    "requestMethod": request.method,
+                    "requestUrl": request.path,
+                    "status": response.status_code,
+                    "latency": f"{latency:.6f}s",
+                    "responseSize": str(response.calculate_content_length() or 0),
+                }
+            },
+        )
+        return response
+
+    @app.teardown_request
+    def _forget(_: BaseException | None) -> None:
+        token = g.pop("log_token", None)
+        if token is not None:
+            try:
+                logs.current.reset(token)
+            except ValueError:  # set in another context; just clear it here
+                logs.current.set(None)

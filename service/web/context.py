@@ -1,0 +1,52 @@
+"""What the routes share, built once by the app factory and kept on the app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, request
+
+from service.config import Settings
+from service.services.backend import Backend
+from service.store.records import MapRecord
+from service.templates import Template
+from service.web.auth import Caller, IdTokenVerifier, bearer_token
+from service.web.errors import Forbidden, NotFound
+from service.web.sync_pool import SyncPool
+
+EXTENSION = "map_backend"
+
+
+@dataclass
+class WebContext:
+    settings: Settings
+    backend: Backend
+    verifier: IdTokenVerifier
+    syncs: SyncPool
+    templates: dict[str, Template]
+
+    def close(self) -> None:
+        self.syncs.close()
+        self.backend.store.close()
+
+
+def web() -> WebContext:
+    context: WebContext = current_app.extensions[EXTENSION]
+    return context
+
+
+def authenticated_caller() -> Caller:
+    """The caller of this request, from its ID token; 401 when there is none or it is
+    invalid."""
+    return web().verifier.verify(bearer_token(request.headers.get("Authorization")))
+
+
+def owned_map(caller: Caller, spreadsheet_id: str) -> MapRecord:
+    """The MAP, if the caller's organisation owns it: 404 when there is none, 403 when it
+    belongs to another organisation."""
+    record = web().backend.store.get_map(spreadsheet_id) if len(spreadsheet_id) <= 200 else None
+    if record is None:
+        raise NotFound(f"no MAP in spreadsheet {spreadsheet_id[:200]}")
+    if record.org != caller.org:
+        raise Forbidden("this MAP belongs to another organisation")
+    return record

@@ -1,0 +1,67 @@
+"""``/hooks``: change notifications. Each is recorded in the store before the answer (so
+none is lost), acknowledged at once, and synced in the background, coalesced."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Blueprint, request
+
+from service.web.context import authenticated_caller, owned_map, web
+from service.web.errors import Forbidden, NotFound, Unauthenticated
+from service.web.schemas import Accepted, SheetEditHook, dump
+from service.web.validation import parse_json_body
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("hooks", __name__, url_prefix="/hooks")
+
+# Drive's first message on a new channel says only that the channel is open.
+SYNC_STATE = "sync"
+
+
+@bp.post("/sheet-edit")
+def sheet_edit() -> Any:
+    """An edit reported by the add-on's installable trigger (it runs as the seller)."""
+    caller = authenticated_caller()
+    edit = parse_json_body(request, SheetEditHook)
+    owned_map(caller, edit.spreadsheet_id)
+    store = web().backend.store
+    store.record_edit_event(
+        spreadsheet_id=edit.spreadsheet_id,
+        sheet=edit.sheet,
+        a1=edit.a1,
+        ts=edit.ts,
+        user_email=(edit.user or "").lower(),
+        value=edit.value,
+        old_value=edit.old_value,
+    )
+    _notify(edit.spreadsheet_id)
+    return dump(Accepted(accepted=True)), 202
+
+
+@bp.post("/drive")
+def drive() -> Any:
+    """A Drive push notification for a MAP's file (headers only)."""
+    channel_id = request.headers.get("X-Goog-Channel-ID", "")
+    token = request.headers.get("X-Goog-Channel-Token", "")
+    if not channel_id:
+        raise Unauthenticated("Drive's X-Goog-Channel-ID and X-Goog-Channel-Token are required")
+    store = web().backend.store
+    channel = store.get_channel(channel_id) if len(channel_id) <= 200 else None
+    if channel is None:
+        raise NotFound("no such channel")
+    if not store.verify_channel_token(channel_id, token):
+        log.warning("Drive notification with a wrong token for channel %s", channel_id)
+        raise Forbidden("the channel token does not match")
+    state = request.headers.get("X-Goog-Resource-State", "")
+    if state != SYNC_STATE:
+        _notify(channel.spreadsheet_id)
+    return dump(Accepted(accepted=True))
+
+
+def _notify(spreadsheet_id: str) -> None:
+    context = web()
+    context.backend.store.request_sync(spreadsheet_id)
+    context.syncs.submit(spreadsheet_id)

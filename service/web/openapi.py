@@ -1,0 +1,300 @@
+"""The OpenAPI 3.1 description of the HTTP API, generated from the pydantic models that
+validate requests and shape responses (served at ``GET /openapi.json``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from service.web import schemas
+from service.web.schemas import SPREADSHEET_ID_PATTERN
+
+_REQUESTS: list[type[BaseModel]] = [schemas.CreateMapRequest, schemas.SheetEditHook]
+_RESPONSES: list[type[BaseModel]] = [
+    schemas.TemplateList,
+    schemas.Pipeline,
+    schemas.CreatedMap,
+    schemas.MapDetail,
+    schemas.ReviewResult,
+    schemas.Accepted,
+    schemas.SweepCounts,
+    schemas.RenewCounts,
+    schemas.HealthStatus,
+    schemas.ErrorResponse,
+]
+
+_ERRORS = {
+    400: "The body is not JSON, or not a JSON object.",
+    401: "No credentials, or they do not verify (expired, wrong audience or issuer, "
+    "bad signature, email not verified).",
+    403: "A valid caller who may not do this (another organisation's MAP, a forged "
+    "channel token), or Google refused access.",
+    404: "No such MAP, spreadsheet, channel or calendar key.",
+    409: "The spreadsheet already holds a MAP, or it changed under an update.",
+    413: "The body is over 1 MB.",
+    422: "Fields are wrong; details.fields names each (field is a JSON path).",
+    429: "Google's quota is used up after retries; try again later.",
+    502: "Google rejected a request the backend made.",
+    503: "Google, the store or the sign-in certificates did not answer; try again later.",
+}
+
+ID_TOKEN: list[dict[str, list[str]]] = [{"idToken": []}]
+SPREADSHEET_PARAM = {
+    "name": "spreadsheet_id",
+    "in": "path",
+    "required": True,
+    "description": "The MAP's spreadsheet id.",
+    "schema": {"type": "string", "pattern": SPREADSHEET_ID_PATTERN, "maxLength": 200},
+}
+
+
+def _ref(model: type[BaseModel]) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
+def _json(model: type[BaseModel], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ref(model)}}}
+
+
+def _operation(
+    summary: str,
+    *,
+    ok: tuple[int, dict[str, Any]],
+    errors: tuple[int, ...],
+    security: list[dict[str, list[str]]] | None = None,
+    body: type[BaseModel] | None = None,
+    parameters: list[dict[str, Any]] | None = None,
+    tag: str,
+) -> dict[str, Any]:
+    responses: dict[str, Any] = {str(ok[0]): ok[1]}
+    for status in errors:
+        responses[str(status)] = _json(schemas.ErrorResponse, _ERRORS[status])
+    operation: dict[str, Any] = {"summary": summary, "tags": [tag], "responses": responses}
+    operation["security"] = security if security is not None else []
+    if parameters:
+        operation["parameters"] = parameters
+    if body is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": _ref(body)}},
+        }
+    return operation
+
+
+def openapi_document(server_url: str) -> dict[str, Any]:
+    _, request_defs = models_json_schema(
+        [(m, "validation") for m in _REQUESTS], ref_template="#/components/schemas/{model}"
+    )
+    _, response_defs = models_json_schema(
+        [(m, "serialization") for m in _RESPONSES], ref_template="#/components/schemas/{model}"
+    )
+    components = {**request_defs.get("$defs", {}), **response_defs.get("$defs", {})}
+    google_errors = (429, 502, 503)
+    paths: dict[str, Any] = {
+        "/api/templates": {
+            "get": _operation(
+                "The templates a MAP can start from",
+                ok=(200, _json(schemas.TemplateList, "The templates.")),
+                errors=(401, 503),
+                security=ID_TOKEN,
+                tag="api",
+            )
+        },
+        "/api/maps": {
+            "post": _operation(
+                "Create MAP (X-Goog-Access-Token: the seller's OAuth token, used for this "
+                "request only)",
+                ok=(201, _json(schemas.CreatedMap, "The MAP was created, shared and watched.")),
+                errors=(400, 401, 403, 404, 409, 413, 422, *google_errors),
+                security=[{"idToken": [], "sellerAccessToken": []}],
+                body=schemas.CreateMapRequest,
+                tag="api",
+            ),
+            "get": _operation(
+                "The pipeline: the caller's organisation's MAPs",
+                ok=(200, _json(schemas.Pipeline, "The MAPs, in the order asked for.")),
+                errors=(401, 422, 503),
+                security=ID_TOKEN,
+                parameters=[
+                    {
+                        "name": "sort",
+                        "in": "query",
+                        "required": False,
+                        "schema": {
+                            "type": "string",
+                            "enum": ["risk", "slip", "go_live", "account"],
+                            "default": "risk",
+                        },
+                    }
+                ],
+                tag="api",
+            ),
+        },
+        "/api/maps/{spreadsheet_id}": {
+            "get": _operation(
+                "Deal health: one MAP's plan, risks and next steps (the sidebar)",
+                ok=(200, _json(schemas.MapDetail, "The MAP as last computed.")),
+                errors=(401, 403, 404, 503),
+                security=ID_TOKEN,
+                parameters=[SPREADSHEET_PARAM],
+                tag="api",
+            )
+        },
+        "/api/maps/{spreadsheet_id}/refresh": {
+            "post": _operation(
+                "Sync now and answer like the deal health",
+                ok=(200, _json(schemas.MapDetail, "The MAP after the sync.")),
+                errors=(401, 403, 404, 409, *google_errors),
+                security=ID_TOKEN,
+                parameters=[SPREADSHEET_PARAM],
+                tag="api",
+            )
+        },
+        "/api/maps/{spreadsheet_id}/review": {
+            "post": _operation(
+                "Weekly review, appended to the Reviews tab",
+                ok=(200, _json(schemas.ReviewResult, "The review.")),
+                errors=(401, 403, 404, 409, *google_errors),
+                security=ID_TOKEN,
+                parameters=[SPREADSHEET_PARAM],
+                tag="api",
+            )
+        },
+        "/api/maps/{spreadsheet_id}/calendar.ics": {
+            "get": _operation(
+                "The milestones as an iCalendar feed (the per-MAP key stands in for a token)",
+                ok=(
+                    200,
+                    {
+                        "description": "One all-day event per milestone.",
+                        "content": {"text/calendar": {"schema": {"type": "string"}}},
+                    },
+                ),
+                errors=(404, 422),
+                parameters=[
+                    SPREADSHEET_PARAM,
+                    {
+                        "name": "key",
+                        "in": "query",
+                        "required": True,
+                        "schema": {"type": "string", "maxLength": 200},
+                    },
+                ],
+                tag="api",
+            )
+        },
+        "/hooks/sheet-edit": {
+            "post": _operation(
+                "An edit reported by the add-on's trigger; synced in the background",
+                ok=(202, _json(schemas.Accepted, "Recorded; the sync follows.")),
+                errors=(400, 401, 403, 404, 413, 422, 503),
+                security=ID_TOKEN,
+                body=schemas.SheetEditHook,
+                tag="hooks",
+            )
+        },
+        "/hooks/drive": {
+            "post": _operation(
+                "A Drive push notification (headers only)",
+                ok=(
+                    200,
+                    _json(schemas.Accepted, "Recorded; a sync follows unless the state is 'sync'."),
+                ),
+                errors=(401, 403, 404, 503),
+                parameters=[
+                    _header("X-Goog-Channel-ID", True, "The channel the backend opened."),
+                    _header("X-Goog-Channel-Token", True, "The channel's secret token."),
+                    _header("X-Goog-Resource-State", False, "sync, update, remove, trash, ..."),
+                ],
+                tag="hooks",
+            )
+        },
+        "/tasks/sweep": {
+            "post": _operation(
+                "Cron: retry pending syncs, recompute the others for today",
+                ok=(200, _json(schemas.SweepCounts, "What the sweep did.")),
+                errors=(401, 403, 503),
+                security=[{"cronHeader": []}, {"idToken": []}],
+                tag="tasks",
+            )
+        },
+        "/tasks/renew-channels": {
+            "post": _operation(
+                "Cron: renew Drive channels about to expire, watch MAPs without one",
+                ok=(200, _json(schemas.RenewCounts, "What the renewal did.")),
+                errors=(401, 403, 503),
+                security=[{"cronHeader": []}, {"idToken": []}],
+                tag="tasks",
+            )
+        },
+        "/healthz": {
+            "get": _operation(
+                "Is the backend up",
+                ok=(200, _json(schemas.HealthStatus, "It is.")),
+                errors=(),
+                tag="meta",
+            )
+        },
+        "/openapi.json": {
+            "get": _operation(
+                "This description",
+                ok=(
+                    200,
+                    {
+                        "description": "OpenAPI 3.1.",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    },
+                ),
+                errors=(),
+                tag="meta",
+            )
+        },
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Mutual Action Plan backend",
+            "version": "1.0.0",
+            "description": "What the Google Sheets add-on, Drive push notifications and cron "
+            'call. Every error is {"error": {"code", "message", "details"}}.',
+        },
+        "servers": [{"url": server_url.rstrip("/") or "/"}],
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {
+                "idToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "bearerFormat": "JWT",
+                    "description": "A Google ID token (ScriptApp.getIdentityToken()) whose "
+                    "audience is one of the backend's OAuth client ids.",
+                },
+                "sellerAccessToken": {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": "X-Goog-Access-Token",
+                    "description": "The seller's OAuth access token (ScriptApp.getOAuthToken()).",
+                },
+                "cronHeader": {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": "X-Appengine-Cron",
+                    "description": "Set to true by App Engine cron (stripped from outside "
+                    "requests).",
+                },
+            },
+        },
+    }
+
+
+def _header(name: str, required: bool, description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "header",
+        "required": required,
+        "description": description,
+        "schema": {"type": "string"},
+    }

@@ -1,0 +1,280 @@
+"""Request and response bodies of the HTTP API (docs/api.md), as pydantic models.
+
+Requests are validated into these models (unknown fields are refused, so a typo is a
+422 naming it); responses are built through them, so what leaves the backend always
+matches the OpenAPI description generated from the same classes.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+)
+
+from service.domain.calendar import supported_countries
+from service.store.records import MapSort
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# The add-on's own check of an email (appsscript/src/MapRequest.js).
+EMAIL_PATTERN = r'^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$'
+SPREADSHEET_ID_PATTERN = r"^[A-Za-z0-9_-]{1,200}$"
+# A cell, a range, whole columns or whole rows, as Apps Script's getA1Notation() gives them.
+_A1_PART = r"(\$?[A-Za-z]{1,3}\$?[0-9]{0,7}|\$?[0-9]{1,7})"
+A1_PATTERN = f"^{_A1_PART}(:{_A1_PART})?$"
+# Dates the engine's calendar handles, with room for lead times on both sides.
+FIRST_YEAR, LAST_YEAR = 1900, 2400
+
+
+def _iso_date(value: Any) -> date:
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise ValueError("not a date (expected YYYY-MM-DD)")
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("not a date on the calendar (expected YYYY-MM-DD)") from None
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        raise ValueError(f"must be between the years {FIRST_YEAR} and {LAST_YEAR}")
+    return parsed
+
+
+def _country(value: Any) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{2}", value):
+        raise ValueError("must be a two-letter country code in capitals, such as US or GB")
+    if value not in supported_countries():
+        raise ValueError(f"{value} has no holiday calendar; use a country code such as US or GB")
+    return value
+
+
+IsoDate = Annotated[
+    date,
+    BeforeValidator(_iso_date),
+    WithJsonSchema({"type": "string", "format": "date"}),
+]
+CountryCode = Annotated[
+    str,
+    BeforeValidator(_country),
+    WithJsonSchema({"type": "string", "pattern": "^[A-Z]{2}$", "example": "US"}),
+]
+
+
+def _matching(pattern: str, max_length: int, message: str) -> Any:
+    """A string type checked against ``pattern``, failing with ``message``."""
+    compiled = re.compile(pattern)
+
+    def check(value: Any) -> str:
+        if not isinstance(value, str):
+            raise ValueError("must be a string")
+        if len(value) > max_length:
+            raise ValueError(f"must be at most {max_length} characters")
+        if not compiled.match(value):
+            raise ValueError(message)
+        return value
+
+    schema = {"type": "string", "pattern": pattern, "maxLength": max_length}
+    return Annotated[str, BeforeValidator(check), WithJsonSchema(schema)]
+
+
+Email = _matching(EMAIL_PATTERN, 254, "not an email address")
+SpreadsheetId = _matching(
+    SPREADSHEET_ID_PATTERN, 200, "not a spreadsheet id (letters, digits, - and _)"
+)
+CellRange = _matching(A1_PATTERN, 40, "not a cell or range in A1 notation, such as G14")
+
+
+class RequestModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# -- requests -------------------------------------------------------------------------
+
+
+class BuyerIn(RequestModel):
+    name: str = Field(min_length=1, max_length=200)
+    email: Email
+
+
+class CreateMapRequest(RequestModel):
+    """Create MAP: from a template, in a new spreadsheet or in ``spreadsheet_id``."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    template: str = Field(min_length=1, max_length=64)
+    account: str = Field(min_length=1, max_length=200)
+    outcome: str = Field(default="", max_length=1000)
+    go_live: IsoDate
+    buyers: list[BuyerIn] = Field(default_factory=list, max_length=20)
+    seller_owner: str = Field(default="", max_length=300)
+    country: CountryCode = "US"
+    signature_date: IsoDate | None = None
+    spreadsheet_id: SpreadsheetId | None = None
+
+
+class PipelineQuery(RequestModel):
+    sort: MapSort = MapSort.RISK
+
+
+class CalendarQuery(RequestModel):
+    key: str = Field(default="", max_length=200)
+
+
+class SheetEditHook(RequestModel):
+    """What the add-on's installable trigger reports about one edit."""
+
+    spreadsheet_id: SpreadsheetId
+    sheet: str = Field(max_length=200)
+    a1: CellRange
+    value: str | None = Field(default=None, max_length=50_000)
+    old_value: str | None = Field(default=None, max_length=50_000)
+    user: Email | Literal[""] | None = None
+    ts: AwareDatetime
+
+
+# -- responses ------------------------------------------------------------------------
+
+
+class TemplateInfo(BaseModel):
+    name: str
+    title: str
+    description: str
+    milestones: int
+
+
+class TemplateList(BaseModel):
+    templates: list[TemplateInfo]
+
+
+class DealHealth(BaseModel):
+    score: int | None
+    label: str | None
+
+
+class RiskBrief(BaseModel):
+    code: str
+    severity: str
+    message: str
+
+
+class Risk(RiskBrief):
+    milestones: list[str]
+
+
+class MapSummary(BaseModel):
+    spreadsheet_id: str
+    url: str
+    account: str
+    seller_email: str
+    committed_go_live: date | None
+    projected_go_live: date | None
+    slip_bd: int
+    health: DealHealth
+    top_risks: list[RiskBrief]
+    last_synced_at: str | None = Field(description="ISO 8601 date and time, UTC")
+
+
+class Pipeline(BaseModel):
+    maps: list[MapSummary]
+
+
+class CreatedMap(BaseModel):
+    spreadsheet_id: str
+    url: str
+    summary: MapSummary
+
+
+class MilestoneView(BaseModel):
+    id: str
+    title: str
+    side: str
+    owner: str
+    status: str
+    due: date | None
+    target: date | None
+    projected: date | None
+    health: str | None
+    slip_bd: int
+
+
+class NextStep(BaseModel):
+    id: str
+    title: str
+    owner: str
+    target: date | None
+    projected: date | None
+
+
+class MapDetail(BaseModel):
+    summary: MapSummary
+    milestones: list[MilestoneView]
+    risks: list[Risk]
+    next_steps: list[NextStep]
+    calendar_url: str
+
+
+class ReviewBody(BaseModel):
+    on: date
+    since: date
+    completed: list[str]
+    overdue: list[str]
+    moved: list[str]
+    new_stakeholders: list[str]
+    risks: list[RiskBrief]
+
+
+class ReviewResult(BaseModel):
+    review: ReviewBody
+
+
+class Accepted(BaseModel):
+    accepted: bool
+
+
+class SweepCounts(BaseModel):
+    retried: int
+    recomputed: int
+    failed: list[str]
+
+
+class RenewCounts(BaseModel):
+    renewed: int
+    created: int
+    failed: list[str]
+
+
+class HealthStatus(BaseModel):
+    status: Literal["ok"]
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorDetails(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    fields: list[FieldError] | None = None
+
+
+class ErrorInfo(BaseModel):
+    code: str
+    message: str
+    details: ErrorDetails
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorInfo
+
+
+def dump(model: BaseModel) -> dict[str, Any]:
+    """A response model as JSON-ready data."""
+    return model.model_dump(mode="json")

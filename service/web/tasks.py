@@ -1,0 +1,45 @@
+"""``/tasks``: the cron jobs (cron.yaml). Only the scheduler may run them: App Engine's
+``X-Appengine-Cron: true`` header where it is trusted, or the cron service account's ID
+token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, request
+
+from service.services.sweep import renew_channels, sweep
+from service.web.auth import cron_allowed
+from service.web.context import web
+from service.web.schemas import RenewCounts, SweepCounts, dump
+
+bp = Blueprint("tasks", __name__, url_prefix="/tasks")
+
+
+def _require_scheduler() -> None:
+    context = web()
+    settings = context.settings
+    cron_allowed(
+        cron_header=request.headers.get("X-Appengine-Cron"),
+        trust_cron_header=settings.trust_cron_header,
+        authorization=request.headers.get("Authorization"),
+        verifier=context.verifier,
+        cron_account=settings.cron_service_account,
+        cron_audiences=settings.resolved_cron_audiences(),
+    )
+
+
+@bp.post("/sweep")
+def run_sweep() -> Any:
+    """Retry pending syncs; recompute the others for today from their snapshots."""
+    _require_scheduler()
+    report = sweep(web().backend)
+    return dump(SweepCounts.model_validate(report.to_json()))
+
+
+@bp.post("/renew-channels")
+def run_renew_channels() -> Any:
+    """Replace Drive channels about to expire; watch MAPs that have none."""
+    _require_scheduler()
+    report = renew_channels(web().backend)
+    return dump(RenewCounts.model_validate(report.to_json()))
