@@ -8,6 +8,7 @@ matches the OpenAPI description generated from the same classes.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -68,8 +69,8 @@ CountryCode = Annotated[
 ]
 
 
-def _matching(pattern: str, max_length: int, message: str) -> Any:
-    """A string type checked against ``pattern``, failing with ``message``."""
+def _matching(pattern: str, max_length: int, message: str) -> Callable[[Any], str]:
+    """A check of a string against ``pattern``, failing with ``message``."""
     compiled = re.compile(pattern)
 
     def check(value: Any) -> str:
@@ -81,15 +82,30 @@ def _matching(pattern: str, max_length: int, message: str) -> Any:
             raise ValueError(message)
         return value
 
-    schema = {"type": "string", "pattern": pattern, "maxLength": max_length}
-    return Annotated[str, BeforeValidator(check), WithJsonSchema(schema)]
+    return check
 
 
-Email = _matching(EMAIL_PATTERN, 254, "not an email address")
-SpreadsheetId = _matching(
-    SPREADSHEET_ID_PATTERN, 200, "not a spreadsheet id (letters, digits, - and _)"
-)
-CellRange = _matching(A1_PATTERN, 40, "not a cell or range in A1 notation, such as G14")
+def _pattern_schema(pattern: str, max_length: int) -> WithJsonSchema:
+    return WithJsonSchema({"type": "string", "pattern": pattern, "maxLength": max_length})
+
+
+Email = Annotated[
+    str,
+    BeforeValidator(_matching(EMAIL_PATTERN, 254, "not an email address")),
+    _pattern_schema(EMAIL_PATTERN, 254),
+]
+SpreadsheetId = Annotated[
+    str,
+    BeforeValidator(
+        _matching(SPREADSHEET_ID_PATTERN, 200, "not a spreadsheet id (letters, digits, - and _)")
+    ),
+    _pattern_schema(SPREADSHEET_ID_PATTERN, 200),
+]
+CellRange = Annotated[
+    str,
+    BeforeValidator(_matching(A1_PATTERN, 40, "not a cell or range in A1 notation, such as G14")),
+    _pattern_schema(A1_PATTERN, 40),
+]
 
 
 class RequestModel(BaseModel):
