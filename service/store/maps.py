@@ -84,16 +84,20 @@ class Maps(StoreBase):
         country: str = "US",
         shared_on: date | None = None,
         buyer_emails: Iterable[str] = (),
+        map_id: str | None = None,
     ) -> MapRecord:
-        """Registers a new MAP; ``MapAlreadyExists`` if the spreadsheet holds one.
+        """Registers a new MAP; ``MapAlreadyExists`` if the spreadsheet holds one (or the
+        given ``map_id`` is another MAP's).
 
-        The store picks the MAP's uuid and its calendar key. ``org`` (a Workspace
-        domain) is kept in lower case, the form ``list_maps`` looks it up by.
+        The store picks the MAP's calendar key, and its uuid unless ``map_id`` is given
+        (provisioning writes the id into the spreadsheet before registering it); a
+        ``map_id`` that is not a UUID is a ``ValueError``. ``org`` (a Workspace domain)
+        is kept in lower case, the form ``list_maps`` looks it up by.
         """
         now = self._now()
         row = MapRow(
             spreadsheet_id=spreadsheet_id,
-            map_id=str(uuid.uuid4()),
+            map_id=str(uuid.UUID(map_id)) if map_id else str(uuid.uuid4()),
             org=org.lower(),
             seller_email=seller_email,
             account=account,
@@ -115,8 +119,8 @@ class Maps(StoreBase):
                 session.flush()
                 return _to_record(row)
         except IntegrityError as exc:
-            # The only constraint a new row can break: the spreadsheet id is taken
-            # (map_id and calendar_key are fresh random values).
+            # The constraints a new row can break: the spreadsheet id or the given
+            # map_id is taken (the calendar key is a fresh random value).
             raise MapAlreadyExists(spreadsheet_id) from exc
 
     def get_map(self, spreadsheet_id: str) -> MapRecord | None:

@@ -54,6 +54,26 @@ def test_each_map_gets_its_own_uuid_and_unguessable_calendar_key(store: Store) -
     assert len(first.calendar_key) >= 43  # 256 random bits, base64url
 
 
+def test_a_map_may_be_registered_with_the_id_provisioning_chose(store: Store) -> None:
+    chosen = "7d0f4c1e-3b7a-4f55-9a43-0c9d2f1b6e21"
+
+    registered = make_map(store, map_id=chosen.upper())
+
+    assert registered.map_id == chosen
+
+
+def test_a_map_id_that_is_not_a_uuid_is_refused(store: Store) -> None:
+    with pytest.raises(ValueError):
+        make_map(store, map_id="not-a-uuid")
+
+
+def test_a_map_id_already_taken_raises_map_already_exists(store: Store) -> None:
+    taken = make_map(store).map_id
+
+    with pytest.raises(MapAlreadyExists):
+        make_map(store, map_id=taken)
+
+
 def test_registering_a_spreadsheet_twice_raises_map_already_exists(store: Store) -> None:
     make_map(store, spreadsheet_id="sheet-1", account="First")
 
