@@ -54,6 +54,9 @@ const ERROR_LEADS = {
   GOOGLE_UNAVAILABLE: 'Google Sheets is not answering right now. Try again in a few minutes.',
 };
 
+/** Codes whose lead says it all; for the others the backend's message follows in brackets. */
+const LEAD_SAYS_IT_ALL = ['CONFLICT', 'PAYLOAD_TOO_LARGE', 'RATE_LIMITED', 'GOOGLE_UNAVAILABLE'];
+
 /**
  * Turns an error answer of the backend into a BackendError with a readable message.
  * @param {number} status HTTP status
@@ -80,7 +83,8 @@ function backendErrorFromResponse_(status, body, notFoundMessage) {
     });
   }
   const lead = code === 'NOT_FOUND' && notFoundMessage ? notFoundMessage : leadFor_(code);
-  const message = lead ? joinSentences_(lead, error.message) : error.message || 'HTTP ' + status;
+  const detail = LEAD_SAYS_IT_ALL.indexOf(code) >= 0 ? '' : error.message;
+  const message = lead ? joinSentences_(lead, detail) : error.message || 'HTTP ' + status;
   return new BackendError(message, { status: status, code: code, fields: fields });
 }
 

@@ -155,7 +155,9 @@ if (!isMainThread && workerData && workerData.backendDouble) {
   const server = createBackendDouble(workerData.options);
   server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
   parentPort.on('message', (m) => {
-    if (m === 'close') server.close(() => parentPort.postMessage('closed'));
+    if (m !== 'close') return;
+    server.close(() => parentPort.postMessage('closed'));
+    server.closeAllConnections();
   });
 }
 

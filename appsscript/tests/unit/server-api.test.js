@@ -1,0 +1,48 @@
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { addonWithBackend, MAP_ID } = require('../helpers');
+const { mapDetail, TEMPLATES, REVIEW } = require('../fakes/sample-responses');
+
+test('the deal health is the backend answer for this spreadsheet as it stands', async (t) => {
+  const { backend, addon } = await addonWithBackend();
+  t.after(() => backend.close());
+  assert.deepEqual(addon.call('getDealHealth'), mapDetail({ spreadsheet_id: MAP_ID }));
+});
+
+test('the template list is asked for once and then served from the cache', async (t) => {
+  const { backend, addon } = await addonWithBackend();
+  t.after(() => backend.close());
+  assert.deepEqual(addon.call('getTemplates'), TEMPLATES);
+  assert.deepEqual(addon.call('getTemplates'), TEMPLATES);
+  assert.equal((await backend.requests('/api/templates')).length, 1);
+});
+
+test('the weekly review answers with the review and says where it was written', async (t) => {
+  const { backend, addon } = await addonWithBackend();
+  t.after(() => backend.close());
+  assert.deepEqual(addon.call('runWeeklyReview'), REVIEW);
+  assert.deepEqual(addon.spreadsheet.toasts.map((x) => x.title), ['Weekly review done']);
+  assert.match(addon.spreadsheet.toasts[0].message, /Reviews tab/);
+});
+
+test('the pipeline passes a known sort order and answers with the MAPs', async (t) => {
+  const { backend, addon } = await addonWithBackend();
+  t.after(() => backend.close());
+  await backend.addMaps({ spreadsheet_id: 'globex', account: 'Globex', score: 30, slip_bd: 8 });
+  const answer = addon.call('getPipeline', 'risk');
+  assert.deepEqual(answer.maps.map((m) => [m.account, m.health.score]), [['Globex', 30], ['Acme Corp', 55]]);
+});
+
+test('Refresh MAP from the menu syncs and shows the health, go-live and slip in a toast', async (t) => {
+  const { backend, addon } = await addonWithBackend();
+  t.after(() => backend.close());
+  addon.open('FULL');
+  addon.chooseMenuItem('Refresh MAP');
+  assert.equal((await backend.requests('/api/maps/' + MAP_ID + '/refresh')).length, 1);
+  assert.deepEqual(addon.spreadsheet.toasts, [{
+    title: 'MAP refreshed',
+    message: 'Health 55 (Watch) · go-live 2027-03-31, projected 2027-04-05 (3 business days late)',
+    seconds: 8,
+  }]);
+});
