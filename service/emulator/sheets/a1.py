@@ -24,7 +24,7 @@ from service.emulator.sheets.model import Json, Sheet, Spreadsheet
 
 _PLAIN_NAME = re.compile(r"^[^\W\d]\w*$")
 _CELL_LIKE = re.compile(r"^([A-Za-z]{1,3}\d+|R\d+C\d+)$", re.IGNORECASE)
-_A1_PART = re.compile(r"^(?:[A-Za-z]+\d*|\d+)(?::(?:[A-Za-z]+\d*|\d+))?$")
+_A1_PART = re.compile(r"^(?:[A-Za-z]{1,3}\d+|(?:[A-Za-z]{1,3}\d*|\d+):(?:[A-Za-z]{1,3}\d*|\d+))$")
 _R1C1 = re.compile(r"^R(\d+)C(\d+)(?::R(\d+)C(\d+))?$", re.IGNORECASE)
 
 

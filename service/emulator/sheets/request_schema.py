@@ -9,8 +9,9 @@ before doing anything, with a 400 such as::
 
 The emulator does the same, using the discovery document shipped inside
 google-api-python-client (read on first use). While walking a body it also stores
-``float`` fields (colours) as the 32-bit floats Google keeps (``0.4980392156862745``
-reads back as ``0.49803922``) and drops zero colour channels, as Google's answers do.
+``float`` fields as the 32-bit floats Google keeps, colour channels in 8 bits as Google
+does (``0.5`` reads back as ``0.49803922``, that is 127/255), and drops zero colour
+channels, as Google's answers do.
 """
 
 from __future__ import annotations
@@ -157,6 +158,9 @@ def _number(value: Any, path: str, fmt: str | None, name: str) -> float | int:
         number = float(value)
     except ValueError:
         raise _bad_value(path, "TYPE_DOUBLE", value) from None
+    if fmt == "float" and name in ("red", "green", "blue"):
+        # Google keeps colour channels in 8 bits: 0.5 reads back as 127/255.
+        return float32(int(min(max(number, 0.0), 1.0) * 255) / 255)
     if fmt == "float":
         return float32(number)
     return int(number) if isinstance(value, int) else number

@@ -61,7 +61,6 @@ def merge_cells(ctx: RequestContext, params: Json) -> None:
                 cell = sheet.cell(r, c)
                 if (r, c) != (a0, b0) and cell:
                     cell.pop("userEnteredValue", None)
-    sheet.merges.sort(key=lambda m: (m["startRowIndex"], m["startColumnIndex"]))
     sheet.prune()
 
 

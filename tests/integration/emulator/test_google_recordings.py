@@ -1,0 +1,88 @@
+"""The emulator answers the recorded sessions of real Google traffic as Google did.
+
+Each of the shared recordings (gspread's test suite against the real Sheets v4 and
+Drive v3) is replayed call by call against the running emulator; statuses and JSON
+bodies must match after the normalisations listed in ``google_replay.py``. A call whose
+Drive route the emulator does not serve yet makes the test skip with that route named
+(after every call that could be replayed matched), so a gap never passes as a match.
+At the end of the run the totals are printed: matched, out of scope (with reasons) and
+not replayed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from tests.integration.emulator.google_replay import (
+    MATCHED,
+    MISMATCH,
+    MISSING_ROUTE,
+    OUT_OF_SCOPE,
+    Outcome,
+    Replay,
+)
+
+RECORDINGS = Path(__file__).resolve().parents[3] / ".." / "shared" / "google-recordings"
+
+
+def recordings() -> list[Path]:
+    return sorted(RECORDINGS.glob("*.json")) if RECORDINGS.is_dir() else []
+
+
+class _Tally:
+    """Collects the outcomes of every replay and sums them up after the run."""
+
+    def __init__(self) -> None:
+        self.outcomes: list[Outcome] = []
+
+    def lines(self) -> list[str]:
+        verdicts = Counter(o.verdict for o in self.outcomes)
+        reasons = Counter(
+            f"{o.verdict}: {o.reason}"
+            for o in self.outcomes
+            if o.verdict in (OUT_OF_SCOPE, MISSING_ROUTE)
+        )
+        head = (
+            f"Google recordings: {verdicts[MATCHED]} of {len(self.outcomes)} interactions "
+            f"matched, {verdicts[MISMATCH]} mismatched, {verdicts[OUT_OF_SCOPE]} out of scope, "
+            f"{verdicts[MISSING_ROUTE]} not replayed"
+        )
+        return [head] + [f"  {count:4d}  {reason}" for reason, count in reasons.most_common()]
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if self.outcomes:
+            terminalreporter.write_sep("-", "replayed Google recordings")
+            for line in self.lines():
+                terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="module")
+def tally(request: pytest.FixtureRequest) -> Iterator[list[Outcome]]:
+    """Every outcome of the module's replays; summed up at the end of the run."""
+    collector = _Tally()
+    request.config.pluginmanager.register(collector, "google-recordings-tally")
+    yield collector.outcomes
+
+
+@pytest.mark.skipif(not RECORDINGS.is_dir(), reason="the shared google-recordings folder is absent")
+@pytest.mark.parametrize("recording", recordings(), ids=lambda p: p.stem)
+def test_the_emulator_answers_a_recorded_session_as_google_did(
+    emulator: Any, recording: Path, tally: list[Outcome]
+) -> None:
+    interactions = json.loads(recording.read_text(encoding="utf-8"))["interactions"]
+    with requests.Session() as session:
+        session.headers["Authorization"] = "Bearer recorded-access-token"
+        outcomes = Replay(emulator, session).run(interactions)
+    tally.extend(outcomes)
+    mismatches = [f"#{o.index} {o.call}: {o.reason}" for o in outcomes if o.verdict == MISMATCH]
+    assert not mismatches, "\n".join(mismatches)
+    missing = sorted({o.reason for o in outcomes if o.verdict == MISSING_ROUTE})
+    if missing:
+        pytest.skip("; ".join(missing))
