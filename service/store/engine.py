@@ -22,9 +22,19 @@ WRITES = "map_store_writes"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
+def store_url(url: str | URL) -> URL:
+    """``url`` parsed, with PostgreSQL URLs that name no driver (``postgres://``,
+    ``postgresql://``, as hosting platforms hand them out) set to psycopg 3, the driver
+    the service ships with."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgres", "postgresql"):
+        return parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
 def create_store_engine(url: str | URL, **engine_kwargs: Any) -> Engine:
     """An engine for the store's database at ``url`` (``sqlite:///<file>`` or PostgreSQL)."""
-    parsed = make_url(url)
+    parsed = store_url(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         return _sqlite_engine(parsed, **engine_kwargs)

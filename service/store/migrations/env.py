@@ -20,12 +20,14 @@ config = context.config
 
 
 def _url_from_environment() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if url:
-        return url
-    from service.config import Settings
+    from service.store.engine import store_url
 
-    return Settings().resolved_database_url()
+    url = os.environ.get("DATABASE_URL", "")
+    if not url:
+        from service.config import Settings
+
+        url = Settings().resolved_database_url()
+    return store_url(url).render_as_string(hide_password=False)
 
 
 def _run(connection: Connection) -> None:

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from service.store import Store, create_store_engine
+from service.store.engine import store_url
 from tests.db_fixtures import postgres_database_url
 
 
@@ -36,6 +37,17 @@ def test_the_sqlite_files_folder_is_created(tmp_path: Path) -> None:
 def test_an_in_memory_sqlite_database_is_refused(url: str) -> None:
     with pytest.raises(ValueError, match="needs a file"):
         create_store_engine(url)
+
+
+@pytest.mark.parametrize(
+    "url", ["postgres://map@db.example/map", "postgresql://map@db.example/map?sslmode=require"]
+)
+def test_a_postgresql_url_without_a_driver_uses_psycopg(url: str) -> None:
+    parsed = store_url(url)
+
+    assert parsed.drivername == "postgresql+psycopg"
+    assert (parsed.host, parsed.database) == ("db.example", "map")
+    assert store_url("sqlite:///x.sqlite3").drivername == "sqlite"
 
 
 def test_a_database_other_than_sqlite_or_postgresql_is_refused() -> None:

@@ -1,5 +1,4 @@
-"""The store's first schema: maps, snapshots, history, sync state, channels, reviews,
-edit events.
+"""Initial schema: maps, snapshots, history, sync state, channels, reviews, edit events.
 
 Revision ID: 0001
 Revises:
