@@ -1,0 +1,60 @@
+"""MAPs put straight into the store, as provisioning leaves them, for tests that read
+them through the API without a spreadsheet behind them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from service.domain.compute import compute
+from service.services.map_state import MapState
+from service.store import MapRecord, Store
+from service.templates import load_template
+from tests.integration.web.tokens import ORG, SELLER
+
+
+def seed_map(
+    store: Store,
+    *,
+    org: str = ORG,
+    seller_email: str = SELLER,
+    account: str = "Acme Corp",
+    go_live: date = date(2027, 3, 31),
+    template: str = "simple-close-plan",
+    today: date | None = None,
+) -> MapRecord:
+    """A registered MAP with a snapshot and a computed summary."""
+    today = today or date.today()
+    spreadsheet_id = f"seed-{uuid.uuid4().hex[:16]}"
+    store.register_map(
+        spreadsheet_id=spreadsheet_id,
+        org=org,
+        seller_email=seller_email,
+        account=account,
+        template=template,
+        committed_go_live=go_live,
+        created_on=today,
+        buyer_emails=["dana@acme.example"],
+    )
+    plan = load_template(template).to_plan(
+        account=account,
+        outcome="Cut new-hire ramp time by half",
+        go_live=go_live,
+        buyers=[("Dana Lee", "dana@acme.example")],
+        seller_owner=f"Sam Seller <{seller_email}>",
+        created_on=today,
+    )
+    computed = compute(plan, today)
+    state = MapState(plan=plan, computed=computed.to_json(), sheet={}, write_token="seed")
+    store.save_snapshot(spreadsheet_id, **state.snapshot())
+    return store.update_map(
+        spreadsheet_id,
+        projected_go_live=computed.projected_go_live,
+        slip_bd=computed.slip_bd,
+        health_score=computed.health.score,
+        health_label=computed.health.label,
+        top_risks=[
+            {"code": r.code, "severity": r.severity.value, "message": r.message}
+            for r in computed.risks[:3]
+        ],
+    )
