@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from service.store.base import StoreBase
 from service.store.errors import MapNotFound
 from service.store.records import HistoryEvent, HistorySource, NewHistoryEvent
-from service.store.tables import HistoryEventRow
+from service.store.tables import HistoryEventRow, MapRow
 
 # Rows per INSERT statement: well under SQLite's limit of bound parameters.
 _BATCH = 500
@@ -85,8 +85,10 @@ class History(StoreBase):
                 records = [_to_record(row) for row in inserted]
         except IntegrityError as exc:
             # Duplicates are skipped by ON CONFLICT; what is left is a missing MAP.
-            missing = self._first_missing_map({e.spreadsheet_id for e in unique.values()})
-            raise MapNotFound(missing) from exc
+            missing = self._missing_maps({e.spreadsheet_id for e in unique.values()})
+            if missing:
+                raise MapNotFound(missing[0]) from exc
+            raise
         order = {key: index for index, key in enumerate(unique)}
         return sorted(records, key=lambda r: order[(r.spreadsheet_id, r.dedupe_key)])
 
@@ -99,11 +101,11 @@ class History(StoreBase):
             rows = session.scalars(query.order_by(HistoryEventRow.at, HistoryEventRow.id))
             return [_to_record(row) for row in rows]
 
-    def _first_missing_map(self, spreadsheet_ids: set[str]) -> str:
+    def _missing_maps(self, spreadsheet_ids: set[str]) -> list[str]:
         with self._reading() as session:
-            for spreadsheet_id in sorted(spreadsheet_ids):
-                try:
-                    self._require_map(session, spreadsheet_id)
-                except MapNotFound:
-                    return spreadsheet_id
-        return ", ".join(sorted(spreadsheet_ids))
+            found = set(
+                session.scalars(
+                    select(MapRow.spreadsheet_id).where(MapRow.spreadsheet_id.in_(spreadsheet_ids))
+                )
+            )
+        return sorted(spreadsheet_ids - found)

@@ -161,3 +161,13 @@ def test_dedupe_keys_are_stable_and_tell_changes_apart() -> None:
     assert history_dedupe_key("s", 3, "m1", "status", None, "Done") != history_dedupe_key(
         "s", 3, "m1", "status", "", "Done"
     )
+
+
+def test_a_long_list_of_changes_is_recorded_in_full(store: Store) -> None:
+    make_map(store, spreadsheet_id="sheet-1")
+    events = [_event("sheet-1", f"field{n}", None, str(n)) for n in range(1234)]
+
+    inserted = store.append_history(events)
+
+    assert [e.new for e in inserted] == [str(n) for n in range(1234)]
+    assert len(store.history("sheet-1")) == 1234
