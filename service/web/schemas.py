@@ -69,13 +69,18 @@ CountryCode = Annotated[
 ]
 
 
-def _matching(pattern: str, max_length: int, message: str) -> Callable[[Any], str]:
-    """A check of a string against ``pattern``, failing with ``message``."""
+def _matching(
+    pattern: str, max_length: int, message: str, *, allow_empty: bool = False
+) -> Callable[[Any], str]:
+    """A check of a string against ``pattern`` (or empty, if allowed), failing with
+    ``message``."""
     compiled = re.compile(pattern)
 
     def check(value: Any) -> str:
         if not isinstance(value, str):
             raise ValueError("must be a string")
+        if allow_empty and value == "":
+            return value
         if len(value) > max_length:
             raise ValueError(f"must be at most {max_length} characters")
         if not compiled.match(value):
@@ -93,6 +98,14 @@ Email = Annotated[
     str,
     BeforeValidator(_matching(EMAIL_PATTERN, 254, "not an email address")),
     _pattern_schema(EMAIL_PATTERN, 254),
+]
+# The editor's email, or "" when Apps Script did not say (editors outside the domain).
+EmailOrEmpty = Annotated[
+    str,
+    BeforeValidator(_matching(EMAIL_PATTERN, 254, "not an email address", allow_empty=True)),
+    WithJsonSchema(
+        {"anyOf": [{"type": "string", "pattern": EMAIL_PATTERN, "maxLength": 254}, {"const": ""}]}
+    ),
 ]
 SpreadsheetId = Annotated[
     str,
@@ -152,7 +165,7 @@ class SheetEditHook(RequestModel):
     a1: CellRange
     value: str | None = Field(default=None, max_length=50_000)
     old_value: str | None = Field(default=None, max_length=50_000)
-    user: Email | Literal[""] | None = None
+    user: EmailOrEmpty | None = None
     ts: AwareDatetime
 
 
