@@ -1,0 +1,74 @@
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { browserTestOptions, launch } = require('./chromium');
+const { openAddonPage } = require('./addon-page');
+const { addonWithBackend, MAP_ID } = require('../helpers');
+
+const options = browserTestOptions();
+let browser;
+test.before(async () => {
+  if (!options.skip) browser = await launch();
+});
+test.after(async () => {
+  if (browser) await browser.close();
+});
+
+async function open(t, file, setup = async () => {}, addonOptions = {}) {
+  const { backend, addon } = await addonWithBackend(addonOptions);
+  await setup(backend);
+  const dialog = await openAddonPage(browser, file, { addon });
+  t.after(async () => {
+    await dialog.close();
+    await backend.close();
+  });
+  return { backend, ...dialog };
+}
+
+test('the pipeline lists each MAP with health, slip and a link, riskiest first', options, async (t) => {
+  const { page } = await open(t, 'Pipeline', (backend) =>
+    backend.addMaps({ spreadsheet_id: 'globex', account: 'Globex', score: 30, label: 'At risk', slip_bd: 8 })
+  );
+  await page.waitForSelector('#maps', { state: 'visible' });
+  const rows = await page.locator('#maps tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => Array.from(tr.cells).map((c) => c.textContent))
+  );
+  assert.deepEqual(rows.map((r) => [r[0], r[1], r[4]]), [['Globex', '30 At risk', '+8 bd'], ['Acme Corp', '55 Watch', '+3 bd']]);
+  assert.equal(await page.getAttribute('#maps tbody tr:first-child a', 'href'), 'https://docs.google.com/spreadsheets/d/globex/edit');
+  assert.equal(await page.textContent('#count'), '2 MAPs');
+});
+
+test('changing the sort asks the backend again in that order', options, async (t) => {
+  const { page, backend } = await open(t, 'Pipeline', (b) => b.addMaps({ spreadsheet_id: 'globex', account: 'Globex', score: 30, slip_bd: 8 }));
+  await page.waitForSelector('#maps', { state: 'visible' });
+  await page.selectOption('#sort', 'account');
+  await page.waitForFunction(() => document.querySelector('#maps tbody tr a').textContent === 'Acme Corp');
+  const sorts = (await backend.requests('/api/maps')).map((r) => r.query.sort);
+  assert.deepEqual(sorts, ['risk', 'account']);
+});
+
+test('a pipeline error is shown readably', options, async (t) => {
+  const { page } = await open(t, 'Pipeline', (b) =>
+    b.answer({ path: '/api/maps', status: 429, body: { error: { code: 'RATE_LIMITED', message: 'quota' } } })
+  );
+  await page.waitForSelector('#error', { state: 'visible' });
+  assert.equal(await page.textContent('#error'), "Google's quota is used up for the moment. Wait a minute and try again.");
+});
+
+test('the weekly review runs as the dialog opens and shows what it found', options, async (t) => {
+  const { page, backend } = await open(t, 'WeeklyReview');
+  await page.waitForSelector('#review', { state: 'visible' });
+  assert.match(await page.textContent('#intro'), /2026-11-22.*Reviews tab/);
+  assert.equal(await page.textContent('[data-part=overdue] li'), 'Security questionnaire (Dana Lee <dana@acme.com>), due 2026-11-20');
+  assert.equal(await page.textContent('[data-part=moved] li'), 'Legal redlines: 2027-01-25 to 2027-02-01');
+  assert.equal(await page.textContent('[data-part=new_stakeholders] li'), 'Priya Patel <priya@acme.com>');
+  assert.equal(await page.textContent('[data-part=completed] .count'), '(1)');
+  assert.equal((await backend.requests('/api/maps/' + MAP_ID + '/review')).length, 1);
+});
+
+test('the weekly review of a spreadsheet that is not a MAP says what to do', options, async (t) => {
+  const { page } = await open(t, 'WeeklyReview', async () => {}, { spreadsheet: { id: 'plain', name: 'Budget' } });
+  await page.waitForSelector('#error', { state: 'visible' });
+  assert.match(await page.textContent('#error'), /not a MAP yet/);
+  assert.equal(await page.isVisible('#progress'), false);
+});
