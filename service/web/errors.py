@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask import Flask, Response, jsonify
+from google.auth.exceptions import RefreshError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -28,6 +29,7 @@ from service.domain.errors import PlanInputError
 from service.services.provision import MapConflict, ProvisionInputError
 from service.sheets import errors as sheets_errors
 from service.store.errors import LeaseLost, MapAlreadyExists, MapNotFound
+from service.web.gateways import SellerTokenRejected
 
 log = logging.getLogger(__name__)
 
@@ -182,6 +184,18 @@ def register_error_handlers(app: Flask) -> None:
     def _google_rejected(exc: sheets_errors.GoogleError) -> Response:
         log.warning("Google rejected a request: %s (HTTP %s)", exc, exc.status)
         return error_response(502, "GOOGLE_REJECTED", f"Google rejected the request: {exc}")
+
+    @app.errorhandler(SellerTokenRejected)
+    def _seller_token(exc: SellerTokenRejected) -> Response:
+        return error_response(401, "UNAUTHENTICATED", str(exc))
+
+    @app.errorhandler(RefreshError)
+    def _backend_credentials(exc: RefreshError) -> Response:
+        # The backend's own credentials (its service account) were refused.
+        log.error("Google refused the backend's credentials: %s", type(exc).__name__)
+        return error_response(
+            503, "GOOGLE_UNAVAILABLE", "the backend could not sign in to Google; try again later"
+        )
 
     @app.errorhandler(OperationalError)
     def _store_unavailable(exc: OperationalError) -> Response:

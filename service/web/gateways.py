@@ -13,10 +13,11 @@ import threading
 from typing import Any
 
 import requests
+from google.auth import credentials as auth_credentials
 from google.auth.credentials import Credentials
 
 from service.config import Settings
-from service.sheets.clients import build_gateway, service_account_credentials, user_credentials
+from service.sheets.clients import build_gateway, service_account_credentials
 from service.sheets.errors import GoogleUnavailable
 from service.sheets.gateway import RetryPolicy, SheetsGateway
 
@@ -54,10 +55,30 @@ class ServiceGateways:
             return self._credentials
 
 
+class SellerTokenRejected(Exception):
+    """Google refused the seller's OAuth access token (expired or revoked)."""
+
+
+class SellerAccessToken(auth_credentials.Credentials):
+    """A person's short-lived access token, used as it is. It cannot be refreshed: when
+    Google refuses it, the request fails with :class:`SellerTokenRejected` (the add-on
+    asks for a fresh one) rather than google-auth's refresh error."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self.token = token
+
+    def refresh(self, request: Any) -> None:
+        raise SellerTokenRejected(
+            "Google did not accept the seller's access token (expired or revoked); "
+            "reopen the add-on and try again"
+        )
+
+
 def user_gateway(settings: Settings, access_token: str) -> SheetsGateway:
     """A gateway acting as the person whose OAuth access token this is."""
     return build_gateway(
-        user_credentials(access_token),
+        SellerAccessToken(access_token),
         api_root=api_root(settings),
         timeout_s=settings.google_timeout_s,
         retry=RetryPolicy(max_retries=settings.google_max_retries),
