@@ -14,6 +14,8 @@ const SRC = path.resolve(__dirname, '..', '..', 'src');
 
 /** Runs in the page: google.script.run and google.script.host, as Apps Script gives them. */
 function installStandIn() {
+  /** @type {any} */
+  const page = window;
   function runner(onSuccess, onFailure, userObject) {
     const base = {
       withSuccessHandler: (f) => runner(f, onFailure, userObject),
@@ -25,7 +27,7 @@ function installStandIn() {
         if (name in target) return target[name];
         if (typeof name !== 'string') return undefined;
         return (...args) => {
-          window.__serverCall(name, JSON.parse(JSON.stringify(args))).then((answer) => {
+          page.__serverCall(name, JSON.parse(JSON.stringify(args))).then((answer) => {
             if (answer.ok) {
               if (onSuccess) onSuccess(answer.value, userObject);
             } else if (onFailure) {
@@ -36,7 +38,7 @@ function installStandIn() {
       },
     });
   }
-  window.google = { script: { run: runner(null, null, undefined), host: { close: () => { window.__closed = true; } } } };
+  page.google = { script: { run: runner(null, null, undefined), host: { close: () => { page.__closed = true; } } } };
 }
 
 /**

@@ -15,6 +15,10 @@ test.after(async () => {
 });
 
 /** The dialog on the add-on, on a backend double. */
+/**
+ * @param {import('node:test').TestContext} t
+ * @param {{hold?: string[], addonOptions?: object}} [options]
+ */
 async function openDialog(t, { hold = [], addonOptions = {} } = {}) {
   const { backend, addon } = await addonWithBackend({ userEmail: 'sam@vendor.com', ...addonOptions });
   const dialog = await openAddonPage(browser, 'CreateMap', { addon, hold });
@@ -108,6 +112,7 @@ test('an empty form shows what each required field needs, and nothing is sent', 
   assert.equal(calls.filter((c) => c.name === 'createMap').length, 0);
 });
 
+/** @type {[string, (p: import('playwright-core').Page) => Promise<void>, string, string][]} */
 const BAD_INPUT = [
   ['a buyer email without a domain', (p) => p.fill('#buyer-email-0', 'dana@acme'), 'buyers[0].email', 'Not an email address, e.g. dana@acme.com.'],
   ['a go-live today', (p) => p.fill('#go_live', isoDaysFromToday(0)), 'go_live', 'Go-live must be in the future.'],
@@ -188,5 +193,5 @@ test('templates that fail to load say why and can be loaded again', options, asy
 test('Cancel closes the dialog', options, async (t) => {
   const { page } = await openDialog(t);
   await page.click('#cancel');
-  assert.equal(await page.evaluate(() => window.__closed), true);
+  assert.equal(await page.evaluate(() => /** @type {any} */ (window).__closed), true);
 });

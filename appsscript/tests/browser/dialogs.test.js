@@ -14,6 +14,12 @@ test.after(async () => {
   if (browser) await browser.close();
 });
 
+/**
+ * @param {import('node:test').TestContext} t
+ * @param {string} file
+ * @param {(backend: import('../fakes/backend-double').BackendDouble) => Promise<unknown>} [setup]
+ * @param {object} [addonOptions]
+ */
 async function open(t, file, setup = async () => {}, addonOptions = {}) {
   const { backend, addon } = await addonWithBackend(addonOptions);
   await setup(backend);
@@ -31,7 +37,7 @@ test('the pipeline lists each MAP with health, slip and a link, riskiest first',
   );
   await page.waitForSelector('#maps', { state: 'visible' });
   const rows = await page.locator('#maps tbody tr').evaluateAll((trs) =>
-    trs.map((tr) => Array.from(tr.cells).map((c) => c.textContent))
+    trs.map((tr) => Array.from(/** @type {HTMLTableRowElement} */ (tr).cells).map((c) => c.textContent))
   );
   assert.deepEqual(rows.map((r) => [r[0], r[1], r[4]]), [['Globex', '30 At risk', '+8 bd'], ['Acme Corp', '55 Watch', '+3 bd']]);
   assert.equal(await page.getAttribute('#maps tbody tr:first-child a', 'href'), 'https://docs.google.com/spreadsheets/d/globex/edit');

@@ -16,7 +16,11 @@ test.after(async () => {
 });
 
 /** The sidebar on the add-on, on a backend double. */
-async function openSidebar(t, { hold = [], addonOptions = {}, detail } = {}) {
+/**
+ * @param {import('node:test').TestContext} t
+ * @param {{hold?: string[], addonOptions?: object, detail?: object}} [options]
+ */
+async function openSidebar(t, { hold = [], addonOptions = {}, detail = undefined } = {}) {
   const { backend, addon } = await addonWithBackend(addonOptions);
   if (detail) await backend.answer({ path: '/api/maps/' + MAP_ID, status: 200, body: detail });
   const sidebar = await openAddonPage(browser, 'Sidebar', { addon, hold });
@@ -95,6 +99,6 @@ test('text typed into the sheet is shown as text, never run as markup', options,
   await page.waitForSelector('#health', { state: 'visible' });
   assert.match((await texts(page, '#next-steps li'))[0], /^<img src=x/);
   assert.match((await texts(page, '#risks li'))[0], /<b>Call Dana<\/b>/);
-  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  assert.equal(await page.evaluate(() => /** @type {any} */ (window).__pwned), undefined);
   assert.equal(await page.isVisible('#calendar'), false, 'only http(s) links are shown');
 });

@@ -162,8 +162,11 @@ class AddonHarness {
     try {
       result = fn(...inRealmArgs);
     } catch (error) {
+      /** @type {any} */
       const copy = new Error(error && error.message ? error.message : String(error));
-      Object.assign(copy, { name: error && error.name, code: error && error.code, status: error && error.status });
+      copy.name = error && error.name;
+      copy.code = error && error.code;
+      copy.status = error && error.status;
       copy.fields = error && error.fields ? JSON.parse(JSON.stringify(error.fields)) : [];
       throw copy;
     }

@@ -153,7 +153,10 @@ function readBody(req) {
 
 if (!isMainThread && workerData && workerData.backendDouble) {
   const server = createBackendDouble(workerData.options);
-  server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
+  server.listen(0, '127.0.0.1', () => {
+    const address = /** @type {import('node:net').AddressInfo} */ (server.address());
+    parentPort.postMessage({ port: address.port });
+  });
   parentPort.on('message', (m) => {
     if (m !== 'close') return;
     server.close(() => parentPort.postMessage('closed'));

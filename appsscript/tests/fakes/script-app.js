@@ -22,7 +22,11 @@ const TriggerSource = Object.freeze({ SPREADSHEETS: 'SPREADSHEETS', CLOCK: 'CLOC
 class FakeTrigger {
   /** @param {{id: string, handler: string, eventType: string, sourceId: string, user: string}} spec */
   constructor(spec) {
-    Object.assign(this, spec);
+    this.id = spec.id;
+    this.handler = spec.handler;
+    this.eventType = spec.eventType;
+    this.sourceId = spec.sourceId;
+    this.user = spec.user;
   }
   getUniqueId() {
     return this.id;

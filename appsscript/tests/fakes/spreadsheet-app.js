@@ -18,7 +18,11 @@ class FakeRange {
    * @param {number} numColumns
    */
   constructor(sheet, row, column, numRows, numColumns) {
-    Object.assign(this, { sheet, row, column, numRows, numColumns });
+    this.sheet = sheet;
+    this.row = row;
+    this.column = column;
+    this.numRows = numRows;
+    this.numColumns = numColumns;
   }
   getSheet() {
     return this.sheet;

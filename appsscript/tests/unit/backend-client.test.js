@@ -67,6 +67,7 @@ test('asking for the deal health of a spreadsheet that is not a MAP says what to
   assert.throws(() => addon.call('getDealHealth'), { message: /^This spreadsheet is not a MAP yet\. Use Create MAP\.\.\./ });
 });
 
+/** @type {[number, string, string, RegExp][]} */
 const READABLE = [
   [401, 'UNAUTHENTICATED', 'token expired', /could not confirm who you are.*\(token expired\.\)/s],
   [403, 'FORBIDDEN', 'caller is outside the organisation', /belongs to another organisation/],

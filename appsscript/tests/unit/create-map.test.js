@@ -33,6 +33,7 @@ test('what people typed is trimmed, empty buyer rows dropped and the country upp
   assert.equal(post.json.signature_date, null);
 });
 
+/** @type {[string, object, string, RegExp][]} */
 const INVALID = [
   ['no buyer contact', { buyers: [] }, 'buyers', /at least one buyer/],
   ['a buyer email without @', { buyers: [{ name: 'Dana', email: 'dana.acme.com' }] }, 'buyers[0].email', /Not an email/],
@@ -49,6 +50,7 @@ for (const [what, change, field, message] of INVALID) {
   test(`${what} is refused before anything is sent, next to its field`, async (t) => {
     const { backend, addon } = await addonWithBackend();
     t.after(() => backend.close());
+    /** @type {any} */
     let error;
     assert.throws(() => addon.call('createMap', createForm(change)), (e) => ((error = e), true));
     const hit = error.fields.find((f) => f.field === field);

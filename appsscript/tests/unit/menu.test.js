@@ -18,7 +18,7 @@ const EXPECTED_ITEMS = [
 /** @param {{items: object[]}} menu */
 const captions = (menu) => menu.items.map((i) => (i.separator ? '-' : i.caption));
 
-for (const mode of ['NONE', 'LIMITED', 'FULL']) {
+for (const mode of /** @type {const} */ (['NONE', 'LIMITED', 'FULL'])) {
   test(`the menu shows every item when the file opens in AuthMode.${mode}`, () => {
     const addon = loadAddon({ backendUrl: 'http://127.0.0.1:9', spreadsheet: mapSpreadsheet() });
     const menu = addon.open(mode);
