@@ -18,7 +18,11 @@ from service.emulator.app import current_user
 from service.emulator.errors import GoogleApiError
 from service.emulator.sheets import fields_mask, metadata_ops, spreadsheet_ops, values, values_ops
 from service.emulator.sheets.model import Json
+from service.emulator.sheets.spreadsheet_ops import apply_batch_update, spreadsheet_resource
+from service.emulator.sheets.values_ops import apply_values_update
 from service.emulator.state import EmulatorState
+
+__all__ = ["apply_batch_update", "apply_values_update", "register", "spreadsheet_resource"]
 
 BASE = "/v4/spreadsheets"
 

@@ -8,10 +8,11 @@ COUNTA DATE DAY IF IFERROR INT ISBLANK ISNUMBER ISTEXT LEFT LEN LOWER MAX MID MI
 MONTH NA NOT NOW OR RIGHT ROUND ROUNDDOWN ROUNDUP SUM TODAY TRIM UPPER VALUE YEAR.
 
 Errors have Google's shape (``{"errorValue": {"type": ..., "message": ...}}``, shown
-as ``#DIV/0!``, ``#REF!``...). A function outside that list (``IMPORTXML``, ``QUERY``)
-is not evaluated: the cell keeps its formula and reads as an ``ERROR`` value
-(``#ERROR!``) whose message names the function, rather than a made-up result. Dates
-are serial numbers; TODAY and NOW use UTC.
+as ``#DIV/0!``, ``#REF!``...). A Google function outside that list (``IMPORTXML``,
+``QUERY``) is not evaluated: the cell keeps its formula and reads as an ``ERROR`` value
+(``#ERROR!``) whose message names the function, rather than a made-up result; a name
+Google does not know either is ``#NAME?`` ("Unknown function: 'X'."), as at Google.
+Dates are serial numbers; TODAY and NOW use UTC.
 """
 
 from __future__ import annotations
@@ -40,6 +41,142 @@ ERROR_TEXT = {
     "N_A": "#N/A",
 }
 _LITERAL_TYPE = {text: kind for kind, text in ERROR_TEXT.items()}
+
+# Functions Google Sheets has that the emulator does not evaluate: they read as an
+# ERROR value naming the function; any other unknown name is #NAME?, as at Google.
+GOOGLE_FUNCTIONS = frozenset(
+    {
+        "ACOS",
+        "ADDRESS",
+        "ARRAYFORMULA",
+        "ASC",
+        "ASIN",
+        "ATAN",
+        "ATAN2",
+        "AVERAGEIF",
+        "AVERAGEIFS",
+        "BYROW",
+        "BYCOL",
+        "CEILING",
+        "CHAR",
+        "CHOOSE",
+        "CLEAN",
+        "CODE",
+        "COLUMN",
+        "COLUMNS",
+        "CONVERT",
+        "COS",
+        "COUNTBLANK",
+        "COUNTIF",
+        "COUNTIFS",
+        "COUNTUNIQUE",
+        "DATEDIF",
+        "DATEVALUE",
+        "DAYS",
+        "DETECTLANGUAGE",
+        "EDATE",
+        "EOMONTH",
+        "EXACT",
+        "EXP",
+        "FILTER",
+        "FIND",
+        "FLATTEN",
+        "FLOOR",
+        "GOOGLEFINANCE",
+        "GOOGLETRANSLATE",
+        "HLOOKUP",
+        "HOUR",
+        "HYPERLINK",
+        "IFNA",
+        "IFS",
+        "IMAGE",
+        "IMPORTDATA",
+        "IMPORTFEED",
+        "IMPORTHTML",
+        "IMPORTRANGE",
+        "IMPORTXML",
+        "INDEX",
+        "INDIRECT",
+        "ISERR",
+        "ISERROR",
+        "ISLOGICAL",
+        "ISNA",
+        "ISOWEEKNUM",
+        "JOIN",
+        "LAMBDA",
+        "LARGE",
+        "LET",
+        "LN",
+        "LOG",
+        "LOG10",
+        "LOOKUP",
+        "MAKEARRAY",
+        "MAP",
+        "MATCH",
+        "MAXIFS",
+        "MEDIAN",
+        "MINIFS",
+        "MINUTE",
+        "MODE",
+        "NETWORKDAYS",
+        "NETWORKDAYS.INTL",
+        "OFFSET",
+        "PI",
+        "POWER",
+        "PRODUCT",
+        "PROPER",
+        "QUERY",
+        "QUOTIENT",
+        "RAND",
+        "RANDBETWEEN",
+        "RANK",
+        "REDUCE",
+        "REGEXEXTRACT",
+        "REGEXMATCH",
+        "REGEXREPLACE",
+        "REPLACE",
+        "REPT",
+        "ROW",
+        "ROWS",
+        "SCAN",
+        "SEARCH",
+        "SECOND",
+        "SEQUENCE",
+        "SIGN",
+        "SIN",
+        "SMALL",
+        "SORT",
+        "SORTN",
+        "SPARKLINE",
+        "SPLIT",
+        "SQRT",
+        "STDEV",
+        "SUBSTITUTE",
+        "SUBTOTAL",
+        "SUMIF",
+        "SUMIFS",
+        "SUMPRODUCT",
+        "SWITCH",
+        "T",
+        "TAN",
+        "TEXT",
+        "TEXTJOIN",
+        "TIME",
+        "TIMEVALUE",
+        "TO_DATE",
+        "TRANSPOSE",
+        "TRUNC",
+        "UNIQUE",
+        "VLOOKUP",
+        "WEEKDAY",
+        "WEEKNUM",
+        "WORKDAY",
+        "WORKDAY.INTL",
+        "XLOOKUP",
+        "XOR",
+        "YEARFRAC",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -175,9 +312,11 @@ class _Evaluator:
                 return self.scalar(args[1]) if len(args) > 1 else ""
         function = _FUNCTIONS.get(name)
         if function is None:
-            raise _Raise(
-                FormulaError("ERROR", f"The emulator does not evaluate the function {name}.")
-            )
+            if name in GOOGLE_FUNCTIONS:
+                raise _Raise(
+                    FormulaError("ERROR", f"The emulator does not evaluate the function {name}.")
+                )
+            raise _Raise(FormulaError("NAME", f"Unknown function: '{name}'."))
         return function(self, name, args)
 
     def flat(self, args: list[fp.Node]) -> list[Scalar]:

@@ -128,8 +128,9 @@ def _validate_protection(ctx: RequestContext, protected: Json) -> Sheet:
         ):
             raise ctx.fail("Unprotected ranges are only supported on protected sheets.")
         protected["unprotectedRanges"] = [_stored_range(ctx, r) for r in openings]
-    if protected.get("warningOnly") and (protected.get("editors") or {}).get("users"):
-        raise ctx.fail("Editors are not supported with warning-only protection.")
+    if protected.get("warningOnly"):
+        # "When writing: if this field is true, then editors are ignored."
+        protected.pop("editors", None)
     return sheet
 
 

@@ -1,0 +1,342 @@
+"""The values API through google-api-python-client: input, rendering, append, errors."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from googleapiclient.errors import HttpError
+
+from tests.integration.emulator.sheets_clients import sheets_service
+
+
+@pytest.fixture
+def sheets(emulator: Any) -> Iterator[Any]:
+    service = sheets_service(emulator)
+    yield service
+    service.close()
+
+
+@pytest.fixture
+def sid(sheets: Any) -> str:
+    created = sheets.spreadsheets().create(body={"properties": {"title": "Values"}}).execute()
+    spreadsheet_id: str = created["spreadsheetId"]
+    return spreadsheet_id
+
+
+def put(
+    sheets: Any, sid: str, rng: str, rows: list[list[Any]], option: str = "USER_ENTERED", **kw: Any
+) -> dict[str, Any]:
+    answer: dict[str, Any] = (
+        sheets.spreadsheets()
+        .values()
+        .update(spreadsheetId=sid, range=rng, valueInputOption=option, body={"values": rows}, **kw)
+        .execute()
+    )
+    return answer
+
+
+def read(sheets: Any, sid: str, rng: str, **kw: Any) -> list[list[Any]]:
+    got = sheets.spreadsheets().values().get(spreadsheetId=sid, range=rng, **kw).execute()
+    values: list[list[Any]] = got.get("values", [])
+    return values
+
+
+def error_of(exc: HttpError) -> dict[str, Any]:
+    error: dict[str, Any] = json.loads(exc.content)["error"]
+    return error
+
+
+def test_user_entered_reads_numbers_dates_booleans_and_formulas_as_typed(
+    sheets: Any, sid: str
+) -> None:
+    typed = [
+        ["42", "1/5/2027", "2027-01-05", "Jan 5, 2027", "TRUE", "'=1+1", "=2*21", "50%", "2,000.5"]
+    ]
+    put(sheets, sid, "A1", typed)
+    assert read(sheets, sid, "A1:I1", valueRenderOption="UNFORMATTED_VALUE") == [
+        [42, 46392, 46392, 46392, True, "=1+1", 42, 0.5, 2000.5]
+    ]
+    assert read(sheets, sid, "A1:I1") == [
+        ["42", "1/5/2027", "2027-01-05", "Jan 5, 2027", "TRUE", "=1+1", "42", "50%", "2,000.50"]
+    ]
+    assert read(sheets, sid, "G1", valueRenderOption="FORMULA") == [["=2*21"]]
+
+
+def test_raw_input_stores_strings_as_typed(sheets: Any, sid: str) -> None:
+    put(
+        sheets,
+        sid,
+        "A1",
+        [['=IMPORTXML("http://x", "//a")', "1/5/2027", "007", 7, True]],
+        option="RAW",
+    )
+    assert read(sheets, sid, "A1:E1", valueRenderOption="FORMULA") == [
+        ['=IMPORTXML("http://x", "//a")', "1/5/2027", "007", 7, True]
+    ]
+    assert read(sheets, sid, "A1:E1") == [
+        ['=IMPORTXML("http://x", "//a")', "1/5/2027", "007", "7", "TRUE"]
+    ]
+
+
+def test_dates_read_as_serial_numbers_or_formatted_strings(sheets: Any, sid: str) -> None:
+    put(sheets, sid, "A1", [["1/5/2027"]])
+    assert read(sheets, sid, "A1", valueRenderOption="UNFORMATTED_VALUE") == [[46392]]
+    assert read(
+        sheets,
+        sid,
+        "A1",
+        valueRenderOption="UNFORMATTED_VALUE",
+        dateTimeRenderOption="FORMATTED_STRING",
+    ) == [["1/5/2027"]]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "shown"),
+    [
+        ("yyyy-mm-dd", "2027-01-05"),
+        ("M/d/yyyy", "1/5/2027"),
+        ("mmm d, yyyy", "Jan 5, 2027"),
+        ("dd mmm yyyy", "05 Jan 2027"),
+        ("dddd d mmmm", "Tuesday 5 January"),
+    ],
+)
+def test_a_date_is_shown_through_its_number_format_pattern(
+    sheets: Any, sid: str, pattern: str, shown: str
+) -> None:
+    put(sheets, sid, "A1", [[46392]], option="RAW")
+    sheets.spreadsheets().batchUpdate(
+        spreadsheetId=sid,
+        body={
+            "requests": [
+                {
+                    "repeatCell": {
+                        "range": {
+                            "sheetId": 0,
+                            "startRowIndex": 0,
+                            "endRowIndex": 1,
+                            "startColumnIndex": 0,
+                            "endColumnIndex": 1,
+                        },
+                        "cell": {
+                            "userEnteredFormat": {
+                                "numberFormat": {"type": "DATE", "pattern": pattern}
+                            }
+                        },
+                        "fields": "userEnteredFormat.numberFormat",
+                    }
+                }
+            ]
+        },
+    ).execute()
+    assert read(sheets, sid, "A1") == [[shown]]
+
+
+def test_numbers_are_shown_with_their_decimals(sheets: Any, sid: str) -> None:
+    put(sheets, sid, "A1", [[1234.5, 0.125, 3]], option="RAW")
+    cell = {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 1}
+    formats = [("#,##0.00", 0), ("0.0%", 1), ("0.000", 2)]
+    requests = [
+        {
+            "repeatCell": {
+                "range": {**cell, "startColumnIndex": c, "endColumnIndex": c + 1},
+                "cell": {"userEnteredFormat": {"numberFormat": {"type": "NUMBER", "pattern": p}}},
+                "fields": "userEnteredFormat.numberFormat",
+            }
+        }
+        for p, c in formats
+    ]
+    sheets.spreadsheets().batchUpdate(spreadsheetId=sid, body={"requests": requests}).execute()
+    assert read(sheets, sid, "A1:C1") == [["1,234.50", "12.5%", "3.000"]]
+
+
+def test_null_leaves_a_cell_and_an_empty_string_clears_it(sheets: Any, sid: str) -> None:
+    put(sheets, sid, "A1", [["keep", "drop", "keep too"]])
+    answer = put(sheets, sid, "A1:C1", [[None, "", None]])
+    assert answer["updatedRange"] == "Sheet1!A1:C1"
+    assert answer["updatedCells"] == 1
+    assert read(sheets, sid, "A1:C1") == [["keep", "", "keep too"]]
+
+
+def test_reads_trim_empty_cells_and_rows_and_columns_major_transposes(
+    sheets: Any, sid: str
+) -> None:
+    put(sheets, sid, "A1", [["a", "", "c"], ["", "", ""], ["d"]])
+    got = sheets.spreadsheets().values().get(spreadsheetId=sid, range="Sheet1").execute()
+    assert got == {
+        "range": "Sheet1!A1:Z1000",
+        "majorDimension": "ROWS",
+        "values": [["a", "", "c"], [], ["d"]],
+    }
+    assert read(sheets, sid, "A1:C3", majorDimension="COLUMNS") == [["a", "", "d"], [], ["c"]]
+    assert sheets.spreadsheets().values().get(spreadsheetId=sid, range="E5:F6").execute() == {
+        "range": "Sheet1!E5:F6",
+        "majorDimension": "ROWS",
+    }
+
+
+def test_updates_can_return_the_values_written(sheets: Any, sid: str) -> None:
+    answer = put(
+        sheets,
+        sid,
+        "B2",
+        [["=1+1", "x"]],
+        includeValuesInResponse=True,
+        responseValueRenderOption="FORMULA",
+    )
+    assert answer["updatedData"] == {
+        "range": "Sheet1!B2:C2",
+        "majorDimension": "ROWS",
+        "values": [["=1+1", "x"]],
+    }
+
+
+def test_append_writes_after_the_table_and_can_insert_rows(sheets: Any, sid: str) -> None:
+    first = (
+        sheets.spreadsheets()
+        .values()
+        .append(
+            spreadsheetId=sid,
+            range="Sheet1",
+            valueInputOption="RAW",
+            body={"values": [["Milestone", "Owner"]]},
+        )
+        .execute()
+    )
+    assert "tableRange" not in first
+    assert first["updates"]["updatedRange"] == "Sheet1!A1:B1"
+    put(sheets, sid, "A5", [["footer"]])
+    second = (
+        sheets.spreadsheets()
+        .values()
+        .append(
+            spreadsheetId=sid,
+            range="A1",
+            valueInputOption="RAW",
+            insertDataOption="INSERT_ROWS",
+            body={"values": [["Kickoff", "Ana"]]},
+        )
+        .execute()
+    )
+    assert second["tableRange"] == "Sheet1!A1:B1"
+    assert second["updates"]["updatedRange"] == "Sheet1!A2:B2"
+    assert read(sheets, sid, "A1:B6") == [
+        ["Milestone", "Owner"],
+        ["Kickoff", "Ana"],
+        [],
+        [],
+        [],
+        ["footer"],
+    ]
+    grid = (
+        sheets.spreadsheets()
+        .get(spreadsheetId=sid, fields="sheets.properties.gridProperties")
+        .execute()
+    )
+    assert grid["sheets"][0]["properties"]["gridProperties"]["rowCount"] == 1001
+
+
+def test_batch_get_update_and_clear_work_on_several_ranges(sheets: Any, sid: str) -> None:
+    values = sheets.spreadsheets().values()
+    answer = values.batchUpdate(
+        spreadsheetId=sid,
+        body={
+            "valueInputOption": "RAW",
+            "data": [
+                {"range": "A1:B1", "values": [["a", "b"]]},
+                {"range": "D4", "values": [["d"]]},
+            ],
+        },
+    ).execute()
+    assert (
+        answer["totalUpdatedCells"],
+        answer["totalUpdatedRows"],
+        answer["totalUpdatedSheets"],
+    ) == (3, 2, 1)
+    got = values.batchGet(spreadsheetId=sid, ranges=["A1:B1", "D4"]).execute()
+    assert [r["values"] for r in got["valueRanges"]] == [[["a", "b"]], [["d"]]]
+    cleared = values.batchClear(spreadsheetId=sid, body={"ranges": ["A1:B1", "D4"]}).execute()
+    assert cleared["clearedRanges"] == ["Sheet1!A1:B1", "Sheet1!D4"]
+    assert read(sheets, sid, "Sheet1") == []
+
+
+def test_a_failing_range_in_a_values_batch_writes_nothing(sheets: Any, sid: str) -> None:
+    with pytest.raises(HttpError) as caught:
+        sheets.spreadsheets().values().batchUpdate(
+            spreadsheetId=sid,
+            body={
+                "valueInputOption": "RAW",
+                "data": [
+                    {"range": "A1", "values": [["a"]]},
+                    {"range": "A1:B1", "values": [["1", "2", "3"]]},
+                ],
+            },
+        ).execute()
+    assert error_of(caught.value)["message"] == (
+        "Requested writing within range [Sheet1!A1:B1], but tried writing to column [C]"
+    )
+    assert read(sheets, sid, "Sheet1") == []
+
+
+@pytest.mark.parametrize(
+    ("rng", "message"),
+    [
+        ("Nope!A1", "Unable to parse range: Nope!A1"),
+        (
+            "A1:B2000",
+            "Range (Sheet1!A1:B2000) exceeds grid limits. Max rows: 1000, max columns: 26",
+        ),
+        ("AA1", "Range (Sheet1!AA1) exceeds grid limits. Max rows: 1000, max columns: 26"),
+    ],
+)
+def test_bad_ranges_answer_googles_errors(sheets: Any, sid: str, rng: str, message: str) -> None:
+    with pytest.raises(HttpError) as caught:
+        read(sheets, sid, rng)
+    assert error_of(caught.value) == {"code": 400, "message": message, "status": "INVALID_ARGUMENT"}
+
+
+def test_writes_need_a_value_input_option(emulator: Any, sid: str) -> None:
+    import requests
+
+    answer = requests.put(
+        f"{emulator.url}/v4/spreadsheets/{sid}/values/A1",
+        json={"values": [["x"]]},
+        headers={"Authorization": "Bearer any-token"},
+        timeout=10,
+    )
+    assert answer.status_code == 400
+    assert answer.json()["error"]["message"] == "'valueInputOption' is required but not specified"
+
+
+def test_formulas_compute_sums_and_references_and_show_googles_errors(
+    sheets: Any, sid: str
+) -> None:
+    put(
+        sheets, sid, "A1", [[2, 3, "=A1*B1+SUM(A1:B1)", "=1/0", "=NOSUCH(1)", '=A1&" days"', "=C1"]]
+    )
+    assert read(sheets, sid, "C1:G1", valueRenderOption="UNFORMATTED_VALUE") == [
+        [11, "#DIV/0!", "#NAME?", "2 days", 11]
+    ]
+    got = (
+        sheets.spreadsheets()
+        .get(
+            spreadsheetId=sid,
+            ranges=["D1:E1"],
+            fields="sheets.data.rowData.values(effectiveValue,formattedValue)",
+        )
+        .execute()
+    )
+    div, name = got["sheets"][0]["data"][0]["rowData"][0]["values"]
+    assert div == {
+        "effectiveValue": {
+            "errorValue": {
+                "type": "DIVIDE_BY_ZERO",
+                "message": "Function DIVIDE parameter 2 cannot be zero.",
+            }
+        },
+        "formattedValue": "#DIV/0!",
+    }
+    assert name["formattedValue"] == "#NAME?"
+    assert name["effectiveValue"]["errorValue"]["type"] == "NAME"
