@@ -73,6 +73,7 @@ def report_edit(
     a1: str = FIRST_STATUS_CELL,
     value: str | None = "Done",
     user: str = BUYER,
+    headers: dict[str, str] | None = None,
 ) -> Any:
     """The add-on's onEdit trigger reporting an edit (it runs as the seller)."""
     edit = {
@@ -83,7 +84,7 @@ def report_edit(
         "user": user,
         "ts": datetime.now(UTC).isoformat(),
     }
-    return client.post("/hooks/sheet-edit", json=edit, headers=bearer(emulator_url))
+    return client.post("/hooks/sheet-edit", json=edit, headers=headers or bearer(emulator_url))
 
 
 def api_calls(emulator_url: str, spreadsheet_id: str) -> dict[str, int]:

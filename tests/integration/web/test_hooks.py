@@ -1,0 +1,173 @@
+"""Change notifications: the add-on's edit report and Drive push are acknowledged at
+once, recorded, and synced in the background, coalesced per spreadsheet."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+import requests
+from flask import Flask
+from flask.testing import FlaskClient
+
+from service.store import Store
+from tests.db_fixtures import BACKENDS
+from tests.integration.web.conftest import context
+from tests.integration.web.flows import (
+    BUYER,
+    FIRST_STATUS_CELL,
+    api_calls,
+    create_map,
+    edit_cell,
+    report_edit,
+)
+from tests.integration.web.tokens import bearer
+
+pytestmark = pytest.mark.parametrize("db_backend", BACKENDS, indirect=True)
+
+READ = "sheets.spreadsheets.get"
+WRITE = "sheets.spreadsheets.batchUpdate"
+
+
+def wait_for_syncs(app: Flask) -> None:
+    assert context(app).syncs.wait_idle(30), "background syncs did not finish"
+
+
+def test_an_edit_report_is_acknowledged_with_202_recorded_and_synced_after(
+    app: Flask, client: FlaskClient, store: Store, emulator: Any
+) -> None:
+    sid = create_map(client, emulator.url)["spreadsheet_id"]
+    wait_for_syncs(app)
+    since = datetime.now(UTC) - timedelta(minutes=5)
+
+    response = report_edit(client, emulator.url, sid)
+
+    assert response.status_code == 202
+    assert response.get_json() == {"accepted": True}
+    events = store.edit_events_since(sid, since)
+    assert [(e.a1, e.value, e.user_email, e.sheet) for e in events] == [
+        (FIRST_STATUS_CELL, "Done", BUYER, "Plan")
+    ]
+    wait_for_syncs(app)
+    state = store.sync_state(sid)
+    assert state is not None and not state.pending and state.last_error is None
+
+
+def test_a_buyers_edit_reaches_the_history_with_the_buyer_as_its_author(
+    app: Flask, client: FlaskClient, store: Store, emulator: Any
+) -> None:
+    sid = create_map(client, emulator.url)["spreadsheet_id"]
+    wait_for_syncs(app)
+
+    edit_cell(emulator.url, sid, FIRST_STATUS_CELL, "Done")
+    assert report_edit(client, emulator.url, sid).status_code == 202
+    wait_for_syncs(app)
+
+    changes = [e for e in store.history(sid) if e.field == "status"]
+    assert [(e.milestone_id, e.old, e.new, e.actor) for e in changes] == [
+        ("m1", "Not started", "Done", BUYER)
+    ]
+    record = store.get_map(sid)
+    assert record is not None and record.last_buyer_edit_on is not None
+
+
+def test_a_burst_of_edit_reports_during_a_sync_causes_one_more_sync_not_one_each(
+    app: Flask, client: FlaskClient, store: Store, emulator: Any
+) -> None:
+    sid = create_map(client, emulator.url)["spreadsheet_id"]
+    wait_for_syncs(app)
+    edit_cell(emulator.url, sid, FIRST_STATUS_CELL, "In progress")
+    reads_before = api_calls(emulator.url, sid).get(READ, 0)
+    # Every read of this sheet takes two seconds, so the burst lands during the first sync.
+    fault = requests.post(
+        f"{emulator.url}/__emulator/faults",
+        json={"method": READ, "spreadsheet_id": sid, "delay_ms": 2000},
+        timeout=10,
+    ).json()["id"]
+    headers = bearer(emulator.url)
+    try:
+        started = time.perf_counter()
+        statuses = [
+            report_edit(client, emulator.url, sid, headers=headers).status_code for _ in range(25)
+        ]
+        acknowledged_in = time.perf_counter() - started
+        wait_for_syncs(app)
+    finally:
+        requests.delete(f"{emulator.url}/__emulator/faults", params={"id": fault}, timeout=10)
+
+    assert statuses == [202] * 25
+    assert acknowledged_in < 2.0, "the reports waited for the sync"
+    reads = api_calls(emulator.url, sid).get(READ, 0) - reads_before
+    assert reads == 2, f"{reads} reads for one burst"
+    assert [e.new for e in store.history(sid) if e.field == "status"] == ["In progress"]
+    state = store.sync_state(sid)
+    assert state is not None and not state.pending
+
+
+def test_an_edit_report_for_a_spreadsheet_without_a_map_is_not_found(
+    client: FlaskClient, store: Store, emulator: Any
+) -> None:
+    response = report_edit(client, emulator.url, "1NoSuchSpreadsheet")
+
+    assert response.status_code == 404
+
+
+def save_channel(store: Store, spreadsheet_id: str, token: str = "channel-secret") -> str:
+    channel_id = f"test-channel-{spreadsheet_id[-8:]}"
+    store.save_channel(
+        channel_id=channel_id,
+        spreadsheet_id=spreadsheet_id,
+        resource_id="resource-1",
+        token=token,
+        expiration=datetime.now(UTC) + timedelta(hours=12),
+    )
+    return channel_id
+
+
+def drive_notification(client: FlaskClient, channel_id: str, state: str, token: str) -> Any:
+    return client.post(
+        "/hooks/drive",
+        headers={
+            "X-Goog-Channel-ID": channel_id,
+            "X-Goog-Channel-Token": token,
+            "X-Goog-Resource-State": state,
+            "X-Goog-Message-Number": "2",
+        },
+    )
+
+
+def test_drives_sync_message_is_acknowledged_without_a_sync(
+    app: Flask, client: FlaskClient, store: Store, emulator: Any
+) -> None:
+    sid = create_map(client, emulator.url)["spreadsheet_id"]
+    wait_for_syncs(app)
+    channel_id = save_channel(store, sid)
+    state_before = store.sync_state(sid)
+    calls_before = api_calls(emulator.url, sid)
+
+    response = drive_notification(client, channel_id, "sync", "channel-secret")
+    wait_for_syncs(app)
+
+    assert response.status_code == 200
+    assert response.get_json() == {"accepted": True}
+    assert store.sync_state(sid) == state_before
+    assert api_calls(emulator.url, sid) == calls_before
+
+
+def test_a_drive_change_notification_syncs_the_map_in_the_background(
+    app: Flask, client: FlaskClient, store: Store, emulator: Any
+) -> None:
+    sid = create_map(client, emulator.url)["spreadsheet_id"]
+    wait_for_syncs(app)
+    channel_id = save_channel(store, sid)
+    edit_cell(emulator.url, sid, FIRST_STATUS_CELL, "Blocked")
+
+    response = drive_notification(client, channel_id, "update", "channel-secret")
+    wait_for_syncs(app)
+
+    assert response.status_code == 200
+    assert [e.new for e in store.history(sid) if e.field == "status"] == ["Blocked"]
+    state = store.sync_state(sid)
+    assert state is not None and not state.pending
