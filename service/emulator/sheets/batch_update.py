@@ -13,7 +13,6 @@ mistaken for success.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -102,7 +101,7 @@ def run(spreadsheet: Spreadsheet, body: Json, *, user: str, owner: str) -> list[
         handler = table.get(kind)
         if handler is None:
             raise invalid_request(index, kind, f"{kind} is not supported by the local emulator.")
-        params = copy.deepcopy(request[kind]) or {}
+        params = request[kind] or {}
         ctx = RequestContext(spreadsheet, user, owner, index, kind)
         reply = handler(ctx, params)
         replies.append({kind: reply} if reply is not None else {})

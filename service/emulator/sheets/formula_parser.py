@@ -11,6 +11,7 @@ Grammar (lowest precedence first): comparisons ``= <> < > <= >=``, ``&``, ``+ -`
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -189,8 +190,10 @@ class _Parser:
                 raise FormulaSyntaxError("expected , or )")
 
 
+@functools.lru_cache(maxsize=4096)
 def parse(formula: str) -> Node:
-    """The syntax tree of ``formula`` (with its leading ``=``)."""
+    """The syntax tree of ``formula`` (with its leading ``=``); trees are immutable, so
+    they are cached by formula text."""
     if not formula.startswith("="):
         raise FormulaSyntaxError("not a formula")
     return _Parser(tokenize(formula[1:])).parse()

@@ -44,7 +44,7 @@ def grid_data(renderer: Renderer, sheet: Sheet, grid: Json | None, *, cells: boo
 
 
 def _row_data(renderer: Renderer, sheet: Sheet, r0: int, r1: int, c0: int, c1: int) -> list[Json]:
-    data_rows, _ = sheet.data_extent()
+    data_rows, _ = renderer.extent(sheet)
     rows: list[Json] = []
     for r in range(r0, min(r1, data_rows)):
         values = [renderer.cell_data(sheet, r, c) for c in range(c0, min(c1, len(sheet.rows[r])))]

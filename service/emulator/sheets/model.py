@@ -18,6 +18,7 @@ mostly a matter of choosing fields:
 from __future__ import annotations
 
 import copy
+import pickle
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
@@ -141,12 +142,10 @@ class Sheet:
         line[col] = cell
 
     def prune(self) -> None:
-        """Drop empty cells and trailing empty rows and columns of the stored data."""
+        """Drop trailing empty cells and rows of the stored data (an empty cell inside
+        a row may stay as ``{}`` or ``None``; both read as empty)."""
         for line in self.rows:
-            for i, cell in enumerate(line):
-                if cell is not None and not cell:
-                    line[i] = None
-            while line and line[-1] is None:
+            while line and not line[-1]:
                 line.pop()
         while self.rows and not self.rows[-1]:
             self.rows.pop()
@@ -315,8 +314,10 @@ class Spreadsheet:
 
     # -- copies and persistence ---------------------------------------------------------
     def clone(self) -> Spreadsheet:
-        """A deep copy (what an atomic batchUpdate works on)."""
-        return copy.deepcopy(self)
+        """A deep copy (what an atomic batchUpdate works on); pickling copies the plain
+        JSON-like tree several times faster than ``copy.deepcopy``."""
+        twin: Spreadsheet = pickle.loads(pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL))
+        return twin
 
     def replace_with(self, other: Spreadsheet) -> None:
         """Take over ``other``'s content, keeping this object (others hold references)."""

@@ -74,6 +74,7 @@ class Renderer:
     def __init__(self, spreadsheet: Spreadsheet) -> None:
         self.spreadsheet = spreadsheet
         self._memo: dict[tuple[int, int, int], tuple[fe.Scalar, Json | None]] = {}
+        self._extents: dict[int, tuple[int, int]] = {}
         self._active: set[tuple[int, int, int]] = set()
 
     # -- effective values ---------------------------------------------------------
@@ -135,7 +136,7 @@ class Renderer:
             if found is None:
                 return fe.FormulaError("REF", "Reference does not exist.")
             sheet = found
-        data_rows, data_cols = sheet.data_extent()
+        data_rows, data_cols = self.extent(sheet)
         r0 = int(grid.get("startRowIndex", 0))
         c0 = int(grid.get("startColumnIndex", 0))
         r1 = int(grid.get("endRowIndex", data_rows))
@@ -143,6 +144,13 @@ class Renderer:
         if r1 > sheet.row_count or c1 > sheet.column_count:
             return fe.FormulaError("REF", "Reference does not exist.")
         return [[self.effective(sheet, r, c)[0] for c in range(c0, c1)] for r in range(r0, r1)]
+
+    def extent(self, sheet: Sheet) -> tuple[int, int]:
+        """The sheet's data extent, computed once per renderer (reads do not change it)."""
+        found = self._extents.get(sheet.sheet_id)
+        if found is None:
+            found = self._extents[sheet.sheet_id] = sheet.data_extent()
+        return found
 
     # -- rendering ------------------------------------------------------------------
     def formatted(self, sheet: Sheet, row: int, col: int) -> str:

@@ -83,7 +83,7 @@ def read_grid(
 ) -> Json:
     r0, r1 = grid["startRowIndex"], grid["endRowIndex"]
     c0, c1 = grid["startColumnIndex"], grid["endColumnIndex"]
-    data_rows, data_cols = sheet.data_extent()
+    data_rows, data_cols = renderer.extent(sheet)
     rows_end, cols_end = min(r1, data_rows), min(c1, data_cols)
     matrix: list[list[Any]] = []
     for r in range(r0, rows_end):

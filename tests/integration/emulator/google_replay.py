@@ -21,6 +21,9 @@ Normalisations, each with its reason (nothing else is relaxed):
 - ``numbers``: JSON numbers are compared by value (``1`` equals ``1.0``); booleans and
   strings strictly.
 
+Every Sheets answer is also checked against its method's schema in the discovery
+document (no unknown fields, right types).
+
 Interactions out of scope, each counted with its reason:
 
 - ``files.list`` calls list the recording account's whole Drive (hundreds of files
@@ -46,6 +49,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from service.emulator.sheets.model import Spreadsheet
 from service.emulator.state import DEFAULT_USER, SPREADSHEET_MIME, DriveFile, new_file_id
+from tests.integration.emulator.discovery_schema import response_schema, schema_errors
 
 STRING_ID_KEYS = {"spreadsheetId", "id", "namedRangeId", "destinationSpreadsheetId"}
 INT_ID_KEYS = {
@@ -137,6 +141,9 @@ class Replay:
         actual = _json_or_text(answer.text)
         if isinstance(recorded, dict | list) and isinstance(actual, dict | list):
             self.learn(recorded, actual)
+        problems = self.schema_problems(method, path, answer.status_code, actual)
+        if problems:
+            return Outcome(index, call, MISMATCH, f"outside the discovery schema: {problems}")
         if answer.status_code != status:
             return Outcome(
                 index,
@@ -156,6 +163,17 @@ class Replay:
         except (NotFound, MethodNotAllowed):
             return False
         return True
+
+    def schema_problems(self, method: str, path: str, status: int, body: Any) -> list[str]:
+        """How a Sheets answer strays from its method's discovery schema (Drive's are
+        checked by the Drive tests)."""
+        if status >= 300 or not isinstance(body, dict):
+            return []
+        endpoint, _ = self.server.app.url_map.bind("localhost").match(path, method=method)
+        if not str(endpoint).startswith("sheets."):
+            return []
+        schema = response_schema("sheets", "v4", str(endpoint))
+        return schema_errors("sheets", "v4", schema, body)[:3]
 
     def foreign(self, recorded_id: str, status: int) -> str | None:
         """Reproduce a file the session did not make; or say why it cannot be."""
