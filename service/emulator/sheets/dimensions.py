@@ -2,13 +2,14 @@
 
 Cells, row/column properties and every range on the sheet move (see
 ``geometry.py``); row and column developer metadata move with their row or column and
-are deleted with it, as Google documents. Inserted rows or columns take the pixel
-size of their neighbour (before or after, by ``inheritFromBefore``).
+are deleted with it, as Google documents; formulas keep pointing at the same cells
+(``formula_refs.py``). Inserted rows or columns take the pixel size of their neighbour
+(before or after, by ``inheritFromBefore``).
 """
 
 from __future__ import annotations
 
-from service.emulator.sheets import geometry
+from service.emulator.sheets import formula_refs, geometry
 from service.emulator.sheets.model import Json, Sheet, Spreadsheet
 
 _INHERITED = ("pixelSize",)
@@ -33,6 +34,7 @@ def insert(
     else:
         sheet.insert_columns(at, count, inherited)
     geometry.reanchor_sheet(spreadsheet, sheet, dimension, geometry.inserted(at, count))
+    formula_refs.shift(spreadsheet, sheet, dimension, geometry.inserted(at, count))
 
 
 def delete(spreadsheet: Spreadsheet, sheet: Sheet, dimension: str, start: int, end: int) -> None:
@@ -41,6 +43,7 @@ def delete(spreadsheet: Spreadsheet, sheet: Sheet, dimension: str, start: int, e
     else:
         sheet.delete_columns(start, end)
     geometry.reanchor_sheet(spreadsheet, sheet, dimension, geometry.deleted(start, end))
+    formula_refs.shift(spreadsheet, sheet, dimension, geometry.deleted(start, end))
     sheet.merges = [m for m in sheet.merges if _area(m) > 1]
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import copy
 
-from service.emulator.sheets import dimensions, fields_mask
+from service.emulator.sheets import dimensions, fields_mask, formula_refs
 from service.emulator.sheets.batch_update import RequestContext
 from service.emulator.sheets.model import Json, Sheet
 from service.emulator.sheets.output import prune, sheet_properties_json
@@ -97,6 +97,7 @@ def delete_sheet(ctx: RequestContext, params: Json) -> None:
     if all(s.properties.get("hidden") for s in spreadsheet.sheets):
         raise ctx.fail("You can't remove all the visible sheets in a document.")
     spreadsheet.reindex()
+    formula_refs.removed(spreadsheet, sheet.title)
     sheet_id = sheet.sheet_id
     spreadsheet.named_ranges = [
         n for n in spreadsheet.named_ranges if int(n["range"].get("sheetId", 0)) != sheet_id
@@ -143,6 +144,8 @@ def update_sheet_properties(ctx: RequestContext, params: Json) -> None:
     if int(grid.get("frozenColumnCount", 0)) >= cols:
         raise ctx.fail("You can't freeze all visible columns on the sheet.")
     new_index = props.get("index", old_index)
+    if props["title"] != sheet.title:
+        formula_refs.rename(spreadsheet, sheet.title, props["title"])
     grid["rowCount"], grid["columnCount"] = sheet.row_count, sheet.column_count
     sheet.properties = props
     dimensions.resize(spreadsheet, sheet, rows, cols)

@@ -340,3 +340,20 @@ def test_formulas_compute_sums_and_references_and_show_googles_errors(
     }
     assert name["formattedValue"] == "#NAME?"
     assert name["effectiveValue"]["errorValue"]["type"] == "NAME"
+
+
+def test_formulas_follow_their_cells_when_rows_are_inserted_and_deleted(sheets: Any, sid: str) -> None:
+    put(sheets, sid, "A1", [[1], [2], [3], ["=SUM(A1:A3)", "=A2*10"]])
+    rows = {"sheetId": 0, "dimension": "ROWS"}
+    sheets.spreadsheets().batchUpdate(
+        spreadsheetId=sid,
+        body={"requests": [{"insertDimension": {"range": {**rows, "startIndex": 1, "endIndex": 3}}}]},
+    ).execute()
+    assert read(sheets, sid, "A6:B6", valueRenderOption="FORMULA") == [["=SUM(A1:A5)", "=A4*10"]]
+    assert read(sheets, sid, "A6:B6", valueRenderOption="UNFORMATTED_VALUE") == [[6, 20]]
+    sheets.spreadsheets().batchUpdate(
+        spreadsheetId=sid,
+        body={"requests": [{"deleteDimension": {"range": {**rows, "startIndex": 3, "endIndex": 4}}}]},
+    ).execute()
+    assert read(sheets, sid, "A5:B5", valueRenderOption="FORMULA") == [["=SUM(A1:A4)", "=#REF!*10"]]
+    assert read(sheets, sid, "A5:B5") == [["4", "#REF!"]]
