@@ -29,7 +29,14 @@ from service.emulator.sheets.output import prune
 from service.emulator.sheets.render import Renderer
 from service.emulator.sheets.requests_ranges import add_named_range
 from service.emulator.sheets.resource import GOOGLE_SHEETS_URL, Reader, spreadsheet_json, wants_grid
-from service.emulator.state import SPREADSHEET_MIME, DriveFile, EmulatorState, new_file_id
+from service.emulator.state import (
+    CONTENT,
+    PROPERTIES,
+    SPREADSHEET_MIME,
+    DriveFile,
+    EmulatorState,
+    new_file_id,
+)
 
 
 def open_spreadsheet(
@@ -207,9 +214,11 @@ def batch_update(
         working = spreadsheet.clone()
         replies = batch.run(working, body, user=user, owner=file.owner)
         spreadsheet.replace_with(working)
+        what: tuple[str, ...] = (CONTENT,)
         if file.name != spreadsheet.title:
             file.name = spreadsheet.title
-        state.changed(file, user)
+            what = (CONTENT, PROPERTIES)
+        state.changed(file, user, what=what)
         out: Json = {"spreadsheetId": spreadsheet.spreadsheet_id, "replies": replies}
         if body.get("includeSpreadsheetInResponse"):
             resolved = [a1.parse_range(spreadsheet, r) for r in body.get("responseRanges") or []]
