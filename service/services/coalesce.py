@@ -50,7 +50,10 @@ def sync_coalesced(
     results: list[SyncResult] = []
 
     def run(lease: Lease) -> None:
-        deps = SyncDeps(store=backend.store, gateway=backend.service_gateway(), now=backend.now)
+        with backend.service_gateway() as gateway:
+            attempt_syncs(SyncDeps(store=backend.store, gateway=gateway, now=backend.now), lease)
+
+    def attempt_syncs(deps: SyncDeps, lease: Lease) -> None:
         for attempt in range(attempts):
             try:
                 action = rollover_map if rollover_only else sync_map

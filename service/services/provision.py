@@ -24,6 +24,7 @@ from service.services.backend import Backend
 from service.services.map_state import MapState
 from service.sheets import layout
 from service.sheets.errors import GoogleError
+from service.sheets.gateway import SheetsGateway
 from service.sheets.provisioning import (
     MapSheetContent,
     add_tabs_requests,
@@ -109,36 +110,9 @@ def provision_map(backend: Backend, request: MapRequest, seller_token: str) -> P
         header=header_cells(computed, plan.milestones, last_review=None),
         write_token=token,
     )
-    seller = backend.user_gateway(seller_token)
-    if request.spreadsheet_id:
-        spreadsheet_id = request.spreadsheet_id
-        if backend.store.get_map(spreadsheet_id) is not None:
-            raise MapConflict(f"spreadsheet {spreadsheet_id} already holds a MAP")
-        existing = seller.read_tabs(spreadsheet_id)
-        if any(
-            m.get("metadataKey") == layout.MAP_ID_KEY for m in existing.get("developerMetadata", [])
-        ):
-            raise MapConflict(f"spreadsheet {spreadsheet_id} already holds a MAP")
-        try:
-            requests = add_tabs_requests(existing.get("sheets", [])) + layout_requests(content)
-        except ValueError as exc:
-            raise MapConflict(str(exc)) from exc
-    else:
-        spreadsheet_id = seller.create_spreadsheet(create_body(content.title))
-        requests = layout_requests(content)
-    seller.batch_update(spreadsheet_id, requests)
-
-    message = (
-        f"{request.seller_owner or request.seller_email} shared the Mutual Action Plan for "
-        f"{request.account}: the steps both teams take to go live by {request.go_live:%B} "
-        f"{request.go_live.day}, {request.go_live.year}. Edit it directly: dates and risks "
-        "update themselves."
-    )
-    for buyer in request.buyers:
-        seller.share(spreadsheet_id, buyer.email, role="writer", message=message, notify=True)
-    seller.share(
-        spreadsheet_id, backend.service_account_email, role="writer", message="", notify=False
-    )
+    with backend.user_gateway(seller_token) as seller:
+        spreadsheet_id = _lay_out(backend, seller, request, content)
+        _share(backend, seller, request, spreadsheet_id)
 
     record = backend.store.register_map(
         spreadsheet_id=spreadsheet_id,
@@ -179,19 +153,60 @@ def provision_map(backend: Backend, request: MapRequest, seller_token: str) -> P
     return Provisioned(spreadsheet_id, backend.sheet_url(spreadsheet_id), record, computed, plan)
 
 
+def _lay_out(
+    backend: Backend, seller: SheetsGateway, request: MapRequest, content: MapSheetContent
+) -> str:
+    """Create the spreadsheet (or take the seller's) and lay the MAP out: two Sheets calls."""
+    if request.spreadsheet_id:
+        spreadsheet_id = request.spreadsheet_id
+        if backend.store.get_map(spreadsheet_id) is not None:
+            raise MapConflict(f"spreadsheet {spreadsheet_id} already holds a MAP")
+        existing = seller.read_tabs(spreadsheet_id)
+        metadata = existing.get("developerMetadata", [])
+        if any(m.get("metadataKey") == layout.MAP_ID_KEY for m in metadata):
+            raise MapConflict(f"spreadsheet {spreadsheet_id} already holds a MAP")
+        try:
+            requests = add_tabs_requests(existing.get("sheets", [])) + layout_requests(content)
+        except ValueError as exc:
+            raise MapConflict(str(exc)) from exc
+    else:
+        spreadsheet_id = seller.create_spreadsheet(create_body(content.title))
+        requests = layout_requests(content)
+    seller.batch_update(spreadsheet_id, requests)
+    return spreadsheet_id
+
+
+def _share(
+    backend: Backend, seller: SheetsGateway, request: MapRequest, spreadsheet_id: str
+) -> None:
+    """One Drive permission per buyer (with an invitation) and one for the backend."""
+    go_live = request.go_live
+    message = (
+        f"{request.seller_owner or request.seller_email} shared the Mutual Action Plan for "
+        f"{request.account}: the steps both teams take to go live by {go_live:%B} "
+        f"{go_live.day}, {go_live.year}. Edit it directly: dates and risks update themselves."
+    )
+    for buyer in request.buyers:
+        seller.share(spreadsheet_id, buyer.email, role="writer", message=message, notify=True)
+    seller.share(
+        spreadsheet_id, backend.service_account_email, role="writer", message="", notify=False
+    )
+
+
 def watch_map(backend: Backend, spreadsheet_id: str) -> bool:
     """Register a Drive push channel for the MAP; False (logged) when Drive refuses."""
     token = secrets.token_urlsafe(32)
     channel_id = f"map-{uuid.uuid4().hex}"
     expires = backend.now() + backend.channel_ttl
     try:
-        channel = backend.service_gateway().watch(
-            spreadsheet_id,
-            channel_id=channel_id,
-            token=token,
-            address=backend.drive_hook_url,
-            expiration_ms=int(expires.timestamp() * 1000),
-        )
+        with backend.service_gateway() as gateway:
+            channel = gateway.watch(
+                spreadsheet_id,
+                channel_id=channel_id,
+                token=token,
+                address=backend.drive_hook_url,
+                expiration_ms=int(expires.timestamp() * 1000),
+            )
     except GoogleError as exc:
         log.warning("watch failed for %s: %s", spreadsheet_id, exc)
         return False

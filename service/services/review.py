@@ -69,15 +69,17 @@ def run_review(backend: Backend, spreadsheet_id: str) -> ReviewSummary:
     outcome: list[ReviewSummary] = []
 
     def run(lease: Lease) -> None:
-        deps = SyncDeps(store=backend.store, gateway=backend.service_gateway(), now=backend.now)
-        sync_map(deps, spreadsheet_id)
-        lease.renew()
-        outcome.append(_review(deps, spreadsheet_id))
+        with backend.service_gateway() as gateway:
+            deps = SyncDeps(store=backend.store, gateway=gateway, now=backend.now)
+            sync_map(deps, spreadsheet_id)
+            lease.renew()
+            outcome.append(_review(deps, spreadsheet_id))
 
     run_single_flight(backend.store, spreadsheet_id, run)
     if not outcome:  # another worker held the lease; it synced, so review now
-        deps = SyncDeps(store=backend.store, gateway=backend.service_gateway(), now=backend.now)
-        outcome.append(_review(deps, spreadsheet_id))
+        with backend.service_gateway() as gateway:
+            deps = SyncDeps(store=backend.store, gateway=gateway, now=backend.now)
+            outcome.append(_review(deps, spreadsheet_id))
     return outcome[0]
 
 

@@ -55,14 +55,15 @@ def build_gateway(
 ) -> SheetsGateway:
     """A gateway using ``credentials``; ``api_root`` is the emulator's base URL, or None
     for Google's own hosts."""
-    http = google_auth_httplib2.AuthorizedHttp(credentials, http=httplib2.Http(timeout=timeout_s))
+    connections = httplib2.Http(timeout=timeout_s)
+    http = google_auth_httplib2.AuthorizedHttp(credentials, http=connections)
     sheets_options = {"api_endpoint": f"{api_root}/"} if api_root else None
     drive_options = {"api_endpoint": f"{api_root}/drive/v3/"} if api_root else None
     sheets = build_from_document(
         _discovery("sheets", "v4"), http=http, client_options=sheets_options
     )
     drive = build_from_document(_discovery("drive", "v3"), http=http, client_options=drive_options)
-    return SheetsGateway(sheets, drive, retry=retry)
+    return SheetsGateway(sheets, drive, retry=retry, close=connections.close)
 
 
 def user_credentials(access_token: str) -> Credentials:

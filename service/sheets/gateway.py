@@ -71,11 +71,24 @@ class SheetsGateway:
         *,
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        close: Callable[[], None] | None = None,
     ) -> None:
         self._sheets = sheets
         self._drive = drive
         self._retry = retry or RetryPolicy()
         self._sleep = sleep
+        self._close = close
+
+    def close(self) -> None:
+        """Close the gateway's connections."""
+        if self._close is not None:
+            self._close()
+
+    def __enter__(self) -> SheetsGateway:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # -- Sheets ------------------------------------------------------------------------
     def read_map(self, spreadsheet_id: str) -> dict[str, Any]:

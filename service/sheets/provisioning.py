@@ -159,7 +159,7 @@ def layout_requests(content: MapSheetContent) -> list[dict[str, Any]]:
         {
             "addNamedRange": {
                 "namedRange": {
-                    "name": "GoLive",
+                    "name": "MAP_GoLive",
                     "range": rq.grid_range(
                         PLAN_SHEET_ID, layout.HEADER_BY_KEY["go_live"].row, layout.VALUE_COL
                     ),

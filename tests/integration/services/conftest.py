@@ -1,0 +1,123 @@
+"""The use cases against the real emulator (over HTTP, through google-api-python-client)
+and a real store (a SQLite file, then PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+import requests
+
+from service.services.backend import Backend
+from service.services.provision import Contact, MapRequest, Provisioned, provision_map
+from service.sheets.clients import build_gateway, service_account_credentials, user_credentials
+from service.sheets.gateway import RetryPolicy
+from service.store import Store
+from tests.db_fixtures import database_url, make_store, store
+
+__all__ = ["database_url", "make_store", "store"]
+
+SERVICE_ACCOUNT = "map-backend@map-local.iam.gserviceaccount.com"
+SELLER = "sam@vendor.example"
+BUYER = "dana@acme.example"
+FAST_RETRY = RetryPolicy(max_retries=6, base_delay_s=0.01, max_delay_s=0.05)
+
+
+@dataclass
+class Clock:
+    """Time for the use cases; tests move it."""
+
+    now: datetime = field(default_factory=lambda: datetime(2026, 11, 23, 15, 0, tzinfo=UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@dataclass
+class World:
+    """The emulator, the store and a Backend wired to both."""
+
+    url: str
+    backend: Backend
+    clock: Clock
+    store: Store
+
+    def token_for(self, email: str) -> str:
+        reply = requests.post(
+            f"{self.url}/__emulator/oidc/access-token", json={"email": email}, timeout=10
+        )
+        reply.raise_for_status()
+        return str(reply.json()["access_token"])
+
+    def provision(self, **overrides: Any) -> Provisioned:
+        values: dict[str, Any] = {
+            "template": "simple-close-plan",
+            "account": "Acme Corp",
+            "outcome": "Cut new-hire ramp time by half",
+            "go_live": date(2027, 3, 31),
+            "buyers": (Contact("Dana Lee", BUYER),),
+            "seller_owner": f"Sam Seller <{SELLER}>",
+            "seller_email": SELLER,
+            "org": "vendor.example",
+        }
+        values.update(overrides)
+        return provision_map(self.backend, MapRequest(**values), self.token_for(SELLER))
+
+    def counters(self, spreadsheet_id: str) -> dict[str, int]:
+        reply = requests.get(
+            f"{self.url}/__emulator/counters", params={"spreadsheet_id": spreadsheet_id}, timeout=10
+        )
+        reply.raise_for_status()
+        body = reply.json()
+        return dict(body.get("counts", body))
+
+    def reset_counters(self) -> None:
+        requests.delete(f"{self.url}/__emulator/counters", timeout=10).raise_for_status()
+
+    def edit(self, spreadsheet_id: str, a1: str, value: Any, *, user: str = BUYER) -> None:
+        """A person's edit, as the Sheets UI makes it (USER_ENTERED)."""
+        from service.emulator.sheets.values_ops import apply_values_update
+
+        state = self.backend_emulator_state
+        apply_values_update(state, spreadsheet_id, a1, [[value]], "USER_ENTERED", user)
+
+    backend_emulator_state: Any = None
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def world(emulator: Any, store: Store, clock: Clock) -> Iterator[World]:
+    key = requests.post(
+        f"{emulator.url}/__emulator/oidc/service-account", json={"email": SERVICE_ACCOUNT}, timeout=10
+    ).json()
+    credentials = service_account_credentials(key_info=key)
+
+    def service_gateway() -> Any:
+        return build_gateway(credentials, api_root=emulator.url, retry=FAST_RETRY)
+
+    def user_gateway(token: str) -> Any:
+        return build_gateway(user_credentials(token), api_root=emulator.url, retry=FAST_RETRY)
+
+    backend = Backend(
+        store=store,
+        service_gateway=service_gateway,
+        user_gateway=user_gateway,
+        service_account_email=SERVICE_ACCOUNT,
+        now=clock,
+    )
+    w = World(url=emulator.url, backend=backend, clock=clock, store=store)
+    w.backend_emulator_state = emulator.state
+    yield w
+
+
+SheetGetter = Callable[[str], dict[str, Any]]

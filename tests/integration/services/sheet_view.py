@@ -1,0 +1,38 @@
+"""Reading a MAP's Plan tab in tests the way a person sees it (formatted values)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from service.emulator.sheets.spreadsheet_ops import spreadsheet_resource
+
+
+def plan_values(emulator_state: Any, spreadsheet_id: str) -> list[list[str]]:
+    """The Plan tab's formatted values, row by row (short rows padded)."""
+    resource = spreadsheet_resource(emulator_state, spreadsheet_id, include_grid_data=True)
+    sheet = next(s for s in resource["sheets"] if s["properties"]["title"] == "Plan")
+    rows: list[list[str]] = []
+    for block in sheet.get("data", []):
+        for row in block.get("rowData", []):
+            rows.append([str(c.get("formattedValue", "")) for c in row.get("values", [])])
+    width = max((len(r) for r in rows), default=0)
+    return [r + [""] * (width - len(r)) for r in rows]
+
+
+def milestone_rows(emulator_state: Any, spreadsheet_id: str) -> dict[str, dict[str, str]]:
+    """Each milestone row by ID, as {column header: shown value}."""
+    rows = plan_values(emulator_state, spreadsheet_id)
+    header_index = next(i for i, r in enumerate(rows) if len(r) > 1 and r[1] == "Milestone")
+    header = rows[header_index]
+    result = {}
+    for row in rows[header_index + 1 :]:
+        if row[0]:
+            result[row[0]] = dict(zip(header, row, strict=False))
+    return result
+
+
+def header_value(emulator_state: Any, spreadsheet_id: str, label: str) -> str:
+    for row in plan_values(emulator_state, spreadsheet_id):
+        if len(row) > 2 and row[1] == label:
+            return row[2]
+    raise KeyError(label)

@@ -1,0 +1,51 @@
+"""Creating a MAP: the spreadsheet, its sharing, its registration, and the calls it takes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import requests
+
+from service.services.sync import SyncDeps, sync_map
+from tests.integration.services.conftest import BUYER, SERVICE_ACCOUNT, World
+from tests.integration.services.sheet_view import header_value, milestone_rows
+
+
+def test_a_new_map_shows_every_milestone_back_scheduled_from_go_live(world: World) -> None:
+    made = world.provision()
+    rows = milestone_rows(world.backend_emulator_state, made.spreadsheet_id)
+    assert [r["Milestone"] for r in rows.values()][-1] == "Go-live"
+    assert rows["m6"]["Target date"] == "Mar 31, 2027"
+    assert header_value(world.backend_emulator_state, made.spreadsheet_id, "Committed Go-Live") == "Mar 31, 2027"
+    record = world.store.get_map(made.spreadsheet_id)
+    assert record is not None and record.committed_go_live == date(2027, 3, 31)
+
+
+def test_provisioning_takes_two_sheets_calls_and_one_share_per_person(world: World) -> None:
+    world.reset_counters()
+    made = world.provision(template="enterprise")
+    counts = world.counters(made.spreadsheet_id)
+    sheets_calls = sum(v for k, v in counts.items() if k.startswith("sheets."))
+    assert sheets_calls <= 2, counts
+    assert counts.get("drive.permissions.create") == 2, counts  # the buyer and the backend
+
+
+def test_the_buyer_is_invited_with_a_message_naming_the_account_and_go_live(world: World) -> None:
+    made = world.provision()
+    sent = requests.get(f"{world.url}/__emulator/notifications", timeout=10).json()
+    items = sent.get("notifications", sent)
+    mine = [n for n in items if n.get("file_id", n.get("fileId")) == made.spreadsheet_id]
+    to_buyer = [n for n in mine if BUYER in str(n)]
+    assert to_buyer and "Acme Corp" in str(to_buyer[0]) and "March 31, 2027" in str(to_buyer[0])
+    assert not [n for n in mine if SERVICE_ACCOUNT in str(n) and "Acme" in str(n)]
+
+
+def test_a_sync_right_after_provisioning_reads_once_and_writes_nothing(world: World) -> None:
+    made = world.provision()
+    world.reset_counters()
+    with world.backend.service_gateway() as gateway:
+        result = sync_map(SyncDeps(world.store, gateway, world.clock), made.spreadsheet_id)
+    counts = world.counters(made.spreadsheet_id)
+    assert counts.get("sheets.spreadsheets.get") == 1, counts
+    assert "sheets.spreadsheets.batchUpdate" not in counts, (counts, result)
+    assert not result.wrote
