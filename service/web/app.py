@@ -14,11 +14,12 @@ from urllib.parse import quote
 
 import google.auth.transport.requests
 import requests
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, has_request_context, request
 
 from service.config import Settings
 from service.services.backend import Backend
 from service.services.coalesce import sync_coalesced
+from service.sheets.gateway import SheetsGateway
 from service.store.store import Store
 from service.templates import list_templates
 from service.web import api, hooks, logs, meta, tasks
@@ -26,7 +27,7 @@ from service.web.auth import IdTokenVerifier
 from service.web.certs_cache import CachingCertsRequest
 from service.web.context import EXTENSION, WebContext
 from service.web.errors import register_error_handlers
-from service.web.gateways import ServiceGateways, user_gateway
+from service.web.gateways import ServiceGateways, close_gateway, user_gateway
 from service.web.sync_pool import SyncPool
 
 log = logging.getLogger(__name__)
@@ -66,10 +67,11 @@ def build_context(settings: Settings) -> WebContext:
     store = Store.from_url(url, **engine_options)
     store.migrate()
     public_url = settings.public_url.rstrip("/")
+    service_gateways = ServiceGateways(settings)
     backend = Backend(
         store=store,
-        service_gateway=ServiceGateways(settings),
-        user_gateway=lambda token: user_gateway(settings, token),
+        service_gateway=service_gateways,
+        user_gateway=lambda token: _closed_after_request(user_gateway(settings, token)),
         service_account_email=settings.service_account_email,
         drive_hook_url=f"{public_url}/hooks/drive" if public_url else "",
         sheet_url=sheet_url_builder(settings),
@@ -90,7 +92,14 @@ def build_context(settings: Settings) -> WebContext:
         sync_in_background, workers=settings.sync_workers, queue_size=settings.sync_queue_size
     )
     templates = {t.name: t for t in list_templates()}
-    return WebContext(settings, backend, verifier, syncs, templates)
+    return WebContext(settings, backend, verifier, syncs, templates, service_gateways, session)
+
+
+def _closed_after_request(gateway: SheetsGateway) -> SheetsGateway:
+    """A seller's gateway lives for one request: its connections close at the end."""
+    if has_request_context():
+        g.setdefault("gateways", []).append(gateway)
+    return gateway
 
 
 def sheet_url_builder(settings: Settings) -> Any:
@@ -157,6 +166,8 @@ def _request_hooks(app: Flask, settings: Settings) -> None:
 
     @app.teardown_request
     def _forget(_: BaseException | None) -> None:
+        for gateway in g.pop("gateways", []):
+            close_gateway(gateway)
         token = g.pop("log_token", None)
         if token is not None:
             try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import requests
 from flask import current_app, request
 
 from service.config import Settings
@@ -12,6 +13,7 @@ from service.store.records import MapRecord
 from service.templates import Template
 from service.web.auth import Caller, IdTokenVerifier, bearer_token
 from service.web.errors import Forbidden, NotFound
+from service.web.gateways import ServiceGateways
 from service.web.sync_pool import SyncPool
 
 EXTENSION = "map_backend"
@@ -24,9 +26,14 @@ class WebContext:
     verifier: IdTokenVerifier
     syncs: SyncPool
     templates: dict[str, Template]
+    service_gateways: ServiceGateways
+    http: requests.Session
 
     def close(self) -> None:
+        """Finish the background syncs, then close connections (Google's, the store's)."""
         self.syncs.close()
+        self.service_gateways.close()
+        self.http.close()
         self.backend.store.close()
 
 

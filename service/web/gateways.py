@@ -30,6 +30,7 @@ class ServiceGateways:
         self._lock = threading.Lock()
         self._credentials: Credentials | None = None
         self._local = threading.local()
+        self._built: list[SheetsGateway] = []
 
     def __call__(self) -> SheetsGateway:
         gateway: SheetsGateway | None = getattr(self._local, "gateway", None)
@@ -41,7 +42,16 @@ class ServiceGateways:
                 retry=RetryPolicy(max_retries=self._settings.google_max_retries),
             )
             self._local.gateway = gateway
+            with self._lock:
+                self._built.append(gateway)
         return gateway
+
+    def close(self) -> None:
+        """Close every thread's gateway (at shutdown)."""
+        with self._lock:
+            built, self._built = self._built, []
+        for gateway in built:
+            close_gateway(gateway)
 
     def _credentials_once(self) -> Credentials:
         with self._lock:
@@ -83,6 +93,13 @@ def user_gateway(settings: Settings, access_token: str) -> SheetsGateway:
         timeout_s=settings.google_timeout_s,
         retry=RetryPolicy(max_retries=settings.google_max_retries),
     )
+
+
+def close_gateway(gateway: SheetsGateway) -> None:
+    """Close a gateway's connections (a closed one reconnects if used again)."""
+    close = getattr(gateway, "close", None)
+    if callable(close):
+        close()
 
 
 def api_root(settings: Settings) -> str | None:

@@ -1,0 +1,111 @@
+"""Refresh and the weekly review through the API, and the cron tasks."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from service.store import Store
+from tests.db_fixtures import BACKENDS
+from tests.integration.web.conftest import context
+from tests.integration.web.flows import (
+    FIRST_STATUS_CELL,
+    api_calls,
+    create_map,
+    edit_cell,
+    read_range,
+)
+from tests.integration.web.seed import seed_map
+from tests.integration.web.tokens import CRON_ACCOUNT, bearer
+
+pytestmark = pytest.mark.parametrize("db_backend", BACKENDS, indirect=True)
+
+
+def test_refresh_syncs_now_and_answers_with_the_fresh_plan(
+    app: Flask, client: FlaskClient, emulator: Any
+) -> None:
+    sid = create_map(client, emulator.url)["spreadsheet_id"]
+    edit_cell(emulator.url, sid, FIRST_STATUS_CELL, "Done")
+
+    response = client.post(f"/api/maps/{sid}/refresh", headers=bearer(emulator.url))
+
+    assert response.status_code == 200, response.get_data(as_text=True)
+    body = response.get_json()
+    first = body["milestones"][0]
+    assert (first["id"], first["status"], first["health"]) == ("m1", "Done", "Done")
+    assert body["summary"]["last_synced_at"] is not None
+    assert "calendar.ics?key=" in body["calendar_url"]
+
+
+def test_the_weekly_review_is_appended_to_the_reviews_tab(
+    client: FlaskClient, store: Store, emulator: Any
+) -> None:
+    sid = create_map(client, emulator.url)["spreadsheet_id"]
+    edit_cell(emulator.url, sid, FIRST_STATUS_CELL, "Done")
+
+    response = client.post(f"/api/maps/{sid}/review", headers=bearer(emulator.url))
+
+    assert response.status_code == 200, response.get_data(as_text=True)
+    review = response.get_json()["review"]
+    assert review["on"] == datetime.now(UTC).date().isoformat() or review["on"]
+    assert len(review["completed"]) == 1
+    rows = read_range(emulator.url, sid, "Reviews!A1:D60")
+    assert any("Completed" in row for row in rows)
+    assert store.last_review(sid) is not None
+
+
+def test_the_sweep_runs_with_app_engines_cron_header_and_returns_counts(
+    client: FlaskClient, store: Store
+) -> None:
+    seed_map(store)
+
+    response = client.post("/tasks/sweep", headers={"X-Appengine-Cron": "true"})
+
+    assert response.status_code == 200
+    counts = response.get_json()
+    assert set(counts) == {"retried", "recomputed", "failed"}
+    assert counts["retried"] + counts["recomputed"] + len(counts["failed"]) >= 1
+
+
+def test_a_sweep_retries_a_notification_left_pending(
+    app: Flask, client: FlaskClient, store: Store, emulator: Any
+) -> None:
+    sid = create_map(client, emulator.url)["spreadsheet_id"]
+    assert context(app).syncs.wait_idle(30)
+    edit_cell(emulator.url, sid, FIRST_STATUS_CELL, "Done")
+    store.request_sync(sid)  # a notification whose worker died before it synced
+
+    response = client.post("/tasks/sweep", headers={"X-Appengine-Cron": "true"})
+
+    assert response.status_code == 200
+    assert response.get_json()["retried"] == 1
+    assert [e.new for e in store.history(sid) if e.field == "status"] == ["Done"]
+
+
+def test_channel_renewal_runs_with_the_cron_accounts_id_token(
+    app: Flask, client: FlaskClient, store: Store, emulator: Any
+) -> None:
+    sid = create_map(client, emulator.url)["spreadsheet_id"]
+    old = store.channels_for_map(sid)
+    store.save_channel(
+        channel_id="about-to-expire",
+        spreadsheet_id=sid,
+        resource_id=old[0].resource_id,
+        token="secret",
+        expiration=datetime.now(UTC) + timedelta(minutes=30),
+    )
+    watches_before = api_calls(emulator.url, sid).get("drive.files.watch", 0)
+    # Cloud Scheduler's OIDC token: audience is the backend's URL.
+    audience = context(app).settings.public_url
+    headers = bearer(emulator.url, CRON_ACCOUNT, audience=audience)
+
+    response = client.post("/tasks/renew-channels", headers=headers)
+
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json() == {"renewed": 1, "created": 0, "failed": []}
+    assert api_calls(emulator.url, sid).get("drive.files.watch", 0) == watches_before + 1
+    assert store.get_channel("about-to-expire") is None
