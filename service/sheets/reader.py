@@ -76,6 +76,9 @@ class SheetRead:
     rows: list[MilestoneRow] = field(default_factory=list)
     problems: list[ReadProblem] = field(default_factory=list)
     id_column: list[str] = field(default_factory=list)  # ID cell text per row, from row 0
+    # Rows without a milestone whose computed cells still show something (a milestone's
+    # content was cleared, or a write landed on a row inserted under it): to be cleared.
+    stray_rows: list[int] = field(default_factory=list)
     write_token: str | None = None  # the token of the last write that reached the sheet
     time_zone: str = "Etc/GMT"
 
@@ -211,6 +214,10 @@ def _read_row(
     if not raw["title"].strip():
         # A row without a milestone name is not a milestone (blank, or its content
         # was cleared: the milestone is gone).
+        if any(
+            typed_value(_cell(cells, columns[k])) not in (None, "") for k in layout.COMPUTED_COLUMNS
+        ):
+            read.stray_rows.append(index)
         return None
     inputs: dict[str, Any] = {}
     for key in layout.INPUT_COLUMNS:

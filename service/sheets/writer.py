@@ -82,6 +82,20 @@ def plan_write(
                 rq.create_row_metadata(sheet_id, row_index, layout.MILESTONE_KEY, milestone_id)
             )
 
+    for row_index in read.stray_rows:
+        if row_index in milestones or row_index in new_ids:
+            continue
+        cols = [read.columns[k] for k in layout.COMPUTED_COLUMNS]
+        if cols == list(range(min(cols), min(cols) + len(cols))):
+            plan.requests.append(
+                rq.update_cells(sheet_id, row_index, min(cols), [{}] * len(cols), COMPUTED_FIELDS)
+            )
+        else:
+            for col in cols:
+                plan.requests.append(
+                    rq.update_cells(sheet_id, row_index, col, [{}], COMPUTED_FIELDS)
+                )
+
     if header is not None:
         _write_header(plan, read, header)
     _write_notes(plan, read, notes)

@@ -98,7 +98,9 @@ def clock() -> Clock:
 @pytest.fixture
 def world(emulator: Any, store: Store, clock: Clock) -> Iterator[World]:
     key = requests.post(
-        f"{emulator.url}/__emulator/oidc/service-account", json={"email": SERVICE_ACCOUNT}, timeout=10
+        f"{emulator.url}/__emulator/oidc/service-account",
+        json={"email": SERVICE_ACCOUNT},
+        timeout=10,
     ).json()
     credentials = service_account_credentials(key_info=key)
 
@@ -121,3 +123,36 @@ def world(emulator: Any, store: Store, clock: Clock) -> Iterator[World]:
 
 
 SheetGetter = Callable[[str], dict[str, Any]]
+
+
+def race_hook(
+    world: World,
+    spreadsheet_id: str,
+    *,
+    method: str = "sheets.spreadsheets.get",
+    after: int = 1,
+    user: str = BUYER,
+    **edit: Any,
+) -> None:
+    """Apply an edit as ``user`` right after the backend's next read (before its write)."""
+    body = {
+        "method": method,
+        "spreadsheet_id": spreadsheet_id,
+        "after": after,
+        "user": user,
+        **edit,
+    }
+    requests.post(f"{world.url}/__emulator/race-hooks", json=body, timeout=10).raise_for_status()
+
+
+def race_hooks_fired(world: World) -> list[str]:
+    hooks = requests.get(f"{world.url}/__emulator/race-hooks", timeout=10).json()["hooks"]
+    return [h["status"] for h in hooks]
+
+
+def add_fault(world: World, **rule: Any) -> None:
+    requests.post(f"{world.url}/__emulator/faults", json=rule, timeout=10).raise_for_status()
+
+
+def clear_faults(world: World) -> None:
+    requests.delete(f"{world.url}/__emulator/faults", timeout=10).raise_for_status()

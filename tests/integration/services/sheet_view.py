@@ -36,3 +36,26 @@ def header_value(emulator_state: Any, spreadsheet_id: str, label: str) -> str:
         if len(row) > 2 and row[1] == label:
             return row[2]
     raise KeyError(label)
+
+
+def row_number(emulator_state: Any, spreadsheet_id: str, milestone_id: str) -> int:
+    """The 1-based row number of a milestone on the Plan tab."""
+    for index, row in enumerate(plan_values(emulator_state, spreadsheet_id)):
+        if row and row[0] == milestone_id:
+            return index + 1
+    raise KeyError(milestone_id)
+
+
+def tab_cells(emulator_state: Any, spreadsheet_id: str, title: str) -> list[list[dict[str, Any]]]:
+    """A tab's raw CellData, row by row."""
+    resource = spreadsheet_resource(emulator_state, spreadsheet_id, include_grid_data=True)
+    sheet = next(s for s in resource["sheets"] if s["properties"]["title"] == title)
+    return [
+        row.get("values", []) for block in sheet.get("data", []) for row in block.get("rowData", [])
+    ]
+
+
+def cell_note(emulator_state: Any, spreadsheet_id: str, row: int, col: int) -> str:
+    rows = tab_cells(emulator_state, spreadsheet_id, "Plan")
+    cells = rows[row - 1] if row - 1 < len(rows) else []
+    return str(cells[col - 1].get("note", "")) if col - 1 < len(cells) else ""

@@ -16,7 +16,10 @@ def test_a_new_map_shows_every_milestone_back_scheduled_from_go_live(world: Worl
     rows = milestone_rows(world.backend_emulator_state, made.spreadsheet_id)
     assert [r["Milestone"] for r in rows.values()][-1] == "Go-live"
     assert rows["m6"]["Target date"] == "Mar 31, 2027"
-    assert header_value(world.backend_emulator_state, made.spreadsheet_id, "Committed Go-Live") == "Mar 31, 2027"
+    assert (
+        header_value(world.backend_emulator_state, made.spreadsheet_id, "Committed Go-Live")
+        == "Mar 31, 2027"
+    )
     record = world.store.get_map(made.spreadsheet_id)
     assert record is not None and record.committed_go_live == date(2027, 3, 31)
 

@@ -1,0 +1,137 @@
+"""The sync's invariants (DESIGN section 2), each against the emulator: people's edits
+are never lost or overwritten, writes follow milestones not row numbers, and history is
+recorded once."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from service.services.coalesce import sync_coalesced
+from service.services.map_state import MapState
+from tests.integration.services.conftest import (
+    World,
+    race_hook,
+    race_hooks_fired,
+)
+from tests.integration.services.sheet_view import milestone_rows, row_number
+
+PLAN_SHEET_ID = 1001
+
+
+def computed_by_id(world: World, spreadsheet_id: str) -> dict[str, dict[str, Any]]:
+    snapshot = world.store.latest_snapshot(spreadsheet_id)
+    assert snapshot is not None
+    return {m["id"]: m for m in MapState.from_snapshot(snapshot).computed["milestones"]}
+
+
+def assert_every_row_shows_its_own_milestone(world: World, spreadsheet_id: str) -> None:
+    """Each milestone row's Target date is the one computed for that milestone."""
+    computed = computed_by_id(world, spreadsheet_id)
+    rows = milestone_rows(world.backend_emulator_state, spreadsheet_id)
+    assert set(rows) == set(computed)
+    for milestone_id, row in rows.items():
+        target = computed[milestone_id]["target"]
+        shown = date.fromisoformat(target).strftime("%b %-d, %Y") if target else ""
+        assert row["Target date"] == shown, (milestone_id, row, computed[milestone_id])
+
+
+def test_i2_an_edit_landing_between_read_and_write_survives(world: World) -> None:
+    sid = world.provision().spreadsheet_id
+    sync_coalesced(world.backend, sid)
+    row = row_number(world.backend_emulator_state, sid, "m2")
+    world.edit(sid, f"Plan!G{row}", "In progress")  # the edit the sync will see
+    race_hook(
+        world,
+        sid,
+        values_update={
+            "range": f"Plan!I{row}",
+            "values": [["Legal has the draft"]],
+            "value_input_option": "USER_ENTERED",
+        },
+    )
+    sync_coalesced(world.backend, sid)
+    assert race_hooks_fired(world)[-1] == "fired"
+    rows = milestone_rows(world.backend_emulator_state, sid)
+    assert rows["m2"]["Notes"] == "Legal has the draft"
+    assert rows["m2"]["Status"] == "In progress"
+    # The next sync sees the edit that raced it and records it once.
+    sync_coalesced(world.backend, sid)
+    notes = [e for e in world.store.history(sid) if e.field == "notes"]
+    assert [(e.milestone_id, e.new) for e in notes] == [("m2", "Legal has the draft")]
+
+
+def test_i3_a_row_inserted_between_read_and_write_never_mixes_milestones(world: World) -> None:
+    sid = world.provision().spreadsheet_id
+    sync_coalesced(world.backend, sid)
+    first = row_number(world.backend_emulator_state, sid, "m1")
+    world.edit(sid, f"Plan!F{row_number(world.backend_emulator_state, sid, 'm3')}", "2027-02-01")
+    race_hook(
+        world,
+        sid,
+        batch_update={
+            "requests": [
+                {
+                    "insertDimension": {
+                        "range": {
+                            "sheetId": PLAN_SHEET_ID,
+                            "dimension": "ROWS",
+                            "startIndex": first - 1,
+                            "endIndex": first,
+                        },
+                        "inheritFromBefore": False,
+                    }
+                }
+            ]
+        },
+    )
+    sync_coalesced(world.backend, sid)
+    assert race_hooks_fired(world)[-1] == "fired"
+    assert row_number(world.backend_emulator_state, sid, "m1") == first + 1
+    assert_every_row_shows_its_own_milestone(world, sid)
+    assert milestone_rows(world.backend_emulator_state, sid)["m3"]["Target date"] == "Feb 1, 2027"
+
+
+def test_i3_a_sort_between_read_and_write_never_mixes_milestones(world: World) -> None:
+    sid = world.provision(template="enterprise").spreadsheet_id
+    sync_coalesced(world.backend, sid)
+    first = row_number(world.backend_emulator_state, sid, "m1")
+    last = row_number(world.backend_emulator_state, sid, "m15")
+    world.edit(sid, f"Plan!G{first}", "Done")
+    race_hook(
+        world,
+        sid,
+        batch_update={
+            "requests": [
+                {
+                    "sortRange": {
+                        "range": {
+                            "sheetId": PLAN_SHEET_ID,
+                            "startRowIndex": first - 1,
+                            "endRowIndex": last,
+                            "startColumnIndex": 0,
+                            "endColumnIndex": 13,
+                        },
+                        "sortSpecs": [{"dimensionIndex": 1, "sortOrder": "DESCENDING"}],
+                    }
+                }
+            ]
+        },
+    )
+    sync_coalesced(world.backend, sid)
+    assert race_hooks_fired(world)[-1] == "fired"
+    assert row_number(world.backend_emulator_state, sid, "m1") != first  # it did move
+    assert_every_row_shows_its_own_milestone(world, sid)
+    assert milestone_rows(world.backend_emulator_state, sid)["m1"]["Health"] == "Done"
+
+
+def test_i5_duplicate_notifications_are_harmless(world: World) -> None:
+    sid = world.provision().spreadsheet_id
+    sync_coalesced(world.backend, sid)
+    world.edit(sid, f"Plan!G{row_number(world.backend_emulator_state, sid, 'm1')}", "Done")
+    world.reset_counters()
+    for _ in range(3):
+        sync_coalesced(world.backend, sid)
+    counts = world.counters(sid)
+    assert counts.get("sheets.spreadsheets.batchUpdate") == 1
+    assert len(world.store.history(sid)) == 1

