@@ -10,10 +10,12 @@ instead of one of them failing when it upgrades a read lock (``SQLITE_BUSY``).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import URL, Engine, create_engine, event, make_url
+from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -47,6 +49,23 @@ def create_store_engine(url: str | URL, **engine_kwargs: Any) -> Engine:
 def writing(engine: Engine) -> Engine:
     """The same engine (same pool), with transactions that will write."""
     return engine.execution_options(**{WRITES: True})
+
+
+@contextmanager
+def patient_sqlite(connection: Connection, timeout_ms: int) -> Iterator[None]:
+    """On SQLite, waits up to ``timeout_ms`` for the write lock on ``connection`` (which
+    must not be in a transaction yet), then back to the usual timeout. Elsewhere, nothing."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    # Straight to the driver: through SQLAlchemy, the PRAGMA would begin a transaction.
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    driver.execute(f"PRAGMA busy_timeout={timeout_ms}")
+    try:
+        yield
+    finally:
+        driver.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
 
 
 def _sqlite_engine(url: URL, **engine_kwargs: Any) -> Engine:

@@ -11,11 +11,14 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, text
 
-from service.store.engine import writing
+from service.store.engine import patient_sqlite, writing
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Key of the PostgreSQL advisory lock that serialises concurrent migrations of a schema.
 _LOCK_CLASS = 0x4D4150  # "MAP"
+# How long a migration waits for another process's migration on SQLite (PostgreSQL's
+# advisory lock waits as long as it takes).
+_MIGRATION_WAIT_MS = 120_000
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -33,7 +36,11 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     Safe when several processes start at once: on PostgreSQL they queue on an advisory
     lock (per schema); on SQLite on the write lock (``BEGIN IMMEDIATE``).
     """
-    with writing(engine).begin() as connection:
+    with (
+        writing(engine).connect() as connection,
+        patient_sqlite(connection, _MIGRATION_WAIT_MS),
+        connection.begin(),
+    ):
         if connection.dialect.name == "postgresql":
             connection.execute(
                 text("SELECT pg_advisory_xact_lock(:lock_class, hashtext(current_schema()))"),

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from service.store import Store, create_store_engine
-from service.store.engine import store_url
+from service.store.engine import SQLITE_BUSY_TIMEOUT_MS, patient_sqlite, store_url
 from tests.db_fixtures import postgres_database_url
 
 
@@ -65,3 +65,21 @@ def test_each_postgresql_test_database_is_a_fresh_schema_of_its_own() -> None:
 
     assert schemas[0] != schemas[1]
     assert all(str(schema).startswith("test_") for schema in schemas)
+
+
+def test_a_migration_waits_for_the_sqlite_write_lock_longer_than_other_work(
+    tmp_path: Path,
+) -> None:
+    engine = create_store_engine(f"sqlite:///{tmp_path / 'map.sqlite3'}", pool_size=1)
+    try:
+        with engine.connect() as connection:
+            with patient_sqlite(connection, 120_000):
+                during = connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+                    "PRAGMA busy_timeout"
+                ).fetchone()
+            after = connection.execute(text("PRAGMA busy_timeout")).scalar()
+    finally:
+        engine.dispose()
+
+    assert during == (120_000,)
+    assert after == SQLITE_BUSY_TIMEOUT_MS

@@ -136,7 +136,7 @@ def test_any_interleaving_keeps_one_sync_at_a_time_and_loses_no_notification(
 ) -> None:
     store = make_store(clock=clock)
     run_state_machine_as_test(
-        lambda: _machine(store, clock)(),
+        _machine(store, clock),
         settings=settings(
             max_examples=60,
             stateful_step_count=30,
