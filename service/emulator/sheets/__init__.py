@@ -31,6 +31,8 @@ Modules, by concept:
     number_format.py    serial dates and number-format patterns
     formula_parser.py   formula tokens, syntax tree, Google's normal form
     formula_eval.py     evaluating formulas (effective values, error values)
+    formula_functions.py  the functions formulas can call
+    formula_refs.py     formulas following their cells when the grid changes
     render.py           effective/formatted values, value render options, CellData
     grid_data.py        GridData (rowData, row/column metadata)
     output.py           stored objects in Google's output shapes
