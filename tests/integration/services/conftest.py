@@ -16,7 +16,13 @@ from service.services.provision import Contact, MapRequest, Provisioned, provisi
 from service.sheets.clients import build_gateway, service_account_credentials, user_credentials
 from service.sheets.gateway import RetryPolicy
 from service.store import Store
-from tests.db_fixtures import database_url, make_store, store
+from tests.db_fixtures import (
+    database_url,
+    make_store,
+    migrated_store,
+    postgres_database_url,
+    store,
+)
 
 __all__ = ["database_url", "make_store", "store"]
 
@@ -88,6 +94,7 @@ class World:
         apply_values_update(state, spreadsheet_id, a1, [[value]], "USER_ENTERED", user)
 
     backend_emulator_state: Any = None
+    database_url: str = ""
 
 
 @pytest.fixture
@@ -96,7 +103,21 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def world(emulator: Any, store: Store, clock: Clock) -> Iterator[World]:
+def world(emulator: Any, store: Store, clock: Clock) -> World:
+    """The emulator and a Backend on a fresh store, once on SQLite, once on PostgreSQL."""
+    return make_world(emulator, store, clock)
+
+
+@pytest.fixture
+def postgres_world(emulator: Any, clock: Clock) -> Iterator[World]:
+    """Like ``world``, on PostgreSQL only (for cases that need several processes)."""
+    with postgres_database_url() as url, migrated_store(url) as pg_store:
+        world = make_world(emulator, pg_store, clock)
+        world.database_url = url
+        yield world
+
+
+def make_world(emulator: Any, store: Store, clock: Clock) -> World:
     key = requests.post(
         f"{emulator.url}/__emulator/oidc/service-account",
         json={"email": SERVICE_ACCOUNT},
@@ -119,7 +140,7 @@ def world(emulator: Any, store: Store, clock: Clock) -> Iterator[World]:
     )
     w = World(url=emulator.url, backend=backend, clock=clock, store=store)
     w.backend_emulator_state = emulator.state
-    yield w
+    return w
 
 
 SheetGetter = Callable[[str], dict[str, Any]]

@@ -1,0 +1,114 @@
+"""I4: at most one sync per spreadsheet at a time, notifications coalesced; after the
+last notification the sheet converges. In one process with threads, and across two OS
+processes sharing PostgreSQL."""
+
+from __future__ import annotations
+
+import multiprocessing
+from typing import Any
+
+import pytest
+import requests
+
+import tests.integration.services.burst as burst_module
+from service.services.coalesce import sync_coalesced
+from tests.integration.services.burst import child_process_burst, due_for
+from tests.integration.services.conftest import (
+    BUYER,
+    SERVICE_ACCOUNT,
+    World,
+    add_fault,
+    clear_faults,
+)
+from tests.integration.services.sheet_view import milestone_rows, row_number
+
+
+def converged(world: World, spreadsheet_id: str, expected_due: str) -> None:
+    """The sheet shows the last edit, and one more sync finds nothing to write."""
+    rows = milestone_rows(world.backend_emulator_state, spreadsheet_id)
+    assert rows["m2"]["Target date"] == expected_due, rows["m2"]
+    world.reset_counters()
+    run = sync_coalesced(world.backend, spreadsheet_id)
+    assert run.last is not None and not run.last.wrote
+    assert world.counters(spreadsheet_id).get("sheets.spreadsheets.batchUpdate") is None
+
+
+def shown(index: int) -> str:
+    day = due_for(index)
+    return f"{day:%b} {day.day}, {day.year}"
+
+
+def test_i4_a_hundred_notifications_during_syncs_give_at_most_three_syncs(world: World) -> None:
+    sid = world.provision().spreadsheet_id
+    sync_coalesced(world.backend, sid)
+    cell = f"Plan!F{row_number(world.backend_emulator_state, sid, 'm2')}"
+    # Slow reads keep the first sync running while the burst arrives.
+    add_fault(world, method="sheets.spreadsheets.get", spreadsheet_id=sid, delay_ms=1500)
+    try:
+        syncs = burst_module.edit_and_notify(
+            emulator_url=world.url,
+            backend=world.backend,
+            spreadsheet_id=sid,
+            cell=cell,
+            buyer_token=world.token_for(BUYER),
+            indexes=list(range(100)),
+            threads=20,
+        )
+    finally:
+        clear_faults(world)
+    assert 1 <= syncs <= 3
+    converged(world, sid, shown(99))
+
+
+@pytest.mark.postgres
+def test_i4_two_processes_on_postgresql_sync_one_at_a_time_and_converge(
+    postgres_world: World,
+) -> None:
+    world = postgres_world
+    database_url = world.database_url
+    sid = world.provision().spreadsheet_id
+    sync_coalesced(world.backend, sid)
+    cell = f"Plan!F{row_number(world.backend_emulator_state, sid, 'm2')}"
+    key = requests.post(
+        f"{world.url}/__emulator/oidc/service-account", json={"email": SERVICE_ACCOUNT}, timeout=10
+    ).json()
+    token = world.token_for(BUYER)
+    context = multiprocessing.get_context("spawn")
+    start, results = context.Event(), context.Queue()
+    halves = [list(range(0, 100, 2)), list(range(1, 100, 2))]
+    add_fault(world, method="sheets.spreadsheets.get", spreadsheet_id=sid, delay_ms=1500)
+    processes: list[Any] = [
+        context.Process(
+            target=child_process_burst,
+            args=(
+                world.url,
+                database_url,
+                key,
+                SERVICE_ACCOUNT,
+                sid,
+                cell,
+                token,
+                half,
+                start,
+                results,
+            ),
+        )
+        for half in halves
+    ]
+    try:
+        for process in processes:
+            process.start()
+        start.set()
+        for process in processes:
+            process.join(120)
+            assert process.exitcode == 0
+        syncs = results.get(timeout=5) + results.get(timeout=5)
+    finally:
+        clear_faults(world)
+        for process in processes:
+            if process.is_alive():
+                process.kill()
+    assert 1 <= syncs <= 4
+    # Both processes typed concurrently: the last edit is whatever the cell holds now.
+    last = milestone_rows(world.backend_emulator_state, sid)["m2"]["Due"]
+    converged(world, sid, last)
