@@ -18,6 +18,7 @@ from service.emulator.app import current_user
 from service.emulator.errors import GoogleApiError
 from service.emulator.sheets import fields_mask, metadata_ops, spreadsheet_ops, values, values_ops
 from service.emulator.sheets.model import Json
+from service.emulator.sheets.resource import GOOGLE_SHEETS_URL
 from service.emulator.sheets.spreadsheet_ops import apply_batch_update, spreadsheet_resource
 from service.emulator.sheets.values_ops import apply_values_update
 from service.emulator.state import EmulatorState
@@ -134,7 +135,9 @@ def register(app: Flask, state: EmulatorState) -> None:
         return decorate
 
     def base_url() -> str:
-        return request.host_url.rstrip("/")
+        # Google's address, as Drive's webViewLink also gives it: the two halves of the
+        # emulator name a spreadsheet the same way.
+        return GOOGLE_SHEETS_URL
 
     @route(BASE, "sheets.spreadsheets.create", ["POST"])
     def create() -> Response:

@@ -12,8 +12,6 @@ Normalisations, each with its reason (nothing else is relaxed):
   ``protectedRangeId``, ``metadataId``...) are random; the recorded ones are mapped to
   the emulator's, learned from the emulator's answer at the same place, and rewritten
   in later URIs, request bodies and expected bodies (also inside strings).
-- ``spreadsheetUrl``: compared as its path, ``/spreadsheets/d/<id>/edit``; the
-  emulator serves its own host instead of docs.google.com.
 - ``account``: the recording account (a service account e-mail) and the emulator's
   caller are both read as "the caller" (they appear in protected-range editors).
 - ``timestamps``: Drive's ``createdTime``/``modifiedTime`` are compared as RFC 3339
@@ -64,7 +62,6 @@ INT_ID_KEYS = {
 _FILE_ID = re.compile(r"/(?:spreadsheets|files)/([A-Za-z0-9_-]{25,})")
 _NUMERIC_IN_PATH = re.compile(r"/(sheets|developerMetadata)/(\d+)")
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
-_URL = re.compile(r"^https?://[^/]+(/spreadsheets/d/[^/]+/edit.*)$")
 _SERVICE_ACCOUNT = re.compile(r"^[^@\s]+@[^@\s]+\.iam\.gserviceaccount\.com$")
 CALLER = "<the caller>"
 OTHER_ACCOUNT = "someone.else@example.com"
@@ -251,8 +248,6 @@ def normalise(value: Any, key: str = "") -> Any:
     if isinstance(value, list):
         return [normalise(v, key) for v in value]
     if isinstance(value, str):
-        if key == "spreadsheetUrl" and (match := _URL.match(value)):
-            return match.group(1)
         if _TIMESTAMP.match(value):
             return "<timestamp>"
         if _SERVICE_ACCOUNT.match(value) or value == DEFAULT_USER:
