@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint
 
+from service.domain.calendar import supported_countries
 from service.web.context import web
 from service.web.openapi import openapi_document
 from service.web.schemas import HealthStatus, dump
@@ -22,4 +23,8 @@ def healthz() -> Any:
 @bp.get("/openapi.json")
 def openapi() -> Any:
     """The OpenAPI 3.1 description of this API."""
-    return openapi_document(web().settings.public_url)
+    context = web()
+    countries = [c for c in supported_countries() if len(c) == 2 and c.isupper()]
+    return openapi_document(
+        context.settings.public_url, templates=list(context.templates), countries=countries
+    )

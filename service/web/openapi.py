@@ -66,6 +66,7 @@ def _operation(
     security: list[dict[str, list[str]]] | None = None,
     body: type[BaseModel] | None = None,
     parameters: list[dict[str, Any]] | None = None,
+    example: dict[str, Any] | None = None,
     tag: str,
 ) -> dict[str, Any]:
     responses: dict[str, Any] = {str(ok[0]): ok[1]}
@@ -76,14 +77,31 @@ def _operation(
     if parameters:
         operation["parameters"] = parameters
     if body is not None:
-        operation["requestBody"] = {
-            "required": True,
-            "content": {"application/json": {"schema": _ref(body)}},
-        }
+        media: dict[str, Any] = {"schema": _ref(body)}
+        if example is not None:
+            media["example"] = example
+        operation["requestBody"] = {"required": True, "content": {"application/json": media}}
     return operation
 
 
-def openapi_document(server_url: str) -> dict[str, Any]:
+CREATE_MAP_EXAMPLE = {
+    "template": "enterprise",
+    "account": "Acme Corp",
+    "outcome": "Cut new-hire ramp time by 50%",
+    "go_live": "2027-03-31",
+    "buyers": [{"name": "Dana Lee", "email": "dana@acme.com"}],
+    "seller_owner": "Sam Seller <sam@vendor.com>",
+    "country": "US",
+    "signature_date": "2027-02-26",
+    "spreadsheet_id": None,
+}
+
+
+def openapi_document(
+    server_url: str, *, templates: list[str] | None = None, countries: list[str] | None = None
+) -> dict[str, Any]:
+    """The description; ``templates`` and ``countries`` (when given) list the values
+    ``template`` and ``country`` accept."""
     _, request_defs = models_json_schema(
         [(m, "validation") for m in _REQUESTS], ref_template="#/components/schemas/{model}"
     )
@@ -91,6 +109,11 @@ def openapi_document(server_url: str) -> dict[str, Any]:
         [(m, "serialization") for m in _RESPONSES], ref_template="#/components/schemas/{model}"
     )
     components = {**request_defs.get("$defs", {}), **response_defs.get("$defs", {})}
+    create = components["CreateMapRequest"]["properties"]
+    if templates:
+        create["template"] = {**create["template"], "enum": sorted(templates)}
+    if countries:
+        create["country"] = {**create["country"], "enum": sorted(countries)}
     google_errors = (429, 502, 503)
     paths: dict[str, Any] = {
         "/api/templates": {
@@ -110,6 +133,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                 errors=(400, 401, 403, 404, 409, 413, 422, *google_errors),
                 security=[{"idToken": [], "sellerAccessToken": []}],
                 body=schemas.CreateMapRequest,
+                example=CREATE_MAP_EXAMPLE,
                 tag="api",
             ),
             "get": _operation(
