@@ -8,11 +8,18 @@
  * installed it (the seller), also when a buyer edits.
  */
 
-/** One onEdit (the cell, its value, who) and one onChange (rows inserted, removed, sorted). */
-const LIVE_UPDATE_TRIGGERS = [
-  { handler: EDIT_HANDLER, eventType: 'ON_EDIT' },
-  { handler: CHANGE_HANDLER, eventType: 'ON_CHANGE' },
-];
+/**
+ * One onEdit (the cell, its value, who) and one onChange (rows inserted,
+ * removed, sorted). A function, not a constant: Apps Script runs the files in
+ * no promised order, so nothing at load time may read another file's constants.
+ * @returns {{handler: string, eventType: 'ON_EDIT' | 'ON_CHANGE'}[]}
+ */
+function liveUpdateTriggers_() {
+  return [
+    { handler: EDIT_HANDLER, eventType: 'ON_EDIT' },
+    { handler: CHANGE_HANDLER, eventType: 'ON_CHANGE' },
+  ];
+}
 
 /**
  * @typedef {{enabled: boolean, changed: boolean, message: string}} LiveUpdatesResult
@@ -26,7 +33,7 @@ function enableLiveUpdates() {
   return withUserLock_(() => {
     const spreadsheet = SpreadsheetApp.getActiveSpreadsheet();
     const present = ScriptApp.getUserTriggers(spreadsheet);
-    const missing = LIVE_UPDATE_TRIGGERS.filter(
+    const missing = liveUpdateTriggers_().filter(
       (spec) => !present.some((t) => isTrigger_(t, spec.eventType, spec.handler))
     );
     if (!missing.length) {
@@ -74,7 +81,7 @@ function disableLiveUpdates() {
   return withUserLock_(() => {
     const spreadsheet = SpreadsheetApp.getActiveSpreadsheet();
     const ours = ScriptApp.getUserTriggers(spreadsheet).filter((t) =>
-      LIVE_UPDATE_TRIGGERS.some((spec) => isTrigger_(t, spec.eventType, ''))
+      liveUpdateTriggers_().some((spec) => isTrigger_(t, spec.eventType, ''))
     );
     ours.forEach((t) => ScriptApp.deleteTrigger(t));
     if (!ours.length) {
@@ -125,7 +132,7 @@ function triggerLimitMessage_(inUse, currentId) {
     const id = t.getTriggerSourceId();
     if (id && id !== currentId && files.indexOf(id) < 0) files.push(id);
   });
-  const perMap = LIVE_UPDATE_TRIGGERS.length;
+  const perMap = liveUpdateTriggers_().length;
   const lines = [
     'Live updates cannot be turned on here: you already use ' +
       inUse.length +

@@ -41,8 +41,14 @@ async function closedPort() {
  */
 async function addonWithBackend(addonOptions = {}, backendOptions = {}) {
   const backend = await startBackendDouble({ maps: [{ spreadsheet_id: MAP_ID }], ...backendOptions });
-  const addon = loadAddon({ backendUrl: backend.url, spreadsheet: mapSpreadsheet(), ...addonOptions });
-  return { backend, addon };
+  try {
+    const addon = loadAddon({ backendUrl: backend.url, spreadsheet: mapSpreadsheet(), ...addonOptions });
+    return { backend, addon };
+  } catch (error) {
+    // The add-on failed to load: stop the double, or its thread keeps the test process alive.
+    await backend.close();
+    throw error;
+  }
 }
 
 /** A valid Create MAP form as the dialog sends it. */

@@ -27,7 +27,7 @@ const { SyncHttpClient } = require('./sync-http');
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 const SOURCE_DIR = path.join(PROJECT_ROOT, 'src');
 
-/** @returns {{oauthScopes: string[], urlFetchWhitelist?: string[]}} */
+/** @returns {{runtimeVersion: string, oauthScopes: string[], urlFetchWhitelist?: string[]}} */
 function readManifest() {
   return JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'appsscript.json'), 'utf8'));
 }
@@ -66,6 +66,7 @@ const asGetter = (value) => (typeof value === 'function' ? value : () => value);
  * @property {number} [triggerLimit]
  * @property {number} [fetchTimeoutMs] when UrlFetchApp gives up with "Timeout"
  * @property {string[] | null} [urlFetchWhitelist] enforced when given
+ * @property {'sorted' | 'reversed'} [loadOrder] Apps Script promises no order of files
  */
 
 /**
@@ -131,7 +132,9 @@ class AddonHarness {
     };
     this.context = vm.createContext(globals);
     this.env.Error = vm.runInContext('Error', this.context);
-    for (const file of sourceFiles()) {
+    const files = sourceFiles();
+    if (options.loadOrder === 'reversed') files.reverse();
+    for (const file of files) {
       vm.runInContext(fs.readFileSync(file, 'utf8'), this.context, { filename: path.relative(PROJECT_ROOT, file) });
     }
   }
