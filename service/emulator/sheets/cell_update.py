@@ -51,10 +51,38 @@ def update(sheet: Sheet, row: int, col: int, source: Json, mask: fields_mask.Mas
     """Apply ``source`` (a ``writable_part``) to one cell through ``mask``."""
     cell = sheet.writable_cell(row, col)
     fields_mask.update(cell, source, mask)
+    _mirror_written_colors(cell.get("userEnteredFormat"), source.get("userEnteredFormat"))
     for key in [k for k, v in cell.items() if v in ({}, None, "")]:
         del cell[key]
     for key in [k for k in cell if k not in WRITABLE]:
         del cell[key]
+
+
+_COLOR_PAIRS = (
+    ((), "backgroundColor", "backgroundColorStyle"),
+    (("textFormat",), "foregroundColor", "foregroundColorStyle"),
+)
+
+
+def _mirror_written_colors(stored: Json | None, written: Json | None) -> None:
+    """Google keeps a colour and its ColorStyle together: when a request wrote one of
+    them, the other follows."""
+    if not stored or not written:
+        return
+    for path, plain, style in _COLOR_PAIRS:
+        target, source = stored, written
+        for key in path:
+            target, source = target.get(key) or {}, source.get(key) or {}
+        if not target:
+            continue
+        if plain in source and style not in source and target.get(plain) == source[plain]:
+            target[style] = {"rgbColor": copy.deepcopy(source[plain])}
+        elif (
+            "rgbColor" in source.get(style, {})
+            and plain not in source
+            and target.get(style) == source[style]
+        ):
+            target[plain] = copy.deepcopy(source[style]["rgbColor"])
 
 
 def writable_mask(fields: str) -> fields_mask.Mask:

@@ -5,7 +5,9 @@ computes its value when the cell is read, so results are never stale. It evaluat
 arithmetic, comparisons, ``&``, references and ranges (also on other sheets and
 through named ranges) and these functions: ABS AND AVERAGE CONCAT CONCATENATE COUNT
 COUNTA DATE DAY IF IFERROR INT ISBLANK ISNUMBER ISTEXT LEFT LEN LOWER MAX MID MIN MOD
-MONTH NA NOT NOW OR RIGHT ROUND ROUNDDOWN ROUNDUP SUM TODAY TRIM UPPER VALUE YEAR.
+MONTH NA NOT NOW OR RIGHT ROUND ROUNDDOWN ROUNDUP SQRT SUM TODAY TRIM UPPER VALUE
+VLOOKUP YEAR. Error types and messages are Google's (``Function DIVIDE parameter 2
+cannot be zero.``, ``Did not find value 'x' in VLOOKUP evaluation.``...).
 
 Errors have Google's shape (``{"errorValue": {"type": ..., "message": ...}}``, shown
 as ``#DIV/0!``, ``#REF!``...). A Google function outside that list (``IMPORTXML``,
@@ -156,7 +158,8 @@ class Evaluator:
         return float(a**b)
 
     # -- functions -----------------------------------------------------------------
-    def call(self, name: str, args: list[fp.Node]) -> Scalar:
+    def call(self, typed: str, args: list[fp.Node]) -> Scalar:
+        name = typed.upper()
         if name == "IF":
             if len(args) < 2:
                 raise _arity(name)
@@ -179,7 +182,7 @@ class Evaluator:
                 raise Raised(
                     FormulaError("ERROR", f"The emulator does not evaluate the function {name}.")
                 )
-            raise Raised(FormulaError("NAME", f"Unknown function: '{name}'."))
+            raise Raised(FormulaError("NAME", f"Unknown function: '{typed}'."))
         return function(self, name, args)
 
     def flat(self, args: list[fp.Node]) -> list[Scalar]:

@@ -225,6 +225,59 @@ def _slice(kind: str) -> Callable[[Evaluator, str, list[fp.Node]], Scalar]:
     return run
 
 
+def _sqrt(ev: Evaluator, name: str, args: list[fp.Node]) -> Scalar:
+    value = ev.number(args[0], name)
+    if value < 0:
+        raise Raised(
+            FormulaError(
+                "NUM", "Function SQRT parameter 1 value is negative. It should be positive or zero."
+            )
+        )
+    return math.sqrt(value)
+
+
+def _vlookup(ev: Evaluator, name: str, args: list[fp.Node]) -> Scalar:
+    if len(args) < 3:
+        raise Raised(FormulaError("N_A", f"Wrong number of arguments to {name}."))
+    key = ev.scalar(args[0])
+    table = ev.value(args[1])
+    if not isinstance(table, list):
+        table = [[table]]
+    column = int(ev.number(args[2], name, 3))
+    exact = len(args) > 3 and not truthy(ev.scalar(args[3]), name)
+    width = max((len(row) for row in table), default=0)
+    if not 1 <= column <= width:
+        raise Raised(FormulaError("REF", "VLOOKUP evaluates to an out of bounds range."))
+    found = None
+    for row in table:
+        first = row[0] if row else None
+        if exact:
+            if _same(first, key):
+                found = row
+                break
+        elif first is not None and _rank_key(first) <= _rank_key(key):
+            found = row
+    if found is None:
+        raise Raised(
+            FormulaError("N_A", f"Did not find value '{to_text(key)}' in VLOOKUP evaluation.")
+        )
+    return check_value(found[column - 1] if column - 1 < len(found) else None)
+
+
+def _same(a: Scalar, b: Scalar) -> bool:
+    if isinstance(a, str) and isinstance(b, str):
+        return a.casefold() == b.casefold()
+    return a == b and type(a) is type(b)
+
+
+def _rank_key(value: Scalar) -> tuple[int, object]:
+    if isinstance(value, bool):
+        return (2, value)
+    if isinstance(value, float):
+        return (0, value)
+    return (1, str(value).casefold())
+
+
 FUNCTIONS: dict[str, Callable[[Evaluator, str, list[fp.Node]], Scalar]] = {
     "SUM": lambda ev, n, a: float(sum(ev.numbers(n, a))),
     "AVERAGE": _average,
@@ -256,11 +309,19 @@ FUNCTIONS: dict[str, Callable[[Evaluator, str, list[fp.Node]], Scalar]] = {
     "ISBLANK": lambda ev, n, a: ev.scalar(a[0]) is None,
     "ISNUMBER": lambda ev, n, a: isinstance(ev.scalar(a[0]), float),
     "ISTEXT": lambda ev, n, a: isinstance(ev.scalar(a[0]), str),
-    "NA": lambda ev, n, a: FormulaError("N_A", "Value not available."),
+    "NA": lambda ev, n, a: FormulaError("N_A", ""),
     "TODAY": lambda ev, n, a: serial_from_datetime(datetime.now(UTC).date()),
     "NOW": lambda ev, n, a: serial_from_datetime(datetime.now(UTC).replace(tzinfo=None)),
     "DATE": _date,
+    "SQRT": _sqrt,
+    "VLOOKUP": _vlookup,
     "YEAR": _part("year"),
     "MONTH": _part("month"),
     "DAY": _part("day"),
 }
+
+
+def known_function(name: str) -> bool:
+    """Whether Google Sheets has a function of this name (any case)."""
+    upper = name.upper()
+    return upper in FUNCTIONS or upper in GOOGLE_FUNCTIONS or upper in ("IF", "IFERROR")

@@ -59,7 +59,11 @@ def tokenize(source: str) -> list[Token]:
 
 
 def normalize(formula: str) -> str:
-    """The formula as Google stores it (function names and references upper-cased)."""
+    """The formula as Google stores it: known function names and references
+    upper-cased, a one-cell range written as the cell (``B1:B1`` is ``B1``); the name
+    of an unknown function stays as typed."""
+    from service.emulator.sheets.formula_functions import known_function
+
     try:
         tokens = tokenize(formula[1:])
     except FormulaSyntaxError:
@@ -69,13 +73,14 @@ def normalize(formula: str) -> str:
         text = tok.text
         if tok.kind == "ref":
             sheet, bang, cells = text.rpartition("!")
-            text = sheet + bang + cells.upper()
+            corners = cells.upper().split(":")
+            if len(corners) == 2 and corners[0] == corners[1] and corners[0][-1:].isdigit():
+                corners = corners[:1]
+            text = sheet + bang + ":".join(corners)
         elif tok.kind == "name":
             following = next((t for t in tokens[i + 1 :] if t.kind != "ws"), None)
-            if (following is not None and following.text == "(") or text.upper() in (
-                "TRUE",
-                "FALSE",
-            ):
+            is_call = following is not None and following.text == "("
+            if (is_call and known_function(text)) or text.upper() in ("TRUE", "FALSE"):
                 text = text.upper()
         out.append(text)
     return "=" + "".join(out)
@@ -84,7 +89,7 @@ def normalize(formula: str) -> str:
 # Syntax tree: tuples, the first item says what the node is.
 #   ("num", float) ("str", str) ("bool", bool) ("err", literal)
 #   ("ref", sheet or None, cells text)  ("name", text)
-#   ("call", NAME, [args])  ("unary", op, node)  ("bin", op, left, right)  ("pct", node)
+#   ("call", name as typed, [args])  ("unary", op, node)  ("bin", op, left, right)  ("pct", node)
 Node = tuple[Any, ...]
 
 _BINARY = [
@@ -161,7 +166,7 @@ class _Parser:
             nxt = self.peek()
             if nxt is not None and nxt.text == "(":
                 self.take()
-                return ("call", tok.text.upper(), self.arguments())
+                return ("call", tok.text, self.arguments())
             upper = tok.text.upper()
             if upper in ("TRUE", "FALSE"):
                 return ("bool", upper == "TRUE")

@@ -4,10 +4,11 @@ A :class:`Renderer` reads one spreadsheet for one request. It evaluates formulas
 demand (each cell once per request, circular references answer ``#REF!``) and renders
 values the way the three ``ValueRenderOption``s and two ``DateTimeRenderOption``s say.
 
-The effective format of a cell is the spreadsheet's default format overlaid with the
-cell's own format (and, for a formula, the number format its result implies: a date
-for ``=TODAY()``, the referenced cell's format for ``=A1``). Conditional formatting is
-not folded into it.
+The effective format of a cell is its own format over the default text format, with the
+number format its value implies (a date for ``=TODAY()``, the referenced cell's format
+for ``=A1``), in the shape Google answers today (``textFormat`` and
+``hyperlinkDisplayType``; the spreadsheet-wide defaults such as the white background
+are not repeated). Conditional formatting is not folded into it.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from service.emulator.sheets.a1 import cells_to_grid
 from service.emulator.sheets.model import Cell, Json, Sheet, Spreadsheet
 from service.emulator.sheets.number_format import DATE_TYPES, format_number, json_number
 
-DEFAULT_DATE_FORMAT = {"type": "DATE", "pattern": "M/d/yyyy"}
-DEFAULT_DATE_TIME_FORMAT = {"type": "DATE_TIME", "pattern": "M/d/yyyy H:mm:ss"}
+# What Google infers for =DATE(...) and =NOW(): a type without a pattern.
+DEFAULT_DATE_FORMAT = {"type": "DATE"}
+DEFAULT_DATE_TIME_FORMAT = {"type": "DATE_TIME"}
 _CIRCULAR = fe.FormulaError(
     "REF",
     "Circular dependency detected. To resolve with iterative calculation, see File > Settings.",
@@ -53,7 +55,12 @@ def extended_value(value: fe.Scalar) -> Json | None:
     if isinstance(value, float | int):
         return {"numberValue": json_number(value)}
     if isinstance(value, fe.FormulaError):
-        return {"errorValue": {"type": value.type, "message": value.message}}
+        error = (
+            {"type": value.type, "message": value.message}
+            if value.message
+            else {"type": value.type}
+        )
+        return {"errorValue": error}
     return {"stringValue": value}
 
 
@@ -187,26 +194,84 @@ class Renderer:
         value, fmt = self.effective(sheet, row, col) if entered else (None, None)
         if entered:
             out["userEnteredValue"] = copy.deepcopy(entered)
-            effective = extended_value(value)
-            if effective is not None:
-                out["effectiveValue"] = effective
-            out["formattedValue"] = format_value(value, fmt)
+            # A formula whose result is empty ("" or nothing) has neither.
+            if value is not None and value != "":
+                effective = extended_value(value)
+                if effective is not None:
+                    out["effectiveValue"] = effective
+                out["formattedValue"] = format_value(value, fmt)
         if cell.get("userEnteredFormat"):
             out["userEnteredFormat"] = copy.deepcopy(cell["userEnteredFormat"])
         if entered or cell.get("userEnteredFormat"):
-            out["effectiveFormat"] = self.effective_format(cell, fmt)
+            out["effectiveFormat"] = effective_format(
+                cell.get("userEnteredFormat") or {}, fmt, linked=bool(entered) and value is not None
+            )
         for key in ("hyperlink", "note", "textFormatRuns", "dataValidation"):
             if key in cell:
                 out[key] = copy.deepcopy(cell[key])
         return out
 
-    def effective_format(self, cell: Cell, number_format: Json | None) -> Json:
-        base = self.spreadsheet.properties.get("defaultFormat", {})
-        result = merge_format(base, cell.get("userEnteredFormat") or {})
-        if number_format:
-            result["numberFormat"] = copy.deepcopy(number_format)
-        result.setdefault("hyperlinkDisplayType", "PLAIN_TEXT")
-        return result
+
+_TEXT_FORMAT: Json = {
+    "foregroundColor": {},
+    "fontFamily": "Arial",
+    "fontSize": 10,
+    "bold": False,
+    "italic": False,
+    "strikethrough": False,
+    "underline": False,
+    "foregroundColorStyle": {"rgbColor": {}},
+}
+# CellFormat's fields in the order Google writes them.
+_FORMAT_ORDER = (
+    "numberFormat",
+    "backgroundColor",
+    "borders",
+    "padding",
+    "horizontalAlignment",
+    "verticalAlignment",
+    "wrapStrategy",
+    "textDirection",
+    "textFormat",
+    "hyperlinkDisplayType",
+    "textRotation",
+    "backgroundColorStyle",
+)
+
+
+def effective_format(own: Json, number_format: Json | None, *, linked: bool) -> Json:
+    """A cell's effective format as Google answers it today: the cell's own format, the
+    number format its value implies, the default text format (10pt Arial) and, for a
+    cell with a value, ``hyperlinkDisplayType``."""
+    merged = copy.deepcopy(own)
+    merged["textFormat"] = merge_format(_TEXT_FORMAT, own.get("textFormat") or {})
+    if number_format:
+        merged["numberFormat"] = copy.deepcopy(number_format)
+    if linked:
+        merged.setdefault("hyperlinkDisplayType", "PLAIN_TEXT")
+    mirror_color_styles(merged)
+    ordered = {key: merged[key] for key in _FORMAT_ORDER if key in merged}
+    ordered.update({k: v for k, v in merged.items() if k not in ordered})
+    return ordered
+
+
+def mirror_color_styles(fmt: Json) -> None:
+    """Fill ``backgroundColorStyle``/``foregroundColorStyle`` (and border
+    ``colorStyle``) from their plain colours and back, as Google keeps both."""
+    _mirror(fmt, "backgroundColor", "backgroundColorStyle")
+    text = fmt.get("textFormat")
+    if isinstance(text, dict):
+        _mirror(text, "foregroundColor", "foregroundColorStyle")
+    for border in (fmt.get("borders") or {}).values():
+        if isinstance(border, dict):
+            _mirror(border, "color", "colorStyle")
+
+
+def _mirror(holder: Json, plain: str, style: str) -> None:
+    if plain in holder and style not in holder:
+        holder[style] = {"rgbColor": copy.deepcopy(holder[plain])}
+    elif style in holder and plain not in holder and "rgbColor" in holder[style]:
+        holder[plain] = copy.deepcopy(holder[style]["rgbColor"])
 
 
 def format_value(value: fe.Scalar, number_format: Json | None) -> str:

@@ -342,18 +342,116 @@ def test_formulas_compute_sums_and_references_and_show_googles_errors(
     assert name["effectiveValue"]["errorValue"]["type"] == "NAME"
 
 
-def test_formulas_follow_their_cells_when_rows_are_inserted_and_deleted(sheets: Any, sid: str) -> None:
+def test_formulas_follow_their_cells_when_rows_are_inserted_and_deleted(
+    sheets: Any, sid: str
+) -> None:
     put(sheets, sid, "A1", [[1], [2], [3], ["=SUM(A1:A3)", "=A2*10"]])
     rows = {"sheetId": 0, "dimension": "ROWS"}
     sheets.spreadsheets().batchUpdate(
         spreadsheetId=sid,
-        body={"requests": [{"insertDimension": {"range": {**rows, "startIndex": 1, "endIndex": 3}}}]},
+        body={
+            "requests": [{"insertDimension": {"range": {**rows, "startIndex": 1, "endIndex": 3}}}]
+        },
     ).execute()
     assert read(sheets, sid, "A6:B6", valueRenderOption="FORMULA") == [["=SUM(A1:A5)", "=A4*10"]]
     assert read(sheets, sid, "A6:B6", valueRenderOption="UNFORMATTED_VALUE") == [[6, 20]]
     sheets.spreadsheets().batchUpdate(
         spreadsheetId=sid,
-        body={"requests": [{"deleteDimension": {"range": {**rows, "startIndex": 3, "endIndex": 4}}}]},
+        body={
+            "requests": [{"deleteDimension": {"range": {**rows, "startIndex": 3, "endIndex": 4}}}]
+        },
     ).execute()
     assert read(sheets, sid, "A5:B5", valueRenderOption="FORMULA") == [["=SUM(A1:A4)", "=#REF!*10"]]
     assert read(sheets, sid, "A5:B5") == [["4", "#REF!"]]
+
+
+def test_formula_cells_read_back_in_the_shapes_google_gives(sheets: Any, sid: str) -> None:
+    formulas = [
+        "=NA()",
+        '=""',
+        "=DATE(2023, 3, 19)",
+        "=NotARealFunction()",
+        '=vlookup("nope", b1:b1, 1, false)',
+        "=C1",
+    ]
+    put(sheets, sid, "A1", [formulas])
+    got = (
+        sheets.spreadsheets()
+        .get(
+            spreadsheetId=sid,
+            ranges=["A1:F1"],
+            fields="sheets.data.rowData.values(userEnteredValue,effectiveValue,formattedValue,effectiveFormat)",
+        )
+        .execute()
+    )
+    na, empty, day, unknown, lookup, ref = got["sheets"][0]["data"][0]["rowData"][0]["values"]
+    assert (
+        na["effectiveValue"] == {"errorValue": {"type": "N_A"}} and na["formattedValue"] == "#N/A"
+    )
+    assert set(empty) == {"userEnteredValue", "effectiveFormat"}
+    assert day["effectiveValue"] == {"numberValue": 45004} and day["formattedValue"] == "3/19/2023"
+    assert day["effectiveFormat"] == {
+        "numberFormat": {"type": "DATE"},
+        "textFormat": {
+            "foregroundColor": {},
+            "fontFamily": "Arial",
+            "fontSize": 10,
+            "bold": False,
+            "italic": False,
+            "strikethrough": False,
+            "underline": False,
+            "foregroundColorStyle": {"rgbColor": {}},
+        },
+        "hyperlinkDisplayType": "PLAIN_TEXT",
+    }
+    assert unknown["userEnteredValue"] == {"formulaValue": "=NotARealFunction()"}
+    assert unknown["effectiveValue"]["errorValue"] == {
+        "type": "NAME",
+        "message": "Unknown function: 'NotARealFunction'.",
+    }
+    assert lookup["userEnteredValue"] == {"formulaValue": '=VLOOKUP("nope", B1, 1, FALSE)'}
+    assert lookup["effectiveValue"]["errorValue"] == {
+        "type": "N_A",
+        "message": "Did not find value 'nope' in VLOOKUP evaluation.",
+    }
+    assert ref["formattedValue"] == "3/19/2023" and ref["effectiveFormat"]["numberFormat"] == {
+        "type": "DATE"
+    }
+
+
+def test_a_colour_written_one_way_reads_back_both_ways(sheets: Any, sid: str) -> None:
+    cell = {
+        "sheetId": 0,
+        "startRowIndex": 0,
+        "endRowIndex": 1,
+        "startColumnIndex": 0,
+        "endColumnIndex": 1,
+    }
+    fmt = {
+        "backgroundColor": {"red": 1, "green": 0.8, "blue": 0.8},
+        "textFormat": {"foregroundColorStyle": {"rgbColor": {"red": 0.6}}},
+    }
+    sheets.spreadsheets().batchUpdate(
+        spreadsheetId=sid,
+        body={
+            "requests": [
+                {
+                    "repeatCell": {
+                        "range": cell,
+                        "cell": {"userEnteredFormat": fmt},
+                        "fields": "userEnteredFormat(backgroundColor,textFormat)",
+                    }
+                }
+            ]
+        },
+    ).execute()
+    got = (
+        sheets.spreadsheets()
+        .get(
+            spreadsheetId=sid, ranges=["A1"], fields="sheets.data.rowData.values.userEnteredFormat"
+        )
+        .execute()
+    )
+    stored = got["sheets"][0]["data"][0]["rowData"][0]["values"][0]["userEnteredFormat"]
+    assert stored["backgroundColorStyle"] == {"rgbColor": {"red": 1, "green": 0.8, "blue": 0.8}}
+    assert stored["textFormat"]["foregroundColor"] == {"red": 0.6}
