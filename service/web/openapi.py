@@ -235,24 +235,24 @@ def openapi_document(
                 tag="hooks",
             )
         },
-        "/tasks/sweep": {
-            "post": _operation(
+        "/tasks/sweep": _both_methods(
+            _operation(
                 "Cron: retry pending syncs, recompute the others for today",
                 ok=(200, _json(schemas.SweepCounts, "What the sweep did.")),
                 errors=(401, 403, 503),
                 security=[{"cronHeader": []}, {"idToken": []}],
                 tag="tasks",
             )
-        },
-        "/tasks/renew-channels": {
-            "post": _operation(
+        ),
+        "/tasks/renew-channels": _both_methods(
+            _operation(
                 "Cron: renew Drive channels about to expire, watch MAPs without one",
                 ok=(200, _json(schemas.RenewCounts, "What the renewal did.")),
                 errors=(401, 403, 503),
                 security=[{"cronHeader": []}, {"idToken": []}],
                 tag="tasks",
             )
-        },
+        ),
         "/healthz": {
             "get": _operation(
                 "Is the backend up",
@@ -322,3 +322,8 @@ def _header(name: str, required: bool, description: str) -> dict[str, Any]:
         "description": description,
         "schema": {"type": "string"},
     }
+
+
+def _both_methods(operation: dict[str, Any]) -> dict[str, Any]:
+    """App Engine cron calls with GET, Cloud Scheduler with POST."""
+    return {"get": operation, "post": operation}

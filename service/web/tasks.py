@@ -1,6 +1,6 @@
 """``/tasks``: the cron jobs (cron.yaml). Only the scheduler may run them: App Engine's
 ``X-Appengine-Cron: true`` header where it is trusted, or the cron service account's ID
-token."""
+token. App Engine cron sends GET, Cloud Scheduler POST: both are accepted."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def _require_scheduler() -> None:
     )
 
 
-@bp.post("/sweep")
+@bp.route("/sweep", methods=["GET", "POST"])
 def run_sweep() -> Any:
     """Retry pending syncs; recompute the others for today from their snapshots."""
     _require_scheduler()
@@ -37,7 +37,7 @@ def run_sweep() -> Any:
     return dump(SweepCounts.model_validate(report.to_json()))
 
 
-@bp.post("/renew-channels")
+@bp.route("/renew-channels", methods=["GET", "POST"])
 def run_renew_channels() -> Any:
     """Replace Drive channels about to expire; watch MAPs that have none."""
     _require_scheduler()

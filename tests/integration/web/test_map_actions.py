@@ -58,12 +58,13 @@ def test_the_weekly_review_is_appended_to_the_reviews_tab(
     assert store.last_review(sid) is not None
 
 
+@pytest.mark.parametrize("method", ["GET", "POST"])
 def test_the_sweep_runs_with_app_engines_cron_header_and_returns_counts(
-    client: FlaskClient, store: Store
+    client: FlaskClient, store: Store, method: str
 ) -> None:
     seed_map(store)
 
-    response = client.post("/tasks/sweep", headers={"X-Appengine-Cron": "true"})
+    response = client.open("/tasks/sweep", method=method, headers={"X-Appengine-Cron": "true"})
 
     assert response.status_code == 200
     counts = response.get_json()
