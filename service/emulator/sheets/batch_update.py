@@ -69,6 +69,8 @@ class RequestContext:
 
 Handler = Callable[[RequestContext, Json], Json | None]
 
+MISSING_FIELDS = "At least one field must be listed in 'fields'. (Use '*' to indicate all fields.)"
+
 
 def handlers() -> dict[str, Handler]:
     """Every request kind the emulator applies, by its name in ``Request``."""

@@ -79,6 +79,12 @@ def _bad_request(message: str, path: str) -> GoogleApiError:
     return GoogleApiError(400, message, details=details)
 
 
+def _type_url(schema: str) -> str:
+    # Google names the request message as nested in BatchUpdateSpreadsheetRequest.
+    name = "BatchUpdateSpreadsheetRequest.Request" if schema == "Request" else schema
+    return f"type.googleapis.com/google.apps.sheets.v4.{name}"
+
+
 def check(body: Any, schema: str, path: str = "") -> Any:
     """``body`` checked against schema ``schema``; the normalised copy."""
     return drop_zero_channels(_object(body, schema, path))
@@ -94,7 +100,7 @@ def _object(value: Any, schema: str, path: str) -> Any:
     if value is None:
         return None
     if not isinstance(value, dict):
-        raise _bad_value(path, f"type.googleapis.com/google.apps.sheets.v4.{schema}", value)
+        raise _bad_value(path, _type_url(schema), value)
     props = schemas()[schema].get("properties", {})
     out: dict[str, Any] = {}
     for key, item in value.items():
@@ -115,11 +121,10 @@ def _field(value: Any, prop: dict[str, Any], path: str, name: str) -> Any:
     if kind == "array":
         if not isinstance(value, list):
             items = prop.get("items", {})
-            label = (
-                "type.googleapis.com/google.protobuf.ListValue"
-                if items.get("type") == "array"
-                else f"type.googleapis.com/google.apps.sheets.v4.{items.get('$ref', 'Value')}"
-            )
+            if items.get("type") in ("array", "any"):
+                label = "type.googleapis.com/google.protobuf.ListValue"
+            else:
+                label = _type_url(items.get("$ref", "Value"))
             raise _bad_value(path, label, value)
         items = prop.get("items", {})
         return [_field(v, items, f"{path}[{i}]", name) for i, v in enumerate(value)]

@@ -14,14 +14,14 @@ import re
 from typing import Any
 
 from service.emulator.sheets import cell_update, dimensions, geometry
-from service.emulator.sheets.batch_update import RequestContext
+from service.emulator.sheets.batch_update import MISSING_FIELDS, RequestContext
 from service.emulator.sheets.model import Json, Sheet
 
 
 def _fields(ctx: RequestContext, params: Json) -> Any:
     fields = params.get("fields")
     if not fields:
-        raise ctx.fail("At least one field must be specified.")
+        raise ctx.fail(MISSING_FIELDS)
     return cell_update.writable_mask(str(fields))
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import copy
 
 from service.emulator.sheets import dimensions, fields_mask, geometry
-from service.emulator.sheets.batch_update import RequestContext
+from service.emulator.sheets.batch_update import MISSING_FIELDS, RequestContext
 from service.emulator.sheets.model import Json, Sheet
 from service.emulator.sheets.output import group_json
 from service.emulator.sheets.render import Renderer
@@ -120,7 +120,7 @@ def move_dimension(ctx: RequestContext, params: Json) -> None:
 def update_dimension_properties(ctx: RequestContext, params: Json) -> None:
     fields = params.get("fields")
     if not fields:
-        raise ctx.fail("At least one field must be specified.")
+        raise ctx.fail(MISSING_FIELDS)
     sheet, dimension, start, end = _dimension_range(ctx, params.get("range"), open_end=True)
     if end > _size(sheet, dimension):
         raise ctx.fail(f"Range ({start}, {end}) is past the end of the {dimension.lower()}.")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from service.emulator.errors import GoogleApiError
 from service.emulator.sheets import developer_metadata as dm
-from service.emulator.sheets.batch_update import RequestContext
+from service.emulator.sheets.batch_update import MISSING_FIELDS, RequestContext
 from service.emulator.sheets.model import Json
 from service.emulator.sheets.output import metadata_json
 
@@ -38,7 +38,7 @@ def update_developer_metadata(ctx: RequestContext, params: Json) -> Json:
         raise ctx.fail("At least one data filter must be specified.")
     fields = params.get("fields")
     if not fields:
-        raise ctx.fail("At least one field must be specified.")
+        raise ctx.fail(MISSING_FIELDS)
     found: list[Json] = []
     for data_filter in filters:
         for meta in _matching(ctx, data_filter):

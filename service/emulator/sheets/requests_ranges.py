@@ -19,7 +19,7 @@ import re
 
 from service.emulator.sheets import fields_mask, protection
 from service.emulator.sheets.a1 import cells_to_grid
-from service.emulator.sheets.batch_update import RequestContext
+from service.emulator.sheets.batch_update import MISSING_FIELDS, RequestContext
 from service.emulator.sheets.model import Json, Sheet
 from service.emulator.sheets.output import (
     conditional_rule_json,
@@ -83,7 +83,7 @@ def update_named_range(ctx: RequestContext, params: Json) -> None:
     named = _named(ctx, requested.get("namedRangeId"))
     fields = params.get("fields")
     if not fields:
-        raise ctx.fail("At least one field must be specified.")
+        raise ctx.fail(MISSING_FIELDS)
     updated = copy.deepcopy(named)
     fields_mask.update(updated, requested, str(fields))
     updated["namedRangeId"] = named["namedRangeId"]
@@ -167,7 +167,7 @@ def update_protected_range(ctx: RequestContext, params: Json) -> None:
         raise ctx.fail(protection.PROTECTED_MESSAGE)
     fields = params.get("fields")
     if not fields:
-        raise ctx.fail("At least one field must be specified.")
+        raise ctx.fail(MISSING_FIELDS)
     updated = copy.deepcopy(protected)
     fields_mask.update(updated, requested, str(fields))
     updated = prune(updated, drop_false=True)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import copy
 
 from service.emulator.sheets import dimensions, fields_mask, formula_refs
-from service.emulator.sheets.batch_update import RequestContext
+from service.emulator.sheets.batch_update import MISSING_FIELDS, RequestContext
 from service.emulator.sheets.model import Json, Sheet
 from service.emulator.sheets.output import prune, sheet_properties_json
 
@@ -24,7 +24,7 @@ from service.emulator.sheets.output import prune, sheet_properties_json
 def _require_fields(ctx: RequestContext, params: Json) -> str:
     fields = params.get("fields")
     if not fields:
-        raise ctx.fail("At least one field must be specified.")
+        raise ctx.fail(MISSING_FIELDS)
     return str(fields)
 
 

@@ -11,6 +11,7 @@ but tried writing to row [N]"); nothing may reach past the grid.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -192,8 +193,37 @@ def write(
     return result
 
 
-def _proto_text(value: Any) -> str:
+def _proto_text(value: Any, indent: int = 0) -> str:
+    """A JSON value in protobuf text format, as Google quotes a bad cell value:
+    ``list_value \t {\n  values {\n    number_value: 1.0\n  }\n}\n``."""
+    pad = "  " * indent
+    if isinstance(value, list):
+        inner = "".join(
+            f"{pad}  values {{\n{_proto_fields(v, indent + 2)}{pad}  }}\n" for v in value
+        )
+        return f"\t {{\n{inner}{pad}}}\n"
+    if isinstance(value, dict):
+        inner = "".join(
+            f"{pad}  fields {{\n{pad}    key: {json.dumps(k)}\n{pad}    value {{\n"
+            f"{_proto_fields(v, indent + 3)}{pad}    }}\n{pad}  }}\n"
+            for k, v in value.items()
+        )
+        return f"\t {{\n{inner}{pad}}}\n"
     return str(value)
+
+
+def _proto_fields(value: Any, indent: int) -> str:
+    pad = "  " * indent
+    if isinstance(value, bool):
+        return f"{pad}bool_value: {str(value).lower()}\n"
+    if isinstance(value, int | float):
+        return f"{pad}number_value: {float(value)!r}\n"
+    if isinstance(value, str):
+        return f"{pad}string_value: {json.dumps(value)}\n"
+    if value is None:
+        return f"{pad}null_value: NULL_VALUE\n"
+    kind = "list_value" if isinstance(value, list) else "struct_value"
+    return f"{pad}{kind} {_proto_text(value, indent).lstrip()}"
 
 
 def _shown_range(rng: ResolvedRange) -> str:

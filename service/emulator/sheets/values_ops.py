@@ -74,6 +74,19 @@ def _mutate(state: EmulatorState, spreadsheet_id: str, user: str, change: Any) -
         return result
 
 
+def _same_range(ss: Spreadsheet, rng: a1.ResolvedRange, text: str, body_range: Any) -> None:
+    """A body that names a range must name the request's range, as Google checks."""
+    if not body_range:
+        return
+    other = a1.parse_range(ss, str(body_range))
+    if other.sheet is not rng.sheet or a1.bounded(other.sheet, other.grid) != a1.bounded(
+        rng.sheet, rng.grid
+    ):
+        raise GoogleApiError(
+            400, f"Request range[{text}] does not match value's range[{body_range}]"
+        )
+
+
 def _updated_data(spreadsheet: Spreadsheet, write: values.Write, how: Rendering) -> Json:
     return values.read_grid(
         Renderer(spreadsheet), write.sheet, write.grid, how.major, how.render, how.dates
@@ -92,6 +105,7 @@ def update(
 
     def change(ss: Spreadsheet, owner: str) -> Json:
         rng = a1.parse_range(ss, range_text)
+        _same_range(ss, rng, range_text, body.get("range"))
         write = values.write(
             ss,
             rng,
@@ -142,6 +156,7 @@ def append_values(
 
     def change(ss: Spreadsheet, owner: str) -> Json:
         rng = a1.parse_range(ss, range_text)
+        _same_range(ss, rng, range_text, body.get("range"))
         table, write = append.append(
             ss,
             rng,

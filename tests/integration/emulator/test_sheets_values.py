@@ -455,3 +455,68 @@ def test_a_colour_written_one_way_reads_back_both_ways(sheets: Any, sid: str) ->
     stored = got["sheets"][0]["data"][0]["rowData"][0]["values"][0]["userEnteredFormat"]
     assert stored["backgroundColorStyle"] == {"rgbColor": {"red": 1, "green": 0.8, "blue": 0.8}}
     assert stored["textFormat"]["foregroundColor"] == {"red": 0.6}
+
+
+@pytest.mark.parametrize(
+    ("rng", "body", "message"),
+    [
+        (
+            "A1:B1",
+            {"values": ["x"]},
+            "Invalid value at 'data.values[0]' (type.googleapis.com/google.protobuf.ListValue), \"x\"",
+        ),
+        (
+            "A1",
+            {"values": [[[1]]]},
+            "Invalid values[0][0]: list_value \t {\n  values {\n    number_value: 1.0\n  }\n}\n",
+        ),
+        (
+            "Sheet1!ZZ999",
+            {"range": "Sheet1!ZZ998", "values": [["x"]]},
+            "Request range[Sheet1!ZZ999] does not match value's range[Sheet1!ZZ998]",
+        ),
+        ("A1:B2:C3", {"values": [["x"]]}, "Unable to parse range: A1:B2:C3"),
+    ],
+)
+def test_malformed_writes_answer_googles_messages(
+    sheets: Any, sid: str, rng: str, body: dict[str, Any], message: str
+) -> None:
+    sheets.spreadsheets().batchUpdate(
+        spreadsheetId=sid,
+        body={
+            "requests": [{"appendDimension": {"sheetId": 0, "dimension": "COLUMNS", "length": 680}}]
+        },
+    ).execute()
+    with pytest.raises(HttpError) as caught:
+        sheets.spreadsheets().values().update(
+            spreadsheetId=sid, range=rng, valueInputOption="RAW", body=body
+        ).execute()
+    assert error_of(caught.value)["message"] == message
+
+
+def test_an_update_without_fields_names_the_missing_mask(sheets: Any, sid: str) -> None:
+    cell = {
+        "sheetId": 0,
+        "startRowIndex": 0,
+        "endRowIndex": 1,
+        "startColumnIndex": 0,
+        "endColumnIndex": 1,
+    }
+    with pytest.raises(HttpError) as caught:
+        sheets.spreadsheets().batchUpdate(
+            spreadsheetId=sid,
+            body={"requests": [{"repeatCell": {"range": cell, "cell": {"note": "x"}}}]},
+        ).execute()
+    assert error_of(caught.value)["message"] == (
+        "Invalid requests[0].repeatCell: At least one field must be listed in 'fields'. (Use '*' to indicate all fields.)"
+    )
+    with pytest.raises(HttpError) as caught:
+        sheets.spreadsheets().batchUpdate(
+            spreadsheetId=sid, body={"requests": ["repeatCell"]}
+        ).execute()
+    assert error_of(caught.value)["message"] == (
+        "Invalid value at 'requests[0]' (type.googleapis.com/google.apps.sheets.v4.BatchUpdateSpreadsheetRequest.Request), \"repeatCell\""
+    )
+    with pytest.raises(HttpError) as caught:
+        sheets.spreadsheets().batchUpdate(spreadsheetId=sid, body={"requests": []}).execute()
+    assert error_of(caught.value)["message"] == "Must specify at least one request."
