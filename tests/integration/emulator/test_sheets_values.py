@@ -463,7 +463,8 @@ def test_a_colour_written_one_way_reads_back_both_ways(sheets: Any, sid: str) ->
         (
             "A1:B1",
             {"values": ["x"]},
-            "Invalid value at 'data.values[0]' (type.googleapis.com/google.protobuf.ListValue), \"x\"",
+            "Invalid value at 'data.values[0]' "
+            '(type.googleapis.com/google.protobuf.ListValue), "x"',
         ),
         (
             "A1",
@@ -508,14 +509,16 @@ def test_an_update_without_fields_names_the_missing_mask(sheets: Any, sid: str) 
             body={"requests": [{"repeatCell": {"range": cell, "cell": {"note": "x"}}}]},
         ).execute()
     assert error_of(caught.value)["message"] == (
-        "Invalid requests[0].repeatCell: At least one field must be listed in 'fields'. (Use '*' to indicate all fields.)"
+        "Invalid requests[0].repeatCell: At least one field must be listed in 'fields'. "
+        "(Use '*' to indicate all fields.)"
     )
     with pytest.raises(HttpError) as caught:
         sheets.spreadsheets().batchUpdate(
             spreadsheetId=sid, body={"requests": ["repeatCell"]}
         ).execute()
     assert error_of(caught.value)["message"] == (
-        "Invalid value at 'requests[0]' (type.googleapis.com/google.apps.sheets.v4.BatchUpdateSpreadsheetRequest.Request), \"repeatCell\""
+        "Invalid value at 'requests[0]' (type.googleapis.com/google.apps.sheets.v4."
+        'BatchUpdateSpreadsheetRequest.Request), "repeatCell"'
     )
     with pytest.raises(HttpError) as caught:
         sheets.spreadsheets().batchUpdate(spreadsheetId=sid, body={"requests": []}).execute()
