@@ -146,7 +146,9 @@ def make_store(database_url: str) -> Iterator[Callable[..., Store]]:
         stack.enter_context(migrated_store(database_url))
 
         def build(**store_options: Any) -> Store:
-            return stack.enter_context(migrated_store(database_url, **store_options))
+            store = Store.from_url(database_url, **store_options)
+            stack.callback(store.close)
+            return store
 
         yield build
 

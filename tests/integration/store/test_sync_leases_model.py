@@ -138,8 +138,8 @@ def test_any_interleaving_keeps_one_sync_at_a_time_and_loses_no_notification(
     run_state_machine_as_test(
         _machine(store, clock),
         settings=settings(
-            max_examples=60,
-            stateful_step_count=30,
+            max_examples=40,
+            stateful_step_count=25,
             deadline=None,
             derandomize=True,
             database=None,
