@@ -11,9 +11,9 @@
  * readable message on an error answer or when the backend cannot be reached.
  * @param {'get' | 'post'} method
  * @param {string} path starting with /, e.g. /api/maps
- * @param {{body?: Object, withSellerToken?: boolean, notFoundMessage?: string}} [options]
+ * @param {{body?: Object, withSellerToken?: boolean, meanings?: ErrorMeanings}} [options]
  *   withSellerToken: add the seller's OAuth access token (Create MAP only);
- *   notFoundMessage: what a 404 means to the person who asked
+ *   meanings: what some error codes mean to the person who asked
  * @returns {any}
  */
 function callBackend_(method, path, options) {
@@ -37,7 +37,7 @@ function callBackend_(method, path, options) {
   const status = response.getResponseCode();
   const text = response.getContentText();
   if (status < 200 || status >= 300) {
-    throw backendErrorFromResponse_(status, text, opts.notFoundMessage);
+    throw backendErrorFromResponse_(status, text, opts.meanings, requestIdOf_(response));
   }
   if (!text) return {};
   try {
@@ -75,7 +75,8 @@ function postHookQuietly_(path, payload) {
       });
       const status = response.getResponseCode();
       if (status >= 200 && status < 300) return { delivered: true, attempts: attempts, problem: '' };
-      problem = 'HTTP ' + status + ': ' + response.getContentText().slice(0, 300);
+      const id = requestIdOf_(response);
+      problem = 'HTTP ' + status + (id ? ' (request ' + id + ')' : '') + ': ' + response.getContentText().slice(0, 300);
       if (status !== 429 && status < 500) next = 'stop';
     } catch (e) {
       problem = readableMessage_(e);
@@ -86,6 +87,18 @@ function postHookQuietly_(path, payload) {
   }
   console.warn('MAP live update not delivered after ' + attempts + ' attempt(s): ' + problem);
   return { delivered: false, attempts: attempts, problem: problem };
+}
+
+/**
+ * The answer's X-Request-Id, or ''.
+ * @param {GoogleAppsScript.URL_Fetch.HTTPResponse} response
+ * @returns {string}
+ */
+function requestIdOf_(response) {
+  /** @type {Object<string, any>} */
+  const headers = response.getHeaders() || {};
+  const name = Object.keys(headers).filter((h) => h.toLowerCase() === 'x-request-id')[0];
+  return name ? String(headers[name]) : '';
 }
 
 /**

@@ -45,30 +45,42 @@ const ERROR_LEADS = {
   UNAUTHENTICATED:
     'The MAP service could not confirm who you are. Reload the spreadsheet and try again; ' +
     "if it keeps happening, ask the add-on's administrator to check its sign-in settings.",
-  FORBIDDEN: 'This MAP belongs to another organisation, so you cannot do that here.',
+  FORBIDDEN: 'You may not do that in this MAP: it belongs to another organisation, or Google refused access.',
   NOT_FOUND: 'The MAP service does not know this MAP.',
-  CONFLICT: 'This spreadsheet already holds a MAP. Create the new one in a new spreadsheet.',
+  METHOD_NOT_ALLOWED: 'The add-on and the MAP service do not agree on this request: the add-on may need an update.',
+  CONFLICT: 'The MAP changed while this was being done. Try again.',
   PAYLOAD_TOO_LARGE: 'That is too much to send at once. Shorten the text and try again.',
   VALIDATION_FAILED: 'Please correct these fields:',
   RATE_LIMITED: "Google's quota is used up for the moment. Wait a minute and try again.",
+  GOOGLE_REJECTED: 'Google refused what the MAP service asked of it.',
   GOOGLE_UNAVAILABLE: 'Google Sheets is not answering right now. Try again in a few minutes.',
+  SERVICE_UNAVAILABLE: 'The MAP service is busy or restarting. Try again in a minute.',
 };
 
 /** Codes whose lead says it all; for the others the backend's message follows in brackets. */
-const LEAD_SAYS_IT_ALL = ['CONFLICT', 'PAYLOAD_TOO_LARGE', 'RATE_LIMITED', 'GOOGLE_UNAVAILABLE'];
+const LEAD_SAYS_IT_ALL = ['PAYLOAD_TOO_LARGE', 'RATE_LIMITED', 'GOOGLE_UNAVAILABLE', 'SERVICE_UNAVAILABLE'];
+
+/**
+ * What an error code means where it was asked, in place of the general lead,
+ * e.g. {NOT_FOUND: 'This spreadsheet is not a MAP yet...'}.
+ * @typedef {Object<string, string>} ErrorMeanings
+ */
 
 /**
  * Turns an error answer of the backend into a BackendError with a readable message.
+ * A server error (5xx) ends with the answer's X-Request-Id, which finds it in the logs.
  * @param {number} status HTTP status
  * @param {string} body the response text
- * @param {string} [notFoundMessage] what a 404 means where it was asked
+ * @param {ErrorMeanings} [meanings] what some codes mean where it was asked
+ * @param {string} [requestId] the answer's X-Request-Id
  * @returns {BackendError}
  */
-function backendErrorFromResponse_(status, body, notFoundMessage) {
+function backendErrorFromResponse_(status, body, meanings, requestId) {
+  const reference = requestId && status >= 500 ? ' Reference: ' + requestId + '.' : '';
   const error = parseErrorBody_(body);
   if (!error) {
     return new BackendError(
-      'The MAP service answered with an error (HTTP ' + status + '). Try again in a few minutes.',
+      'The MAP service answered with an error (HTTP ' + status + '). Try again in a few minutes.' + reference,
       { status: status, code: 'HTTP_' + status }
     );
   }
@@ -82,10 +94,11 @@ function backendErrorFromResponse_(status, body, notFoundMessage) {
       fields: fields,
     });
   }
-  const lead = code === 'NOT_FOUND' && notFoundMessage ? notFoundMessage : leadFor_(code);
+  const meaning = meanings && Object.prototype.hasOwnProperty.call(meanings, code) ? meanings[code] : '';
+  const lead = meaning || leadFor_(code);
   const detail = LEAD_SAYS_IT_ALL.indexOf(code) >= 0 ? '' : error.message;
   const message = lead ? joinSentences_(lead, detail) : error.message || 'HTTP ' + status;
-  return new BackendError(message, { status: status, code: code, fields: fields });
+  return new BackendError(message + reference, { status: status, code: code, fields: fields });
 }
 
 /**
@@ -157,7 +170,8 @@ function leadFor_(code) {
  * @returns {string}
  */
 function joinSentences_(lead, detail) {
-  if (!detail || lead.indexOf(detail) >= 0) return lead;
+  const said = detail.toLowerCase().replace(/^(the|this|a)\s+/, '').replace(/\.$/, '');
+  if (!said || lead.toLowerCase().indexOf(said) >= 0) return lead;
   return lead + ' (' + detail.replace(/\.$/, '') + '.)';
 }
 

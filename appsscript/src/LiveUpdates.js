@@ -40,7 +40,9 @@ function enableLiveUpdates() {
       return { enabled: true, changed: false, message: 'Live updates are already on in this MAP.' };
     }
     callBackend_('get', mapPath_(''), {
-      notFoundMessage: 'Live updates work in a MAP, and this spreadsheet is not one yet. Use Create MAP... first.',
+      meanings: {
+        NOT_FOUND: 'Live updates work in a MAP, and this spreadsheet is not one yet. Use Create MAP... first.',
+      },
     });
     // A trigger of the same kind with another handler (an older version of the
     // add-on) holds the one slot Google allows per kind: it goes first.

@@ -13,6 +13,14 @@
 const NOT_A_MAP_MESSAGE =
   'This spreadsheet is not a MAP yet. Use Create MAP... in the add-on menu to make it one.';
 
+/** What errors of Create MAP mean to a seller. */
+const CREATE_MAP_MEANINGS = {
+  CONFLICT: 'This spreadsheet already holds a MAP. Create the new one in a new spreadsheet.',
+  FORBIDDEN:
+    'The MAP service may not use this spreadsheet. Create the MAP in a new spreadsheet, or ask ' +
+    "the add-on's administrator to set BACKEND_SERVICE_ACCOUNT.",
+};
+
 /** Sort orders GET /api/maps accepts. */
 const PIPELINE_SORTS = ['risk', 'slip', 'go_live', 'account'];
 
@@ -58,7 +66,11 @@ function createMap(form) {
   if (checked.errors.length) throw fieldErrors_(checked.errors);
   const sharing = checked.request.spreadsheet_id ? shareWithBackend_(spreadsheet) : null;
   try {
-    return callBackend_('post', '/api/maps', { body: checked.request, withSellerToken: true });
+    return callBackend_('post', '/api/maps', {
+      body: checked.request,
+      withSellerToken: true,
+      meanings: CREATE_MAP_MEANINGS,
+    });
   } catch (error) {
     if (sharing) sharing.undo(error);
     throw error;
@@ -70,7 +82,7 @@ function createMap(form) {
  * @returns {any}
  */
 function getDealHealth() {
-  return callBackend_('get', mapPath_(''), { notFoundMessage: NOT_A_MAP_MESSAGE });
+  return callBackend_('get', mapPath_(''), { meanings: { NOT_FOUND: NOT_A_MAP_MESSAGE } });
 }
 
 /**
@@ -78,7 +90,7 @@ function getDealHealth() {
  * @returns {any}
  */
 function refreshMap() {
-  return callBackend_('post', mapPath_('/refresh'), { body: {}, notFoundMessage: NOT_A_MAP_MESSAGE });
+  return callBackend_('post', mapPath_('/refresh'), { body: {}, meanings: { NOT_FOUND: NOT_A_MAP_MESSAGE } });
 }
 
 /**
@@ -86,7 +98,7 @@ function refreshMap() {
  * @returns {{review: any}}
  */
 function runWeeklyReview() {
-  const answer = callBackend_('post', mapPath_('/review'), { body: {}, notFoundMessage: NOT_A_MAP_MESSAGE });
+  const answer = callBackend_('post', mapPath_('/review'), { body: {}, meanings: { NOT_FOUND: NOT_A_MAP_MESSAGE } });
   SpreadsheetApp.getActiveSpreadsheet().toast('The review is in the Reviews tab.', 'Weekly review done', 5);
   return answer;
 }

@@ -22,14 +22,18 @@ function createBackendDouble(options = {}) {
   const requests = [];
   let rules = [];
   let created = 0;
+  let answered = 0;
   for (const m of options.maps || []) maps.set(m.spreadsheet_id, m);
 
   const server = http.createServer(async (req, res) => {
     const body = await readBody(req);
     const url = new URL(req.url, 'http://double');
+    answered += 1;
+    const requestId = 'req-' + answered;
     const send = (status, payload) => {
       const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
-      res.writeHead(status, { 'Content-Type': typeof payload === 'string' ? 'text/html' : 'application/json' });
+      const type = typeof payload === 'string' ? 'text/html' : 'application/json';
+      res.writeHead(status, { 'Content-Type': type, 'X-Request-Id': requestId });
       res.end(text);
     };
     const fail = (status, code, message, fields) =>

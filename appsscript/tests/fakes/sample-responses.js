@@ -60,6 +60,7 @@ function mapDetail(overrides = {}) {
 const REVIEW = {
   review: {
     on: '2026-11-22',
+    since: '2026-11-15',
     completed: [{ id: 'm1', title: 'Pricing review' }],
     overdue: [{ id: 'm2', title: 'Security questionnaire', owner: 'Dana Lee <dana@acme.com>', target: '2026-11-20' }],
     moved: [{ id: 'm3', title: 'Legal redlines', from: '2027-01-25', to: '2027-02-01' }],

@@ -70,10 +70,13 @@ test('asking for the deal health of a spreadsheet that is not a MAP says what to
 /** @type {[number, string, string, RegExp][]} */
 const READABLE = [
   [401, 'UNAUTHENTICATED', 'token expired', /could not confirm who you are.*\(token expired\.\)/s],
-  [403, 'FORBIDDEN', 'caller is outside the organisation', /belongs to another organisation/],
-  [409, 'CONFLICT', 'the spreadsheet already holds a MAP', /^This spreadsheet already holds a MAP\. Create the new one in a new spreadsheet\.$/],
-  [429, 'RATE_LIMITED', 'quota', /Wait a minute and try again/],
-  [503, 'GOOGLE_UNAVAILABLE', 'sheets down', /Google Sheets is not answering right now/],
+  [403, 'FORBIDDEN', 'caller is outside the organisation', /^You may not do that in this MAP: .*\(caller is outside the organisation\.\)$/],
+  [405, 'METHOD_NOT_ALLOWED', 'GET only', /the add-on may need an update\. \(GET only\.\)$/],
+  [409, 'CONFLICT', 'the MAP changed during an update', /^The MAP changed while this was being done\. Try again\. \(the MAP changed/],
+  [429, 'RATE_LIMITED', 'quota', /^Google's quota is used up for the moment\. Wait a minute and try again\.$/],
+  [502, 'GOOGLE_REJECTED', 'invalid range', /^Google refused what the MAP service asked of it\. \(invalid range\.\) Reference: req-\d+\.$/],
+  [503, 'GOOGLE_UNAVAILABLE', 'sheets down', /^Google Sheets is not answering right now\. Try again in a few minutes\. Reference: req-\d+\.$/],
+  [503, 'SERVICE_UNAVAILABLE', 'store down', /^The MAP service is busy or restarting\. Try again in a minute\. Reference: req-\d+\.$/],
   [418, 'TEAPOT', 'short and stout', /^short and stout$/],
 ];
 for (const [status, code, message, expected] of READABLE) {
@@ -92,7 +95,7 @@ test('an error page that is not JSON still gives a readable message with the sta
   t.after(() => backend.close());
   await backend.answer({ path: '/api/maps/' + MAP_ID, status: 502, body: '<html>Bad Gateway</html>' });
   assert.throws(() => addon.call('getDealHealth'), {
-    message: 'The MAP service answered with an error (HTTP 502). Try again in a few minutes.',
+    message: /^The MAP service answered with an error \(HTTP 502\)\. Try again in a few minutes\. Reference: req-\d+\.$/,
   });
 });
 

@@ -83,6 +83,15 @@ test('when the backend refuses (409) the share added for it is taken back', asyn
   assert.deepEqual(addon.spreadsheet.editors, []);
 });
 
+test('a spreadsheet Google does not let the backend use (403) says what to do instead', async (t) => {
+  const { backend, addon } = await addonWithBackend({ spreadsheet: { id: 'fresh-sheet', name: 'Acme deal' } });
+  t.after(() => backend.close());
+  await backend.answer({ path: '/api/maps', status: 403, body: { error: { code: 'FORBIDDEN', message: 'Google refused access to the spreadsheet' } } });
+  assert.throws(() => addon.call('createMap', createForm({ spreadsheet_id: 'fresh-sheet' })), {
+    message: /^The MAP service may not use this spreadsheet\. Create the MAP in a new spreadsheet, or ask .*BACKEND_SERVICE_ACCOUNT\. \(Google refused access/,
+  });
+});
+
 test('when the backend fails with a 5xx the share stays: the MAP may exist', async (t) => {
   const { backend, addon } = await addonWithBackend({
     spreadsheet: { id: 'fresh-sheet', name: 'Acme deal' },
