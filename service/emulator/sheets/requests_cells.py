@@ -3,8 +3,9 @@
 ``updateCells`` (``rows`` from ``start``, or into ``range`` where cells the rows do not
 reach are cleared for the given fields), ``repeatCell``, ``appendCells`` (after the
 last row with data, growing the grid), ``setDataValidation`` (the rule is stored on
-every cell of the range, as Google stores it; no rule clears it), ``updateBorders``
-and ``findReplace``. Every one of them refuses to touch a protected range the caller
+every cell of the range, as Google stores it; no rule clears it; values that break a
+rule are still written, the rule only marks them), ``updateBorders`` and
+``findReplace``. Every one of them refuses to touch a protected range the caller
 may not edit.
 """
 

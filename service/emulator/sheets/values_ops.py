@@ -87,9 +87,19 @@ def _same_range(ss: Spreadsheet, rng: a1.ResolvedRange, text: str, body_range: A
         )
 
 
-def _updated_data(spreadsheet: Spreadsheet, write: values.Write, how: Rendering) -> Json:
+def _updated_data(
+    spreadsheet: Spreadsheet,
+    write: values.Write,
+    how: Rendering,
+    requested: a1.ResolvedRange | None = None,
+) -> Json:
+    """The values after a write: of the requested range when it was larger than what was
+    written (trailing empties trimmed), as the API reference says; else of the write."""
+    grid = write.grid
+    if requested is not None and not requested.is_single_cell:
+        grid = a1.bounded(requested.sheet, requested.grid)
     return values.read_grid(
-        Renderer(spreadsheet), write.sheet, write.grid, how.major, how.render, how.dates
+        Renderer(spreadsheet), write.sheet, grid, how.major, how.render, how.dates
     )
 
 
@@ -117,7 +127,7 @@ def update(
         )
         out = write.response(ss.spreadsheet_id)
         if opts.include_values:
-            out["updatedData"] = _updated_data(ss, write, opts.response)
+            out["updatedData"] = _updated_data(ss, write, opts.response, rng)
         return out
 
     result: Json = _mutate(state, spreadsheet_id, user, change)
@@ -240,6 +250,7 @@ def batch_update(state: EmulatorState, spreadsheet_id: str, body: Json, user: st
 
     def change(ss: Spreadsheet, owner: str) -> Json:
         writes, responses = [], []
+        requested: list[a1.ResolvedRange] = []
         for i, item in enumerate(body.get("data") or []):
             rng = a1.parse_range(ss, str(item.get("range") or ""))
             write = values.write(
@@ -255,9 +266,10 @@ def batch_update(state: EmulatorState, spreadsheet_id: str, body: Json, user: st
             response = write.response(ss.spreadsheet_id)
             writes.append(write)
             responses.append(response)
+            requested.append(rng)
         if opts.include_values:
-            for write, response in zip(writes, responses, strict=True):
-                response["updatedData"] = _updated_data(ss, write, opts.response)
+            for write, response, rng in zip(writes, responses, requested, strict=True):
+                response["updatedData"] = _updated_data(ss, write, opts.response, rng)
         return _totals(ss, writes, responses)
 
     result: Json = _mutate(state, spreadsheet_id, user, change)
@@ -297,6 +309,7 @@ def batch_update_by_data_filter(
 
     def change(ss: Spreadsheet, owner: str) -> Json:
         writes, responses = [], []
+        requested: list[a1.ResolvedRange] = []
         for i, item in enumerate(body.get("data") or []):
             data_filter = item.get("dataFilter") or {}
             for rng in data_filters.filter_ranges(ss, data_filter):
@@ -319,9 +332,10 @@ def batch_update_by_data_filter(
                 response["dataFilter"] = data_filter
                 writes.append(write)
                 responses.append(response)
+                requested.append(bounded)
         if opts.include_values:
-            for write, response in zip(writes, responses, strict=True):
-                response["updatedData"] = _updated_data(ss, write, opts.response)
+            for write, response, rng in zip(writes, responses, requested, strict=True):
+                response["updatedData"] = _updated_data(ss, write, opts.response, rng)
         return _totals(ss, writes, responses)
 
     result: Json = _mutate(state, spreadsheet_id, user, change)

@@ -523,3 +523,16 @@ def test_an_update_without_fields_names_the_missing_mask(sheets: Any, sid: str) 
     with pytest.raises(HttpError) as caught:
         sheets.spreadsheets().batchUpdate(spreadsheetId=sid, body={"requests": []}).execute()
     assert error_of(caught.value)["message"] == "Must specify at least one request."
+
+
+def test_updated_data_covers_the_requested_range_when_it_is_larger_than_the_write(
+    sheets: Any, sid: str
+) -> None:
+    put(sheets, sid, "C3", [["below"]])
+    answer = put(sheets, sid, "A1:D4", [["x", "y"]], includeValuesInResponse=True)
+    assert answer["updatedRange"] == "Sheet1!A1:B1"
+    assert answer["updatedData"] == {
+        "range": "Sheet1!A1:D4",
+        "majorDimension": "ROWS",
+        "values": [["x", "y"], [], ["", "", "below"]],
+    }
