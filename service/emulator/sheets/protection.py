@@ -10,7 +10,8 @@ protection stops nobody through the API. A protected sheet (a range with only a
 Writes by anyone else to a protected cell fail as at Google: 400 "You are trying to
 edit a protected cell or object. Please contact the spreadsheet owner to remove
 protection if you need to edit." The values API and every batchUpdate request that
-changes cells check this.
+changes cells check this; deleting a sheet that holds protected cells, and changing
+the properties of a protected sheet, are refused the same way.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import copy
 
-from service.emulator.sheets import dimensions, fields_mask, formula_refs
+from service.emulator.sheets import dimensions, fields_mask, formula_refs, protection
 from service.emulator.sheets.batch_update import MISSING_FIELDS, RequestContext
 from service.emulator.sheets.model import Json, Sheet
 from service.emulator.sheets.output import prune, sheet_properties_json
@@ -91,6 +91,7 @@ def _free_title(ctx: RequestContext) -> str:
 def delete_sheet(ctx: RequestContext, params: Json) -> None:
     sheet = ctx.sheet(params.get("sheetId"))
     spreadsheet = ctx.spreadsheet
+    ctx.check_writable(sheet, {"sheetId": sheet.sheet_id})
     if len(spreadsheet.sheets) == 1:
         raise ctx.fail("You can't remove all the sheets in a document.")
     spreadsheet.sheets.remove(sheet)
@@ -120,6 +121,7 @@ def update_sheet_properties(ctx: RequestContext, params: Json) -> None:
     requested = params.get("properties") or {}
     sheet = ctx.sheet(requested.get("sheetId"))
     spreadsheet = ctx.spreadsheet
+    _check_sheet_protection(ctx, sheet)
     old_index = spreadsheet.sheets.index(sheet)
     props = copy.deepcopy(sheet.properties)
     fields_mask.update(props, requested, fields)
@@ -161,6 +163,21 @@ def _move(ctx: RequestContext, sheet: Sheet, new_index: int, old_index: int) -> 
     sheets.pop(old_index)
     target = new_index - 1 if new_index > old_index else new_index
     sheets.insert(max(0, min(target, len(sheets))), sheet)
+
+
+def _check_sheet_protection(ctx: RequestContext, sheet: Sheet) -> None:
+    """A protected sheet's properties are for its editors only."""
+    for protected in sheet.protected_ranges:
+        rng = protected.get("range", {})
+        whole = not any(
+            k in rng for k in ("startRowIndex", "endRowIndex", "startColumnIndex", "endColumnIndex")
+        )
+        if (
+            whole
+            and "range" in protected
+            and not protection.can_edit(protected, ctx.user, ctx.owner)
+        ):
+            raise ctx.fail(protection.PROTECTED_MESSAGE)
 
 
 def _mirror_tab_color(props: Json, source: str) -> None:

@@ -303,3 +303,41 @@ def test_named_ranges_are_added_read_through_values_and_moved_with_rows(
             sid,
             {"addNamedRange": {"namedRange": {"name": "golive", "range": cells((0, 1), (0, 1))}}},
         )
+
+
+def test_a_protected_sheet_cannot_be_renamed_or_deleted_by_others(
+    owner: Any, buyer: Any, sid: str
+) -> None:
+    [reply] = batch(owner, sid, {"addSheet": {"properties": {"title": "History"}}})
+    history = reply["addSheet"]["properties"]["sheetId"]
+    batch(
+        owner,
+        sid,
+        {
+            "addProtectedRange": {
+                "protectedRange": {"range": {"sheetId": history}, "description": "append-only log"}
+            }
+        },
+    )
+    for request in (
+        {
+            "updateSheetProperties": {
+                "properties": {"sheetId": history, "title": "Mine"},
+                "fields": "title",
+            }
+        },
+        {"deleteSheet": {"sheetId": history}},
+    ):
+        with pytest.raises(HttpError) as caught:
+            batch(buyer, sid, request)
+        assert message(caught.value).endswith(PROTECTED)
+    batch(
+        owner,
+        sid,
+        {
+            "updateSheetProperties": {
+                "properties": {"sheetId": history, "title": "Log"},
+                "fields": "title",
+            }
+        },
+    )
