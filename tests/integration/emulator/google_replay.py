@@ -4,34 +4,8 @@ A recording (vcrpy JSON) is a list of request/response pairs from a real session
 :class:`Replay` sends each request, in order, to the running emulator and compares
 the emulator's status and JSON body with Google's.
 
-Normalisations, each with its reason (nothing else is relaxed):
-
-- ``transport``: HTTP headers are not compared (dates, servers, caches and lengths
-  are transport, not API behaviour); only the status code and the body.
-- ``ids``: Google's ids (spreadsheet and file ids, ``sheetId``, ``namedRangeId``,
-  ``protectedRangeId``, ``metadataId``...) are random; the recorded ones are mapped to
-  the emulator's, learned from the emulator's answer at the same place, and rewritten
-  in later URIs, request bodies and expected bodies (also inside strings).
-- ``account``: the recording account (a service account e-mail) and the emulator's
-  caller are both read as "the caller" (they appear in protected-range editors).
-- ``timestamps``: Drive's ``createdTime``/``modifiedTime`` are compared as RFC 3339
-  timestamps, not as values (they are the moment of the recording).
-- ``numbers``: JSON numbers are compared by value (``1`` equals ``1.0``); booleans and
-  strings strictly.
-
-Every Sheets answer is also checked against its method's schema in the discovery
-document (no unknown fields, right types).
-
-Interactions out of scope, each counted with its reason:
-
-- ``files.list`` calls list the recording account's whole Drive (hundreds of files
-  from other sessions), which no replay can reproduce;
-- calls on spreadsheets that existed in the recording account before the session
-  (found through such a list) cannot be replayed: their content is unknown. A foreign
-  id that Google answered 403 or 404 for is reproduced (a private file of another
-  account, or no file).
-- a call whose route the emulator does not serve yet is reported as missing (and the
-  calls on a file it changed, as depending on it), never as matched.
+The normalisations it applies and the interactions it leaves out are listed, each
+with its reason, in ``test_google_recordings.py``; nothing else is relaxed.
 """
 
 from __future__ import annotations

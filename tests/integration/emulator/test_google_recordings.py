@@ -1,12 +1,40 @@
 """The emulator answers the recorded sessions of real Google traffic as Google did.
 
 Each of the shared recordings (gspread's test suite against the real Sheets v4 and
-Drive v3) is replayed call by call against the running emulator; statuses and JSON
-bodies must match after the normalisations listed in ``google_replay.py``. A call whose
-Drive route the emulator does not serve yet makes the test skip with that route named
-(after every call that could be replayed matched), so a gap never passes as a match.
-At the end of the run the totals are printed: matched, out of scope (with reasons) and
-not replayed.
+Drive v3) is replayed call by call against the running emulator (``google_replay.py``);
+statuses and JSON bodies must match. Every Sheets answer is also checked against its
+method's schema in the discovery document (no unknown fields, right types).
+
+Normalisations, each with its reason (nothing else is relaxed):
+
+- transport: HTTP headers are not compared (dates, servers, caches and lengths are
+  transport, not API behaviour); only the status code and the body.
+- ids: Google's ids (spreadsheet and file ids, ``sheetId``, ``namedRangeId``,
+  ``protectedRangeId``, ``metadataId``...) are random; the recorded ones are mapped to
+  the emulator's, learned from the emulator's answer at the same place, and rewritten
+  in later URIs, request bodies and expected bodies (also inside strings such as
+  ``spreadsheetUrl``).
+- account: the recording account (a service-account e-mail) and the emulator's caller
+  are both read as "the caller" (they appear in protected-range editors).
+- timestamps: Drive's ``createdTime``/``modifiedTime`` are compared as RFC 3339
+  timestamps, not as values (they are the moment of the recording).
+- numbers: JSON numbers are compared by value (``1`` equals ``1.0``); booleans and
+  strings strictly.
+
+Nothing is normalised away from the spreadsheet resource itself: the default format,
+the theme, ``spreadsheetUrl`` and the colours match Google's exactly.
+
+Interactions out of scope, each counted with its reason at the end of the run:
+
+- ``files.list`` calls list the recording account's whole Drive (hundreds of files
+  from other sessions), which no replay can reproduce;
+- calls on spreadsheets that existed in the recording account before the session
+  (found through such a list): their content is unknown. A foreign id that Google
+  answered 403 or 404 for is reproduced (a private file of another account, or none).
+- a call whose route the emulator does not serve yet makes the test skip with that
+  route named ("Drive route X not in the emulator yet"), after every call that could
+  be replayed matched; the calls on a file it changed are counted as depending on it.
+  A gap never passes as a match.
 """
 
 from __future__ import annotations
