@@ -164,9 +164,7 @@ def register(app: Flask, state: EmulatorState) -> None:
         order = _order_key(request.args.get("orderBy"))
         with state.lock:
             matches = [
-                f
-                for f in state.files.values()
-                if _in_search_of(f, user) and predicate(f, user)
+                f for f in state.files.values() if _in_search_of(f, user) and predicate(f, user)
             ]
             for key, descending in reversed(order):
                 matches.sort(key=key, reverse=descending)

@@ -24,6 +24,7 @@ from tests.integration.emulator.infra_clients import (
     drive_for,
     new_spreadsheet,
     service_account_credentials,
+    sheets_for,
 )
 from tests.integration.emulator.push_receiver import Receiver
 
@@ -59,6 +60,14 @@ def test_a_restart_on_the_same_directory_keeps_files_sharing_and_tokens(data_dir
             emailMessage="Our plan",
         ).execute()
         drive.close()
+        sheets = sheets_for(first.url, SELLER)
+        sheets.spreadsheets().values().update(
+            spreadsheetId=plan["id"],
+            range="B2",
+            valueInputOption="RAW",
+            body={"values": [["kept"]]},
+        ).execute()
+        sheets.close()
     finally:
         first.stop()
 
@@ -69,11 +78,19 @@ def test_a_restart_on_the_same_directory_keeps_files_sharing_and_tokens(data_dir
         got = drive.files().get(fileId=plan["id"], fields="name,owners,permissions").execute()
         mails = control(second.url, "GET", "notifications", params={"to": BUYER})
         title = second.state.files[plan["id"]].spreadsheet.title
+        cell = (
+            sheets_for(second.url, SELLER)
+            .spreadsheets()
+            .values()
+            .get(spreadsheetId=plan["id"], range="B2")
+            .execute()
+        )
     finally:
         second.stop()
 
     assert got["name"] == "Acme MAP"
     assert title == "Acme MAP"
+    assert cell["values"] == [["kept"]]
     assert got["owners"][0]["emailAddress"] == SELLER
     assert {(p["role"], p.get("emailAddress")) for p in got["permissions"]} == {
         ("owner", SELLER),
