@@ -9,26 +9,25 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
-from urllib.parse import quote
+from collections.abc import Callable
 
 import google.auth.transport.requests
 import requests
 from flask import Flask, Response, g, has_request_context, request
 
 from service.config import Settings
-from service.services.backend import Backend
 from service.services.coalesce import sync_coalesced
 from service.sheets.gateway import SheetsGateway
-from service.store.store import Store
 from service.templates import list_templates
 from service.web import api, hooks, logs, meta, tasks
 from service.web.auth import IdTokenVerifier
 from service.web.certs_cache import CachingCertsRequest
 from service.web.context import EXTENSION, WebContext
 from service.web.errors import register_error_handlers
-from service.web.gateways import ServiceGateways, close_gateway, user_gateway
+from service.web.gateways import ServiceGateways, close_gateway
 from service.web.sync_pool import SyncPool
+from service.web.sync_processes import SyncProcesses
+from service.web.wiring import build_backend, build_store
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("service.web.access")
@@ -59,22 +58,10 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 def build_context(settings: Settings) -> WebContext:
     """The store (migrated), the use cases' Backend, the token verifier and the pool."""
-    url = settings.resolved_database_url()
-    engine_options: dict[str, Any] = {}
-    if url.startswith("postgresql"):
-        size = settings.database_pool_size
-        engine_options.update(pool_size=size, max_overflow=size)
-    store = Store.from_url(url, **engine_options)
-    store.migrate()
-    public_url = settings.public_url.rstrip("/")
+    store = build_store(settings, migrate=True)
     service_gateways = ServiceGateways(settings)
-    backend = Backend(
-        store=store,
-        service_gateway=service_gateways,
-        user_gateway=lambda token: _closed_after_request(user_gateway(settings, token)),
-        service_account_email=settings.service_account_email,
-        drive_hook_url=f"{public_url}/hooks/drive" if public_url else "",
-        sheet_url=sheet_url_builder(settings),
+    backend = build_backend(
+        settings, store, service_gateways, keep_user_gateway=_closed_after_request
     )
     session = requests.Session()
     verifier = IdTokenVerifier(
@@ -84,12 +71,22 @@ def build_context(settings: Settings) -> WebContext:
         transport=CachingCertsRequest(google.auth.transport.requests.Request(session)),
         personal_domains=settings.personal_email_domains,
     )
+    processes: SyncProcesses | None = None
+    if settings.sync_processes:
+        processes = SyncProcesses(
+            settings, processes=settings.sync_processes, niceness=settings.sync_niceness
+        )
+        run: Callable[[str], None] = processes
+    else:
 
-    def sync_in_background(spreadsheet_id: str) -> None:
-        sync_coalesced(backend, spreadsheet_id, notify=False)
+        def run(spreadsheet_id: str) -> None:
+            sync_coalesced(backend, spreadsheet_id, notify=False)
 
     syncs = SyncPool(
-        sync_in_background, workers=settings.sync_workers, queue_size=settings.sync_queue_size
+        run,
+        workers=max(settings.sync_workers, settings.sync_processes),
+        queue_size=settings.sync_queue_size,
+        on_close=processes.close if processes else None,
     )
     templates = {t.name: t for t in list_templates()}
     return WebContext(settings, backend, verifier, syncs, templates, service_gateways, session)
@@ -100,24 +97,6 @@ def _closed_after_request(gateway: SheetsGateway) -> SheetsGateway:
     if has_request_context():
         g.setdefault("gateways", []).append(gateway)
     return gateway
-
-
-def sheet_url_builder(settings: Settings) -> Any:
-    """The link to a spreadsheet, from the settings' template (checked here, at start)."""
-    template = settings.resolved_sheet_url_template()
-    emulator_url = settings.emulator_url.rstrip("/")
-    try:
-        template.format(emulator_url=emulator_url, spreadsheet_id="x")
-    except (KeyError, IndexError, ValueError) as exc:
-        raise ValueError(
-            f"MAP_SHEET_URL_TEMPLATE {template!r} may only use {{emulator_url}} and "
-            "{spreadsheet_id}"
-        ) from exc
-
-    def sheet_url(spreadsheet_id: str) -> str:
-        return template.format(emulator_url=emulator_url, spreadsheet_id=quote(spreadsheet_id))
-
-    return sheet_url
 
 
 def _request_hooks(app: Flask, settings: Settings) -> None:

@@ -29,8 +29,10 @@ class SyncPool:
         workers: int = 4,
         queue_size: int = 1000,
         name: str = "map-sync",
+        on_close: Callable[[], None] | None = None,
     ) -> None:
         self._run = run
+        self._on_close = on_close
         self._workers = workers
         self._name = name
         self._queue: queue.Queue[tuple[str, contextvars.Context] | None] = queue.Queue(
@@ -78,6 +80,8 @@ class SyncPool:
             self._queue.put(None)
         for thread in threads:
             thread.join(timeout_s)
+        if self._on_close is not None:
+            self._on_close()
 
     def _start_threads(self) -> None:
         while len(self._threads) < self._workers:

@@ -171,3 +171,22 @@ def test_a_drive_change_notification_syncs_the_map_in_the_background(
     assert [e.new for e in store.history(sid) if e.field == "status"] == ["Blocked"]
     state = store.sync_state(sid)
     assert state is not None and not state.pending
+
+
+def test_with_sync_processes_a_buyers_edit_is_synced_in_another_process(
+    make_app: Any, emulator: Any
+) -> None:
+    app = make_app(sync_processes=1)
+    client = app.test_client()
+    store = context(app).backend.store
+    sid = create_map(client, emulator.url)["spreadsheet_id"]
+    wait_for_syncs(app)
+
+    edit_cell(emulator.url, sid, FIRST_STATUS_CELL, "Done")
+    assert report_edit(client, emulator.url, sid).status_code == 202
+    wait_for_syncs(app)
+
+    assert [e.new for e in store.history(sid) if e.field == "status"] == ["Done"]
+    state = store.sync_state(sid)
+    assert state is not None and not state.pending
+    assert context(app).syncs.completed >= 1 and context(app).syncs.failed == 0

@@ -1,0 +1,96 @@
+"""Syncs in separate, lower-priority processes (``MAP_SYNC_PROCESSES`` > 0).
+
+A sync is CPU work (parse the grid, compute the plan, plan the write). Run on threads
+of a web process, it competes for that process's interpreter lock with the threads
+that acknowledge hooks, and acknowledgements wait. In processes of their own, started
+with ``spawn`` (never ``fork`` from a threaded server) and niced, syncs take the CPU
+the web threads leave. The :class:`~service.web.sync_pool.SyncPool` threads hand each
+spreadsheet to :class:`SyncProcesses` and wait for it; the store's lease still makes
+one sync at a time per spreadsheet across every process.
+
+Failures are logged in the child and reported back as text, so nothing unpicklable
+crosses the process boundary; a child that dies is replaced on the next job.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from service.config import Settings
+from service.services.backend import Backend
+from service.services.coalesce import sync_coalesced
+from service.web import logs
+from service.web.gateways import ServiceGateways
+from service.web.wiring import build_backend, build_store
+
+log = logging.getLogger(__name__)
+
+# The backend of a sync process, built by its initializer.
+_child_backend: Backend | None = None
+
+
+def _start_child(settings: Settings, niceness: int) -> None:
+    global _child_backend
+    if niceness:
+        os.nice(niceness)
+    logs.configure_logging(settings.log_format, settings.log_level)
+    store = build_store(settings, migrate=False)
+    _child_backend = build_backend(settings, store, ServiceGateways(settings))
+
+
+def _sync_in_child(spreadsheet_id: str) -> str:
+    """Sync one spreadsheet; "" when it went well, else what went wrong."""
+    assert _child_backend is not None, "the sync process was not initialised"
+    try:
+        sync_coalesced(_child_backend, spreadsheet_id, notify=False)
+    except Exception as exc:
+        log.warning("sync of %s failed: %s: %s", spreadsheet_id, type(exc).__name__, exc)
+        return f"{type(exc).__name__}: {exc}"
+    return ""
+
+
+class SyncFailed(Exception):
+    """A sync in a sync process failed (it was logged there, and recorded in the store)."""
+
+
+class SyncProcesses:
+    """Callable with a spreadsheet id: syncs it in one of the processes and waits."""
+
+    def __init__(self, settings: Settings, *, processes: int, niceness: int = 10) -> None:
+        self._settings = settings
+        self._processes = processes
+        self._niceness = niceness
+        self._lock = threading.Lock()
+        self._executor: ProcessPoolExecutor | None = None
+
+    def __call__(self, spreadsheet_id: str) -> None:
+        try:
+            problem = self._pool().submit(_sync_in_child, spreadsheet_id).result()
+        except BrokenProcessPool:
+            with self._lock:
+                self._executor = None  # a child died; the next job starts fresh ones
+            raise SyncFailed(f"the sync process for {spreadsheet_id} died") from None
+        if problem:
+            raise SyncFailed(problem)
+
+    def close(self) -> None:
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+    def _pool(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._executor is None:
+                self._executor = ProcessPoolExecutor(
+                    max_workers=self._processes,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_start_child,
+                    initargs=(self._settings, self._niceness),
+                )
+            return self._executor

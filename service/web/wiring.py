@@ -1,0 +1,64 @@
+"""The use cases' :class:`Backend` built from the settings: the store, the backend's own
+gateways (one per thread), a seller's gateway, the links and the Drive hook address.
+Used by the web app and by the processes that run syncs for it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+from service.config import Settings
+from service.services.backend import Backend
+from service.sheets.gateway import SheetsGateway
+from service.store.store import Store
+from service.web.gateways import ServiceGateways, user_gateway
+
+
+def build_store(settings: Settings, *, migrate: bool) -> Store:
+    url = settings.resolved_database_url()
+    engine_options: dict[str, Any] = {}
+    if url.startswith("postgresql"):
+        size = settings.database_pool_size
+        engine_options.update(pool_size=size, max_overflow=size)
+    store = Store.from_url(url, **engine_options)
+    if migrate:
+        store.migrate()
+    return store
+
+
+def build_backend(
+    settings: Settings,
+    store: Store,
+    service_gateways: ServiceGateways,
+    *,
+    keep_user_gateway: Callable[[SheetsGateway], SheetsGateway] = lambda gateway: gateway,
+) -> Backend:
+    """``keep_user_gateway`` sees every seller's gateway made (to close it later)."""
+    public_url = settings.public_url.rstrip("/")
+    return Backend(
+        store=store,
+        service_gateway=service_gateways,
+        user_gateway=lambda token: keep_user_gateway(user_gateway(settings, token)),
+        service_account_email=settings.service_account_email,
+        drive_hook_url=f"{public_url}/hooks/drive" if public_url else "",
+        sheet_url=sheet_url_builder(settings),
+    )
+
+
+def sheet_url_builder(settings: Settings) -> Callable[[str], str]:
+    """The link to a spreadsheet, from the settings' template (checked here, at start)."""
+    template = settings.resolved_sheet_url_template()
+    emulator_url = settings.emulator_url.rstrip("/")
+    try:
+        template.format(emulator_url=emulator_url, spreadsheet_id="x")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ValueError(
+            f"MAP_SHEET_URL_TEMPLATE {template!r} may only use {{emulator_url}} and "
+            "{spreadsheet_id}"
+        ) from exc
+
+    def sheet_url(spreadsheet_id: str) -> str:
+        return template.format(emulator_url=emulator_url, spreadsheet_id=quote(spreadsheet_id))
+
+    return sheet_url
