@@ -13,6 +13,7 @@ from tests.integration.emulator.infra_clients import (
     control,
     drive_for,
     new_spreadsheet,
+    sheets_for,
 )
 
 
@@ -79,3 +80,18 @@ def test_control_and_sign_in_requests_are_not_counted(url: str, drive: Any) -> N
     control(url, "GET", "faults")
 
     assert control(url, "GET", "counters") == {"counters": []}
+
+
+def test_sheets_requests_are_counted_under_their_method_ids(url: str, drive: Any) -> None:
+    plan = new_spreadsheet(drive)
+    sheets = sheets_for(url, "counted@example.com")
+
+    sheets.spreadsheets().get(spreadsheetId=plan["id"]).execute()
+    sheets.spreadsheets().values().batchGet(spreadsheetId=plan["id"], ranges=["A1"]).execute()
+    sheets.spreadsheets().values().batchGet(spreadsheetId=plan["id"], ranges=["B2"]).execute()
+
+    found = control(url, "GET", "counters", params={"spreadsheet_id": plan["id"]})
+    assert found["counts"] == {
+        "sheets.spreadsheets.get": 1,
+        "sheets.spreadsheets.values.batchGet": 2,
+    }

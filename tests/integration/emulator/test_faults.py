@@ -63,10 +63,8 @@ def test_a_429_fault_answers_drives_rate_limit_error(
 
 
 def test_a_429_on_a_sheets_read_is_the_per_user_read_quota_error(
-    emulator: Any, url: str, drive: Any, plan: dict[str, Any]
+    url: str, drive: Any, plan: dict[str, Any]
 ) -> None:
-    if "sheets.spreadsheets.get" not in emulator.app.view_functions:
-        pytest.skip("the Sheets v4 routes are not in this build yet")
     add_fault(url, method="sheets.spreadsheets.get", spreadsheet_id=plan["id"], rate_429=1)
 
     with pytest.raises(HttpError) as caught:
@@ -178,3 +176,19 @@ def test_a_malformed_fault_is_refused(url: str, rule: dict[str, Any]) -> None:
     response = requests.post(f"{url}/__emulator/faults", json=rule, timeout=10)
 
     assert response.status_code == 400
+
+
+def test_a_429_on_a_sheets_write_is_the_per_user_write_quota_error(
+    url: str, drive: Any, plan: dict[str, Any]
+) -> None:
+    add_fault(url, method="sheets.spreadsheets.batchUpdate", spreadsheet_id=plan["id"], rate_429=1)
+
+    with pytest.raises(HttpError) as caught:
+        sheets_for(url).spreadsheets().batchUpdate(
+            spreadsheetId=plan["id"], body={"requests": []}
+        ).execute()
+
+    error = json.loads(caught.value.content)["error"]
+    assert caught.value.status_code == 429
+    assert "limit 'Write requests per minute per user'" in error["message"]
+    assert error["details"][0]["reason"] == "RATE_LIMIT_EXCEEDED"

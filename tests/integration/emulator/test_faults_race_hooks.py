@@ -27,14 +27,6 @@ def url(emulator: Any) -> Iterator[str]:
 
 
 @pytest.fixture
-def sheets_ready(emulator: Any) -> None:
-    from service.emulator.race_hooks import sheets_edit_function
-
-    if READ not in emulator.app.view_functions or not sheets_edit_function("apply_values_update"):
-        pytest.skip("the Sheets v4 routes and edit functions are not in this build yet")
-
-
-@pytest.fixture
 def seller() -> str:
     return unique_email("seller")
 
@@ -56,7 +48,6 @@ def read_a1(sheets: Any, spreadsheet_id: str) -> Any:
     return got.get("values")
 
 
-@pytest.mark.usefixtures("sheets_ready")
 def test_the_edit_lands_after_the_nth_read_and_before_the_next_request(
     url: str, seller: str, plan: dict[str, Any]
 ) -> None:
@@ -84,7 +75,6 @@ def test_the_edit_lands_after_the_nth_read_and_before_the_next_request(
     assert state["status"] == "fired"
 
 
-@pytest.mark.usefixtures("sheets_ready")
 def test_the_edit_is_in_place_as_soon_as_the_response_arrives(
     emulator: Any, url: str, seller: str, plan: dict[str, Any]
 ) -> None:
