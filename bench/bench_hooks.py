@@ -16,6 +16,8 @@ Run: TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \\
 from __future__ import annotations
 
 import argparse
+import http.client
+import json
 import os
 import queue
 import signal
@@ -203,42 +205,52 @@ def buyer_edits(emulator_url: str, sids: list[str], value: str) -> None:
 def fire_hooks(
     url: str, id_token: str, edits: list[tuple[str, str]], clients: int
 ) -> tuple[list[float], float, int]:
-    """Post each (spreadsheet, value) edit report; latencies (s), wall time, failures."""
+    """Post each (spreadsheet, value) edit report from ``clients`` keep-alive connections
+    (http.client: a light client, so the load generator leaves the CPU to the server);
+    latencies (s), wall time, failures."""
     work: queue.Queue[tuple[str, str]] = queue.Queue()
     for edit in edits:
         work.put(edit)
     latencies: list[float] = []
     failures = [0]
     lock = threading.Lock()
-    headers = {"Authorization": f"Bearer {id_token}"}
+    host, port = url.removeprefix("http://").split(":")
+    headers = {"Authorization": f"Bearer {id_token}", "Content-Type": "application/json"}
 
     def client() -> None:
-        with requests.Session() as session:
+        connection = http.client.HTTPConnection(host, int(port), timeout=30)
+        try:
             while True:
                 try:
                     sid, value = work.get_nowait()
                 except queue.Empty:
                     return
-                body = {
-                    "spreadsheet_id": sid,
-                    "sheet": "Plan",
-                    "a1": STATUS_CELL,
-                    "value": value,
-                    "user": BUYER,
-                    "ts": datetime.now(UTC).isoformat(),
-                }
+                body = json.dumps(
+                    {
+                        "spreadsheet_id": sid,
+                        "sheet": "Plan",
+                        "a1": STATUS_CELL,
+                        "value": value,
+                        "user": BUYER,
+                        "ts": datetime.now(UTC).isoformat(),
+                    }
+                )
                 started = time.perf_counter()
                 try:
-                    response = session.post(
-                        f"{url}/hooks/sheet-edit", json=body, headers=headers, timeout=30
-                    )
-                    ok = response.status_code == 202
-                except requests.RequestException:
+                    connection.request("POST", "/hooks/sheet-edit", body, headers)
+                    response = connection.getresponse()
+                    response.read()
+                    ok = response.status == 202
+                except (OSError, http.client.HTTPException):
+                    connection.close()
+                    connection = http.client.HTTPConnection(host, int(port), timeout=30)
                     ok = False
                 took = time.perf_counter() - started
                 with lock:
                     latencies.append(took)
                     failures[0] += 0 if ok else 1
+        finally:
+            connection.close()
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
     started = time.perf_counter()

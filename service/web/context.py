@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import requests
 from flask import current_app, request
@@ -28,6 +28,10 @@ class WebContext:
     templates: dict[str, Template]
     service_gateways: ServiceGateways
     http: requests.Session
+
+    # spreadsheet id -> organisation of its MAP; a MAP's organisation never changes, so
+    # a hook can check its caller without reading the MAP's row every time.
+    map_orgs: dict[str, str] = field(default_factory=dict)
 
     def close(self) -> None:
         """Finish the background syncs, then close connections (Google's, the store's)."""
@@ -57,3 +61,19 @@ def owned_map(caller: Caller, spreadsheet_id: str) -> MapRecord:
     if record.org != caller.org:
         raise Forbidden("this MAP belongs to another organisation")
     return record
+
+
+MAP_ORGS_KEPT = 50_000
+
+
+def check_map_org(caller: Caller, spreadsheet_id: str) -> None:
+    """Like :func:`owned_map` (404, 403), remembering each MAP's organisation."""
+    context = web()
+    org = context.map_orgs.get(spreadsheet_id)
+    if org is None:
+        org = owned_map(caller, spreadsheet_id).org
+        if len(context.map_orgs) >= MAP_ORGS_KEPT:
+            context.map_orgs.clear()
+        context.map_orgs[spreadsheet_id] = org
+    if org != caller.org:
+        raise Forbidden("this MAP belongs to another organisation")

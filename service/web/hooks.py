@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, request
 
-from service.web.context import authenticated_caller, owned_map, web
+from service.web.context import authenticated_caller, check_map_org, web
 from service.web.errors import Forbidden, NotFound, Unauthenticated
 from service.web.schemas import Accepted, SheetEditHook, dump
 from service.web.validation import parse_json_body
@@ -26,7 +26,7 @@ def sheet_edit() -> Any:
     """An edit reported by the add-on's installable trigger (it runs as the seller)."""
     caller = authenticated_caller()
     edit = parse_json_body(request, SheetEditHook)
-    owned_map(caller, edit.spreadsheet_id)
+    check_map_org(caller, edit.spreadsheet_id)
     store = web().backend.store
     store.record_edit_event(
         spreadsheet_id=edit.spreadsheet_id,

@@ -20,7 +20,11 @@ def build_store(settings: Settings, *, migrate: bool) -> Store:
     engine_options: dict[str, Any] = {}
     if url.startswith("postgresql"):
         size = settings.database_pool_size
-        engine_options.update(pool_size=size, max_overflow=size)
+        # No ping before each use (a round trip per transaction, on the hook's path);
+        # connections are recycled before a server or proxy drops them as idle instead.
+        engine_options.update(
+            pool_size=size, max_overflow=size, pool_pre_ping=False, pool_recycle=300
+        )
     store = Store.from_url(url, **engine_options)
     if migrate:
         store.migrate()
