@@ -21,7 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from service.services.backend import Backend
-from service.services.sync import SyncDeps, SyncResult, rollover_map, sync_map
+from service.services.rollover import rollover_map
+from service.services.sync import SyncDeps, SyncResult, sync_map
 from service.sheets.errors import GoogleUnavailable, LayoutChanged, RateLimited
 from service.store.single_flight import Lease, run_single_flight
 

@@ -9,10 +9,11 @@ read tells from the sheet's write token whether it was applied.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
-from service.domain.model import Plan
+from service.domain.model import HistoryEntry, Plan
 from service.domain.parse import parse_plan, plan_to_json
 from service.store.records import Snapshot
 
@@ -38,7 +39,11 @@ class MapState:
     known_owners: tuple[str, ...] = ()
     next_id: int = 1
     pending: PendingWrite | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    # The go-live and signature date moves so far (CLOSE_DATE_MOVED reads them).
+    close_moves: tuple[HistoryEntry, ...] = ()
+    # Cells the last read could not read: labels and milestone ids, for INVALID_INPUT.
+    problems: tuple[str, ...] = ()
+    problem_ids: tuple[str, ...] = ()
 
     @classmethod
     def from_snapshot(cls, snapshot: Snapshot) -> MapState:
@@ -53,7 +58,18 @@ class MapState:
             known_owners=tuple(state.get("known_owners", ())),
             next_id=int(state.get("next_id", 1)),
             pending=PendingWrite(**pending) if pending else None,
-            extra=dict(state.get("extra", {})),
+            close_moves=tuple(
+                HistoryEntry(
+                    on=date.fromisoformat(m["on"]),
+                    field=m["field"],
+                    old=m.get("old"),
+                    new=m.get("new"),
+                    reason=m.get("reason", ""),
+                )
+                for m in state.get("close_moves", [])
+            ),
+            problems=tuple(state.get("problems", ())),
+            problem_ids=tuple(state.get("problem_ids", ())),
         )
 
     def snapshot(self) -> dict[str, Any]:
@@ -65,7 +81,18 @@ class MapState:
             "known_owners": list(self.known_owners),
             "next_id": self.next_id,
             "pending": None if self.pending is None else self.pending.__dict__,
-            "extra": self.extra,
+            "close_moves": [
+                {
+                    "on": m.on.isoformat(),
+                    "field": m.field,
+                    "old": m.old,
+                    "new": m.new,
+                    "reason": m.reason,
+                }
+                for m in self.close_moves
+            ],
+            "problems": list(self.problems),
+            "problem_ids": list(self.problem_ids),
         }
         return {
             "plan": plan_to_json(_without_history(self.plan)),

@@ -23,7 +23,7 @@ from service.domain.model import ComputedPlan, Plan
 from service.services.backend import Backend
 from service.services.map_state import MapState
 from service.sheets import layout
-from service.sheets.errors import GoogleError
+from service.sheets.errors import GoogleError, PermissionDenied, SheetNotFound
 from service.sheets.gateway import SheetsGateway
 from service.sheets.provisioning import (
     MapSheetContent,
@@ -33,7 +33,7 @@ from service.sheets.provisioning import (
 )
 from service.sheets.render import header_cells, milestone_cells
 from service.store.records import MapRecord
-from service.templates import load_template
+from service.templates import Template, load_template
 
 log = logging.getLogger(__name__)
 
@@ -81,11 +81,14 @@ class Provisioned:
     plan: Plan
 
 
-def provision_map(backend: Backend, request: MapRequest, seller_token: str) -> Provisioned:
-    """Lay out, share, register and watch a new MAP (see the module docstring)."""
+def provision_map(
+    backend: Backend, request: MapRequest, seller_token: str, *, template: Template | None = None
+) -> Provisioned:
+    """Lay out, share, register and watch a new MAP (see the module docstring).
+    ``template`` overrides looking ``request.template`` up in ``sheets_templates/``."""
     today = backend.now().date()
     _check(request, today)
-    template = load_template(request.template)
+    template = template or load_template(request.template)
     plan = template.to_plan(
         account=request.account,
         outcome=request.outcome,
@@ -161,18 +164,25 @@ def _lay_out(
         spreadsheet_id = request.spreadsheet_id
         if backend.store.get_map(spreadsheet_id) is not None:
             raise MapConflict(f"spreadsheet {spreadsheet_id} already holds a MAP")
-        existing = seller.read_tabs(spreadsheet_id)
-        metadata = existing.get("developerMetadata", [])
-        if any(m.get("metadataKey") == layout.MAP_ID_KEY for m in metadata):
-            raise MapConflict(f"spreadsheet {spreadsheet_id} already holds a MAP")
-        try:
-            requests = add_tabs_requests(existing.get("sheets", [])) + layout_requests(content)
-        except ValueError as exc:
-            raise MapConflict(str(exc)) from exc
-    else:
-        spreadsheet_id = seller.create_spreadsheet(create_body(content.title))
-        requests = layout_requests(content)
-    seller.batch_update(spreadsheet_id, requests)
+        with backend.service_gateway() as service:
+            try:
+                # The add-on shares the seller's current file with the backend first
+                # (its drive.file token cannot open files the app did not create).
+                existing = service.read_tabs(spreadsheet_id)
+            except (PermissionDenied, SheetNotFound):
+                existing = seller.read_tabs(spreadsheet_id)
+                service = seller
+            metadata = existing.get("developerMetadata", [])
+            if any(m.get("metadataKey") == layout.MAP_ID_KEY for m in metadata):
+                raise MapConflict(f"spreadsheet {spreadsheet_id} already holds a MAP")
+            try:
+                requests = add_tabs_requests(existing.get("sheets", [])) + layout_requests(content)
+            except ValueError as exc:
+                raise MapConflict(str(exc)) from exc
+            service.batch_update(spreadsheet_id, requests)
+        return spreadsheet_id
+    spreadsheet_id = seller.create_spreadsheet(create_body(content.title))
+    seller.batch_update(spreadsheet_id, layout_requests(content))
     return spreadsheet_id
 
 

@@ -15,7 +15,8 @@ from typing import Any
 from service.domain.history import owners_of
 from service.services.backend import Backend
 from service.services.map_state import MapState
-from service.services.sync import SyncDeps, recompute_from_state, sync_map
+from service.services.rollover import recompute_from_state
+from service.services.sync import SyncDeps, sync_map
 from service.store.errors import MapNotFound
 from service.store.single_flight import Lease, run_single_flight
 

@@ -73,8 +73,12 @@ class SheetsGateway:
         sleep: Callable[[float], None] = time.sleep,
         close: Callable[[], None] | None = None,
     ) -> None:
-        self._sheets = sheets
-        self._drive = drive
+        # googleapiclient builds a resource (and the docstrings of all its methods) on
+        # every ``spreadsheets()`` call: build each once per gateway.
+        self._spreadsheets = sheets.spreadsheets()
+        self._files = drive.files()
+        self._permissions = drive.permissions()
+        self._channels = drive.channels()
         self._retry = retry or RetryPolicy()
         self._sleep = sleep
         self._close = close
@@ -94,7 +98,7 @@ class SheetsGateway:
     def read_map(self, spreadsheet_id: str) -> dict[str, Any]:
         """The Plan tab with grid data and row metadata, and our other tabs' properties:
         one ``spreadsheets.get``."""
-        request = self._sheets.spreadsheets().get(
+        request = self._spreadsheets.get(
             spreadsheetId=spreadsheet_id,
             ranges=[layout.PLAN_TAB, f"'{layout.HISTORY_TAB}'!A1", f"'{layout.REVIEWS_TAB}'!A1"],
             includeGridData=True,
@@ -105,7 +109,7 @@ class SheetsGateway:
 
     def read_tabs(self, spreadsheet_id: str) -> dict[str, Any]:
         """Tab properties and spreadsheet-level metadata, without cell data."""
-        request = self._sheets.spreadsheets().get(
+        request = self._spreadsheets.get(
             spreadsheetId=spreadsheet_id,
             fields="spreadsheetId,properties.title,sheets.properties,developerMetadata",
         )
@@ -113,7 +117,7 @@ class SheetsGateway:
         return result
 
     def create_spreadsheet(self, body: dict[str, Any]) -> str:
-        request = self._sheets.spreadsheets().create(body=body, fields="spreadsheetId")
+        request = self._spreadsheets.create(body=body, fields="spreadsheetId")
         # Not retried after an uncertain failure: a retry could make a second file.
         result = self._call(request, idempotent=False)
         return str(result["spreadsheetId"])
@@ -134,7 +138,7 @@ class SheetsGateway:
                 responseRanges=list(response_ranges),
                 responseIncludeGridData=True,
             )
-        request = self._sheets.spreadsheets().batchUpdate(spreadsheetId=spreadsheet_id, body=body)
+        request = self._spreadsheets.batchUpdate(spreadsheetId=spreadsheet_id, body=body)
         result: dict[str, Any] = self._call(request, idempotent=False)
         return result
 
@@ -144,7 +148,7 @@ class SheetsGateway:
         kwargs: dict[str, Any] = {"sendNotificationEmail": notify}
         if notify and message:
             kwargs["emailMessage"] = message
-        request = self._drive.permissions().create(
+        request = self._permissions.create(
             fileId=file_id, body=body, fields="id", supportsAllDrives=True, **kwargs
         )
         # Creating the same permission twice is harmless, so retrying is safe.
@@ -160,7 +164,7 @@ class SheetsGateway:
             "token": token,
             "expiration": str(expiration_ms),
         }
-        request = self._drive.files().watch(fileId=file_id, body=body, supportsAllDrives=True)
+        request = self._files.watch(fileId=file_id, body=body, supportsAllDrives=True)
         result = self._call(request, idempotent=True)
         return Channel(
             channel_id=str(result.get("id", channel_id)),
@@ -169,7 +173,7 @@ class SheetsGateway:
         )
 
     def stop_channel(self, channel_id: str, resource_id: str) -> None:
-        request = self._drive.channels().stop(body={"id": channel_id, "resourceId": resource_id})
+        request = self._channels.stop(body={"id": channel_id, "resourceId": resource_id})
         with suppress(errors.SheetNotFound):  # already gone
             self._call(request, idempotent=True)
 

@@ -30,7 +30,10 @@ TAB_IDS = {
     layout.REVIEWS_TAB: REVIEWS_SHEET_ID,
     layout.GUIDE_TAB: GUIDE_SHEET_ID,
 }
-TABLE_ROWS = 500  # rows the dropdowns and protections cover below the header
+# Rows the dropdowns and protections cover below the last milestone. Rows inserted
+# within the table inherit them; the read covers every row that has any, so this
+# stays modest.
+SPARE_ROWS = 100
 HEADER_FILL = "#cfe2f3"
 INPUT_HEADER_FILL = "#ffffff"
 STATUS_COLOURS = {
@@ -101,7 +104,8 @@ def layout_requests(content: MapSheetContent) -> list[dict[str, Any]]:
     """The one batchUpdate that fills a spreadsheet that has our four tabs."""
     rows = _plan_rows(content)
     first = layout.FIRST_MILESTONE_ROW
-    last = first + TABLE_ROWS
+    table_rows = len(content.milestones) + SPARE_ROWS
+    last = first + table_rows
     col = layout.column_index
     computed_cols = [col(k) for k in layout.COMPUTED_COLUMNS]
     requests: list[dict[str, Any]] = [
@@ -139,7 +143,7 @@ def layout_requests(content: MapSheetContent) -> list[dict[str, Any]]:
         *(_status_colour(text, colour, first, last) for text, colour in STATUS_COLOURS.items()),
         _protect(
             rq.grid_range(
-                PLAN_SHEET_ID, first, computed_cols[0], rows=TABLE_ROWS, cols=len(computed_cols)
+                PLAN_SHEET_ID, first, computed_cols[0], rows=table_rows, cols=len(computed_cols)
             ),
             "Computed by the MAP backend: recalculated after every edit.",
         ),

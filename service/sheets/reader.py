@@ -209,9 +209,7 @@ def _read_row(
     today: date,
 ) -> MilestoneRow | None:
     columns = read.columns
-    raw = {key: cell_text(_cell(cells, columns[key])) for key in layout.INPUT_COLUMNS}
-    milestone_id = cell_text(_cell(cells, columns["id"])).strip() or None
-    if not raw["title"].strip():
+    if not cell_text(_cell(cells, columns["title"])).strip():
         # A row without a milestone name is not a milestone (blank, or its content
         # was cleared: the milestone is gone).
         if any(
@@ -219,6 +217,8 @@ def _read_row(
         ):
             read.stray_rows.append(index)
         return None
+    raw = {key: cell_text(_cell(cells, columns[key])) for key in layout.INPUT_COLUMNS}
+    milestone_id = cell_text(_cell(cells, columns["id"])).strip() or None
     inputs: dict[str, Any] = {}
     for key in layout.INPUT_COLUMNS:
         value = typed_value(_cell(cells, columns[key]))

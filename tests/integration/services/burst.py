@@ -36,9 +36,11 @@ def edit_and_notify(
     buyer_token: str,
     indexes: list[int],
     threads: int = 10,
+    applied: list[int] | None = None,
 ) -> int:
     """For each index: type its Due date into ``cell`` as the buyer, then notify. Returns
-    how many syncs ran in this process."""
+    how many syncs ran in this process; ``applied`` gets the indexes in the order the
+    edits landed."""
     lock = threading.Lock()
     session = requests.Session()
 
@@ -52,6 +54,8 @@ def edit_and_notify(
                 timeout=30,
             )
             reply.raise_for_status()
+            if applied is not None:
+                applied.append(index)
         return sync_coalesced(backend, spreadsheet_id).syncs
 
     try:

@@ -44,8 +44,10 @@ def test_i4_a_hundred_notifications_during_syncs_give_at_most_three_syncs(world:
     cell = f"Plan!F{row_number(world.backend_emulator_state, sid, 'm2')}"
     # Slow reads keep the first sync running while the burst arrives.
     add_fault(world, method="sheets.spreadsheets.get", spreadsheet_id=sid, delay_ms=1500)
+    applied: list[int] = []
     try:
         syncs = burst_module.edit_and_notify(
+            applied=applied,
             emulator_url=world.url,
             backend=world.backend,
             spreadsheet_id=sid,
@@ -57,7 +59,8 @@ def test_i4_a_hundred_notifications_during_syncs_give_at_most_three_syncs(world:
     finally:
         clear_faults(world)
     assert 1 <= syncs <= 3
-    converged(world, sid, shown(99))
+    assert sorted(applied) == list(range(100))
+    converged(world, sid, shown(applied[-1]))
 
 
 @pytest.mark.postgres

@@ -1,0 +1,277 @@
+"""The MAP lifecycle's cost: API calls and CPU time, against the emulator.
+
+Prints:
+- API calls for provisioning, a sync after an edit, a no-op sync, and a burst of 100
+  buyer edits each followed by its notification;
+- CPU time of this process per sync (the emulator runs in its own process, so only the
+  backend's work is counted) for a 15- and a 500-milestone plan;
+- a baseline: the same sync written as a typical script does it (gspread, reading the
+  sheet and writing each changed cell with its own update call), and the ratio of API
+  calls and of wall time against the backend's sync.
+
+Run: .venv/bin/python bench/bench_sync.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import gspread
+import requests
+
+from service.domain.compute import compute
+from service.domain.model import Category, Side
+from service.services.backend import Backend
+from service.services.coalesce import sync_coalesced
+from service.services.provision import Contact, MapRequest, provision_map
+from service.services.sync import SyncDeps, sync_map
+from service.sheets.cell_values import date_to_serial, read_date
+from service.sheets.clients import build_gateway, service_account_credentials, user_credentials
+from service.store import Store, migrate
+from service.templates import Template, TemplateMilestone
+
+SERVICE_ACCOUNT = "map-backend@map-local.iam.gserviceaccount.com"
+SELLER, BUYER = "sam@vendor.example", "dana@acme.example"
+GOOGLE_HOSTS = ("https://sheets.googleapis.com", "https://www.googleapis.com")
+NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+
+
+@contextmanager
+def emulator_process() -> Iterator[str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "service", "emulator", "--port", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        url = next(word for word in line.split() if word.startswith("http"))
+        yield url.rstrip(".")
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+class Harness:
+    def __init__(self, url: str, store: Store) -> None:
+        self.url = url
+        self.session = requests.Session()
+        key = self.session.post(
+            f"{url}/__emulator/oidc/service-account", json={"email": SERVICE_ACCOUNT}
+        ).json()
+        credentials = service_account_credentials(key_info=key)
+        self.backend = Backend(
+            store=store,
+            service_gateway=lambda: build_gateway(credentials, api_root=url),
+            user_gateway=lambda token: build_gateway(user_credentials(token), api_root=url),
+            service_account_email=SERVICE_ACCOUNT,
+            now=lambda: NOW,
+        )
+        self.buyer_token = self.token(BUYER)
+
+    def token(self, email: str) -> str:
+        reply = self.session.post(f"{self.url}/__emulator/oidc/access-token", json={"email": email})
+        return str(reply.json()["access_token"])
+
+    def calls(self, spreadsheet_id: str) -> dict[str, int]:
+        body = self.session.get(
+            f"{self.url}/__emulator/counters", params={"spreadsheet_id": spreadsheet_id}
+        ).json()
+        return dict(body.get("counts", {}))
+
+    def all_calls(self) -> dict[str, int]:
+        """Every call since the last reset, by method (a create has no spreadsheet id yet)."""
+        body = self.session.get(f"{self.url}/__emulator/counters").json()
+        totals: dict[str, int] = {}
+        for row in body.get("counters", []):
+            totals[row["method"]] = totals.get(row["method"], 0) + int(row["count"])
+        return totals
+
+    def reset(self) -> None:
+        self.session.delete(f"{self.url}/__emulator/counters")
+
+    def edit(self, spreadsheet_id: str, a1: str, value: str) -> None:
+        self.session.put(
+            f"{self.url}/v4/spreadsheets/{spreadsheet_id}/values/{a1}",
+            params={"valueInputOption": "USER_ENTERED"},
+            json={"values": [[value]]},
+            headers={"Authorization": f"Bearer {self.buyer_token}"},
+        ).raise_for_status()
+
+    def provision(self, template: Template | None = None, name: str = "enterprise") -> str:
+        request = MapRequest(
+            template=name,
+            account="Acme Corp",
+            outcome="Cut new-hire ramp time by half",
+            go_live=date(2027, 6, 30) if template is None else date(2029, 12, 31),
+            buyers=(Contact("Dana Lee", BUYER),),
+            seller_owner=f"Sam Seller <{SELLER}>",
+            seller_email=SELLER,
+            org="vendor.example",
+        )
+        return provision_map(
+            self.backend, request, self.token(SELLER), template=template
+        ).spreadsheet_id
+
+
+def big_template(size: int) -> Template:
+    steps = [
+        TemplateMilestone(
+            key=f"s{i}",
+            title=f"Step {i}",
+            side=Side.BUYER if i % 2 else Side.SELLER,
+            owner_role="Project lead",
+            category=Category.IMPLEMENTATION,
+            lead_bd=2,
+            deliverable=f"Deliverable {i}",
+        )
+        for i in range(size)
+    ]
+    return Template(name="bench", title="Bench", description="A long plan.", milestones=steps)
+
+
+def plus(calls: dict[str, int]) -> str:
+    sheets = sum(v for k, v in calls.items() if k.startswith("sheets."))
+    drive = sum(v for k, v in calls.items() if k.startswith("drive."))
+    return f"{sheets} Sheets + {drive} Drive  {dict(sorted(calls.items()))}"
+
+
+def cpu_per_sync(h: Harness, spreadsheet_id: str, rows: int, runs: int) -> tuple[float, float]:
+    """Median CPU and wall ms of a sync that follows a one-cell edit."""
+    cpu, wall = [], []
+    for i in range(runs):
+        h.edit(spreadsheet_id, f"Plan!I{13 + (i % rows)}", f"note {i}")
+        with h.backend.service_gateway() as gateway:
+            deps = SyncDeps(h.backend.store, gateway, h.backend.now)
+            c0, w0 = time.process_time(), time.perf_counter()
+            sync_map(deps, spreadsheet_id)
+            cpu.append((time.process_time() - c0) * 1000)
+            wall.append((time.perf_counter() - w0) * 1000)
+    return statistics.median(cpu), statistics.median(wall)
+
+
+def gspread_baseline(h: Harness, spreadsheet_id: str) -> tuple[int, float]:
+    """A script's sync: read the Plan with gspread, compute, update each changed cell."""
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {h.token(SERVICE_ACCOUNT)}"
+    original = session.request
+
+    def to_emulator(method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        for host in GOOGLE_HOSTS:
+            if url.startswith(host):
+                url = h.url + url[len(host) :]
+        return original(method, url, *args, **kwargs)
+
+    session.request = to_emulator  # type: ignore[method-assign]
+    client = gspread.Client(auth=None, session=session)  # type: ignore[arg-type]
+    h.reset()
+    start = time.perf_counter()
+    sheet = client.open_by_key(spreadsheet_id).worksheet("Plan")
+    values = sheet.get_all_values(value_render_option="UNFORMATTED_VALUE")
+    snapshot = h.backend.store.latest_snapshot(spreadsheet_id)
+    assert snapshot is not None
+    from service.services.map_state import MapState
+
+    plan = MapState.from_snapshot(snapshot).plan
+    go_live = read_date(values[3][2], today=NOW.date())
+    assert go_live is not None
+    from dataclasses import replace
+
+    computed = compute(replace(plan, go_live=go_live), NOW.date())
+    by_id = {m.id: m for m in computed.milestones}
+    for index, row in enumerate(values[12:], start=13):
+        if not row or row[0] not in by_id:
+            continue
+        milestone = by_id[row[0]]
+        for col, value in (
+            (10, milestone.target),
+            (11, milestone.projected),
+            (12, milestone.health.value),
+        ):
+            wanted = date_to_serial(value) if isinstance(value, date) else value
+            if row[col - 1] != wanted:
+                sheet.update_cell(index, col, wanted)
+    elapsed = time.perf_counter() - start
+    session.close()
+    calls = sum(h.calls(spreadsheet_id).values())
+    return calls, elapsed
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder, emulator_process() as url:
+        store = Store.from_url(f"sqlite:///{Path(folder) / 'bench.sqlite3'}")
+        migrate(store.engine)
+        h = Harness(url, store)
+
+        h.reset()
+        sid = h.provision()
+        print(f"provision (enterprise, 15 milestones, 1 buyer): {plus(h.all_calls())}")
+        sync_coalesced(h.backend, sid)
+        h.edit(sid, "Plan!G13", "Done")
+        h.reset()
+        sync_coalesced(h.backend, sid)
+        print(f"sync after one edit:                 {plus(h.calls(sid))}")
+        h.reset()
+        sync_coalesced(h.backend, sid)
+        print(f"no-op sync:                          {plus(h.calls(sid))}")
+
+        from concurrent.futures import ThreadPoolExecutor
+
+        h.reset()
+
+        def one(i: int) -> int:
+            h.edit(sid, f"Plan!I{13 + i % 15}", f"burst {i}")
+            return sync_coalesced(h.backend, sid).syncs
+
+        with ThreadPoolExecutor(8) as pool:
+            syncs = sum(pool.map(one, range(100)))
+        calls = h.calls(sid)
+        print(
+            f"100-edit burst ({syncs} syncs):        {plus(calls)}  (the 100 edits are the buyer's PUTs)"
+        )
+
+        for label, template, rows, runs in (
+            ("15", None, 15, 30),
+            ("500", big_template(500), 500, 10),
+        ):
+            spreadsheet = h.provision(template, name="bench" if template else "enterprise")
+            sync_coalesced(h.backend, spreadsheet)
+            cpu, wall = cpu_per_sync(h, spreadsheet, rows, runs)
+            print(
+                f"sync CPU, {label:>3}-milestone plan: median {cpu:7.2f} ms CPU ({wall:7.2f} ms wall)"
+            )
+
+        # Baseline: the go-live moves, so every target moves; the backend vs a script.
+        base = h.provision()
+        sync_coalesced(h.backend, base)
+        ours = h.provision()
+        sync_coalesced(h.backend, ours)
+        for spreadsheet in (base, ours):
+            h.edit(spreadsheet, "Plan!C4", "2027-08-31")
+        h.reset()
+        start = time.perf_counter()
+        sync_coalesced(h.backend, ours)
+        our_wall = time.perf_counter() - start
+        our_calls = sum(h.calls(ours).values())
+        script_calls, script_wall = gspread_baseline(h, base)
+        print(
+            f"go-live moved (every date changes): backend {our_calls} calls in {our_wall * 1000:.0f} ms; "
+            f"gspread script {script_calls} calls in {script_wall * 1000:.0f} ms; "
+            f"ratio {script_calls / our_calls:.1f}x calls, {script_wall / our_wall:.1f}x wall time"
+        )
+        store.close()
+        h.session.close()
+
+
+if __name__ == "__main__":
+    main()
