@@ -53,6 +53,9 @@ def root_id_for(email: str) -> str:
 
 
 def display_name(email: str) -> str:
+    """How Drive names an account: a service account by its email, a person by name."""
+    if email.lower().endswith(".iam.gserviceaccount.com"):
+        return email
     local = email.split("@", 1)[0]
     return " ".join(part.capitalize() for part in local.replace("_", ".").split(".") if part)
 
