@@ -13,12 +13,15 @@ mistaken for success.
 
 from __future__ import annotations
 
+import functools
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from service.emulator.errors import GoogleApiError, invalid_request
 from service.emulator.sheets import protection, request_schema
+from service.emulator.sheets.a1 import bounded, exceeds_grid
 from service.emulator.sheets.model import Json, Sheet, Spreadsheet
 
 
@@ -43,8 +46,6 @@ class RequestContext:
 
     def grid(self, grid: Json | None, *, check_bounds: bool = True) -> tuple[Sheet, Json]:
         """The sheet and bounded GridRange of a request's range."""
-        from service.emulator.sheets.a1 import bounded, exceeds_grid
-
         grid = dict(grid or {})
         sheet = self.sheet(grid.get("sheetId", 0))
         grid["sheetId"] = sheet.sheet_id
@@ -72,10 +73,10 @@ Handler = Callable[[RequestContext, Json], Json | None]
 MISSING_FIELDS = "At least one field must be listed in 'fields'. (Use '*' to indicate all fields.)"
 
 
+@functools.cache
 def handlers() -> dict[str, Handler]:
-    """Every request kind the emulator applies, by its name in ``Request``."""
-    import importlib
-
+    """Every request kind the emulator applies, by its name in ``Request`` (the
+    families import this module, so they are loaded on first use)."""
     table: dict[str, Handler] = {}
     for family in ("sheets", "cells", "moves", "dimensions", "ranges", "metadata"):
         module = importlib.import_module(f"service.emulator.sheets.requests_{family}")

@@ -19,7 +19,7 @@ import copy
 from typing import Any
 
 from service.emulator.errors import GoogleApiError
-from service.emulator.sheets import a1
+from service.emulator.sheets import a1, fields_mask
 from service.emulator.sheets.model import Json, Spreadsheet
 
 LOCATION_TYPES = ("ROW", "COLUMN", "SHEET", "SPREADSHEET")
@@ -219,8 +219,6 @@ def invalid_filter(where: str, message: str) -> GoogleApiError:
 
 def update_metadata(meta: Json, new: Json, fields: str, spreadsheet: Spreadsheet) -> None:
     """Apply ``updateDeveloperMetadata`` to one entry."""
-    from service.emulator.sheets import fields_mask
-
     if fields.strip() == "*":
         wanted = ["metadataKey", "metadataValue", "location", "visibility"]
     else:

@@ -25,7 +25,7 @@ from service.emulator.sheets import (
 from service.emulator.sheets.fields_mask import Mask
 from service.emulator.sheets.grid_data import grid_data
 from service.emulator.sheets.model import Json, Sheet, Spreadsheet
-from service.emulator.sheets.output import prune
+from service.emulator.sheets.output import prune, sheet_properties_json
 from service.emulator.sheets.render import Renderer
 from service.emulator.sheets.requests_ranges import add_named_range
 from service.emulator.sheets.resource import GOOGLE_SHEETS_URL, Reader, spreadsheet_json, wants_grid
@@ -266,10 +266,6 @@ def copy_sheet_to(
     state: EmulatorState, spreadsheet_id: str, sheet_id: int, body: Json, user: str
 ) -> Json:
     """``sheets.copyTo``: a copy of one sheet at the end of another spreadsheet."""
-    import copy as _copy
-
-    from service.emulator.sheets.output import sheet_properties_json
-
     body = request_schema.check(body or {}, "CopySheetToAnotherSpreadsheetRequest")
     target_id = body.get("destinationSpreadsheetId")
     if not target_id:
@@ -300,4 +296,4 @@ def copy_sheet_to(
         target.sheets.append(twin)
         target.reindex()
         state.changed(target_file, user)
-        return _copy.deepcopy(sheet_properties_json(twin.properties))
+        return sheet_properties_json(twin.properties)
