@@ -138,16 +138,17 @@ def apply_values_update(
     state: EmulatorState,
     spreadsheet_id: str,
     a1_range: str,
-    values_: list[list[Any]],
+    values: list[list[Any]],
     value_input_option: str,
     user: str,
 ) -> dict[str, Any]:
     """Write values as ``user`` (race hooks, live preview); Google's UpdateValuesResponse."""
+    rows = values  # the parameter shadows the values module here
     return update(
         state,
         spreadsheet_id,
         a1_range,
-        {"values": values_},
+        {"values": rows},
         user,
         WriteOptions(option=value_input_option),
     )
