@@ -15,6 +15,8 @@ Credentials:
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -90,3 +92,31 @@ def service_account_credentials(
         return file_credentials
     credentials, _ = google.auth.default(scopes=SCOPES)
     return credentials
+
+
+class PerThreadGateways:
+    """One gateway per thread, built on first use by ``build`` and kept: building one costs
+    google-api-python-client tens of milliseconds, and httplib2 connections are not
+    thread-safe. Closing a gateway (``with gateways() as g``) only closes its connections;
+    it reconnects when used again."""
+
+    def __init__(self, build: Callable[[], SheetsGateway]) -> None:
+        self._build = build
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._all: list[SheetsGateway] = []
+
+    def __call__(self) -> SheetsGateway:
+        gateway: SheetsGateway | None = getattr(self._local, "gateway", None)
+        if gateway is None:
+            gateway = self._build()
+            self._local.gateway = gateway
+            with self._lock:
+                self._all.append(gateway)
+        return gateway
+
+    def close(self) -> None:
+        with self._lock:
+            built, self._all = self._all, []
+        for gateway in built:
+            gateway.close()

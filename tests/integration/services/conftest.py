@@ -13,7 +13,12 @@ import requests
 
 from service.services.backend import Backend
 from service.services.provision import Contact, MapRequest, Provisioned, provision_map
-from service.sheets.clients import build_gateway, service_account_credentials, user_credentials
+from service.sheets.clients import (
+    PerThreadGateways,
+    build_gateway,
+    service_account_credentials,
+    user_credentials,
+)
 from service.sheets.gateway import RetryPolicy
 from service.store import Store
 from tests.db_fixtures import (
@@ -103,9 +108,11 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def world(emulator: Any, store: Store, clock: Clock) -> World:
+def world(emulator: Any, store: Store, clock: Clock) -> Iterator[World]:
     """The emulator and a Backend on a fresh store, once on SQLite, once on PostgreSQL."""
-    return make_world(emulator, store, clock)
+    made = make_world(emulator, store, clock)
+    yield made
+    made.backend.service_gateway.close()  # type: ignore[attr-defined]
 
 
 @pytest.fixture
@@ -115,6 +122,7 @@ def postgres_world(emulator: Any, clock: Clock) -> Iterator[World]:
         world = make_world(emulator, pg_store, clock)
         world.database_url = url
         yield world
+        world.backend.service_gateway.close()  # type: ignore[attr-defined]
 
 
 def make_world(emulator: Any, store: Store, clock: Clock) -> World:
@@ -125,8 +133,9 @@ def make_world(emulator: Any, store: Store, clock: Clock) -> World:
     ).json()
     credentials = service_account_credentials(key_info=key)
 
-    def service_gateway() -> Any:
-        return build_gateway(credentials, api_root=emulator.url, retry=FAST_RETRY)
+    service_gateway = PerThreadGateways(
+        lambda: build_gateway(credentials, api_root=emulator.url, retry=FAST_RETRY)
+    )
 
     def user_gateway(token: str) -> Any:
         return build_gateway(user_credentials(token), api_root=emulator.url, retry=FAST_RETRY)
