@@ -39,6 +39,7 @@ def create_emulator_app(state: EmulatorState) -> Flask:
         faults,
         oidc,
         permissions,
+        preview,
         push,
         race_hooks,
         service_accounts,
@@ -77,4 +78,5 @@ def create_emulator_app(state: EmulatorState) -> Flask:
     drive.register(app, state)
     permissions.register(app, state)
     push.register(app, state)
+    preview.register(app, state)
     return app
