@@ -1,5 +1,8 @@
-"""``/hooks``: change notifications. Each is recorded in the store before the answer (so
-none is lost), acknowledged at once, and synced in the background, coalesced."""
+"""``/hooks``: change notifications, acknowledged at once and synced in the background,
+coalesced. An edit report is recorded in the store before the answer; the notification
+itself is recorded by the background sync as it starts (one write on the request's
+path, not two), or before the answer when the pool cannot take it, so the sweep finds
+it pending."""
 
 from __future__ import annotations
 
@@ -63,5 +66,5 @@ def drive() -> Any:
 
 def _notify(spreadsheet_id: str) -> None:
     context = web()
-    context.backend.store.request_sync(spreadsheet_id)
-    context.syncs.submit(spreadsheet_id)
+    if not context.syncs.submit(spreadsheet_id):
+        context.backend.store.request_sync(spreadsheet_id)

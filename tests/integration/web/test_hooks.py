@@ -190,3 +190,35 @@ def test_with_sync_processes_a_buyers_edit_is_synced_in_another_process(
     state = store.sync_state(sid)
     assert state is not None and not state.pending
     assert context(app).syncs.completed >= 1 and context(app).syncs.failed == 0
+
+
+def test_when_the_sync_queue_is_full_the_notification_is_left_pending_for_the_sweep(
+    make_app: Any, emulator: Any
+) -> None:
+    app = make_app(sync_workers=1, sync_queue_size=1)
+    client = app.test_client()
+    store = context(app).backend.store
+    busy, queued, overflow = (create_map(client, emulator.url)["spreadsheet_id"] for _ in "abc")
+    wait_for_syncs(app)
+    headers = bearer(emulator.url)
+    fault = requests.post(
+        f"{emulator.url}/__emulator/faults",
+        json={"method": READ, "spreadsheet_id": busy, "delay_ms": 1500},
+        timeout=10,
+    ).json()["id"]
+    try:
+        report_edit(client, emulator.url, busy, headers=headers)
+        time.sleep(0.3)  # the only worker is now inside the slow read
+        report_edit(client, emulator.url, queued, headers=headers)
+        response = report_edit(client, emulator.url, overflow, headers=headers)
+        state = store.sync_state(overflow)
+        wait_for_syncs(app)
+    finally:
+        requests.delete(f"{emulator.url}/__emulator/faults", params={"id": fault}, timeout=10)
+
+    assert response.status_code == 202
+    assert state is not None and state.pending
+    swept = client.post("/tasks/sweep", headers={"X-Appengine-Cron": "true"})
+    assert swept.get_json()["retried"] == 1
+    after = store.sync_state(overflow)
+    assert after is not None and not after.pending
