@@ -244,6 +244,7 @@
       tbody.appendChild(tr);
     });
     grid.appendChild(tbody);
+    markSpills();
     pinFrozenRows();
     if (state.selected) select(state.selected.row, state.selected.col, true);
   }
@@ -259,6 +260,7 @@
     td.setAttribute('data-row', row.i);
     td.setAttribute('data-col', col);
     td.setAttribute('data-a1', tab.columns[col].letter + (row.i + 1));
+    td.setAttribute('data-value', cell.v || '');
     if (cell.st) td.setAttribute('style', cell.st);
     if (cell.cs) td.colSpan = visibleSpan(tab.columns, col, cell.cs);
     if (cell.rs) td.rowSpan = visibleSpan(tab.rows, row.i, cell.rs);
@@ -278,7 +280,7 @@
       var value = document.createElement('div');
       value.className = 'cv';
       value.textContent = cell.v || '';
-      if (cell.ov) { classes.push('overflow'); value.style.width = (cell.ov - 7) + 'px'; }
+      if (cell.ov) { classes.push('overflow'); value.style.maxWidth = (cell.ov - 7) + 'px'; }
       td.appendChild(value);
     }
     td.className = classes.join(' ');
@@ -304,6 +306,21 @@
       commit(row, col, box.value).then(function (sent) { if (!sent) box.value = current; });
     });
     return box;
+  }
+
+  /** Text that runs on over empty cells hides the gridlines under it, as in Sheets. */
+  function markSpills() {
+    Array.prototype.forEach.call(grid.querySelectorAll('td.overflow'), function (td) {
+      var value = td.querySelector('.cv');
+      var need = value ? value.offsetWidth : 0;
+      var covered = td;
+      var width = td.clientWidth;
+      while (width < need && covered.nextElementSibling) {
+        covered.classList.add('spills');
+        covered = covered.nextElementSibling;
+        width += covered.offsetWidth;
+      }
+    });
   }
 
   function pinFrozenRows() {

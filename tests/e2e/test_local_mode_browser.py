@@ -1,0 +1,193 @@
+"""Local mode in real Chromium: ``python -m service serve --demo`` as a process, the
+add-on's own Create MAP dialog with the local stand-in, and the live preview of the
+MAP spreadsheet as a buyer edits it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.browser import chromium, require_chromium
+from tests.e2e.browser_stack import Serving, serving
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+BUYER = "wendy@initech.example"
+# Where provisioning puts the simple close plan's second milestone (a buyer step).
+SECOND_MILESTONE_ROW = 14
+UPDATE_TIMEOUT_MS = 15_000
+
+
+@pytest.fixture(scope="module")
+def serve(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serving]:
+    require_chromium()
+    with serving(tmp_path_factory.mktemp("local-mode") / "data", demo=True) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser(serve: Serving) -> Iterator[Any]:
+    with chromium() as running:
+        yield running
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        yield page
+    finally:
+        context.close()
+    assert not errors, f"script errors in the page: {errors}"
+
+
+def cell(page: Any, a1: str) -> Any:
+    return page.locator(f'#grid td[data-a1="{a1}"]')
+
+
+def text_of(page: Any, a1: str) -> str:
+    """The cell's formatted value, as the preview shows it."""
+    value: str = cell(page, a1).get_attribute("data-value")
+    return value
+
+
+def wait_for_change(page: Any, a1: str, before: str) -> str:
+    page.wait_for_function(
+        "([a1, before]) => {"
+        "  const td = document.querySelector(`#grid td[data-a1='${a1}']`);"
+        "  return td && td.getAttribute('data-value') !== before;"
+        "}",
+        arg=[a1, before],
+        timeout=UPDATE_TIMEOUT_MS,
+    )
+    return text_of(page, a1)
+
+
+def sheet_date(day: date) -> str:
+    return f"{day:%b} {day.day}, {day.year}"
+
+
+def create_map_in_dialog(page: Any, serve: Serving) -> str:
+    """Fill in and send the add-on's Create MAP dialog; the new MAP's link."""
+    page.goto(f"{serve.emulator_url}/preview/create?as=sam@vendor.example")
+    dialog = page.frame_locator("#dialog")
+    dialog.locator("#template option[value=simple-close-plan]").wait_for(state="attached")
+    dialog.locator("#template").select_option("simple-close-plan")
+    dialog.locator("#account").fill("Initech")
+    dialog.locator("#outcome").fill("Half the TPS reports by spring")
+    go_live = datetime.now(UTC).date() + timedelta(days=120)
+    dialog.locator("#go_live").fill(go_live.isoformat())
+    dialog.locator("#buyer-name-0").fill("Wendy Buyer")
+    dialog.locator("#buyer-email-0").fill(BUYER)
+    assert dialog.locator("#seller_owner").input_value() == "sam@vendor.example"
+    dialog.locator("#submit").click()
+    link = dialog.locator("#map-link")
+    link.wait_for(state="visible", timeout=30_000)
+    assert "shared with " + BUYER in dialog.locator("#result-summary").inner_text()
+    href: str = link.get_attribute("href")
+    return href
+
+
+def test_a_map_made_in_create_map_updates_live_as_the_buyer_edits_status_and_due(
+    serve: Serving, page: Any
+) -> None:
+    href = create_map_in_dialog(page, serve)
+    assert href.startswith(f"{serve.emulator_url}/preview/1")
+
+    page.goto(f"{href}?as={BUYER}")
+    cell(page, "C7").wait_for()
+    assert page.locator("#acting-as").input_value() == BUYER
+    loaded_at = page.evaluate("window.previewLoadedAt")
+    row = SECOND_MILESTONE_ROW
+    before = {a1: text_of(page, a1) for a1 in ("C5", "C7", f"L{row}", f"M{row}")}
+    assert text_of(page, f"G{row}") == "Not started"
+
+    # The Status dropdown (data validation), then the Due date typed in.
+    cell(page, f"G{row}").locator("select").select_option("In progress")
+    assert wait_for_change(page, f"G{row}", "Not started") == "In progress"
+    target = datetime.strptime(text_of(page, f"J{row}"), "%b %d, %Y").date()
+    late = target + timedelta(days=28)
+    cell(page, f"F{row}").dblclick()
+    cell(page, f"F{row}").locator("input.editor").fill(sheet_date(late))
+    typed_at = time.monotonic()
+    cell(page, f"F{row}").locator("input.editor").press("Enter")
+
+    projected = wait_for_change(page, "C5", before["C5"])
+    assert (
+        datetime.strptime(projected, "%b %d, %Y").date()
+        > datetime.strptime(before["C5"], "%b %d, %Y").date()
+    )
+    recomputed_s = time.monotonic() - typed_at
+    assert wait_for_change(page, "C7", before["C7"]) != before["C7"]
+    risk = wait_for_change(page, f"M{row}", before[f"M{row}"])
+    assert "Due is later than the plan allows" in risk, risk
+    assert text_of(page, f"F{row}") == sheet_date(late)
+    assert page.evaluate("window.previewLoadedAt") == loaded_at, "the page reloaded"
+    print(f"recomputed sheet shown {recomputed_s:.2f}s after the edit")
+    assert recomputed_s < 2, f"the recomputed sheet took {recomputed_s:.1f}s to show"
+
+
+def test_the_demo_map_shows_its_risks_history_and_deal_health_and_warns_before_a_computed_cell(
+    serve: Serving, page: Any
+) -> None:
+    page.goto(serve.preview_url)
+    page.locator("#files a", has_text="Acme Corp").click()
+    cell(page, "C7").wait_for()
+    assert "At risk" in text_of(page, "C7")
+    assert "moved 2 times without a reason" in text_of(page, "C8")
+    risks = [text_of(page, f"M{r}") for r in range(13, 28)]
+    assert any(risks), "no risk in the Risk column"
+    assert page.locator("#live-updates").is_checked()
+    assert cell(page, "A13").count() == 0, "the hidden ID column is drawn"
+
+    # A computed cell is protected, warning only: Sheets asks first.
+    target_before = text_of(page, "J13")
+    cell(page, "J13").dblclick()
+    cell(page, "J13").locator("input.editor").fill("Jan 1, 2030")
+    cell(page, "J13").locator("input.editor").press("Enter")
+    page.locator("#heads-up").wait_for(state="visible")
+    assert "Computed by the MAP backend" in page.locator("#heads-up-description").inner_text()
+    page.locator("#heads-up-cancel").click()
+    assert text_of(page, "J13") == target_before
+
+    page.locator("#show-health").click()
+    sidebar = page.frame_locator("#sidebar-frame")
+    sidebar.locator("#score").wait_for(timeout=UPDATE_TIMEOUT_MS)
+    assert sidebar.locator("#account").inner_text() == "Acme Corp"
+    assert "without a reason" in sidebar.locator("#risks").inner_text()
+
+    page.locator('#tabs button[data-sheet-title="History"]').click()
+    cell(page, "A1").wait_for()
+    assert text_of(page, "A1") == "When (UTC)"
+    fields = [text_of(page, f"D{r}") for r in range(2, 14)]
+    assert fields.count("Due") == 2
+
+
+def test_the_pipeline_dialog_lists_the_sellers_maps_with_links_to_their_previews(
+    serve: Serving, page: Any
+) -> None:
+    page.goto(f"{serve.emulator_url}/preview/pipeline?as=sam@vendor.example")
+    dialog = page.frame_locator("#dialog")
+    dialog.locator("#maps").wait_for(state="visible", timeout=UPDATE_TIMEOUT_MS)
+    link = dialog.locator("#maps a", has_text="Acme Corp")
+    assert link.get_attribute("href").startswith(f"{serve.emulator_url}/preview/1")
+    # Someone from another organisation sees none of them.
+    page.locator("#acting-as").fill("olga@rival.example")
+    page.locator("#acting-form button").click()
+    dialog.locator("#empty").wait_for(state="visible", timeout=UPDATE_TIMEOUT_MS)
+
+
+def test_the_screenshot_helper_writes_a_png(serve: Serving, browser: Any, tmp_path: Path) -> None:
+    from tests.e2e.browser_screenshot import screenshot_preview
+
+    out = tmp_path / "preview.png"
+    screenshot_preview(browser, serve, out)
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
