@@ -22,6 +22,7 @@ from service.domain.history import owners_of
 from service.domain.model import ComputedPlan, Plan
 from service.services.backend import Backend
 from service.services.map_state import MapState
+from service.services.sync import summary_fields
 from service.sheets import layout
 from service.sheets.errors import GoogleError, PermissionDenied, SheetNotFound
 from service.sheets.gateway import SheetsGateway
@@ -140,17 +141,7 @@ def provision_map(
         next_id=len(plan.milestones) + 1,
     )
     backend.store.save_snapshot(spreadsheet_id, **state.snapshot())
-    record = backend.store.update_map(
-        spreadsheet_id,
-        projected_go_live=computed.projected_go_live,
-        slip_bd=computed.slip_bd,
-        health_score=computed.health.score,
-        health_label=computed.health.label,
-        top_risks=[
-            {"code": r.code, "severity": r.severity.value, "message": r.message}
-            for r in computed.risks[:3]
-        ],
-    )
+    record = backend.store.update_map(spreadsheet_id, **summary_fields(computed))
     if backend.drive_hook_url:
         watch_map(backend, spreadsheet_id)
     return Provisioned(spreadsheet_id, backend.sheet_url(spreadsheet_id), record, computed, plan)
