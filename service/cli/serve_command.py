@@ -82,6 +82,8 @@ def run(args: argparse.Namespace) -> int:
     from service.local.stack import LocalOptions, LocalStack
 
     stack = LocalStack(LocalOptions(data_dir=data_dir, port=port, host=host))
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     try:
         stack.start()
     except OSError as exc:
@@ -89,9 +91,10 @@ def run(args: argparse.Namespace) -> int:
         fail(f"cannot listen on {where}: {exc.strerror or exc}")
     except ValueError as exc:
         fail(f"cannot read the state in '{data_dir}': {exc}")
+    except KeyboardInterrupt:
+        stack.stop()
+        return 130
 
-    stopping = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     try:
         _announce(stack, data_dir)
         if args.demo:

@@ -80,19 +80,23 @@ class LocalStack:
 
     def start(self) -> LocalStack:
         """Bind both ports, then serve. OSError when a port is taken; ValueError when
-        the emulator's saved state cannot be read."""
-        options = self.options
-        data_dir = options.data_dir.resolve()
-        host = url_host(options.host)
+        the emulator's saved state cannot be read. On any failure what started stops."""
         try:
-            self._backend_server = WSGIServer((options.host, options.port), _not_ready)
-            emulator_port = 0 if options.port == 0 else options.port + 1
-            self.emulator = EmulatorServer(
-                port=emulator_port, host=options.host, data_dir=data_dir / EMULATOR_DIR
-            )
+            self._start()
         except BaseException:
             self.stop()
             raise
+        return self
+
+    def _start(self) -> None:
+        options = self.options
+        data_dir = options.data_dir.resolve()
+        host = url_host(options.host)
+        self._backend_server = WSGIServer((options.host, options.port), _not_ready)
+        emulator_port = 0 if options.port == 0 else options.port + 1
+        self.emulator = EmulatorServer(
+            port=emulator_port, host=options.host, data_dir=data_dir / EMULATOR_DIR
+        )
         self.backend_url = f"http://{host}:{self._backend_server.server_address[1]}"
         self.emulator_url = f"http://{host}:{self.emulator.port}"
         self.emulator.url = self.emulator_url
@@ -119,7 +123,6 @@ class LocalStack:
                 issuer=self.emulator_url,
                 account=CRON_ACCOUNT,
             ).start()
-        return self
 
     def stop(self) -> None:
         if self._cron is not None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from tests.e2e.browser_stack import ROOT, Serving
 
-VIEWPORT = {"width": 1440, "height": 860}
+VIEWPORT = {"width": 1600, "height": 900}
 DEMO_BUYER = "dana@acme.example"
 
 

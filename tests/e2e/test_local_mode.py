@@ -4,6 +4,7 @@ seller, a restart on the same data directory, and the demo MAP."""
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -74,7 +75,9 @@ def run_serve(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_serve_refuses_a_port_out_of_range_and_a_data_path_that_is_a_file(tmp_path: Path) -> None:
+def test_serve_refuses_a_bad_port_a_port_in_use_and_a_data_path_that_is_a_file(
+    tmp_path: Path,
+) -> None:
     bad_port = run_serve("--port", "65535", "--data", str(tmp_path / "d"))
     assert bad_port.returncode == 2
     assert "--port must be a number from 0 to 65534" in bad_port.stderr
@@ -83,6 +86,13 @@ def test_serve_refuses_a_port_out_of_range_and_a_data_path_that_is_a_file(tmp_pa
     bad_data = run_serve("--port", "0", "--data", str(a_file))
     assert bad_data.returncode == 2
     assert f"--data must be a directory; '{a_file}' is a file" in bad_data.stderr
+    port = free_port_pair()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", port + 1))
+        taken.listen()
+        busy = run_serve("--port", str(port), "--data", str(tmp_path / "d"))
+    assert busy.returncode == 2
+    assert busy.stderr.startswith(f"error: cannot listen on 127.0.0.1:{port} or {port + 1}")
 
 
 def test_a_map_and_a_buyers_edit_survive_a_restart_and_later_edits_still_sync(

@@ -14,6 +14,7 @@
   var OTHER = '__other__';
   var QUIET_MS = 5 * 60 * 1000;
   var ROW_HEAD_PX = 46;
+  var GONE = -1; // the version the emulator answers for a file that is gone
 
   var state = {
     as: params.get('as') || '',
@@ -85,9 +86,14 @@
   function follow() {
     var since = state.version;
     request('GET', base + '/changes?since=' + since).then(function (answer) {
-      if (answer.version !== since) return load();
-      return null;
-    }).then(follow, function () {
+      if (answer.version === GONE) {
+        showMessage('This spreadsheet was deleted (or moved to the trash).');
+        return false;
+      }
+      return answer.version === since ? true : load().then(function () { return true; });
+    }).then(function (more) {
+      if (more) follow();
+    }, function () {
       setTimeout(follow, 2000);
     });
   }
