@@ -262,13 +262,22 @@ def fire_hooks(
     return latencies, time.perf_counter() - started, failures[0]
 
 
-def wait_converged(store: Store, timeout_s: float) -> float:
+def wait_converged(store: Store, sids: list[str], last: str | None, timeout_s: float) -> float:
+    """Seconds until no sync is pending and (when ``last`` is given) every MAP's history
+    ends with the edit ``last``; NaN on timeout."""
     started = time.monotonic()
     while time.monotonic() - started < timeout_s:
-        if not store.pending_syncs(datetime.now(UTC) + timedelta(days=1)):
+        if not store.pending_syncs(datetime.now(UTC) + timedelta(days=1)) and (
+            last is None or all(_last_status(store, sid) == last for sid in sids)
+        ):
             return time.monotonic() - started
-        time.sleep(0.25)
+        time.sleep(0.5)
     return float("nan")
+
+
+def _last_status(store: Store, sid: str) -> str | None:
+    statuses = [e.new for e in store.history(sid) if e.field == "status"]
+    return statuses[-1] if statuses else None
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -344,7 +353,7 @@ def main() -> int:
         print(f"gunicorn -w {args.workers} --threads 8 on PostgreSQL; emulator at {emulator_url}")
         started = time.perf_counter()
         sids = create_maps(url, emulator_url, args.maps)
-        settle = wait_converged(store, 300)
+        settle = wait_converged(store, sids, None, 300)
         print(f"{len(sids)} MAPs created in {time.perf_counter() - started:.1f} s "
               f"(first syncs settled {settle:.1f} s later)")  # fmt: skip
         id_token = mint(emulator_url, "id-token", email=SELLER, audience=AUDIENCE)
@@ -362,7 +371,7 @@ def main() -> int:
             before = counters(emulator_url)
             edits = [(sid, last) for sid in sids for _ in range(args.reports)]
             latencies, wall, failures = fire_hooks(url, id_token, edits, args.clients)
-            converged = wait_converged(store, 600)
+            converged = wait_converged(store, sids, last, 600)
             after = counters(emulator_url)
             syncs = after.get(BACKEND_METHODS[0], 0) - before.get(BACKEND_METHODS[0], 0)
             api = sum(

@@ -80,7 +80,7 @@ def build_context(settings: Settings) -> WebContext:
     else:
 
         def run(spreadsheet_id: str) -> None:
-            sync_coalesced(backend, spreadsheet_id)
+            sync_coalesced(backend, spreadsheet_id, notify=False)
 
     syncs = SyncPool(
         run,

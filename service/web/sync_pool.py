@@ -1,12 +1,11 @@
 """Syncs that run after a hook has been acknowledged, off the request threads.
 
-Each job is ``sync_coalesced``: it records the notification as it starts, then syncs
-unless another worker holds the spreadsheet's lease. A spreadsheet waits in the queue
-at most once: a burst of edits to one MAP queues one job, and the notification that job
-records covers every edit that came before it (the store's lease makes one sync at a
-time per spreadsheet across processes; a notification during a sync causes one more
-sync after it). When the queue is full ``submit`` says so, and the caller records the
-notification itself for the sweep.
+A hook records its notification in the store (``request_sync``) before it answers, so
+the notification is never lost: if this process dies, or the queue is full, the sweep
+finds it pending. The pool only makes the sync happen now. A spreadsheet waits in the
+queue at most once: a burst of edits to one MAP queues one job, which covers them all
+(the store's lease makes one sync at a time per spreadsheet across processes, and a
+notification arriving during a sync causes one more sync after it).
 
 Threads start on the first job, so building an app starts none.
 """
