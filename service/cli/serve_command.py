@@ -84,6 +84,8 @@ def run(args: argparse.Namespace) -> int:
     stack = LocalStack(LocalOptions(data_dir=data_dir, port=port, host=host))
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    # Ctrl-C stops it even where the shell started it with SIGINT ignored (in the background).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         stack.start()
     except OSError as exc:

@@ -4,6 +4,7 @@ seller, a restart on the same data directory, and the demo MAP."""
 
 from __future__ import annotations
 
+import signal
 import socket
 import subprocess
 import sys
@@ -194,3 +195,13 @@ def test_the_demo_seeds_one_map_with_risks_and_does_not_seed_it_again(tmp_path: 
     with serving(data, demo=True, log_name="demo-again") as again:
         assert len(again.api("GET", "/api/maps")["maps"]) == 1
         assert "Seeding the demo MAP" not in again.output()
+
+
+def test_ctrl_c_stops_it_cleanly_and_keeps_what_was_made(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with serving(data) as serve:
+        sid = serve.api("POST", "/api/maps", json=map_body())["spreadsheet_id"]
+        serve.process.send_signal(signal.SIGINT)
+        assert serve.process.wait(30) == 0
+    assert "Stopped; everything is saved in" in serve.output()
+    assert (data / "emulator" / "files" / f"{sid}.json").exists()
