@@ -16,8 +16,11 @@ may quote the token, so they are not passed on.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
-from collections.abc import Mapping, Sequence
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +32,8 @@ from service.web.errors import Forbidden, Unauthenticated, Unavailable
 
 # Longer than any ID token Google issues; longer input is refused before parsing.
 MAX_TOKEN_LENGTH = 8192
+# Verified tokens remembered until they expire (about an hour each).
+VERIFIED_TOKENS_KEPT = 10_000
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,7 @@ class IdTokenVerifier:
         transport: CachingCertsRequest,
         personal_domains: Sequence[str] = (),
         clock_skew_s: int = 10,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         if not audiences:
             raise ValueError("at least one OAuth client id (audience) must be configured")
@@ -83,10 +89,31 @@ class IdTokenVerifier:
         self.transport = transport
         self.personal_domains = list(personal_domains)
         self.clock_skew_s = clock_skew_s
+        self.clock = clock
+        # sha256(token) -> (caller, expiry): Apps Script reuses one ID token for up to an
+        # hour, so most requests skip the signature check. Only verified tokens go in.
+        self._verified: dict[bytes, tuple[Caller, float]] = {}
+        self._lock = threading.Lock()
 
     def verify(self, token: str, *, extra_audiences: Sequence[str] = ()) -> Caller:
         """The caller the token stands for; :class:`Unauthenticated` when it does not
         verify, :class:`Unavailable` when the certificates cannot be fetched."""
+        key = hashlib.sha256(f"{token}|{','.join(extra_audiences)}".encode()).digest()
+        now = self.clock()
+        with self._lock:
+            known = self._verified.get(key)
+        if known is not None and known[1] > now:
+            return known[0]
+        caller, expires = self._verify(token, extra_audiences)
+        with self._lock:
+            if len(self._verified) >= VERIFIED_TOKENS_KEPT:
+                self._verified = {k: v for k, v in self._verified.items() if v[1] > now}
+                if len(self._verified) >= VERIFIED_TOKENS_KEPT:
+                    self._verified.clear()
+            self._verified[key] = (caller, expires)
+        return caller
+
+    def _verify(self, token: str, extra_audiences: Sequence[str]) -> tuple[Caller, float]:
         claims = self._decode(token, [*self.audiences, *extra_audiences])
         if claims.get("iss") not in self.issuers:
             raise Unauthenticated("the ID token comes from an issuer this service does not trust")
@@ -95,11 +122,13 @@ class IdTokenVerifier:
             raise Unauthenticated("the ID token carries no email (ask for the email scope)")
         if claims.get("email_verified") not in (True, "true"):
             raise Unauthenticated("the ID token's email is not verified")
-        return Caller(
+        caller = Caller(
             email=email.strip().lower(),
             org=organisation(claims, self.personal_domains),
             subject=str(claims.get("sub", "")),
         )
+        # Trusted until its expiry (with the same allowance for clock skew as google-auth).
+        return caller, float(claims["exp"]) + self.clock_skew_s
 
     def _decode(self, token: str, audiences: list[str]) -> Mapping[str, Any]:
         for attempt in range(2):

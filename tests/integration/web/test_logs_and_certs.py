@@ -4,6 +4,7 @@ credential; the issuer's certificates are fetched once, not per request."""
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
@@ -144,3 +145,20 @@ def _with_kid(encoded_header: str, kid: str) -> str:
     header = json.loads(base64.urlsafe_b64decode(padded))
     header["kid"] = kid
     return base64.urlsafe_b64encode(json.dumps(header).encode()).decode().rstrip("=")
+
+
+def test_a_remembered_id_token_is_refused_once_it_expires(
+    app: Flask, client: FlaskClient, emulator: Any
+) -> None:
+    verifier = context(app).verifier
+    verifier.clock_skew_s = 0
+    headers = {"Authorization": f"Bearer {id_token(emulator.url, expires_in=1)}"}
+
+    first = client.get("/api/templates", headers=headers)
+    again = client.get("/api/templates", headers=headers)
+    time.sleep(2.1)
+    expired = client.get("/api/templates", headers=headers)
+
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert expired.status_code == 401
+    assert expired.get_json()["error"]["message"] == "the ID token has expired"
