@@ -19,6 +19,15 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   "$root/.venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
   spec="$root"
   [ -n "$extras" ] && spec="$root[$extras]"
-  "$root/.venv/bin/python" -m pip install --quiet --disable-pip-version-check -e "$spec"
+  # pip's own "Location ... is ignored" notes about this machine's index settings are noise.
+  set +e
+  "$root/.venv/bin/python" -m pip install --quiet --disable-pip-version-check -e "$spec" 2>&1 \
+    | grep -v "is ignored: it is neither a file nor a directory"
+  status=${PIPESTATUS[0]}
+  set -e
+  if [ "$status" != 0 ]; then
+    echo "Installing the Python dependencies failed (pip exit status $status)." >&2
+    exit "$status"
+  fi
   echo "$want" > "$stamp"
 fi

@@ -23,7 +23,9 @@ from typing import Any
 import pytest
 import requests
 
-RECORDINGS = Path(__file__).resolve().parents[4] / "shared" / "google-recordings"
+from tests.recordings import ABSENT_REASON, recordings_dir
+
+RECORDINGS = recordings_dir()
 DRIVE = "https://www.googleapis.com/drive/v3/"
 ID = re.compile(r"[A-Za-z0-9_-]{30,}")
 STABLE_KEYS = ("kind", "name", "mimeType")
@@ -64,7 +66,7 @@ def same_shape(
             same_shape(recorded["files"][0], answered["files"][0], f"{where}.files[0]", ())
 
 
-@pytest.mark.skipif(not RECORDINGS.is_dir(), reason="the shared google-recordings are absent")
+@pytest.mark.skipif(not RECORDINGS.is_dir(), reason=ABSENT_REASON)
 @pytest.mark.parametrize(
     "recording", recordings_with_drive_calls(), ids=lambda p: p.stem.split(".", 1)[-1]
 )

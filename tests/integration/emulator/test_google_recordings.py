@@ -56,8 +56,9 @@ from tests.integration.emulator.google_replay import (
     Outcome,
     Replay,
 )
+from tests.recordings import ABSENT_REASON, recordings_dir
 
-RECORDINGS = Path(__file__).resolve().parents[3] / ".." / "shared" / "google-recordings"
+RECORDINGS = recordings_dir()
 
 
 def recordings() -> list[Path]:
@@ -99,7 +100,7 @@ def tally(request: pytest.FixtureRequest) -> Iterator[list[Outcome]]:
     yield collector.outcomes
 
 
-@pytest.mark.skipif(not RECORDINGS.is_dir(), reason="the shared google-recordings folder is absent")
+@pytest.mark.skipif(not RECORDINGS.is_dir(), reason=ABSENT_REASON)
 @pytest.mark.parametrize("recording", recordings(), ids=lambda p: p.stem)
 def test_the_emulator_answers_a_recorded_session_as_google_did(
     emulator: Any, recording: Path, tally: list[Outcome]
