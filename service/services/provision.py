@@ -15,7 +15,7 @@ import logging
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from service.domain.compute import compute
 from service.domain.history import owners_of
@@ -195,10 +195,21 @@ def _share(
 
 
 def watch_map(backend: Backend, spreadsheet_id: str) -> bool:
-    """Register a Drive push channel for the MAP; False (logged) when Drive refuses."""
+    """Register a Drive push channel for the MAP; False (logged) when Drive refuses.
+
+    The channel is stored before the watch is opened: Drive sends its first ("sync")
+    message at once, and the hook must already know the channel's token then.
+    """
     token = secrets.token_urlsafe(32)
     channel_id = f"map-{uuid.uuid4().hex}"
     expires = backend.now() + backend.channel_ttl
+    backend.store.save_channel(
+        channel_id=channel_id,
+        spreadsheet_id=spreadsheet_id,
+        resource_id="",
+        token=token,
+        expiration=expires,
+    )
     try:
         with backend.service_gateway() as gateway:
             channel = gateway.watch(
@@ -209,15 +220,11 @@ def watch_map(backend: Backend, spreadsheet_id: str) -> bool:
                 expiration_ms=int(expires.timestamp() * 1000),
             )
     except GoogleError as exc:
+        backend.store.delete_channel(channel_id)
         log.warning("watch failed for %s: %s", spreadsheet_id, exc)
         return False
-    backend.store.save_channel(
-        channel_id=channel.channel_id,
-        spreadsheet_id=spreadsheet_id,
-        resource_id=channel.resource_id,
-        token=token,
-        expiration=expires,
-    )
+    granted = datetime.fromtimestamp(channel.expiration_ms / 1000, tz=UTC)
+    backend.store.set_channel_resource(channel_id, channel.resource_id, granted)
     return True
 
 

@@ -105,3 +105,14 @@ class Channels(StoreBase):
                 .returning(WatchChannelRow.channel_id)
             )
             return deleted is not None
+
+    def set_channel_resource(self, channel_id: str, resource_id: str, expiration: datetime) -> bool:
+        """Records what Drive answered for a channel saved before its watch was opened
+        (the resource id, the expiration Drive granted); False if there is no such channel."""
+        with self._writing() as session:
+            row = session.get(WatchChannelRow, channel_id)
+            if row is None:
+                return False
+            row.resource_id = resource_id
+            row.expiration = expiration
+            return True

@@ -97,3 +97,18 @@ def test_a_channel_id_is_saved_once(store: Store) -> None:
 def test_a_channel_for_an_unknown_map_raises_map_not_found(store: Store) -> None:
     with pytest.raises(MapNotFound):
         _save(store, "ch-1", "nope", 24, FakeClock())
+
+
+def test_a_channel_saved_before_its_watch_gets_drives_answer_afterwards(
+    clocked_store: Store, clock: FakeClock
+) -> None:
+    make_map(clocked_store, spreadsheet_id="sheet-1")
+    _save(clocked_store, "ch-1", "sheet-1", 24, clock)
+    granted = clock.now + timedelta(hours=23)
+
+    assert clocked_store.set_channel_resource("ch-1", "drive-resource-9", granted)
+    channel = clocked_store.get_channel("ch-1")
+    assert channel is not None
+    assert (channel.resource_id, channel.expiration) == ("drive-resource-9", granted)
+    assert clocked_store.verify_channel_token("ch-1", TOKEN)
+    assert not clocked_store.set_channel_resource("no-such-channel", "x", granted)
