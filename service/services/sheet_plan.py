@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date
 from typing import Any
 
 from service.domain.model import Milestone, Plan, Side, Status
+from service.sheets.layout import NOTE_PREFIX
 from service.sheets.reader import MilestoneRow, ReadProblem, SheetRead
 
 _ID_NUMBER = re.compile(r"^m(\d+)$")
@@ -136,8 +136,6 @@ def _title_key(title: str) -> str:
 
 def problem_notes(problems: list[ReadProblem]) -> dict[tuple[int, int], str]:
     """The note each unreadable cell gets."""
-    from service.sheets.layout import NOTE_PREFIX
-
     return {(p.row, p.col): f"{NOTE_PREFIX}{p.message}" for p in problems}
 
 
@@ -148,7 +146,3 @@ def problem_labels(problems: list[ReadProblem], plan: Plan) -> list[str]:
         where = f' of "{titles[p.milestone_id]}"' if p.milestone_id in titles else ""
         labels.append(f'{p.field}{where}: "{p.raw}"')
     return labels
-
-
-def today_or(value: date | None, default: date) -> date:
-    return value if value is not None else default

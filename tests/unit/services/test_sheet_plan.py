@@ -1,0 +1,131 @@
+"""Which milestone each row of the sheet is, and what a row people added becomes."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from service.domain.model import Milestone, Plan, Side, Status
+from service.services.sheet_plan import plan_from_sheet
+from service.sheets.reader import MilestoneRow, ReadProblem, SheetRead
+
+
+def previous() -> Plan:
+    return Plan(
+        go_live=date(2027, 3, 31),
+        milestones=(
+            Milestone(id="m1", title="Pricing review", side=Side.BUYER, lead_bd=3),
+            Milestone(id="m2", title="Security review", side=Side.BUYER, lead_bd=15),
+            Milestone(id="m3", title="Go-live", side=Side.JOINT, depends_on=("m1", "m2")),
+        ),
+    )
+
+
+def row(index: int, milestone_id: str | None, title: str, **inputs: Any) -> MilestoneRow:
+    values = {"title": title, **inputs}
+    return MilestoneRow(
+        row=index,
+        id=milestone_id,
+        row_metadata=[],
+        inputs=values,
+        raw={k: str(v) for k, v in values.items()},
+        computed={},
+        notes={},
+    )
+
+
+def sheet(*rows: MilestoneRow, problems: list[ReadProblem] | None = None) -> SheetRead:
+    """A read of the Plan tab holding ``rows``."""
+    return SheetRead(
+        spreadsheet_id="s",
+        title="t",
+        map_id="x",
+        sheet_ids={"Plan": 1},
+        row_count=100,
+        columns={},
+        table_header_row=11,
+        header={"go_live": date(2027, 4, 30), "reason": "procurement delay"},
+        header_raw={},
+        header_cells={},
+        header_computed={},
+        header_notes={},
+        rows=list(rows),
+        problems=problems or [],
+    )
+
+
+def test_rows_keep_their_milestone_and_its_hidden_structure() -> None:
+    read = sheet(
+        row(12, "m1", "Pricing review", status="Done"),
+        row(13, "m2", "Security review"),
+        row(14, "m3", "Go-live"),
+    )
+    result = plan_from_sheet(read, previous(), next_id=4)
+    m1, m2, m3 = result.plan.milestones
+    assert (m1.status, m1.lead_bd, m2.lead_bd) == (Status.DONE, 3, 15)
+    assert m3.depends_on == ("m1", "m2")
+    assert result.plan.go_live == date(2027, 4, 30) and result.reason == "procurement delay"
+    assert result.new_ids == {}
+
+
+def test_a_row_a_person_added_gets_the_next_id_and_default_structure() -> None:
+    read = sheet(
+        row(12, "m1", "Pricing review"),
+        row(13, None, "Budget approval"),
+        row(14, "m2", "Security review"),
+        row(15, "m3", "Go-live"),
+    )
+    result = plan_from_sheet(read, previous(), next_id=4)
+    added = result.plan.milestones[1]
+    assert (added.id, added.lead_bd, added.depends_on) == ("m4", 5, None)
+    assert result.new_ids == {13: "m4"}
+    assert result.row_of["m4"] == 13
+
+
+def test_a_copied_row_becomes_a_new_milestone_and_the_original_keeps_its_id() -> None:
+    read = sheet(
+        row(12, "m1", "Pricing review"),
+        row(13, "m1", "Pricing review (second round)"),
+        row(14, "m2", "Security review"),
+        row(15, "m3", "Go-live"),
+    )
+    result = plan_from_sheet(read, previous(), next_id=4)
+    assert [m.id for m in result.plan.milestones] == ["m1", "m4", "m2", "m3"]
+    assert result.new_ids == {13: "m4"}
+
+
+def test_a_row_whose_id_was_lost_is_recognised_by_its_title() -> None:
+    read = sheet(
+        row(12, "m1", "Pricing review"),
+        row(13, "zz-unknown", "Security review"),
+        row(14, "m3", "Go-live"),
+    )
+    result = plan_from_sheet(read, previous(), next_id=4)
+    assert [m.id for m in result.plan.milestones] == ["m1", "m2", "m3"]
+    assert result.new_ids == {13: "m2"}  # the ID cell is put right
+
+
+def test_dependencies_on_a_deleted_milestone_are_dropped() -> None:
+    read = sheet(row(12, "m1", "Pricing review"), row(14, "m3", "Go-live"))
+    result = plan_from_sheet(read, previous(), next_id=4)
+    assert result.plan.milestones[-1].depends_on == ("m1",)
+
+
+def test_ids_of_deleted_milestones_are_never_reused() -> None:
+    read = sheet(row(12, "m1", "Pricing review"), row(13, None, "New step"))
+    result = plan_from_sheet(read, previous(), next_id=9)
+    assert result.plan.milestones[1].id == "m9"
+
+
+def test_an_unreadable_cell_keeps_the_last_good_value() -> None:
+    before = previous()
+    in_progress = Milestone(id="m1", title="Pricing review", status=Status.IN_PROGRESS)
+    earlier = Plan(go_live=before.go_live, milestones=(in_progress, *before.milestones[1:]))
+    problem = ReadProblem("Status", 12, 6, "almost", "'almost' is not a status", None)
+    unreadable = row(12, "m1", "Pricing review")  # no "status" among the parsed inputs
+    read = sheet(
+        unreadable, row(13, "m2", "Security review"), row(14, "m3", "Go-live"), problems=[problem]
+    )
+    result = plan_from_sheet(read, earlier, next_id=4)
+    assert result.plan.milestones[0].status is Status.IN_PROGRESS
+    assert result.problems[0].milestone_id == "m1"
