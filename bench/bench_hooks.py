@@ -20,6 +20,7 @@ import http.client
 import json
 import os
 import queue
+import random
 import signal
 import socket
 import statistics
@@ -96,7 +97,12 @@ def postgres_schema(server_url: str) -> Iterator[str]:
 
 @contextmanager
 def gunicorn(
-    database_url: str, emulator_url: str, workdir: Path, workers: int, extra: dict[str, str]
+    database_url: str,
+    emulator_url: str,
+    workdir: Path,
+    workers: int,
+    threads: int,
+    extra: dict[str, str],
 ) -> Iterator[str]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -115,7 +121,7 @@ def gunicorn(
     process = subprocess.Popen(
         [
             sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", "-w", str(workers),
-            "--threads", "8", "--backlog", "512", "service.web.app:create_app()",
+            "--threads", str(threads), "--backlog", "512", "service.web.app:create_app()",
         ],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
@@ -204,14 +210,19 @@ def buyer_edits(emulator_url: str, sids: list[str], value: str) -> None:
 
 
 def fire_hooks(
-    url: str, id_token: str, edits: list[tuple[str, str]], clients: int
+    url: str, id_token: str, edits: list[tuple[str, str]], clients: int, rate: float = 0.0
 ) -> tuple[list[float], float, int]:
     """Post each (spreadsheet, value) edit report from ``clients`` keep-alive connections
     (http.client: a light client, so the load generator leaves the CPU to the server);
-    latencies (s), wall time, failures."""
-    work: queue.Queue[tuple[str, str]] = queue.Queue()
-    for edit in edits:
-        work.put(edit)
+    latencies (s), wall time, failures.
+
+    ``rate`` > 0: reports are due at that many per second, as independent triggers
+    would send them, and each latency counts from when its report was due (so a late
+    client does not hide a slow server); 0: each client sends as fast as it can."""
+    work: queue.Queue[tuple[str, str, float]] = queue.Queue()
+    begin = time.perf_counter() + 0.2
+    for n, (sid, value) in enumerate(edits):
+        work.put((sid, value, begin + n / rate if rate > 0 else 0.0))
     latencies: list[float] = []
     failures = [0]
     lock = threading.Lock()
@@ -223,9 +234,11 @@ def fire_hooks(
         try:
             while True:
                 try:
-                    sid, value = work.get_nowait()
+                    sid, value, due = work.get_nowait()
                 except queue.Empty:
                     return
+                if due:
+                    time.sleep(max(0.0, due - time.perf_counter()))
                 body = json.dumps(
                     {
                         "spreadsheet_id": sid,
@@ -236,7 +249,7 @@ def fire_hooks(
                         "ts": datetime.now(UTC).isoformat(),
                     }
                 )
-                started = time.perf_counter()
+                started = due or time.perf_counter()
                 try:
                     connection.request("POST", "/hooks/sheet-edit", body, headers)
                     response = connection.getresponse()
@@ -254,12 +267,13 @@ def fire_hooks(
             connection.close()
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
-    started = time.perf_counter()
+    if rate <= 0:
+        begin = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return latencies, time.perf_counter() - started, failures[0]
+    return latencies, time.perf_counter() - begin, failures[0]
 
 
 def wait_converged(store: Store, sids: list[str], last: str | None, timeout_s: float) -> float:
@@ -327,7 +341,11 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="bursts of edits")
     parser.add_argument("--reports", type=int, default=3, help="edit reports per MAP per burst")
     parser.add_argument("--clients", type=int, default=32, help="concurrent hook clients")
+    parser.add_argument(
+        "--rate", type=float, default=0.0, help="reports per second (0: as fast as possible)"
+    )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
     parser.add_argument(
         "--env", action="append", default=[], help="extra MAP_ setting for the backend: NAME=VALUE"
     )
@@ -346,11 +364,15 @@ def main() -> int:
             emulator_url,
             Path(tmp),
             args.workers,
+            args.threads,
             dict(e.split("=", 1) for e in args.env),
         ) as url,
         Store.from_url(database_url) as store,
     ):
-        print(f"gunicorn -w {args.workers} --threads 8 on PostgreSQL; emulator at {emulator_url}")
+        print(
+            f"gunicorn -w {args.workers} --threads {args.threads} on PostgreSQL; "
+            f"emulator at {emulator_url}; backend settings {args.env or 'default'}"
+        )
         started = time.perf_counter()
         sids = create_maps(url, emulator_url, args.maps)
         settle = wait_converged(store, sids, None, 300)
@@ -369,8 +391,11 @@ def main() -> int:
             last = ROUND_VALUES[burst % len(ROUND_VALUES)]
             buyer_edits(emulator_url, sids, last)
             before = counters(emulator_url)
+            # Interleaved, as edits from many buyers arrive: one MAP's reports are spread
+            # over the burst rather than sent side by side (seeded, so runs repeat).
             edits = [(sid, last) for sid in sids for _ in range(args.reports)]
-            latencies, wall, failures = fire_hooks(url, id_token, edits, args.clients)
+            random.Random(burst).shuffle(edits)
+            latencies, wall, failures = fire_hooks(url, id_token, edits, args.clients, args.rate)
             converged = wait_converged(store, sids, last, 600)
             after = counters(emulator_url)
             syncs = after.get(BACKEND_METHODS[0], 0) - before.get(BACKEND_METHODS[0], 0)
