@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -13,7 +14,7 @@ from service.services.provision import Contact, MapRequest, provision_map
 from service.services.review import run_review
 from service.store.records import MapRecord
 from service.web.calendar_feed import milestone_calendar
-from service.web.context import authenticated_caller, owned_map, web
+from service.web.context import authenticated_caller, owned_map, plausible_id, web
 from service.web.errors import NotFound, Unauthenticated, ValidationFailed
 from service.web.schemas import (
     CalendarQuery,
@@ -33,6 +34,8 @@ from service.web.validation import parse_json_body, parse_query
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 ACCESS_TOKEN_HEADER = "X-Goog-Access-Token"
+# Printable ASCII without spaces, as OAuth access tokens are (RFC 6750's b64token and more).
+ACCESS_TOKEN_SHAPE = re.compile(r"^[\x21-\x7e]{1,4096}$")
 
 
 @bp.get("/templates")
@@ -58,6 +61,8 @@ def create_map() -> Any:
         raise Unauthenticated(
             f"the seller's OAuth access token is required ({ACCESS_TOKEN_HEADER} header)"
         )
+    if not ACCESS_TOKEN_SHAPE.match(seller_token):
+        raise Unauthenticated(f"the {ACCESS_TOKEN_HEADER} header is not an OAuth access token")
     context = web()
     if body.template not in context.templates:
         known = ", ".join(sorted(context.templates))
@@ -121,7 +126,7 @@ def calendar(spreadsheet_id: str) -> Any:
     """The milestones as an iCalendar feed; the per-MAP key stands in for a token."""
     query = parse_query(request.args, CalendarQuery)
     context = web()
-    record = context.backend.store.get_map(spreadsheet_id) if len(spreadsheet_id) <= 200 else None
+    record = context.backend.store.get_map(spreadsheet_id) if plausible_id(spreadsheet_id) else None
     expected = record.calendar_key if record is not None else "-"
     if not hmac.compare_digest(query.key.encode(), expected.encode()) or record is None:
         raise NotFound("no such calendar")

@@ -55,7 +55,7 @@ def authenticated_caller() -> Caller:
 def owned_map(caller: Caller, spreadsheet_id: str) -> MapRecord:
     """The MAP, if the caller's organisation owns it: 404 when there is none, 403 when it
     belongs to another organisation."""
-    record = web().backend.store.get_map(spreadsheet_id) if len(spreadsheet_id) <= 200 else None
+    record = web().backend.store.get_map(spreadsheet_id) if plausible_id(spreadsheet_id) else None
     if record is None:
         raise NotFound(f"no MAP in spreadsheet {spreadsheet_id[:200]}")
     if record.org != caller.org:
@@ -77,3 +77,9 @@ def check_map_org(caller: Caller, spreadsheet_id: str) -> None:
         context.map_orgs[spreadsheet_id] = org
     if org != caller.org:
         raise Forbidden("this MAP belongs to another organisation")
+
+
+def plausible_id(identifier: str) -> bool:
+    """Worth looking up: not too long and free of NUL characters, which no spreadsheet
+    or channel id has (and which PostgreSQL refuses in a query)."""
+    return 0 < len(identifier) <= 200 and "\x00" not in identifier

@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Blueprint, request
 
-from service.web.context import authenticated_caller, check_map_org, web
+from service.web.context import authenticated_caller, check_map_org, plausible_id, web
 from service.web.errors import Forbidden, NotFound, Unauthenticated
 from service.web.schemas import Accepted, SheetEditHook, dump
 from service.web.validation import parse_json_body
@@ -55,7 +55,7 @@ def drive() -> Any:
     if not channel_id:
         raise Unauthenticated("Drive's X-Goog-Channel-ID and X-Goog-Channel-Token are required")
     store = web().backend.store
-    channel = store.get_channel(channel_id) if len(channel_id) <= 200 else None
+    channel = store.get_channel(channel_id) if plausible_id(channel_id) else None
     if channel is None:
         raise NotFound("no such channel")
     if not store.verify_channel_token(channel_id, token):

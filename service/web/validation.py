@@ -41,6 +41,21 @@ def field_errors(exc: ValidationError, prefix: tuple[int | str, ...] = ()) -> Va
     return ValidationFailed(fields)
 
 
+def nul_characters(data: Any, path: tuple[int | str, ...] = ()) -> list[tuple[str, str]]:
+    """Field errors for every string holding a NUL character (PostgreSQL cannot store
+    one, and no person types one)."""
+    if isinstance(data, str):
+        return [(json_path(path), "must not contain a NUL character")] if "\x00" in data else []
+    if isinstance(data, dict):
+        found = []
+        for key, value in data.items():
+            found += nul_characters(key, (*path, str(key))) + nul_characters(value, (*path, key))
+        return found
+    if isinstance(data, list):
+        return [e for index, item in enumerate(data) for e in nul_characters(item, (*path, index))]
+    return []
+
+
 def parse_json_body(request: Request, model: type[Model]) -> Model:
     """The body as ``model``: 400 when it is not a JSON object, 422 naming each bad field."""
     raw = request.get_data(cache=True)
@@ -50,6 +65,8 @@ def parse_json_body(request: Request, model: type[Model]) -> Model:
         raise BadRequest("the body must be a JSON object (it is not valid JSON)") from exc
     if not isinstance(data, dict):
         raise BadRequest("the body must be a JSON object")
+    if problems := nul_characters(data):
+        raise ValidationFailed(problems)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -57,6 +74,8 @@ def parse_json_body(request: Request, model: type[Model]) -> Model:
 
 
 def parse_query(args: Mapping[str, str], model: type[Model]) -> Model:
+    if problems := nul_characters(dict(args)):
+        raise ValidationFailed(problems)
     try:
         return model.model_validate(dict(args))
     except ValidationError as exc:

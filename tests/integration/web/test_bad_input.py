@@ -10,6 +10,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from service.store import Store
+from tests.db_fixtures import BACKENDS
 from tests.integration.web.conftest import emulator_calls
 from tests.integration.web.seed import seed_map
 from tests.integration.web.tokens import access_token, bearer
@@ -236,3 +237,43 @@ def test_errors_carry_the_request_id_and_no_traceback(client: FlaskClient) -> No
     assert response.headers["X-Request-Id"] == "req-123"
     text = response.get_data(as_text=True)
     assert "Traceback" not in text and 'File "' not in text
+
+
+@pytest.mark.parametrize("db_backend", BACKENDS, indirect=True)
+def test_nul_characters_are_refused_before_they_reach_the_database(
+    client: FlaskClient, store: Store, emulator: Any
+) -> None:
+    record = seed_map(store)
+    headers = seller_headers(emulator.url)
+    edit = {
+        "spreadsheet_id": record.spreadsheet_id,
+        "sheet": "Pl\x00an",
+        "a1": "G14",
+        "value": "Do\x00ne",
+        "ts": datetime.now(UTC).isoformat(),
+    }
+
+    created = client.post("/api/maps", json={**VALID_MAP, "account": "Ac\x00me"}, headers=headers)
+    reported = client.post("/hooks/sheet-edit", json=edit, headers=headers)
+    detail = client.get("/api/maps/abc%00def", headers=headers)
+    feed = client.get(f"/api/maps/{record.spreadsheet_id}/calendar.ics?key=a%00b")
+    drive = client.post(
+        "/hooks/drive", headers={"X-Goog-Channel-ID": "c%00", "X-Goog-Channel-Token": "t"}
+    )
+
+    assert fields_of(created) == {"account": "must not contain a NUL character"}
+    assert set(fields_of(reported)) == {"sheet", "value"}
+    assert detail.status_code == 404
+    assert fields_of(feed) == {"key": "must not contain a NUL character"}
+    assert drive.status_code == 404
+    assert store.edit_events_since(record.spreadsheet_id, datetime.now(UTC) - timedelta(1)) == []
+
+
+def test_an_access_token_that_cannot_be_one_is_unauthenticated(
+    client: FlaskClient, emulator: Any
+) -> None:
+    headers = {**bearer(emulator.url), "X-Goog-Access-Token": "ya29.has spaces\tand tabs"}
+
+    response = client.post("/api/maps", json=VALID_MAP, headers=headers)
+
+    assert response.status_code == 401
