@@ -18,6 +18,7 @@ from schemathesis.specs.openapi import checks as openapi_checks
 from service.config import Settings
 from service.web.app import create_app
 from service.web.openapi import openapi_document
+from tests.db_fixtures import BACKENDS, backend_database_url
 from tests.integration.web.conftest import UNREACHABLE_URL, context
 from tests.integration.web.flows import create_map
 from tests.integration.web.tokens import AUDIENCE, CRON_ACCOUNT, access_token, id_token
@@ -33,14 +34,21 @@ CHECKS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def fuzzed_app(tmp_path_factory: pytest.TempPathFactory, emulator_server: Any) -> Iterator[Flask]:
+@pytest.fixture(scope="module", params=BACKENDS)
+def fuzzed_app(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, emulator_server: Any
+) -> Iterator[Flask]:
     directory: Path = tmp_path_factory.mktemp("fuzz")
+    with backend_database_url(request.param, directory) as database_url:
+        yield from _app(directory, database_url, emulator_server.url)
+
+
+def _app(directory: Path, database_url: str, emulator_url: str) -> Iterator[Flask]:
     settings = Settings(
         data_dir=directory,
-        database_url=f"sqlite:///{directory / 'fuzz.sqlite3'}",
+        database_url=database_url,
         google_mode="local",
-        emulator_url=emulator_server.url,
+        emulator_url=emulator_url,
         oauth_audiences=[AUDIENCE],
         public_url=UNREACHABLE_URL,
         trust_cron_header=True,
@@ -78,7 +86,7 @@ def api_schema(fuzzed_app: Flask) -> Any:
         max_examples=MAX_EXAMPLES,
         deterministic=True,
         database="none",
-        allow_x00=False,
+        allow_x00=True,
         # Credentials come from the test (valid ones); invalid ones have their own tests.
         with_security_parameters=False,
     )
