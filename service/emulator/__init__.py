@@ -15,4 +15,6 @@ Layout:
     oidc.py      sign-in: signing keys, certs endpoint, ID and access tokens
     push.py      delivers Drive push notifications to watch channels
     control.py   ``/__emulator/...``: faults, counters, race hooks, users, reset
+    preview/     ``/preview/...``: a live view of the spreadsheets, where a person edits
+                 as the seller or a buyer (see docs/local-mode.md)
 """
