@@ -26,12 +26,14 @@ from service.sheets.cell_values import (
 )
 from service.sheets.errors import NotAMap
 
-# The fields mask of the one read a sync makes.
+# The fields mask of the one read a sync makes. No effectiveValue: a formula in an input
+# cell is read as its text (its value could change with nobody editing, and a plan's
+# commitments must not), and other cells' typed values are their userEnteredValue.
 READ_FIELDS = (
     "spreadsheetId,properties(title,timeZone),developerMetadata(metadataId,metadataKey,metadataValue),"
     "sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount)),"
-    "data(startRow,startColumn,rowData(values(userEnteredValue,effectiveValue,formattedValue,"
-    "note,userEnteredFormat(backgroundColor,numberFormat,textFormat(bold)))),"
+    "data(startRow,startColumn,rowData(values(userEnteredValue,formattedValue,"
+    "note,userEnteredFormat(backgroundColor,numberFormat))),"
     "rowMetadata(developerMetadata(metadataId,metadataKey,metadataValue))))"
 )
 
