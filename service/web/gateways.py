@@ -17,41 +17,39 @@ from google.auth import credentials as auth_credentials
 from google.auth.credentials import Credentials
 
 from service.config import Settings
-from service.sheets.clients import build_gateway, service_account_credentials
+from service.sheets.clients import (
+    PerThreadGateways,
+    build_gateway,
+    service_account_credentials,
+)
 from service.sheets.errors import GoogleUnavailable
 from service.sheets.gateway import RetryPolicy, SheetsGateway
 
 
 class ServiceGateways:
-    """Call it for the backend's gateway on this thread."""
+    """Call it for the backend's gateway on this thread (one per thread, kept: see
+    :class:`~service.sheets.clients.PerThreadGateways`), with credentials made once."""
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
         self._lock = threading.Lock()
         self._credentials: Credentials | None = None
-        self._local = threading.local()
-        self._built: list[SheetsGateway] = []
+        self._per_thread = PerThreadGateways(self._build)
 
     def __call__(self) -> SheetsGateway:
-        gateway: SheetsGateway | None = getattr(self._local, "gateway", None)
-        if gateway is None:
-            gateway = build_gateway(
-                self._credentials_once(),
-                api_root=api_root(self._settings),
-                timeout_s=self._settings.google_timeout_s,
-                retry=RetryPolicy(max_retries=self._settings.google_max_retries),
-            )
-            self._local.gateway = gateway
-            with self._lock:
-                self._built.append(gateway)
-        return gateway
+        return self._per_thread()
 
     def close(self) -> None:
         """Close every thread's gateway (at shutdown)."""
-        with self._lock:
-            built, self._built = self._built, []
-        for gateway in built:
-            close_gateway(gateway)
+        self._per_thread.close()
+
+    def _build(self) -> SheetsGateway:
+        return build_gateway(
+            self._credentials_once(),
+            api_root=api_root(self._settings),
+            timeout_s=self._settings.google_timeout_s,
+            retry=RetryPolicy(max_retries=self._settings.google_max_retries),
+        )
 
     def _credentials_once(self) -> Credentials:
         with self._lock:
