@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from service.domain.compute import compute
+from service.domain.errors import PlanInputError
 from service.domain.history import owners_of
 from service.domain.model import ComputedPlan, Plan
 from service.services.backend import Backend
@@ -100,7 +101,13 @@ def provision_map(
         signature_date=request.signature_date,
         created_on=today,
     )
-    computed = compute(plan, today)
+    try:
+        computed = compute(plan, today)
+    except PlanInputError as exc:
+        # The plan comes from a validated template, so what can be wrong is the seller's
+        # input: a country without a holiday calendar, dates beyond the calendar's years.
+        field = "country" if "country" in exc.path else "go_live"
+        raise ProvisionInputError(field, exc.message) from exc
     map_id = uuid.uuid4().hex
     token = uuid.uuid4().hex
     content = MapSheetContent(

@@ -44,11 +44,16 @@ class RenewReport:
         return {"renewed": self.renewed, "created": self.created, "failed": self.failed}
 
 
+# How long the add-on's edit events are kept (they only attribute changes to people).
+EDIT_EVENT_RETENTION = timedelta(days=7)
+
+
 def sweep(
     backend: Backend, *, interval: timedelta = timedelta(hours=1), limit: int = 500
 ) -> SweepReport:
     report = SweepReport()
     now = backend.now()
+    backend.store.prune_edit_events(now - EDIT_EVENT_RETENTION)
     pending = {s.spreadsheet_id for s in backend.store.pending_syncs(now)}
     for spreadsheet_id in sorted(pending):
         if _run(backend, spreadsheet_id, report, rollover_only=False):

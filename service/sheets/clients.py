@@ -29,7 +29,7 @@ from google.oauth2 import service_account
 from googleapiclient.discovery import build_from_document
 from googleapiclient.discovery_cache import get_static_doc
 
-from service.sheets.gateway import RetryPolicy, SheetsGateway
+from service.sheets.gateway import ApiResources, RetryPolicy, SheetsGateway
 
 SCOPES = (
     "https://www.googleapis.com/auth/spreadsheets",
@@ -48,6 +48,28 @@ def _discovery(service: str, version: str) -> dict[str, Any]:
     return document
 
 
+@cache
+def _resources(api_root: str | None) -> ApiResources:
+    """The API resources, built once per process and API root: google-api-python-client
+    spends about 0.1 s and tens of MB generating each resource's method docstrings.
+    They only build requests; every gateway executes them on its own connections."""
+    unused = httplib2.Http()  # requests always run with the gateway's own http
+    sheets_options = {"api_endpoint": f"{api_root}/"} if api_root else None
+    drive_options = {"api_endpoint": f"{api_root}/drive/v3/"} if api_root else None
+    sheets = build_from_document(
+        _discovery("sheets", "v4"), http=unused, client_options=sheets_options
+    )
+    drive = build_from_document(
+        _discovery("drive", "v3"), http=unused, client_options=drive_options
+    )
+    return ApiResources(
+        spreadsheets=sheets.spreadsheets(),
+        files=drive.files(),
+        permissions=drive.permissions(),
+        channels=drive.channels(),
+    )
+
+
 def build_gateway(
     credentials: Credentials,
     *,
@@ -56,16 +78,10 @@ def build_gateway(
     retry: RetryPolicy | None = None,
 ) -> SheetsGateway:
     """A gateway using ``credentials``; ``api_root`` is the emulator's base URL, or None
-    for Google's own hosts."""
+    for Google's own hosts. Cheap: only its connections are its own."""
     connections = httplib2.Http(timeout=timeout_s)
     http = google_auth_httplib2.AuthorizedHttp(credentials, http=connections)
-    sheets_options = {"api_endpoint": f"{api_root}/"} if api_root else None
-    drive_options = {"api_endpoint": f"{api_root}/drive/v3/"} if api_root else None
-    sheets = build_from_document(
-        _discovery("sheets", "v4"), http=http, client_options=sheets_options
-    )
-    drive = build_from_document(_discovery("drive", "v3"), http=http, client_options=drive_options)
-    return SheetsGateway(sheets, drive, retry=retry, close=connections.close)
+    return SheetsGateway(_resources(api_root), http, retry=retry, close=connections.close)
 
 
 def user_credentials(access_token: str) -> Credentials:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httplib2
+from google.auth import exceptions as auth_exceptions
 from googleapiclient.errors import HttpError
 
 from service.sheets import errors, layout
@@ -54,6 +55,16 @@ class RetryPolicy:
 
 
 @dataclass(frozen=True)
+class ApiResources:
+    """google-api-python-client resources that build requests (shared by gateways)."""
+
+    spreadsheets: Any
+    files: Any
+    permissions: Any
+    channels: Any
+
+
+@dataclass(frozen=True)
 class Channel:
     channel_id: str
     resource_id: str
@@ -66,19 +77,18 @@ class SheetsGateway:
 
     def __init__(
         self,
-        sheets: Any,
-        drive: Any,
+        resources: ApiResources,
+        http: Any,
         *,
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
         close: Callable[[], None] | None = None,
     ) -> None:
-        # googleapiclient builds a resource (and the docstrings of all its methods) on
-        # every ``spreadsheets()`` call: build each once per gateway.
-        self._spreadsheets = sheets.spreadsheets()
-        self._files = drive.files()
-        self._permissions = drive.permissions()
-        self._channels = drive.channels()
+        self._spreadsheets = resources.spreadsheets
+        self._files = resources.files
+        self._permissions = resources.permissions
+        self._channels = resources.channels
+        self._http = http
         self._retry = retry or RetryPolicy()
         self._sleep = sleep
         self._close = close
@@ -182,13 +192,18 @@ class SheetsGateway:
         attempt = 0
         while True:
             try:
-                return request.execute(num_retries=0)
+                return request.execute(http=self._http, num_retries=0)
             except HttpError as exc:
                 status = int(exc.resp.status)
                 retryable = status == 429 or (idempotent and status in _RETRY_STATUSES)
                 if not retryable or attempt >= self._retry.max_retries:
                     raise translate(exc) from exc
-            except _CONNECTION_ERRORS as exc:
+            except auth_exceptions.RefreshError as exc:
+                # Google refused the credentials (an expired or revoked token).
+                raise errors.PermissionDenied(
+                    "Google refused the credentials (expired or revoked)", status=401
+                ) from exc
+            except (*_CONNECTION_ERRORS, auth_exceptions.TransportError) as exc:
                 if not idempotent or attempt >= self._retry.max_retries:
                     raise errors.GoogleUnavailable(
                         f"Google did not answer ({type(exc).__name__})", status=503

@@ -6,22 +6,25 @@ reviews, edit events); :class:`Store` puts them together behind one flat API.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import URL
+from sqlalchemy import URL, insert
+from sqlalchemy.exc import IntegrityError
 
 from service.store.base import Clock, utc_now
 from service.store.channels import Channels
 from service.store.edit_events import EditEvents
 from service.store.engine import create_store_engine
+from service.store.errors import MapNotFound
 from service.store.history import History
 from service.store.maps import Maps
 from service.store.migrate import migrate
 from service.store.reviews import Reviews
 from service.store.snapshots import Snapshots
 from service.store.sync_leases import SyncLeases
+from service.store.tables import EditEventRow
 
 
 class Store(Maps, Snapshots, History, SyncLeases, Channels, Reviews, EditEvents):
@@ -46,6 +49,41 @@ class Store(Maps, Snapshots, History, SyncLeases, Channels, Reviews, EditEvents)
             snapshots_kept=snapshots_kept,
             edit_event_retention=edit_event_retention,
         )
+
+    def record_edit_and_request_sync(
+        self,
+        *,
+        spreadsheet_id: str,
+        a1: str,
+        ts: datetime,
+        sheet: str = "",
+        user_email: str = "",
+        value: str | None = None,
+        old_value: str | None = None,
+    ) -> int:
+        """The add-on trigger's hot path in one short transaction: record the edit and a
+        change notification; returns the notification's generation. ``MapNotFound`` if
+        there is no such MAP (the foreign keys say so). Old events are pruned by the
+        sweep (``prune_edit_events``), not here."""
+        now = self._now()
+        event = insert(EditEventRow).values(
+            spreadsheet_id=spreadsheet_id,
+            sheet=sheet,
+            a1=a1,
+            user_email=user_email,
+            value=value,
+            old_value=old_value,
+            ts=ts,
+            received_at=now,
+        )
+        try:
+            with self._writing() as session:
+                session.execute(event)
+                generation = session.scalar(self._request_sync_statement(spreadsheet_id, now))
+        except IntegrityError as exc:
+            raise MapNotFound(spreadsheet_id) from exc
+        assert generation is not None
+        return int(generation)
 
     def migrate(self) -> None:
         """Brings the schema up to date (``alembic upgrade head``)."""

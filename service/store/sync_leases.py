@@ -20,6 +20,7 @@ import os
 import socket
 import uuid
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -65,21 +66,24 @@ class SyncLeases(StoreBase):
     def request_sync(self, spreadsheet_id: str) -> int:
         """Records a change notification; returns its generation (1, 2, ...).
         ``MapNotFound`` if there is no such MAP."""
-        now = self._now()
-        insert = self._insert(SyncStateRow).values(
-            spreadsheet_id=spreadsheet_id, requested=1, completed=0, attempts=0, updated_at=now
-        )
-        statement = insert.on_conflict_do_update(
-            index_elements=["spreadsheet_id"],
-            set_={"requested": SyncStateRow.requested + 1, "updated_at": now},
-        ).returning(SyncStateRow.requested)
+        statement = self._request_sync_statement(spreadsheet_id, self._now())
         try:
             with self._writing() as session:
                 generation = session.scalar(statement)
         except IntegrityError as exc:
             raise MapNotFound(spreadsheet_id) from exc
         assert generation is not None
-        return generation
+        return int(generation)
+
+    def _request_sync_statement(self, spreadsheet_id: str, now: datetime) -> Any:
+        """The upsert that records one more notification, returning its generation."""
+        insert = self._insert(SyncStateRow).values(
+            spreadsheet_id=spreadsheet_id, requested=1, completed=0, attempts=0, updated_at=now
+        )
+        return insert.on_conflict_do_update(
+            index_elements=["spreadsheet_id"],
+            set_={"requested": SyncStateRow.requested + 1, "updated_at": now},
+        ).returning(SyncStateRow.requested)
 
     def try_acquire(self, spreadsheet_id: str, owner: str, lease_s: float) -> int | None:
         """Takes the lease if it is free or expired and a sync is pending; returns the

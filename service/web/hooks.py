@@ -33,8 +33,10 @@ def sheet_edit() -> Any:
     caller = authenticated_caller()
     edit = parse_json_body(request, SheetEditHook)
     check_map_org(caller, edit.spreadsheet_id)
-    store = web().backend.store
-    store.record_edit_event(
+    context = web()
+    # One short transaction on the request's path: the edit (who, where) and the
+    # notification; the sync runs in the background.
+    context.backend.store.record_edit_and_request_sync(
         spreadsheet_id=edit.spreadsheet_id,
         sheet=edit.sheet,
         a1=edit.a1,
@@ -43,7 +45,7 @@ def sheet_edit() -> Any:
         value=edit.value,
         old_value=edit.old_value,
     )
-    _notify(edit.spreadsheet_id)
+    context.syncs.submit(edit.spreadsheet_id)
     return dump(Accepted(accepted=True)), 202
 
 

@@ -52,3 +52,14 @@ def test_a_sync_right_after_provisioning_reads_once_and_writes_nothing(world: Wo
     assert counts.get("sheets.spreadsheets.get") == 1, counts
     assert "sheets.spreadsheets.batchUpdate" not in counts, (counts, result)
     assert not result.wrote
+
+
+def test_a_country_without_a_holiday_calendar_is_refused_naming_the_field(world: World) -> None:
+    import pytest
+
+    from service.services.provision import ProvisionInputError
+
+    with pytest.raises(ProvisionInputError) as refused:
+        world.provision(country="ZZ")
+    assert refused.value.field == "country"
+    assert world.store.list_maps("vendor.example") == []

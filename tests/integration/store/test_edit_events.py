@@ -91,3 +91,30 @@ def test_pruning_drops_every_maps_old_events(clocked_store: Store, clock: FakeCl
 def test_an_edit_of_an_unknown_map_raises_map_not_found(store: Store) -> None:
     with pytest.raises(MapNotFound):
         store.record_edit_event(spreadsheet_id="nope", a1="A1", ts=FakeClock().now)
+
+
+def test_an_edit_and_its_notification_are_recorded_together(
+    clocked_store: Store, clock: FakeClock
+) -> None:
+    make_map(clocked_store, spreadsheet_id="sheet-1")
+    first = clocked_store.record_edit_and_request_sync(
+        spreadsheet_id="sheet-1",
+        a1="G14",
+        ts=clock.now,
+        sheet="Plan",
+        user_email="dana@acme.example",
+    )
+    second = clocked_store.record_edit_and_request_sync(
+        spreadsheet_id="sheet-1", a1="F15", ts=clock.now
+    )
+    assert (first, second) == (1, 2)
+    state = clocked_store.sync_state("sheet-1")
+    assert state is not None and state.requested == 2 and state.pending
+    events = clocked_store.edit_events_since("sheet-1", clock.now)
+    assert [(e.a1, e.user_email) for e in events] == [("G14", "dana@acme.example"), ("F15", "")]
+
+
+def test_an_edit_for_an_unknown_map_records_nothing(clocked_store: Store, clock: FakeClock) -> None:
+    with pytest.raises(MapNotFound):
+        clocked_store.record_edit_and_request_sync(spreadsheet_id="nope", a1="A1", ts=clock.now)
+    assert clocked_store.sync_state("nope") is None
