@@ -40,12 +40,33 @@ class SyncPool:
         )
         self._lock = threading.Lock()
         self._queued: set[str] = set()
+        self._delayed: set[str] = set()
         self._busy = 0
         self._idle = threading.Condition(self._lock)
         self._threads: list[threading.Thread] = []
         self._closed = False
         self.completed = 0
         self.failed = 0
+
+    def submit_later(self, spreadsheet_id: str, delay_s: float) -> bool:
+        """Queue a sync of ``spreadsheet_id`` after ``delay_s`` seconds (once, however many
+        times it is asked meanwhile); False when the pool is closed."""
+        with self._lock:
+            if self._closed:
+                return False
+            if spreadsheet_id in self._delayed:
+                return True
+            self._delayed.add(spreadsheet_id)
+        timer = threading.Timer(delay_s, self._submit_delayed, args=(spreadsheet_id,))
+        timer.daemon = True
+        timer.start()
+        return True
+
+    def _submit_delayed(self, spreadsheet_id: str) -> None:
+        self.submit(spreadsheet_id)
+        with self._idle:
+            self._delayed.discard(spreadsheet_id)
+            self._idle.notify_all()
 
     def submit(self, spreadsheet_id: str) -> bool:
         """Queue a sync of ``spreadsheet_id``; False when the pool is closed or full (the
@@ -67,7 +88,9 @@ class SyncPool:
     def wait_idle(self, timeout_s: float = 30.0) -> bool:
         """Wait until nothing is queued or running; False on timeout."""
         with self._idle:
-            return self._idle.wait_for(lambda: not self._queued and not self._busy, timeout_s)
+            return self._idle.wait_for(
+                lambda: not self._queued and not self._delayed and not self._busy, timeout_s
+            )
 
     def close(self, timeout_s: float = 10.0) -> None:
         """Stop taking jobs, let the queued ones finish (up to ``timeout_s``), stop."""

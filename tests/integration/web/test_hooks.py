@@ -173,6 +173,25 @@ def test_a_drive_change_notification_syncs_the_map_in_the_background(
     assert state is not None and not state.pending
 
 
+def test_a_drive_notification_ahead_of_the_add_on_trigger_still_credits_the_editor(
+    app: Flask, client: FlaskClient, store: Store, emulator: Any
+) -> None:
+    sid = create_map(client, emulator.url)["spreadsheet_id"]
+    wait_for_syncs(app)
+    channel_id = save_channel(store, sid)
+    edit_cell(emulator.url, sid, FIRST_STATUS_CELL, "Done")
+
+    # Drive's notification comes first; the trigger's report, naming the editor, a
+    # moment later (Drive does not say who edited).
+    assert drive_notification(client, channel_id, "update", "channel-secret").status_code == 200
+    time.sleep(0.3)
+    assert report_edit(client, emulator.url, sid).status_code == 202
+    wait_for_syncs(app)
+
+    changes = [e for e in store.history(sid) if e.field == "status"]
+    assert [(e.new, e.actor) for e in changes] == [("Done", BUYER)]
+
+
 def test_with_sync_processes_a_buyers_edit_is_synced_in_another_process(
     make_app: Any, emulator: Any
 ) -> None:
