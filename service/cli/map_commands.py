@@ -64,9 +64,9 @@ def add_parser(sub: Any, name: str, help_text: str) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from service.cli.map_backend import BackendUnavailable, build_backend
     from service.cli.map_output import print_map, print_pipeline, print_review
     from service.config import Settings
-    from service.services.wiring import BackendUnavailable, build_backend
     from service.sheets.errors import SheetsError
     from service.store.errors import MapAlreadyExists, MapNotFound
 
@@ -108,6 +108,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _create(args: argparse.Namespace, settings: Any, backend: Any) -> int:
+    from service.cli.map_backend import seller_token_for
     from service.cli.map_output import print_map
     from service.domain.owners import parse_owner
     from service.services.provision import (
@@ -118,7 +119,6 @@ def _create(args: argparse.Namespace, settings: Any, backend: Any) -> int:
         provision_map,
     )
     from service.services.views import map_view
-    from service.services.wiring import seller_token_for
     from service.templates import TemplateError
 
     go_live = _date(args.go_live, "--go-live")

@@ -1,7 +1,5 @@
-"""Build the use cases' :class:`Backend` from :class:`~service.config.Settings`: the store
-(migrated) and the gateways, for Google or the local emulator. Used by the command line;
-the web app adds its own request-scoped pieces around the same parts.
-"""
+"""The Backend the ``map`` commands use: the web app's own wiring (store, gateways,
+links) from the settings, after checking that what it needs answers."""
 
 from __future__ import annotations
 
@@ -11,34 +9,28 @@ import requests
 
 from service.config import Settings
 from service.services.backend import Backend
-from service.store.store import Store
-from service.web.gateways import ServiceGateways, user_gateway
+from service.web.gateways import ServiceGateways
+from service.web.wiring import build_backend as build_web_backend
+from service.web.wiring import build_store
 
 
 class BackendUnavailable(Exception):
     """Something the backend needs does not answer (the emulator, the database)."""
 
 
-def build_backend(settings: Settings, *, drive_hook_url: str = "") -> Backend:
+def build_backend(settings: Settings) -> Backend:
+    """The web app's Backend, without Drive watches (a command runs no hook to receive them)."""
     if settings.google_mode == "local":
         _check_emulator(settings)
     try:
-        store = Store.from_url(settings.resolved_database_url())
-        store.migrate()
-    except Exception as exc:
+        store = build_store(settings, migrate=True)
+    except Exception as exc:  # any driver or migration error means the same to a user
         raise BackendUnavailable(
             f"the store at {settings.resolved_database_url()} is unusable: {exc}"
         ) from exc
-    template = settings.resolved_sheet_url_template()
-    emulator_url = settings.emulator_url.rstrip("/")
-    return Backend(
-        store=store,
-        service_gateway=ServiceGateways(settings),
-        user_gateway=lambda token: user_gateway(settings, token),
-        service_account_email=settings.service_account_email,
-        drive_hook_url=drive_hook_url,
-        sheet_url=lambda sid: template.format(emulator_url=emulator_url, spreadsheet_id=sid),
-    )
+    backend = build_web_backend(settings, store, ServiceGateways(settings))
+    backend.drive_hook_url = ""
+    return backend
 
 
 def seller_token_for(settings: Settings, email: str) -> str:
