@@ -7,6 +7,7 @@ attribute a change to a person. They are kept for a short while only.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, select
 
@@ -27,6 +28,27 @@ def _to_record(row: EditEventRow) -> EditEvent:
         ts=row.ts,
         received_at=row.received_at,
     )
+
+
+def edit_event_values(
+    spreadsheet_id: str,
+    a1: str,
+    ts: datetime,
+    sheet: str,
+    user_email: str,
+    value: str | None,
+    old_value: str | None,
+) -> dict[str, Any]:
+    """The columns of one edit event, as the add-on's trigger reported it."""
+    return {
+        "spreadsheet_id": spreadsheet_id,
+        "sheet": sheet,
+        "a1": a1,
+        "user_email": user_email,
+        "value": value,
+        "old_value": old_value,
+        "ts": ts,
+    }
 
 
 class EditEvents(StoreBase):
@@ -53,13 +75,7 @@ class EditEvents(StoreBase):
                 )
             )
             row = EditEventRow(
-                spreadsheet_id=spreadsheet_id,
-                sheet=sheet,
-                a1=a1,
-                user_email=user_email,
-                value=value,
-                old_value=old_value,
-                ts=ts,
+                **edit_event_values(spreadsheet_id, a1, ts, sheet, user_email, value, old_value),
                 received_at=now,
             )
             session.add(row)

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from service.store.base import Clock, utc_now
 from service.store.channels import Channels
-from service.store.edit_events import EditEvents
+from service.store.edit_events import EditEvents, edit_event_values
 from service.store.engine import create_store_engine
 from service.store.errors import MapNotFound
 from service.store.history import History
@@ -67,13 +67,7 @@ class Store(Maps, Snapshots, History, SyncLeases, Channels, Reviews, EditEvents)
         sweep (``prune_edit_events``), not here."""
         now = self._now()
         event = insert(EditEventRow).values(
-            spreadsheet_id=spreadsheet_id,
-            sheet=sheet,
-            a1=a1,
-            user_email=user_email,
-            value=value,
-            old_value=old_value,
-            ts=ts,
+            **edit_event_values(spreadsheet_id, a1, ts, sheet, user_email, value, old_value),
             received_at=now,
         )
         try:
