@@ -15,7 +15,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from service.cli.common import fail
+from service.cli.common import data_dir, fail
 
 
 def add_parser(sub: Any, name: str, help_text: str) -> None:
@@ -45,16 +45,7 @@ def _port(text: str) -> int:
 
 
 def _data_dir(text: str | None) -> Path | None:
-    if text is None:
-        return None
-    path = Path(text).expanduser()
-    if path.exists() and not path.is_dir():
-        fail(f"--data must be a directory; '{text}' is a file")
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        fail(f"cannot use '{text}' as the data directory: {exc.strerror}")
-    return path
+    return None if text is None else data_dir(text)
 
 
 def run(args: argparse.Namespace) -> int:

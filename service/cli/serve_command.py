@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from service.cli.common import data_dir as checked_data_dir
 from service.cli.common import fail
 
 
@@ -61,20 +62,9 @@ def _port(text: str) -> int:
     return port
 
 
-def _data_dir(text: str) -> Path:
-    path = Path(text).expanduser()
-    if path.exists() and not path.is_dir():
-        fail(f"--data must be a directory; '{text}' is a file")
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        fail(f"cannot use '{text}' as the data directory: {exc.strerror}")
-    return path
-
-
 def run(args: argparse.Namespace) -> int:
     port = _port(args.port)
-    data_dir = _data_dir(args.data)
+    data_dir = checked_data_dir(args.data)
     host = str(args.host).strip()
     if not host:
         fail("--host must not be empty")
