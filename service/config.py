@@ -63,7 +63,7 @@ class Settings(BaseSettings):
     # Processes that run the syncs (0: the worker threads sync in the web process). In
     # their own, niced processes syncs do not hold up the threads acknowledging hooks.
     sync_processes: int = Field(default=0, ge=0, le=32)
-    sync_niceness: int = Field(default=10, ge=0, le=19)
+    sync_niceness: int = Field(default=19, ge=0, le=19)
     # Size of the database connection pool of each process (PostgreSQL).
     database_pool_size: int = Field(default=10, ge=1)
 

@@ -81,7 +81,11 @@ class StoreBase:
         """The MAP's row, locked until the transaction ends (SQLite: the whole database
         is, by BEGIN IMMEDIATE); ``MapNotFound`` when there is none."""
         row = session.scalar(
-            select(MapRow).where(MapRow.spreadsheet_id == spreadsheet_id).with_for_update()
+            select(MapRow)
+            .where(MapRow.spreadsheet_id == spreadsheet_id)
+            # NO KEY UPDATE: excludes other writers of this MAP, yet lets rows that refer
+            # to it (edit events, notifications) be inserted meanwhile.
+            .with_for_update(key_share=True)
         )
         if row is None:
             raise MapNotFound(spreadsheet_id)

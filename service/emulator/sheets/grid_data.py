@@ -34,13 +34,34 @@ def grid_data(renderer: Renderer, sheet: Sheet, grid: Json | None, *, cells: boo
         if rows:
             out["rowData"] = rows
     spreadsheet = renderer.spreadsheet
+    on_rows = _metadata_by_index(spreadsheet, sheet.sheet_id, "ROWS", r0, r1)
+    on_columns = _metadata_by_index(spreadsheet, sheet.sheet_id, "COLUMNS", c0, c1)
     out["rowMetadata"] = [
-        _dimension(spreadsheet, sheet, "ROWS", i, sheet.row_props[i]) for i in range(r0, r1)
+        _dimension("ROWS", sheet.row_props[i], on_rows.get(i, [])) for i in range(r0, r1)
     ]
     out["columnMetadata"] = [
-        _dimension(spreadsheet, sheet, "COLUMNS", i, sheet.col_props[i]) for i in range(c0, c1)
+        _dimension("COLUMNS", sheet.col_props[i], on_columns.get(i, [])) for i in range(c0, c1)
     ]
     return out
+
+
+def _metadata_by_index(
+    spreadsheet: Spreadsheet, sheet_id: int, dimension: str, start: int, end: int
+) -> dict[int, list[Json]]:
+    """The developer metadata anchored on each row (or column) from ``start`` to ``end``,
+    in one pass over the spreadsheet's metadata."""
+    found: dict[int, list[Json]] = {}
+    for meta in spreadsheet.developer_metadata:
+        rng = meta.get("location", {}).get("dimensionRange")
+        if rng is None or int(rng.get("sheetId", 0)) != sheet_id:
+            continue
+        if rng.get("dimension") != dimension:
+            continue
+        first = max(start, int(rng.get("startIndex", 0)))
+        last = min(end, int(rng.get("endIndex", 0)))
+        for index in range(first, last):
+            found.setdefault(index, []).append(metadata_json(meta))
+    return found
 
 
 def _row_data(renderer: Renderer, sheet: Sheet, r0: int, r1: int, c0: int, c1: int) -> list[Json]:
@@ -56,9 +77,7 @@ def _row_data(renderer: Renderer, sheet: Sheet, r0: int, r1: int, c0: int, c1: i
     return rows
 
 
-def _dimension(
-    spreadsheet: Spreadsheet, sheet: Sheet, dimension: str, index: int, props: Json
-) -> Json:
+def _dimension(dimension: str, props: Json, metadata: list[Json]) -> Json:
     default = defaults.DEFAULT_ROW_HEIGHT if dimension == "ROWS" else defaults.DEFAULT_COLUMN_WIDTH
     out: Json = {}
     if props.get("hiddenByFilter"):
@@ -66,25 +85,9 @@ def _dimension(
     if props.get("hiddenByUser"):
         out["hiddenByUser"] = True
     out["pixelSize"] = int(props.get("pixelSize", default))
-    metadata = [
-        metadata_json(meta)
-        for meta in spreadsheet.developer_metadata
-        if _anchored_at(meta, sheet.sheet_id, dimension, index)
-    ]
     if metadata:
         out["developerMetadata"] = metadata
     for key, value in props.items():
         if key not in out and key not in ("hiddenByUser", "hiddenByFilter", "pixelSize"):
             out[key] = copy.deepcopy(value)
     return out
-
-
-def _anchored_at(meta: Json, sheet_id: int, dimension: str, index: int) -> bool:
-    rng = meta.get("location", {}).get("dimensionRange")
-    if rng is None:
-        return False
-    return (
-        int(rng.get("sheetId", 0)) == sheet_id
-        and rng.get("dimension") == dimension
-        and int(rng.get("startIndex", 0)) <= index < int(rng.get("endIndex", 0))
-    )

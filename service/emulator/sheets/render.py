@@ -78,8 +78,10 @@ def merge_format(base: Json, over: Json) -> Json:
 class Renderer:
     """Reads the cells of one spreadsheet (formulas evaluated once per renderer)."""
 
-    def __init__(self, spreadsheet: Spreadsheet) -> None:
+    def __init__(self, spreadsheet: Spreadsheet, cell_keys: frozenset[str] | None = None) -> None:
         self.spreadsheet = spreadsheet
+        # The CellData fields the response keeps (None: all); others are not computed.
+        self.cell_keys = cell_keys
         self._memo: dict[tuple[int, int, int], tuple[fe.Scalar, Json | None]] = {}
         self._extents: dict[int, tuple[int, int]] = {}
         self._active: set[tuple[int, int, int]] = set()
@@ -185,29 +187,41 @@ class Renderer:
         return json_number(value)
 
     def cell_data(self, sheet: Sheet, row: int, col: int) -> Json:
-        """The full ``CellData`` of a cell ({} for an empty one)."""
+        """The ``CellData`` of a cell ({} for an empty one), with the fields the
+        response keeps (``cell_keys``)."""
         cell: Cell | None = sheet.cell(row, col)
         if not cell:
             return {}
+        keys = self.cell_keys
+
+        def wanted(key: str) -> bool:
+            return keys is None or key in keys
+
         out: Json = {}
         entered = cell.get("userEnteredValue")
-        value, fmt = self.effective(sheet, row, col) if entered else (None, None)
+        needs_value = (
+            wanted("effectiveValue") or wanted("formattedValue") or wanted("effectiveFormat")
+        )
+        value, fmt = self.effective(sheet, row, col) if entered and needs_value else (None, None)
         if entered:
-            out["userEnteredValue"] = copy.deepcopy(entered)
+            if wanted("userEnteredValue"):
+                out["userEnteredValue"] = copy.deepcopy(entered)
             # A formula whose result is empty ("" or nothing) has neither.
             if value is not None and value != "":
-                effective = extended_value(value)
+                effective = extended_value(value) if wanted("effectiveValue") else None
                 if effective is not None:
                     out["effectiveValue"] = effective
-                out["formattedValue"] = format_value(value, fmt)
-        if cell.get("userEnteredFormat"):
-            out["userEnteredFormat"] = copy.deepcopy(cell["userEnteredFormat"])
-        if entered or cell.get("userEnteredFormat"):
+                if wanted("formattedValue"):
+                    out["formattedValue"] = format_value(value, fmt)
+        own_format = cell.get("userEnteredFormat")
+        if own_format and wanted("userEnteredFormat"):
+            out["userEnteredFormat"] = copy.deepcopy(own_format)
+        if (entered or own_format) and wanted("effectiveFormat"):
             out["effectiveFormat"] = effective_format(
-                cell.get("userEnteredFormat") or {}, fmt, linked=bool(entered) and value is not None
+                own_format or {}, fmt, linked=bool(entered) and value is not None
             )
         for key in ("hyperlink", "note", "textFormatRuns", "dataValidation"):
-            if key in cell:
+            if key in cell and wanted(key):
                 out[key] = copy.deepcopy(cell[key])
         return out
 

@@ -65,7 +65,7 @@ def spreadsheet_json(
     ranges: list[ResolvedRange] | None = None,
     mask: fields_mask.Mask | None = None,
 ) -> Json:
-    renderer = Renderer(spreadsheet)
+    renderer = Renderer(spreadsheet, cell_keys=_cell_keys(mask))
     cells = fields_mask.selects(mask, "sheets", "data", "rowData")
     out: Json = {
         "spreadsheetId": spreadsheet.spreadsheet_id,
@@ -88,6 +88,19 @@ def spreadsheet_json(
     if own:
         out["developerMetadata"] = own
     return out
+
+
+def _cell_keys(mask: fields_mask.Mask | None) -> frozenset[str] | None:
+    """The CellData fields a mask keeps under ``sheets.data.rowData.values`` (None: all,
+    so the renderer computes everything)."""
+    node: fields_mask.Mask | None = mask
+    for key in ("sheets", "data", "rowData", "values"):
+        if node is None or "*" in node:
+            return None
+        if key not in node:
+            return frozenset()
+        node = node[key]
+    return None if node is None or "*" in node else frozenset(node)
 
 
 def sheet_json(
