@@ -1,4 +1,4 @@
-"""Load on the edit hook: gunicorn (2 workers, 8 threads) on PostgreSQL, the emulator in
+"""Load on the edit hook: gunicorn (2 workers, 4 threads) on PostgreSQL, the emulator in
 its own process, MAPs created through the API, then bursts of buyer edits, each edit
 reported through ``POST /hooks/sheet-edit`` as the add-on's trigger would.
 
@@ -350,7 +350,7 @@ def main() -> int:
         "--rate", type=float, default=0.0, help="reports per second (0: as fast as possible)"
     )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument(
         "--env", action="append", default=[], help="extra MAP_ setting for the backend: NAME=VALUE"
     )
