@@ -6,8 +6,9 @@ from datetime import date
 
 import requests
 
+from service.emulator.sheets.spreadsheet_ops import spreadsheet_resource
 from service.services.sync import SyncDeps, sync_map
-from tests.integration.services.conftest import BUYER, SERVICE_ACCOUNT, World
+from tests.integration.services.conftest import BUYER, SELLER, SERVICE_ACCOUNT, World
 from tests.integration.services.sheet_view import header_value, milestone_rows
 
 
@@ -63,3 +64,38 @@ def test_a_country_without_a_holiday_calendar_is_refused_naming_the_field(world:
         world.provision(country="ZZ")
     assert refused.value.field == "country"
     assert world.store.list_maps("vendor.example") == []
+
+
+def test_provisioning_registers_one_drive_watch(world: World) -> None:
+    world.backend.drive_hook_url = "http://127.0.0.1:9/hooks/drive"
+    world.reset_counters()
+    made = world.provision()
+    assert world.counters(made.spreadsheet_id).get("drive.files.watch") == 1
+    assert len(world.store.channels_for_map(made.spreadsheet_id)) == 1
+
+
+def test_a_map_can_be_laid_out_in_the_sellers_existing_spreadsheet(world: World) -> None:
+    from service.sheets.clients import build_gateway, user_credentials
+
+    seller = build_gateway(user_credentials(world.token_for(SELLER)), api_root=world.url)
+    with seller:
+        existing = seller.create_spreadsheet({"properties": {"title": "Acme notes"}})
+        seller.share(existing, SERVICE_ACCOUNT, role="writer", message="", notify=False)
+    made = world.provision(spreadsheet_id=existing)
+    assert made.spreadsheet_id == existing
+    rows = milestone_rows(world.backend_emulator_state, existing)
+    assert rows["m6"]["Target date"] == "Mar 31, 2027"
+    resource = spreadsheet_resource(world.backend_emulator_state, existing, include_grid_data=False)
+    titles = [s["properties"]["title"] for s in resource["sheets"]]
+    # The MAP's tabs come first; the seller's own tab stays.
+    assert titles[:4] == ["Plan", "History", "Reviews", "How to use"] and "Sheet1" in titles
+
+
+def test_a_spreadsheet_that_already_holds_a_map_is_refused(world: World) -> None:
+    import pytest
+
+    from service.services.provision import MapConflict
+
+    made = world.provision()
+    with pytest.raises(MapConflict):
+        world.provision(spreadsheet_id=made.spreadsheet_id)

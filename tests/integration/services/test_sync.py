@@ -141,3 +141,36 @@ def test_buyer_edits_count_as_buyer_engagement(world: World) -> None:
     synced(world, sid)
     record = world.store.get_map(sid)
     assert record is not None and record.last_buyer_edit_on == world.clock.now.date()
+
+
+def test_a_row_a_person_deletes_is_recorded_and_the_plan_reschedules(world: World) -> None:
+    sid = world.provision().spreadsheet_id
+    synced(world, sid)
+    row = row_number(world.backend_emulator_state, sid, "m2")
+    from service.emulator.sheets.spreadsheet_ops import apply_batch_update
+
+    apply_batch_update(
+        world.backend_emulator_state,
+        sid,
+        {
+            "requests": [
+                {
+                    "deleteDimension": {
+                        "range": {
+                            "sheetId": 1001,
+                            "dimension": "ROWS",
+                            "startIndex": row - 1,
+                            "endIndex": row,
+                        }
+                    }
+                }
+            ]
+        },
+        BUYER,
+    )
+    synced(world, sid)
+    rows = milestone_rows(world.backend_emulator_state, sid)
+    assert "m2" not in rows and set(rows) == {"m1", "m3", "m4", "m5", "m6"}
+    removed = [(e.milestone_id, e.new) for e in world.store.history(sid) if e.field == "milestone"]
+    assert removed == [("m2", "removed")]
+    assert all(r["Target date"] for r in rows.values())
