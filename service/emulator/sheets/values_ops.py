@@ -250,31 +250,53 @@ def batch_update(state: EmulatorState, spreadsheet_id: str, body: Json, user: st
     opts = _write_options(body)
 
     def change(ss: Spreadsheet, owner: str) -> Json:
-        writes, responses = [], []
-        requested: list[a1.ResolvedRange] = []
-        for i, item in enumerate(body.get("data") or []):
-            rng = a1.parse_range(ss, str(item.get("range") or ""))
-            write = values.write(
-                ss,
-                rng,
-                item.get("values"),
-                major=item.get("majorDimension") or values.ROWS,
-                option=opts.option,
-                user=user,
-                owner=owner,
-                field_name=f"data[{i}].values",
-            )
-            response = write.response(ss.spreadsheet_id)
-            writes.append(write)
-            responses.append(response)
-            requested.append(rng)
-        if opts.include_values:
-            for write, response, rng in zip(writes, responses, requested, strict=True):
-                response["updatedData"] = _updated_data(ss, write, opts.response, rng)
-        return _totals(ss, writes, responses)
+        targets = [
+            _Target(i, item, a1.parse_range(ss, str(item.get("range") or "")))
+            for i, item in enumerate(body.get("data") or [])
+        ]
+        return _write_targets(ss, owner, user, opts, targets)
 
     result: Json = _mutate(state, spreadsheet_id, user, change)
     return result
+
+
+@dataclass(frozen=True)
+class _Target:
+    """One range a values batch update writes: its item, where, and how it is named."""
+
+    index: int
+    item: Json
+    rng: a1.ResolvedRange
+    data_filter: Json | None = None  # set when a data filter found the range
+
+
+def _write_targets(
+    ss: Spreadsheet, owner: str, user: str, opts: WriteOptions, targets: list[_Target]
+) -> Json:
+    """Write every target's values; the per-range responses and the totals."""
+    writes, responses = [], []
+    for target in targets:
+        write = values.write(
+            ss,
+            target.rng,
+            target.item.get("values"),
+            major=target.item.get("majorDimension") or values.ROWS,
+            option=opts.option,
+            user=user,
+            owner=owner,
+            field_name=f"data[{target.index}].values",
+            anchored=target.data_filter is None,
+        )
+        response = write.response(ss.spreadsheet_id)
+        if target.data_filter is not None:
+            response.pop("spreadsheetId")
+            response["dataFilter"] = target.data_filter
+        writes.append(write)
+        responses.append(response)
+    if opts.include_values:
+        for write, response, target in zip(writes, responses, targets, strict=True):
+            response["updatedData"] = _updated_data(ss, write, opts.response, target.rng)
+    return _totals(ss, writes, responses)
 
 
 def batch_get_by_data_filter(
@@ -309,35 +331,15 @@ def batch_update_by_data_filter(
     opts = _write_options(body)
 
     def change(ss: Spreadsheet, owner: str) -> Json:
-        writes, responses = [], []
-        requested: list[a1.ResolvedRange] = []
+        targets = []
         for i, item in enumerate(body.get("data") or []):
             data_filter = item.get("dataFilter") or {}
             for rng in data_filters.filter_ranges(ss, data_filter):
                 bounded = a1.ResolvedRange(
                     rng.sheet, rng.grid, a1.format_range(rng.sheet, rng.grid)
                 )
-                write = values.write(
-                    ss,
-                    bounded,
-                    item.get("values"),
-                    major=item.get("majorDimension") or values.ROWS,
-                    option=opts.option,
-                    user=user,
-                    owner=owner,
-                    field_name=f"data[{i}].values",
-                    anchored=False,
-                )
-                response = write.response(ss.spreadsheet_id)
-                response.pop("spreadsheetId")
-                response["dataFilter"] = data_filter
-                writes.append(write)
-                responses.append(response)
-                requested.append(bounded)
-        if opts.include_values:
-            for write, response, rng in zip(writes, responses, requested, strict=True):
-                response["updatedData"] = _updated_data(ss, write, opts.response, rng)
-        return _totals(ss, writes, responses)
+                targets.append(_Target(i, item, bounded, data_filter))
+        return _write_targets(ss, owner, user, opts, targets)
 
     result: Json = _mutate(state, spreadsheet_id, user, change)
     return result
