@@ -1,5 +1,6 @@
 """Where the real Google API recordings are: ``GOOGLE_RECORDINGS_DIR`` if set, else the
-``shared/google-recordings`` folder beside the project (``../shared``)."""
+``shared/google-recordings`` folder beside the project (``../shared``) or beside one of
+its parent folders."""
 
 from __future__ import annotations
 
@@ -8,10 +9,17 @@ from pathlib import Path
 
 
 def recordings_dir() -> Path:
+    """``GOOGLE_RECORDINGS_DIR``, else the first ``shared/google-recordings`` beside the
+    project or beside one of its parent folders (a clone may sit deeper)."""
     configured = os.environ.get("GOOGLE_RECORDINGS_DIR")
     if configured:
         return Path(configured)
-    return Path(__file__).resolve().parents[1].parent / "shared" / "google-recordings"
+    project = Path(__file__).resolve().parents[1]
+    for folder in project.parents:
+        candidate = folder / "shared" / "google-recordings"
+        if candidate.is_dir():
+            return candidate
+    return project.parent / "shared" / "google-recordings"
 
 
 ABSENT_REASON = (
