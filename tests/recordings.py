@@ -23,6 +23,6 @@ def recordings_dir() -> Path:
 
 
 ABSENT_REASON = (
-    "the Google recordings are absent: expected ../shared/google-recordings beside the "
-    "project, or GOOGLE_RECORDINGS_DIR"
+    "the Google recordings are absent: expected shared/google-recordings beside the "
+    "project or one of its parent folders, or GOOGLE_RECORDINGS_DIR"
 )
