@@ -7,10 +7,6 @@ from pathlib import Path
 from typing import NoReturn
 
 
-class UsageError(Exception):
-    """Input a person can fix: printed as one line, exit status 2."""
-
-
 def fail(message: str) -> NoReturn:
     """Print one clear line on stderr and exit with status 2 (bad input)."""
     print(f"error: {message}", file=sys.stderr)

@@ -35,7 +35,6 @@ TAB_IDS = {
 # stays modest.
 SPARE_ROWS = 100
 HEADER_FILL = "#cfe2f3"
-INPUT_HEADER_FILL = "#ffffff"
 STATUS_COLOURS = {
     "Done": "#d9ead3",
     "Blocked": "#f4cccc",

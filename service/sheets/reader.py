@@ -77,7 +77,6 @@ class SheetRead:
     header_notes: dict[str, str]
     rows: list[MilestoneRow] = field(default_factory=list)
     problems: list[ReadProblem] = field(default_factory=list)
-    id_column: list[str] = field(default_factory=list)  # ID cell text per row, from row 0
     # Rows without a milestone whose computed cells still show something (a milestone's
     # content was cleared, or a write landed on a row inserted under it): to be cleared.
     stray_rows: list[int] = field(default_factory=list)
@@ -118,8 +117,6 @@ def read_plan(spreadsheet: dict[str, Any], *, today: date) -> SheetRead:
         time_zone=spreadsheet_time_zone(spreadsheet),
     )
     _read_header(grid[:table_row], read, today)
-    id_col = columns["id"]
-    read.id_column = [cell_text(_cell(r, id_col)).strip() for r in grid]
     for index in range(table_row + 1, len(grid)):
         row = _read_row(grid[index], index, row_meta.get(index, []), read, today)
         if row is not None:

@@ -8,6 +8,7 @@ from datetime import date
 
 from service.domain.compute import compute
 from service.services.map_state import MapState
+from service.services.sync import summary_fields
 from service.store import MapRecord, Store
 from service.templates import load_template
 from tests.integration.web.tokens import ORG, SELLER
@@ -47,14 +48,4 @@ def seed_map(
     computed = compute(plan, today)
     state = MapState(plan=plan, computed=computed.to_json(), sheet={}, write_token="seed")
     store.save_snapshot(spreadsheet_id, **state.snapshot())
-    return store.update_map(
-        spreadsheet_id,
-        projected_go_live=computed.projected_go_live,
-        slip_bd=computed.slip_bd,
-        health_score=computed.health.score,
-        health_label=computed.health.label,
-        top_risks=[
-            {"code": r.code, "severity": r.severity.value, "message": r.message}
-            for r in computed.risks[:3]
-        ],
-    )
+    return store.update_map(spreadsheet_id, **summary_fields(computed))
