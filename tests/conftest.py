@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
+
+from service.clock import Clock
+from tests.clock import make_clock
 
 
 @pytest.fixture(autouse=True)
@@ -21,7 +25,7 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="session")
-def emulator_server() -> Iterator[object]:
+def emulator_server() -> Iterator[Any]:
     """A running in-memory emulator for the whole session (``.url`` is its base URL)."""
     from service.emulator.server import EmulatorServer
 
@@ -30,6 +34,23 @@ def emulator_server() -> Iterator[object]:
 
 
 @pytest.fixture
-def emulator(emulator_server: object) -> object:
-    """The session's emulator; tests use fresh spreadsheets, so no reset is needed."""
+def clock() -> Clock:
+    """The test's clock (see tests/clock.py)."""
+    return make_clock()
+
+
+@pytest.fixture
+def emulator(emulator_server: Any, clock: Clock) -> Iterator[Any]:
+    """The session's emulator, on the test's clock; tests use fresh spreadsheets, so no
+    reset is needed."""
+    emulator_server.state.clock.follow(clock)
+    yield emulator_server
+    emulator_server.state.clock.reset()
+
+
+@pytest.fixture
+def real_time_emulator(emulator_server: Any) -> Any:
+    """The session's emulator on real time, for tests of whole programs that keep real
+    time themselves (gunicorn, ``serve``, the ``map`` command)."""
+    emulator_server.state.clock.reset()
     return emulator_server

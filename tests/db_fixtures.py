@@ -25,7 +25,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from datetime import date
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ import pytest
 from sqlalchemy import create_engine, make_url, text
 
 from service.store import MapRecord, Store, migrate
+from tests.clock import START
 
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),
@@ -123,8 +124,8 @@ def make_map(store: Store, **overrides: Any) -> MapRecord:
         "outcome": "Cut new-hire ramp time by half",
         "template": "simple-close-plan",
         "country": "US",
-        "committed_go_live": date(2027, 3, 31),
-        "created_on": date(2026, 11, 2),
+        "committed_go_live": START.date() + timedelta(days=128),
+        "created_on": START.date() - timedelta(days=21),
         "buyer_emails": ["dana@acme.example"],
     }
     values.update(overrides)

@@ -33,6 +33,7 @@ def base_url() -> str:
 
 def create_emulator_app(state: EmulatorState) -> Flask:
     from service.emulator import (
+        clock,
         control,
         counters,
         drive,
@@ -65,6 +66,11 @@ def create_emulator_app(state: EmulatorState) -> Flask:
         drive = request.path.startswith("/drive/")
         body = GoogleApiError(code, exc.description or exc.name, drive=drive).body()
         return jsonify(body), code
+
+    @app.before_request
+    def _clock() -> None:
+        # Formulas (TODAY, NOW) read the time of the state they are evaluated in.
+        clock.current.set(state.clock)
 
     # The order matters: who is calling, then counting, then faults.
     users.register(app, state)

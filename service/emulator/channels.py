@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import threading
-import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
 # Drive's limits for files.watch: one hour by default, one day at most.
 DEFAULT_TTL_MS = 3600 * 1000
 MAX_TTL_MS = 86400 * 1000
-
-
-def now_ms() -> int:
-    return int(time.time() * 1000)
 
 
 def resource_id_for(file_id: str) -> str:
@@ -34,8 +30,8 @@ class Channel:
     created_by: str
     message_number: int = 0
 
-    def expired(self, at_ms: int | None = None) -> bool:
-        return (at_ms if at_ms is not None else now_ms()) >= self.expiration_ms
+    def expired(self, at_ms: int) -> bool:
+        return at_ms >= self.expiration_ms
 
     def api_json(self) -> dict[str, Any]:
         """The ``api#channel`` resource files.watch answers with."""
@@ -54,7 +50,8 @@ class Channel:
 class ChannelBook:
     """Open channels by id. Persists with the state; expired ones are dropped lazily."""
 
-    def __init__(self) -> None:
+    def __init__(self, now_ms: Callable[[], int]) -> None:
+        self.now_ms = now_ms
         self._lock = threading.Lock()
         self._channels: dict[str, Channel] = {}
 
@@ -90,7 +87,7 @@ class ChannelBook:
             return list(self._channels.values())
 
     def _prune(self) -> None:
-        at = now_ms()
+        at = self.now_ms()
         for channel_id in [c.id for c in self._channels.values() if c.expired(at)]:
             del self._channels[channel_id]
 

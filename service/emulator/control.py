@@ -3,6 +3,9 @@
     GET  /__emulator/health  {"status": "ok", "files": N, "persistent": bool}
     POST /__emulator/reset   forget everything (in-memory emulators only; 409 otherwise)
     GET  /__emulator/files   every file: id, name, mimeType, owner, trashed, permissions
+    GET  /__emulator/clock   {"now", "offset_s", "real"}: the emulator's time
+    POST /__emulator/clock   {"now": RFC 3339} or {"advance_s": N}: move it (it ticks on)
+    DELETE /__emulator/clock back to real time
 
 Faults, counters, race hooks, tokens, channels and invitations have their control
 endpoints in their own modules (see ``docs/emulator.md``).
@@ -10,9 +13,10 @@ endpoints in their own modules (see ``docs/emulator.md``).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
 
 from service.emulator.errors import GoogleApiError
 from service.emulator.state import EmulatorState
@@ -37,6 +41,39 @@ def register(app: Flask, state: EmulatorState) -> None:
             )
         state.reset()
         return jsonify({})
+
+    @app.get("/__emulator/clock", endpoint="emulator.clock.get")
+    def _clock() -> Any:
+        """The emulator's time (Drive's file times, channel expiry, TODAY())."""
+        return jsonify(state.clock.to_json())
+
+    @app.post("/__emulator/clock", endpoint="emulator.clock.set")
+    def _set_clock() -> Any:
+        """Move the emulator's time: to an instant, or forward by some seconds."""
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict) or ("now" in body) == ("advance_s" in body):
+            raise GoogleApiError(400, 'Send {"now": "<RFC 3339 time>"} or {"advance_s": N}.')
+        if "now" in body:
+            try:
+                instant = datetime.fromisoformat(str(body["now"]).replace("Z", "+00:00"))
+                state.clock.set(instant)
+            except ValueError:
+                raise GoogleApiError(400, "now: an RFC 3339 time with a zone is needed") from None
+        else:
+            advance = body["advance_s"]
+            if isinstance(advance, bool) or not isinstance(advance, int | float):
+                raise GoogleApiError(400, "advance_s: a number of seconds is needed")
+            try:
+                state.clock.advance(float(advance))
+            except ValueError as exc:
+                raise GoogleApiError(409, str(exc), status="FAILED_PRECONDITION") from None
+        return jsonify(state.clock.to_json())
+
+    @app.delete("/__emulator/clock", endpoint="emulator.clock.reset")
+    def _reset_clock() -> Any:
+        """Back to real time."""
+        state.clock.reset()
+        return jsonify(state.clock.to_json())
 
     @app.get("/__emulator/files", endpoint="emulator.files")
     def _files() -> Any:

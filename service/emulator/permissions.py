@@ -26,7 +26,6 @@ from service.emulator.state import (
     DriveFile,
     EmulatorState,
     Permission,
-    now_rfc3339,
     permission_id_for,
 )
 
@@ -175,7 +174,7 @@ def register(app: Flask, state: EmulatorState) -> None:
                         "message": message,
                         "link": f"https://docs.google.com/spreadsheets/d/{file.id}/edit"
                         "?usp=sharing_eil",
-                        "sent_time": now_rfc3339(),
+                        "sent_time": state.clock.rfc3339(),
                     }
                 )
             state.changed(file, user, what=(PERMISSIONS,))

@@ -18,7 +18,6 @@ from service.emulator.channels import (
     MAX_TTL_MS,
     Channel,
     ChannelBook,
-    now_ms,
     resource_id_for,
 )
 from service.emulator.delivery import Dispatcher, Notification
@@ -28,7 +27,7 @@ from service.emulator.state import Change, EmulatorState
 
 
 def channel_book(state: EmulatorState) -> ChannelBook:
-    return state.section("channels", ChannelBook)
+    return state.section("channels", lambda: ChannelBook(state.clock.ms))
 
 
 def dispatcher(state: EmulatorState) -> Dispatcher:
@@ -38,7 +37,7 @@ def dispatcher(state: EmulatorState) -> Dispatcher:
 
         def is_live(channel_id: str) -> bool:
             channel = book.get(channel_id)
-            return channel is not None and not channel.expired()
+            return channel is not None and not channel.expired(book.now_ms())
 
         existing = state.extensions["push.dispatcher"] = Dispatcher(is_live)
         state.on_close(existing.stop)
@@ -113,7 +112,7 @@ def register(app: Flask, state: EmulatorState) -> None:
             raise drive_error(
                 400, f"Invalid notification address: {address}", "push.webhookUrlNotHttps"
             )
-        expiration = _expiration(body.get("expiration"))
+        expiration = _expiration(body.get("expiration"), book.now_ms())
         with state.lock:
             visible_file(state, file_id, user)
             channel = Channel(
@@ -163,9 +162,8 @@ def register(app: Flask, state: EmulatorState) -> None:
         return jsonify({"channels": items})
 
 
-def _expiration(value: Any) -> int:
+def _expiration(value: Any, now: int) -> int:
     """The channel's expiry in epoch ms: as asked, capped at Drive's one day."""
-    now = now_ms()
     if value in (None, "", 0, "0"):
         return now + DEFAULT_TTL_MS
     try:

@@ -15,10 +15,10 @@ import string
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from service.emulator.clock import EmulatorClock
 from service.emulator.errors import GoogleApiError
 
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
@@ -36,12 +36,6 @@ ROLE_RANK = {
     "organizer": 3,
     "owner": 4,
 }
-
-
-def now_rfc3339() -> str:
-    """Drive's timestamp format: UTC with milliseconds and a Z."""
-    now = datetime.now(UTC)
-    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
 
 
 def new_file_id() -> str:
@@ -113,8 +107,9 @@ class DriveFile:
     name: str
     mime_type: str
     owner: str  # email
-    created_time: str = field(default_factory=now_rfc3339)
-    modified_time: str = field(default_factory=now_rfc3339)
+    # Stamped from the state's clock when the file is added (empty until then).
+    created_time: str = ""
+    modified_time: str = ""
     version: int = 1
     last_modifying_user: str = ""
     permissions: list[Permission] = field(default_factory=list)
@@ -174,6 +169,7 @@ class EmulatorState:
     def __init__(self, data_dir: Path | None = None) -> None:
         self.lock = threading.RLock()
         self.data_dir = data_dir
+        self.clock = EmulatorClock()
         self.files: dict[str, DriveFile] = {}
         self._listeners: list[ChangeListener] = []
         self._watchers: list[ChangeWatcher] = []
@@ -208,7 +204,7 @@ class EmulatorState:
             file.version += 1
             if what != (PERMISSIONS,):
                 # Sharing does not count as modifying the file in Drive.
-                file.modified_time = now_rfc3339()
+                file.modified_time = self.clock.rfc3339()
                 file.last_modifying_user = user
             for listener in list(self._listeners):
                 listener(file, user)
@@ -274,12 +270,15 @@ class EmulatorState:
         """Forget every file and all extension state that registered a reset."""
         with self.lock:
             self.files.clear()
+            self.clock.reset()
             for resetter in list(self._resetters):
                 resetter()
 
     # -- files -------------------------------------------------------------------
     def add_file(self, file: DriveFile) -> DriveFile:
         with self.lock:
+            file.created_time = file.created_time or self.clock.rfc3339()
+            file.modified_time = file.modified_time or file.created_time
             if not any(p.role == "owner" for p in file.permissions):
                 file.permissions.insert(
                     0,

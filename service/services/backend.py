@@ -8,14 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from service.clock import Clock
 from service.sheets.gateway import SheetsGateway
 from service.store.store import Store
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass
@@ -32,6 +29,7 @@ class Backend:
     sheet_url: Callable[[str], str] = field(
         default=lambda sid: f"https://docs.google.com/spreadsheets/d/{sid}/edit"
     )
-    now: Callable[[], datetime] = utc_now
+    # The process's one clock (the store's leases and timestamps use the same).
+    now: Callable[[], datetime] = field(default_factory=Clock)
     # Drive caps a file watch channel's life at one day.
     channel_ttl: timedelta = timedelta(hours=24)

@@ -15,6 +15,7 @@ import google.auth.transport.requests
 import requests
 from flask import Flask, Response, g, has_request_context, request
 
+from service.clock import Clock
 from service.config import Settings
 from service.services.coalesce import sync_coalesced
 from service.sheets.gateway import SheetsGateway
@@ -35,10 +36,11 @@ access_log = logging.getLogger("service.web.access")
 MAX_BODY_BYTES = 1024 * 1024
 
 
-def create_app(settings: Settings | None = None) -> Flask:
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Flask:
+    """The backend. ``clock`` is real time unless a test brings its own."""
     settings = settings if settings is not None else Settings()
     logs.configure_logging(settings.log_format, settings.log_level)
-    context = build_context(settings)
+    context = build_context(settings, clock or Clock())
 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
@@ -56,12 +58,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     return app
 
 
-def build_context(settings: Settings) -> WebContext:
+def build_context(settings: Settings, clock: Clock) -> WebContext:
     """The store (migrated), the use cases' Backend, the token verifier and the pool."""
-    store = build_store(settings, migrate=True)
+    store = build_store(settings, migrate=True, clock=clock)
     service_gateways = ServiceGateways(settings)
     backend = build_backend(
-        settings, store, service_gateways, keep_user_gateway=_closed_after_request
+        settings, store, service_gateways, keep_user_gateway=_closed_after_request, clock=clock
     )
     session = requests.Session()
     verifier = IdTokenVerifier(
@@ -74,7 +76,10 @@ def build_context(settings: Settings) -> WebContext:
     processes: SyncProcesses | None = None
     if settings.sync_processes:
         processes = SyncProcesses(
-            settings, processes=settings.sync_processes, niceness=settings.sync_niceness
+            settings,
+            processes=settings.sync_processes,
+            niceness=settings.sync_niceness,
+            clock=clock,
         )
         run: Callable[[str], None] = processes
     else:

@@ -21,6 +21,7 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from service.clock import Clock
 from service.config import Settings
 from service.services.backend import Backend
 from service.services.coalesce import sync_coalesced
@@ -34,13 +35,13 @@ log = logging.getLogger(__name__)
 _child_backend: Backend | None = None
 
 
-def _start_child(settings: Settings, niceness: int) -> None:
+def _start_child(settings: Settings, niceness: int, clock: Clock) -> None:
     global _child_backend
     if niceness:
         os.nice(niceness)
     logs.configure_logging(settings.log_format, settings.log_level)
-    store = build_store(settings, migrate=False)
-    _child_backend = build_backend(settings, store, ServiceGateways(settings))
+    store = build_store(settings, migrate=False, clock=clock)
+    _child_backend = build_backend(settings, store, ServiceGateways(settings), clock=clock)
 
 
 def _sync_in_child(spreadsheet_id: str) -> str:
@@ -61,8 +62,17 @@ class SyncFailed(Exception):
 class SyncProcesses:
     """Callable with a spreadsheet id: syncs it in one of the processes and waits."""
 
-    def __init__(self, settings: Settings, *, processes: int, niceness: int = 10) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        processes: int,
+        niceness: int = 10,
+        clock: Clock | None = None,
+    ) -> None:
         self._settings = settings
+        # The parent's clock goes to the children (its offset is all it holds).
+        self._clock = clock or Clock()
         self._processes = processes
         self._niceness = niceness
         self._lock = threading.Lock()
@@ -91,6 +101,6 @@ class SyncProcesses:
                     max_workers=self._processes,
                     mp_context=multiprocessing.get_context("spawn"),
                     initializer=_start_child,
-                    initargs=(self._settings, self._niceness),
+                    initargs=(self._settings, self._niceness, self._clock),
                 )
             return self._executor

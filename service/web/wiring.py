@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
+from service.clock import Clock
 from service.config import Settings
 from service.services.backend import Backend
 from service.sheets.gateway import SheetsGateway
@@ -15,7 +16,7 @@ from service.store.store import Store
 from service.web.gateways import ServiceGateways, user_gateway
 
 
-def build_store(settings: Settings, *, migrate: bool) -> Store:
+def build_store(settings: Settings, *, migrate: bool, clock: Clock | None = None) -> Store:
     url = settings.resolved_database_url()
     engine_options: dict[str, Any] = {}
     if url.startswith("postgresql"):
@@ -25,7 +26,7 @@ def build_store(settings: Settings, *, migrate: bool) -> Store:
         engine_options.update(
             pool_size=size, max_overflow=size, pool_pre_ping=False, pool_recycle=300
         )
-    store = Store.from_url(url, **engine_options)
+    store = Store.from_url(url, clock=clock or Clock(), **engine_options)
     if migrate:
         store.migrate()
     return store
@@ -37,8 +38,10 @@ def build_backend(
     service_gateways: ServiceGateways,
     *,
     keep_user_gateway: Callable[[SheetsGateway], SheetsGateway] = lambda gateway: gateway,
+    clock: Clock | None = None,
 ) -> Backend:
-    """``keep_user_gateway`` sees every seller's gateway made (to close it later)."""
+    """``keep_user_gateway`` sees every seller's gateway made (to close it later);
+    ``clock`` is the process's one clock (the store's too)."""
     public_url = settings.public_url.rstrip("/")
     return Backend(
         store=store,
@@ -47,6 +50,7 @@ def build_backend(
         service_account_email=settings.service_account_email,
         drive_hook_url=f"{public_url}/hooks/drive" if public_url else "",
         sheet_url=sheet_url_builder(settings),
+        now=clock or Clock(),
     )
 
 

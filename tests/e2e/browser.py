@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,30 @@ def require_chromium() -> Path:
     pytest.skip(reason)
 
 
+def under_faketime() -> bool:
+    """In the suite's run a year ahead (``.ci/run``)."""
+    return bool(os.environ.get("FAKETIME")) and "faketime" in os.environ.get("LD_PRELOAD", "")
+
+
+def browser_environment() -> dict[str, str] | None:
+    """Chromium's environment: ours, except that Chromium never runs under libfaketime
+    (its zygote process hangs there). Pages get the suite's time from
+    :func:`new_context` instead."""
+    if not under_faketime():
+        return None
+    return {
+        k: v for k, v in os.environ.items() if k != "LD_PRELOAD" and not k.startswith("FAKETIME")
+    }
+
+
+def new_context(browser: Any, **options: Any) -> Any:
+    """A browser context whose pages read the same time as the rest of the suite."""
+    context = browser.new_context(**options)
+    if under_faketime():
+        context.clock.install(time=datetime.now(UTC))
+    return context
+
+
 @contextmanager
 def chromium() -> Iterator[Any]:
     """A headless Chromium (a Playwright Browser), closed afterwards."""
@@ -46,7 +71,9 @@ def chromium() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(path), args=LAUNCH_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=str(path), args=LAUNCH_ARGS, env=browser_environment()
+        )
         try:
             yield browser
         finally:

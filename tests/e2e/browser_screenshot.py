@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from tests.e2e.browser import new_context
 from tests.e2e.browser_stack import ROOT, Serving
 
 VIEWPORT = {"width": 1600, "height": 900}
@@ -19,7 +20,7 @@ DEMO_BUYER = "dana@acme.example"
 
 def screenshot_preview(browser: Any, serve: Serving, out: Path) -> None:
     """The demo MAP as its buyer sees it, with the Deal health sidebar open."""
-    context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
+    context = new_context(browser, viewport=VIEWPORT, device_scale_factor=1)
     try:
         page = context.new_page()
         page.goto(serve.preview_url)

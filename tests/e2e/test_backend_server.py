@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ import pytest
 import requests
 
 from service.store import Store
+from tests.clock import real_today
 from tests.db_fixtures import BACKENDS, backend_database_url
 from tests.integration.web.flows import BUYER, FIRST_STATUS_CELL, MAP_BODY, edit_cell, read_range
 from tests.integration.web.tokens import AUDIENCE, access_token, id_token
@@ -36,7 +38,9 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def backend_server(db_backend: str, tmp_path: Path, emulator: Any) -> Iterator[dict[str, Any]]:
+def backend_server(
+    db_backend: str, tmp_path: Path, real_time_emulator: Any
+) -> Iterator[dict[str, Any]]:
     """gunicorn on a free port; yields its URL and the database URL."""
     with ExitStack() as stack:
         database_url = stack.enter_context(backend_database_url(db_backend, tmp_path))
@@ -47,7 +51,7 @@ def backend_server(db_backend: str, tmp_path: Path, emulator: Any) -> Iterator[d
             "DATABASE_URL": database_url,
             "MAP_DATA_DIR": str(tmp_path),
             "MAP_GOOGLE_MODE": "local",
-            "MAP_EMULATOR_URL": emulator.url,
+            "MAP_EMULATOR_URL": real_time_emulator.url,
             "MAP_OAUTH_AUDIENCES": f'["{AUDIENCE}"]',
             "MAP_PUBLIC_URL": url,
             "MAP_LOG_FORMAT": "json",
@@ -90,7 +94,8 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None
     pytest.fail(f"gunicorn did not answer in time:\n{log.read_text()[-3000:]}")
 
 
-def eventually(check: Any, timeout_s: float = 30.0) -> Any:
+def eventually(check: Any, timeout_s: float = 120.0) -> Any:
+    """``check()`` once it holds (a generous bound: a loaded machine is slow, not wrong)."""
     deadline = time.monotonic() + timeout_s
     while True:
         value = check()
@@ -100,18 +105,20 @@ def eventually(check: Any, timeout_s: float = 30.0) -> Any:
 
 
 def test_a_buyers_edit_reaches_the_backend_by_drive_push_and_is_synced(
-    backend_server: dict[str, Any], emulator: Any
+    backend_server: dict[str, Any], real_time_emulator: Any
 ) -> None:
     url = backend_server["url"]
     headers = {
-        "Authorization": f"Bearer {id_token(emulator.url)}",
-        "X-Goog-Access-Token": access_token(emulator.url),
+        "Authorization": f"Bearer {id_token(real_time_emulator.url)}",
+        "X-Goog-Access-Token": access_token(real_time_emulator.url),
     }
-    created = requests.post(f"{url}/api/maps", json=MAP_BODY, headers=headers, timeout=30)
+    # gunicorn keeps real time: its go-live comes from the real today.
+    body = {**MAP_BODY, "go_live": (real_today() + timedelta(days=128)).isoformat()}
+    created = requests.post(f"{url}/api/maps", json=body, headers=headers, timeout=30)
     assert created.status_code == 201, created.text
     sid = created.json()["spreadsheet_id"]
 
-    edit_cell(emulator.url, sid, FIRST_STATUS_CELL, "Done", as_user=BUYER)
+    edit_cell(real_time_emulator.url, sid, FIRST_STATUS_CELL, "Done", as_user=BUYER)
 
     with Store.from_url(backend_server["database_url"]) as store:
 
@@ -121,7 +128,7 @@ def test_a_buyers_edit_reaches_the_backend_by_drive_push_and_is_synced(
             return bool(done) and state is not None and not state.pending
 
         assert eventually(synced), "the edit was not synced"
-    health = read_range(emulator.url, sid, f"Plan!L{FIRST_STATUS_CELL[1:]}")
+    health = read_range(real_time_emulator.url, sid, f"Plan!L{FIRST_STATUS_CELL[1:]}")
     assert health == [["Done"]]
     detail = requests.get(f"{url}/api/maps/{sid}", headers=headers, timeout=10).json()
     assert detail["milestones"][0]["status"] == "Done"

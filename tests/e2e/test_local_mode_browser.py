@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.e2e.browser import chromium, require_chromium
+from tests.clock import real_today
+from tests.e2e.browser import chromium, new_context, require_chromium
 from tests.e2e.browser_stack import Serving, serving
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -38,7 +39,7 @@ def browser(serve: Serving) -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context = new_context(browser, viewport={"width": 1400, "height": 900})
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -83,7 +84,7 @@ def create_map_in_dialog(page: Any, serve: Serving) -> str:
     dialog.locator("#template").select_option("simple-close-plan")
     dialog.locator("#account").fill("Initech")
     dialog.locator("#outcome").fill("Half the TPS reports by spring")
-    go_live = datetime.now(UTC).date() + timedelta(days=120)
+    go_live = real_today() + timedelta(days=120)
     dialog.locator("#go_live").fill(go_live.isoformat())
     dialog.locator("#buyer-name-0").fill("Wendy Buyer")
     dialog.locator("#buyer-email-0").fill(BUYER)

@@ -19,6 +19,7 @@ from service.emulator.preview.addon import AddonConfig, configure
 from service.emulator.preview.grid_view import column_letter
 from service.emulator.preview.triggers import hook_payload
 from service.emulator.server import EmulatorServer
+from tests.clock import START
 from tests.integration.web.tokens import access_token
 
 OWNER = "sam@vendor.example"
@@ -373,7 +374,7 @@ def test_the_stand_in_answers_as_urlfetchapp_when_the_backend_does_not(
 
 def test_the_trigger_posts_plan_edits_and_names_the_editor_only_in_the_sellers_domain() -> None:
     colleague = Edited("id1", "ann@vendor.example", "Plan", "G14", value="Done", old_value="")
-    payload = hook_payload(colleague, OWNER)
+    payload = hook_payload(colleague, OWNER, START)
     assert payload is not None
     assert {k: v for k, v in payload.items() if k != "ts"} == {
         "spreadsheet_id": "id1",
@@ -384,9 +385,15 @@ def test_the_trigger_posts_plan_edits_and_names_the_editor_only_in_the_sellers_d
         "user": "ann@vendor.example",
     }
     buyer = Edited("id1", WRITER, "Plan", "G14", value="Done")
-    buyer_payload = hook_payload(buyer, OWNER)
+    buyer_payload = hook_payload(buyer, OWNER, START)
     assert buyer_payload is not None
     assert "user" not in buyer_payload and "old_value" not in buyer_payload
     rows = Edited("id1", OWNER, "Plan", "A1:M30", change_type="INSERT_ROW")
-    assert set(hook_payload(rows, OWNER) or {}) == {"spreadsheet_id", "sheet", "a1", "user", "ts"}
-    assert hook_payload(Edited("id1", OWNER, "History", "A2", value="x"), OWNER) is None
+    assert set(hook_payload(rows, OWNER, START) or {}) == {
+        "spreadsheet_id",
+        "sheet",
+        "a1",
+        "user",
+        "ts",
+    }
+    assert hook_payload(Edited("id1", OWNER, "History", "A2", value="x"), OWNER, START) is None

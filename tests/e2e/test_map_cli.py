@@ -6,11 +6,16 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from tests.clock import real_today
 from tests.e2e.processes import running_emulator
+
+# The command keeps real time, so its go-live comes from the real today: seven months on.
+LATER = (real_today() + timedelta(weeks=30)).isoformat()
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +54,7 @@ def test_create_then_show_sync_review_and_list(cli_env: dict[str, str]) -> None:
         "--account",
         "Acme Corp",
         "--go-live",
-        "2027-06-30",
+        LATER,
         "--buyer",
         "Dana Lee <dana@acme.example>",
         "--seller",
@@ -79,14 +84,14 @@ def test_create_then_show_sync_review_and_list(cli_env: dict[str, str]) -> None:
             ("create", "--account", "A", "--go-live", "2020-01-01", "--seller", "s <s@v.example>"),
             "--go-live: must be after today",
         ),
-        (("create", "--account", "A", "--go-live", "2027-06-30", "--seller", "Sam"), "--seller"),
+        (("create", "--account", "A", "--go-live", LATER, "--seller", "Sam"), "--seller"),
         (
             (
                 "create",
                 "--account",
                 "A",
                 "--go-live",
-                "2027-06-30",
+                LATER,
                 "--seller",
                 "s <s@v.example>",
                 "--template",

@@ -229,7 +229,7 @@ def register(app: Flask, state: EmulatorState) -> None:
         seller = updates.installer(edited.spreadsheet_id)
         if config is None or seller is None:
             return
-        payload = triggers.hook_payload(edited, seller)
+        payload = triggers.hook_payload(edited, seller, state.clock.now())
         if payload is None:
             return
         triggers.trigger_runner(state).submit(

@@ -92,7 +92,7 @@ def _domain(email: str) -> str:
     return email.rsplit("@", 1)[-1].casefold()
 
 
-def hook_payload(edited: Edited, seller: str) -> dict[str, str] | None:
+def hook_payload(edited: Edited, seller: str, now: datetime) -> dict[str, str] | None:
     """The body ``onMapEdit``/``onMapChange`` post for this edit, or None when the
     add-on sends nothing (an edit outside the Plan tab)."""
     if edited.sheet != PLAN_TAB:
@@ -104,7 +104,7 @@ def hook_payload(edited: Edited, seller: str) -> dict[str, str] | None:
             payload["old_value"] = edited.old_value
     if _domain(edited.user) == _domain(seller):
         payload["user"] = edited.user
-    payload["ts"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    payload["ts"] = now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return payload
 
 

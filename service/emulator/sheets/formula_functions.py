@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date
 
+from service.emulator import clock
 from service.emulator.sheets import formula_parser as fp
 from service.emulator.sheets.formula_eval import (
     Evaluator,
@@ -310,8 +311,8 @@ FUNCTIONS: dict[str, Callable[[Evaluator, str, list[fp.Node]], Scalar]] = {
     "ISNUMBER": lambda ev, n, a: isinstance(ev.scalar(a[0]), float),
     "ISTEXT": lambda ev, n, a: isinstance(ev.scalar(a[0]), str),
     "NA": lambda ev, n, a: FormulaError("N_A", ""),
-    "TODAY": lambda ev, n, a: serial_from_datetime(datetime.now(UTC).date()),
-    "NOW": lambda ev, n, a: serial_from_datetime(datetime.now(UTC).replace(tzinfo=None)),
+    "TODAY": lambda ev, n, a: serial_from_datetime(clock.current.get().now().date()),
+    "NOW": lambda ev, n, a: serial_from_datetime(clock.current.get().now().replace(tzinfo=None)),
     "DATE": _date,
     "SQRT": _sqrt,
     "VLOOKUP": _vlookup,

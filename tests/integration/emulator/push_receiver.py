@@ -16,7 +16,11 @@ class Receiver:
         self.received: list[dict[str, str]] = []
         self.attempts = 0
         self.statuses: list[int] = []  # consumed one per request; 200 when empty
-        self.delay = 0.0
+        # While cleared, every delivery waits at the door (a receiver that is slow for as
+        # long as the test wants); set by default.
+        self.gate = threading.Event()
+        self.gate.set()
+        self.waiting = 0
         self._cv = threading.Condition()
         receiver = self
 
@@ -26,8 +30,11 @@ class Receiver:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 self.rfile.read(length)
-                if receiver.delay:
-                    time.sleep(receiver.delay)
+                if not receiver.gate.is_set():
+                    with receiver._cv:
+                        receiver.waiting += 1
+                        receiver._cv.notify_all()
+                    receiver.gate.wait(30)
                 with receiver._cv:
                     receiver.attempts += 1
                     status = receiver.statuses.pop(0) if receiver.statuses else 200
@@ -67,6 +74,16 @@ class Receiver:
                     raise AssertionError(f"notifications never arrived; got {self.received}")
                 self._cv.wait(timeout=left)
             return list(self.received)
+
+    def wait_until_held(self, n: int = 1, timeout: float = 10.0) -> None:
+        """Until ``n`` deliveries wait at the closed gate."""
+        deadline = time.monotonic() + timeout
+        with self._cv:
+            while self.waiting < n:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"only {self.waiting} deliveries reached the gate")
+                self._cv.wait(timeout=left)
 
     def count(self, n: int, timeout: float = 10.0) -> list[dict[str, str]]:
         return self.wait_for(lambda got: len(got) >= n, timeout)

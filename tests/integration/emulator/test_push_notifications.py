@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from googleapiclient.errors import HttpError
 
+from service.clock import Clock
 from tests.integration.emulator.infra_clients import (
     close_clients,  # noqa: F401
     control,
@@ -50,8 +51,14 @@ def watch(drive: Any, file_id: str, address: str, **extra: Any) -> dict[str, Any
     return channel
 
 
-def test_watch_answers_an_api_channel(drive: Any, plan: dict[str, Any], receiver: Receiver) -> None:
-    expiration = int((time.time() + 600) * 1000)
+def epoch_ms(instant: datetime) -> int:
+    return int(instant.timestamp() * 1000)
+
+
+def test_watch_answers_an_api_channel(
+    drive: Any, plan: dict[str, Any], receiver: Receiver, clock: Clock
+) -> None:
+    expiration = epoch_ms(clock() + timedelta(minutes=10))
 
     channel = watch(drive, plan["id"], receiver.url, token="secret-1", expiration=expiration)
 
@@ -143,10 +150,13 @@ def test_nothing_is_delivered_after_channels_stop(
     receiver.count(1)
 
     drive.channels().stop(body={"id": channel["id"], "resourceId": channel["resourceId"]}).execute()
+    # A channel still open sees the change; the stopped one does not.
+    live = watch(drive, plan["id"], receiver.url)
     drive.files().update(fileId=plan["id"], body={"name": "After stop"}).execute()
-    time.sleep(0.5)
 
-    assert receiver.states() == ["sync"]
+    messages = receiver.count(3)
+    by_channel = [(m["X-Goog-Channel-ID"], m["X-Goog-Resource-State"]) for m in messages]
+    assert by_channel == [(channel["id"], "sync"), (live["id"], "sync"), (live["id"], "update")]
 
 
 def test_stopping_an_unknown_channel_is_a_404(drive: Any) -> None:
@@ -157,17 +167,23 @@ def test_stopping_an_unknown_channel_is_a_404(drive: Any) -> None:
 
 
 def test_nothing_is_delivered_after_the_channel_expires(
-    drive: Any, plan: dict[str, Any], receiver: Receiver
+    drive: Any, plan: dict[str, Any], receiver: Receiver, clock: Clock, emulator: Any
 ) -> None:
-    expiration = int((time.time() + 1.0) * 1000)
-    watch(drive, plan["id"], receiver.url, expiration=expiration)
+    expiring = watch(
+        drive, plan["id"], receiver.url, expiration=epoch_ms(clock() + timedelta(minutes=1))
+    )
     receiver.count(1)
 
-    time.sleep(max(0.0, expiration / 1000 - time.time()) + 0.2)
+    clock.advance(minutes=2)
+    # A channel opened after the first expired sees the change; the expired one does not.
+    live = watch(drive, plan["id"], receiver.url)
     drive.files().update(fileId=plan["id"], body={"name": "After expiry"}).execute()
-    time.sleep(0.5)
 
-    assert receiver.states() == ["sync"]
+    messages = receiver.count(3)
+    by_channel = [(m["X-Goog-Channel-ID"], m["X-Goog-Resource-State"]) for m in messages]
+    assert by_channel == [(expiring["id"], "sync"), (live["id"], "sync"), (live["id"], "update")]
+    open_ids = [c["id"] for c in control(emulator.url, "GET", "channels")["channels"]]
+    assert expiring["id"] not in open_ids
 
 
 def test_a_failed_delivery_is_retried_until_it_succeeds(
@@ -199,14 +215,16 @@ def test_a_delivery_that_keeps_failing_is_dropped_and_later_ones_still_go_out(
 def test_a_slow_receiver_never_holds_up_the_request(
     drive: Any, plan: dict[str, Any], receiver: Receiver
 ) -> None:
-    receiver.delay = 2.0
+    receiver.gate.clear()
     watch(drive, plan["id"], receiver.url)
+    receiver.wait_until_held()
 
-    started = time.monotonic()
+    # The change is answered while the receiver still holds the channel's first message.
     drive.files().update(fileId=plan["id"], body={"name": "Quick"}).execute()
+    assert receiver.states() == []
 
-    assert time.monotonic() - started < 1.0
-    assert receiver.count(2, timeout=10)[1]["X-Goog-Resource-State"] == "update"
+    receiver.gate.set()
+    assert receiver.count(2)[1]["X-Goog-Resource-State"] == "update"
 
 
 def test_a_channel_id_can_be_used_only_once(

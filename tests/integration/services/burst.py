@@ -15,8 +15,10 @@ from service.services.coalesce import sync_coalesced
 from service.sheets.clients import build_gateway, service_account_credentials
 from service.sheets.gateway import RetryPolicy
 from service.store import Store
+from tests.clock import START
 
-FIRST_DUE = date(2027, 1, 4)
+# Six weeks after the tests' clock starts: well before the plan's go-live.
+FIRST_DUE = START.date() + timedelta(days=42)
 
 
 def due_for(index: int) -> date:

@@ -4,13 +4,14 @@ and a real store (a SQLite file, then PostgreSQL)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 import requests
 
+from service.clock import Clock
 from service.services.backend import Backend
 from service.services.provision import Contact, MapRequest, Provisioned, provision_map
 from service.sheets.clients import (
@@ -26,28 +27,14 @@ from tests.db_fixtures import (
     make_store,
     migrated_store,
     postgres_database_url,
-    store,
 )
 
-__all__ = ["database_url", "make_store", "store"]
+__all__ = ["database_url", "make_store"]
 
 SERVICE_ACCOUNT = "map-backend@map-local.iam.gserviceaccount.com"
 SELLER = "sam@vendor.example"
 BUYER = "dana@acme.example"
 FAST_RETRY = RetryPolicy(max_retries=6, base_delay_s=0.01, max_delay_s=0.05)
-
-
-@dataclass
-class Clock:
-    """Time for the use cases; tests move it."""
-
-    now: datetime = field(default_factory=lambda: datetime(2026, 11, 23, 15, 0, tzinfo=UTC))
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @dataclass
@@ -66,12 +53,24 @@ class World:
         reply.raise_for_status()
         return str(reply.json()["access_token"])
 
+    def today(self) -> date:
+        return self.clock().date()
+
+    def go_live(self) -> date:
+        """The go-live of a MAP made by :meth:`provision`: about four months out, a
+        Wednesday (the clock starts on a Monday)."""
+        return self.today() + timedelta(days=128)
+
+    def monday_in(self, weeks: int) -> date:
+        """A business day ``weeks`` from the start: a Monday before the go-live."""
+        return self.today() + timedelta(weeks=weeks)
+
     def provision(self, **overrides: Any) -> Provisioned:
         values: dict[str, Any] = {
             "template": "simple-close-plan",
             "account": "Acme Corp",
             "outcome": "Cut new-hire ramp time by half",
-            "go_live": date(2027, 3, 31),
+            "go_live": self.go_live(),
             "buyers": (Contact("Dana Lee", BUYER),),
             "seller_owner": f"Sam Seller <{SELLER}>",
             "seller_email": SELLER,
@@ -103,8 +102,9 @@ class World:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def store(make_store: Callable[..., Store], clock: Clock) -> Store:
+    """A migrated Store on a fresh database, once per backend, on the test's clock."""
+    return make_store(clock=clock)
 
 
 @pytest.fixture
@@ -118,7 +118,7 @@ def world(emulator: Any, store: Store, clock: Clock) -> Iterator[World]:
 @pytest.fixture
 def postgres_world(emulator: Any, clock: Clock) -> Iterator[World]:
     """Like ``world``, on PostgreSQL only (for cases that need several processes)."""
-    with postgres_database_url() as url, migrated_store(url) as pg_store:
+    with postgres_database_url() as url, migrated_store(url, clock=clock) as pg_store:
         world = make_world(emulator, pg_store, clock)
         world.database_url = url
         yield world

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from service.emulator.sheets.spreadsheet_ops import spreadsheet_resource
+
+
+def shown(day: date) -> str:
+    """A date as the Plan tab shows it ("Mar 31, 2027")."""
+    return f"{day:%b} {day.day}, {day.year}"
 
 
 def plan_values(emulator_state: Any, spreadsheet_id: str) -> list[list[str]]:

@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import requests
 
 from service.emulator.sheets.spreadsheet_ops import spreadsheet_resource
 from service.services.sync import SyncDeps, sync_map
 from tests.integration.services.conftest import BUYER, SELLER, SERVICE_ACCOUNT, World
-from tests.integration.services.sheet_view import header_value, milestone_rows
+from tests.integration.services.sheet_view import header_value, milestone_rows, shown
 
 
 def test_a_new_map_shows_every_milestone_back_scheduled_from_go_live(world: World) -> None:
     made = world.provision()
     rows = milestone_rows(world.backend_emulator_state, made.spreadsheet_id)
     assert [r["Milestone"] for r in rows.values()][-1] == "Go-live"
-    assert rows["m6"]["Target date"] == "Mar 31, 2027"
-    assert (
-        header_value(world.backend_emulator_state, made.spreadsheet_id, "Committed Go-Live")
-        == "Mar 31, 2027"
-    )
+    assert rows["m6"]["Target date"] == shown(world.go_live())
+    assert header_value(
+        world.backend_emulator_state, made.spreadsheet_id, "Committed Go-Live"
+    ) == shown(world.go_live())
     record = world.store.get_map(made.spreadsheet_id)
-    assert record is not None and record.committed_go_live == date(2027, 3, 31)
+    assert record is not None and record.committed_go_live == world.go_live()
 
 
 def test_provisioning_takes_two_sheets_calls_and_one_share_per_person(world: World) -> None:
@@ -84,7 +81,7 @@ def test_a_map_can_be_laid_out_in_the_sellers_existing_spreadsheet(world: World)
     made = world.provision(spreadsheet_id=existing)
     assert made.spreadsheet_id == existing
     rows = milestone_rows(world.backend_emulator_state, existing)
-    assert rows["m6"]["Target date"] == "Mar 31, 2027"
+    assert rows["m6"]["Target date"] == shown(world.go_live())
     resource = spreadsheet_resource(world.backend_emulator_state, existing, include_grid_data=False)
     titles = [s["properties"]["title"] for s in resource["sheets"]]
     # The MAP's tabs come first; the seller's own tab stays.

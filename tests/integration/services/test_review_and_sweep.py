@@ -27,7 +27,7 @@ def test_the_weekly_review_lists_what_happened_and_stamps_the_review_date(world:
     reviews = tab_cells(world.backend_emulator_state, sid, "Reviews")
     sections = [r[1].get("formattedValue") for r in reviews[1:] if len(r) > 1]
     assert {"Completed", "Overdue", "Dates moved", "New stakeholders", "Open risk"} <= set(sections)
-    today = world.clock.now.date()
+    today = world.today()
     assert (
         header_value(world.backend_emulator_state, sid, "Last review")
         == f"{today:%b} {today.day}, {today.year}"

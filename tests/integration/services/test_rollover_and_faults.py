@@ -3,7 +3,7 @@ errors (429s, 503s, dropped connections) every MAP still converges with no edit 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from service.services.coalesce import sync_coalesced
 from service.services.map_state import MapState
@@ -21,15 +21,14 @@ def target_of(world: World, spreadsheet_id: str, milestone_id: str) -> date:
 
 def test_i8_an_overdue_step_turns_red_at_midnight_without_reading_the_sheet(world: World) -> None:
     sid = world.provision().spreadsheet_id
-    # The buyer commits to a date two days out (a Wednesday, the sheet is read Monday).
+    # The buyer commits to a date two days out (a Wednesday: the clock starts on a Monday).
+    promised = world.today() + timedelta(days=2)
     row = row_number(world.backend_emulator_state, sid, "m1")
-    world.edit(sid, f"Plan!F{row}", "2026-11-25")
+    world.edit(sid, f"Plan!F{row}", promised.isoformat())
     sync_coalesced(world.backend, sid)
     due = target_of(world, sid, "m1")
-    assert due == date(2026, 11, 25)
-    world.clock.now = datetime.combine(
-        due + timedelta(days=1), datetime.min.time(), tzinfo=UTC
-    ) + timedelta(hours=12)
+    assert due == promised
+    world.clock.set(datetime.combine(due + timedelta(days=1), time(12), tzinfo=UTC))
     world.reset_counters()
     sync_coalesced(world.backend, sid, rollover_only=True)
     counts = world.counters(sid)

@@ -3,6 +3,8 @@ calls it takes."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from service.services.coalesce import sync_coalesced
 from tests.integration.services.conftest import BUYER, World
 from tests.integration.services.sheet_view import (
@@ -10,6 +12,7 @@ from tests.integration.services.sheet_view import (
     header_value,
     milestone_rows,
     row_number,
+    shown,
     tab_cells,
 )
 
@@ -62,9 +65,10 @@ def test_a_due_date_typed_as_text_pins_the_milestone(world: World) -> None:
     sid = world.provision().spreadsheet_id
     synced(world, sid)
     row = row_number(world.backend_emulator_state, sid, "m2")
-    world.edit(sid, f"Plan!{DUE}{row}", "Feb 1, 2027")
+    due = world.monday_in(weeks=10)
+    world.edit(sid, f"Plan!{DUE}{row}", shown(due))
     synced(world, sid)
-    assert milestone_rows(world.backend_emulator_state, sid)["m2"]["Target date"] == "Feb 1, 2027"
+    assert milestone_rows(world.backend_emulator_state, sid)["m2"]["Target date"] == shown(due)
 
 
 def test_a_cell_that_cannot_be_read_keeps_its_value_gets_a_note_and_a_risk(world: World) -> None:
@@ -78,7 +82,7 @@ def test_a_cell_that_cannot_be_read_keeps_its_value_gets_a_note_and_a_risk(world
     assert "could not read" in cell_note(world.backend_emulator_state, sid, row, 6)
     assert "could not be read" in rows["m3"]["Risk"]
     # Fixing the cell clears the note and the risk.
-    world.edit(sid, f"Plan!{DUE}{row}", "2027-02-01")
+    world.edit(sid, f"Plan!{DUE}{row}", world.monday_in(weeks=10).isoformat())
     synced(world, sid)
     assert cell_note(world.backend_emulator_state, sid, row, 6) == ""
     assert (
@@ -118,9 +122,9 @@ def test_text_a_buyer_types_is_never_written_back_as_a_formula(world: World) -> 
 def test_moving_go_live_twice_without_a_reason_flags_the_close_date(world: World) -> None:
     sid = world.provision().spreadsheet_id
     synced(world, sid)
-    world.edit(sid, "Plan!C4", "2027-04-15")
+    world.edit(sid, "Plan!C4", (world.go_live() + timedelta(days=15)).isoformat())
     synced(world, sid)
-    world.edit(sid, "Plan!C4", "2027-04-30")
+    world.edit(sid, "Plan!C4", (world.go_live() + timedelta(days=30)).isoformat())
     synced(world, sid)
     assert "moved" in header_value(world.backend_emulator_state, sid, "Top risks")
     record = world.store.get_map(sid)
@@ -140,7 +144,7 @@ def test_buyer_edits_count_as_buyer_engagement(world: World) -> None:
     )
     synced(world, sid)
     record = world.store.get_map(sid)
-    assert record is not None and record.last_buyer_edit_on == world.clock.now.date()
+    assert record is not None and record.last_buyer_edit_on == world.today()
 
 
 def test_a_row_a_person_deletes_is_recorded_and_the_plan_reschedules(world: World) -> None:

@@ -14,6 +14,7 @@ import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
+from service.clock import Clock
 from service.config import Settings
 from service.store import Store
 from service.web.app import create_app
@@ -57,11 +58,14 @@ def make_settings(
 
 
 @pytest.fixture
-def make_app(make_settings: Callable[..., Settings]) -> Iterator[Callable[..., Flask]]:
+def make_app(
+    make_settings: Callable[..., Settings], clock: Clock
+) -> Iterator[Callable[..., Flask]]:
+    """Apps on the test's clock (the emulator's too)."""
     apps: list[Flask] = []
 
     def build(**overrides: Any) -> Flask:
-        app = create_app(make_settings(**overrides))
+        app = create_app(make_settings(**overrides), clock=clock)
         apps.append(app)
         return app
 

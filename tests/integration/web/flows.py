@@ -4,16 +4,20 @@ edit report, and a look at the sheet."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
 import requests
 from flask.testing import FlaskClient
 
+from service.web.context import EXTENSION
+from tests.clock import START
 from tests.integration.web.tokens import access_token, bearer
 
 BUYER = "dana@acme.example"
+# About four months after the tests' clock starts (a Wednesday).
+GO_LIVE = START.date() + timedelta(days=128)
 # Where provisioning puts the first milestone's Status cell (service/sheets/layout.py).
 FIRST_STATUS_CELL = "G13"
 
@@ -21,7 +25,7 @@ MAP_BODY: dict[str, Any] = {
     "template": "simple-close-plan",
     "account": "Acme Corp",
     "outcome": "Cut new-hire ramp time by half",
-    "go_live": "2027-03-31",
+    "go_live": GO_LIVE.isoformat(),
     "buyers": [{"name": "Dana Lee", "email": BUYER}],
     "seller_owner": "Sam Seller <sam@vendor.example>",
     "country": "US",
@@ -75,14 +79,16 @@ def report_edit(
     user: str = BUYER,
     headers: dict[str, str] | None = None,
 ) -> Any:
-    """The add-on's onEdit trigger reporting an edit (it runs as the seller)."""
+    """The add-on's onEdit trigger reporting an edit (it runs as the seller), stamped
+    with the app's clock."""
+    now = client.application.extensions[EXTENSION].backend.now()
     edit = {
         "spreadsheet_id": spreadsheet_id,
         "sheet": "Plan",
         "a1": a1,
         "value": value,
         "user": user,
-        "ts": datetime.now(UTC).isoformat(),
+        "ts": now.isoformat(),
     }
     return client.post("/hooks/sheet-edit", json=edit, headers=headers or bearer(emulator_url))
 

@@ -11,6 +11,8 @@ from service.services.map_state import MapState
 from service.services.sync import summary_fields
 from service.store import MapRecord, Store
 from service.templates import load_template
+from tests.clock import START
+from tests.integration.web.flows import GO_LIVE
 from tests.integration.web.tokens import ORG, SELLER
 
 
@@ -20,12 +22,12 @@ def seed_map(
     org: str = ORG,
     seller_email: str = SELLER,
     account: str = "Acme Corp",
-    go_live: date = date(2027, 3, 31),
+    go_live: date = GO_LIVE,
     template: str = "simple-close-plan",
     today: date | None = None,
 ) -> MapRecord:
     """A registered MAP with a snapshot and a computed summary."""
-    today = today or date.today()
+    today = today or START.date()
     spreadsheet_id = f"seed-{uuid.uuid4().hex[:16]}"
     store.register_map(
         spreadsheet_id=spreadsheet_id,

@@ -4,15 +4,17 @@ email, another organisation's user, a forged Drive channel token, a stranger at 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
 from service.store import MapRecord, Store
+from tests.clock import START
 from tests.db_fixtures import BACKENDS
 from tests.integration.web.conftest import emulator_calls
+from tests.integration.web.flows import GO_LIVE
 from tests.integration.web.seed import seed_map
 from tests.integration.web.tokens import (
     OTHER_ORG_USER,
@@ -49,7 +51,7 @@ def body_for(kind: str | None, record: MapRecord) -> dict[str, Any] | None:
         return {
             "template": "simple-close-plan",
             "account": "Initech",
-            "go_live": "2027-06-30",
+            "go_live": (GO_LIVE + timedelta(weeks=13)).isoformat(),
             "buyers": [{"name": "Peter Gibbons", "email": "peter@initech.example"}],
         }
     if kind == "edit":
@@ -58,7 +60,7 @@ def body_for(kind: str | None, record: MapRecord) -> dict[str, Any] | None:
             "sheet": "Plan",
             "a1": "G14",
             "value": "Done",
-            "ts": datetime.now(UTC).isoformat(),
+            "ts": START.isoformat(),
         }
     return None
 
@@ -66,7 +68,7 @@ def body_for(kind: str | None, record: MapRecord) -> dict[str, Any] | None:
 def everything(store: Store, emulator_url: str, record: MapRecord) -> tuple[Any, ...]:
     """What a refused request must leave as it was."""
     sid = record.spreadsheet_id
-    long_ago = datetime.now(UTC) - timedelta(days=365)
+    long_ago = START - timedelta(days=365)
     return (
         [m.spreadsheet_id for m in store.list_maps("vendor.example")],
         [m.spreadsheet_id for m in store.list_maps("rival.example")],
@@ -231,7 +233,7 @@ def test_a_drive_notification_with_a_forged_channel_token_is_forbidden_and_chang
         spreadsheet_id=record.spreadsheet_id,
         resource_id="res-1",
         token="the-real-secret",
-        expiration=datetime.now(UTC) + timedelta(hours=20),
+        expiration=START + timedelta(hours=20),
     )
     before = everything(store, emulator.url, record)
 

@@ -3,23 +3,26 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
 from service.store import Store
+from tests.clock import START
 from tests.db_fixtures import BACKENDS
 from tests.integration.web.conftest import emulator_calls
 from tests.integration.web.seed import seed_map
 from tests.integration.web.tokens import access_token, bearer
 
+# Seven months after the tests' clock starts, where the app's clock reads its today.
+GO_LIVE = START.date() + timedelta(weeks=31)
 VALID_MAP = {
     "template": "simple-close-plan",
     "account": "Initech",
     "outcome": "Fewer TPS reports",
-    "go_live": "2027-06-30",
+    "go_live": GO_LIVE.isoformat(),
     "buyers": [{"name": "Peter Gibbons", "email": "peter@initech.example"}],
     "seller_owner": "Sam Seller <sam@vendor.example>",
     "country": "US",
@@ -84,8 +87,8 @@ def test_a_missing_required_field_is_named(client: FlaskClient, emulator: Any) -
 @pytest.mark.parametrize(
     ("change", "field"),
     [
-        ({"go_live": (date.today() - timedelta(days=1)).isoformat()}, "go_live"),
-        ({"go_live": "2027-06-30", "signature_date": "2027-07-15"}, "signature_date"),
+        ({"go_live": (START.date() - timedelta(days=1)).isoformat()}, "go_live"),
+        ({"signature_date": (GO_LIVE + timedelta(days=15)).isoformat()}, "signature_date"),
         (
             {
                 "buyers": [
@@ -206,7 +209,7 @@ def test_an_edit_report_with_a_bad_field_is_refused_naming_the_field(
         "spreadsheet_id": record.spreadsheet_id,
         "sheet": "Plan",
         "a1": "G14",
-        "ts": datetime.now(UTC).isoformat(),
+        "ts": START.isoformat(),
         **change,
     }
 
@@ -250,7 +253,7 @@ def test_nul_characters_are_refused_before_they_reach_the_database(
         "sheet": "Pl\x00an",
         "a1": "G14",
         "value": "Do\x00ne",
-        "ts": datetime.now(UTC).isoformat(),
+        "ts": START.isoformat(),
     }
 
     created = client.post("/api/maps", json={**VALID_MAP, "account": "Ac\x00me"}, headers=headers)
@@ -266,7 +269,7 @@ def test_nul_characters_are_refused_before_they_reach_the_database(
     assert detail.status_code == 404
     assert fields_of(feed) == {"key": "must not contain a NUL character"}
     assert drive.status_code == 404
-    assert store.edit_events_since(record.spreadsheet_id, datetime.now(UTC) - timedelta(1)) == []
+    assert store.edit_events_since(record.spreadsheet_id, START - timedelta(1)) == []
 
 
 def test_an_access_token_that_cannot_be_one_is_unauthenticated(

@@ -16,7 +16,7 @@ from service.store import Store
 from service.templates import load_template
 from tests.db_fixtures import BACKENDS
 from tests.integration.web.conftest import context
-from tests.integration.web.flows import BUYER, MAP_BODY, read_range
+from tests.integration.web.flows import BUYER, GO_LIVE, MAP_BODY, read_range
 from tests.integration.web.tokens import SELLER, access_token, bearer
 
 pytestmark = pytest.mark.parametrize("db_backend", BACKENDS, indirect=True)
@@ -42,7 +42,7 @@ def test_create_map_makes_a_shared_watched_map_owned_by_the_seller(
     assert response.headers["Location"] == f"/api/maps/{sid}"
     assert body["url"] == f"{emulator.url}/preview/{sid}"
     assert body["summary"]["account"] == "Acme Corp"
-    assert body["summary"]["committed_go_live"] == "2027-03-31"
+    assert body["summary"]["committed_go_live"] == GO_LIVE.isoformat()
     assert body["summary"]["seller_email"] == SELLER
     record = store.get_map(sid)
     assert record is not None and record.org == "vendor.example"

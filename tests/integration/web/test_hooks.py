@@ -4,7 +4,7 @@ once, recorded, and synced in the background, coalesced per spreadsheet."""
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -13,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from service.store import Store
+from tests.clock import START
 from tests.db_fixtures import BACKENDS
 from tests.integration.web.conftest import context
 from tests.integration.web.flows import (
@@ -40,7 +41,7 @@ def test_an_edit_report_is_acknowledged_with_202_recorded_and_synced_after(
 ) -> None:
     sid = create_map(client, emulator.url)["spreadsheet_id"]
     wait_for_syncs(app)
-    since = datetime.now(UTC) - timedelta(minutes=5)
+    since = START - timedelta(minutes=5)
 
     response = report_edit(client, emulator.url, sid)
 
@@ -121,7 +122,7 @@ def save_channel(store: Store, spreadsheet_id: str, token: str = "channel-secret
         spreadsheet_id=spreadsheet_id,
         resource_id="resource-1",
         token=token,
-        expiration=datetime.now(UTC) + timedelta(hours=12),
+        expiration=START + timedelta(hours=12),
     )
     return channel_id
 

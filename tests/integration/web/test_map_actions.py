@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from service.store import Store
+from tests.clock import START
 from tests.db_fixtures import BACKENDS
 from tests.integration.web.conftest import context
 from tests.integration.web.flows import (
@@ -51,7 +52,7 @@ def test_the_weekly_review_is_appended_to_the_reviews_tab(
 
     assert response.status_code == 200, response.get_data(as_text=True)
     review = response.get_json()["review"]
-    assert review["on"] == datetime.now(UTC).date().isoformat() or review["on"]
+    assert review["on"] == START.date().isoformat()
     assert len(review["completed"]) == 1
     rows = read_range(emulator.url, sid, "Reviews!A1:D60")
     assert any("Completed" in row for row in rows)
@@ -97,7 +98,7 @@ def test_channel_renewal_runs_with_the_cron_accounts_id_token(
         spreadsheet_id=sid,
         resource_id=old[0].resource_id,
         token="secret",
-        expiration=datetime.now(UTC) + timedelta(minutes=30),
+        expiration=START + timedelta(minutes=30),
     )
     watches_before = api_calls(emulator.url, sid).get("drive.files.watch", 0)
     # Cloud Scheduler's OIDC token: audience is the backend's URL.

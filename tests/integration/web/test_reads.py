@@ -3,7 +3,7 @@ feed, as the add-on and a calendar app see them."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -15,6 +15,7 @@ from service.store import Store
 from service.templates import load_template
 from tests.db_fixtures import BACKENDS
 from tests.integration.web.conftest import UNREACHABLE_URL
+from tests.integration.web.flows import GO_LIVE
 from tests.integration.web.seed import seed_map
 from tests.integration.web.tokens import bearer
 
@@ -36,9 +37,10 @@ def test_templates_list_each_template_with_its_number_of_milestones(
 def test_the_pipeline_lists_the_organisations_maps_in_the_order_asked_for(
     client: FlaskClient, store: Store, emulator: Any
 ) -> None:
-    seed_map(store, account="Zeta Ltd", go_live=date(2027, 2, 26))
-    seed_map(store, account="alpha GmbH", go_live=date(2027, 9, 30))
-    seed_map(store, account="Midway Inc", go_live=date(2027, 5, 28))
+    soon, later, latest = (GO_LIVE + timedelta(weeks=w) for w in (0, 8, 26))
+    seed_map(store, account="Zeta Ltd", go_live=soon)
+    seed_map(store, account="alpha GmbH", go_live=latest)
+    seed_map(store, account="Midway Inc", go_live=later)
     headers = bearer(emulator.url)
 
     by_account = client.get("/api/maps?sort=account", headers=headers).get_json()["maps"]
@@ -51,7 +53,7 @@ def test_the_pipeline_lists_the_organisations_maps_in_the_order_asked_for(
     assert scores == sorted(scores)
     first = by_account[0]
     assert first["url"].endswith(f"/preview/{first['spreadsheet_id']}")
-    assert first["committed_go_live"] == "2027-09-30"
+    assert first["committed_go_live"] == latest.isoformat()
     assert first["seller_email"] == "sam@vendor.example"
 
 
