@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
-# Creates .venv and installs the package (with the extras named in $1) when
-# pyproject.toml changed since the last install. Sourced by scripts/run and scripts/test.
+# Creates .venv and installs the locked dependencies into it: requirements.txt (what the
+# deploy installs) or, with the argument "test", requirements-test.txt; then the project
+# itself, editable and without dependencies. Installs again when the lock or
+# pyproject.toml changed since the last install. Run by scripts/run and scripts/test.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+case "${1:-}" in
+  "") lock="$root/requirements.txt" ;;
+  test) lock="$root/requirements-test.txt" ;;
+  *) echo "bootstrap.sh: unknown argument '$1' (none, or 'test')." >&2; exit 2 ;;
+esac
 extras=${1:-}
 
 # A name counts only if the interpreter behind it runs and is 3.11 or newer: a pyenv
@@ -72,21 +79,23 @@ if [ ! -x "$root/.venv/bin/python" ]; then
 fi
 
 stamp="$root/.venv/.installed${extras:+-$extras}"
-want=$(cat "$root/pyproject.toml" | sha256sum | cut -d' ' -f1)
+want=$(cat "$lock" "$root/pyproject.toml" | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  echo "Installing Python dependencies into .venv ..."
-  "$root/.venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
-  spec="$root"
-  [ -n "$extras" ] && spec="$root[$extras]"
-  # pip's own "Location ... is ignored" notes about this machine's index settings are noise.
-  set +e
-  "$root/.venv/bin/python" -m pip install --quiet --disable-pip-version-check -e "$spec" 2>&1 \
-    | grep -v "is ignored: it is neither a file nor a directory"
-  status=${PIPESTATUS[0]}
-  set -e
-  if [ "$status" != 0 ]; then
-    echo "Installing the Python dependencies failed (pip exit status $status)." >&2
-    exit "$status"
-  fi
+  echo "Installing Python dependencies into .venv ($(basename "$lock")) ..."
+  run_pip() {
+    # pip's own "Location ... is ignored" notes about this machine's index settings are noise.
+    set +e
+    "$root/.venv/bin/python" -m pip --quiet --disable-pip-version-check "$@" 2>&1 \
+      | grep -v "is ignored: it is neither a file nor a directory"
+    local status=${PIPESTATUS[0]}
+    set -e
+    if [ "$status" != 0 ]; then
+      echo "Installing the Python dependencies failed (pip $1, exit status $status)." >&2
+      exit "$status"
+    fi
+  }
+  run_pip install --upgrade pip
+  run_pip install --require-hashes -r "$lock"
+  run_pip install --no-deps -e "$root"
   echo "$want" > "$stamp"
 fi
