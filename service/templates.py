@@ -33,7 +33,11 @@ class TemplateError(ValueError):
 
 
 def templates_dir() -> Path:
-    """``sheets_templates/`` at the root of the project."""
+    """``sheets_templates/`` beside the ``service`` package.
+
+    That is the root of a checkout (and of App Engine's uploaded source), and
+    site-packages for an installed wheel, which ships the folder there (pyproject.toml).
+    """
     return Path(__file__).resolve().parent.parent / "sheets_templates"
 
 
