@@ -3,7 +3,7 @@
     POST   /__emulator/faults   {"method": "sheets.spreadsheets.values.batchGet" | "*",
                                  "spreadsheet_id" | "file_id": "ID" (optional),
                                  "rate_429": 0.5, "rate_500": 0, "rate_503": 0,
-                                 "drop_rate": 0, "delay_ms": 0,
+                                 "drop_rate": 0, "delay_ms": 0, "hold": false,
                                  "times": 2 (optional: inject at most this many faults),
                                  "seed": 0 (optional)}            -> {"id": "..."}
     GET    /__emulator/faults                                     -> {"faults": [...]}
@@ -12,7 +12,10 @@
 For each matching request one number is drawn from the rule's own seeded generator:
 it picks a 429, a 500, a 503 or a dropped connection (the socket is closed with no
 response) by the rates in that order, or lets the request through. ``delay_ms`` holds
-every matching request back first. Faults apply after the request was counted.
+every matching request back first. ``hold`` keeps every matching request waiting until
+the rule is deleted (at most ``HOLD_LIMIT_S``); the rule's ``held`` says how many wait
+now, so a test can act while a request is certainly in flight, whatever the machine's
+speed. Faults apply after the request was counted.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ from service.emulator.http_server import DROP_FLAG
 from service.emulator.state import EmulatorState
 
 _READ_METHODS = ("get", "batchGet", "getByDataFilter", "batchGetByDataFilter", "search")
+# A held request goes on after this long even if nobody lets it go.
+HOLD_LIMIT_S = 120.0
 
 
 @dataclass
@@ -46,8 +51,11 @@ class FaultRule:
     delay_ms: int = 0
     times: int | None = None
     seed: int = 0
+    hold: bool = False
     injected: int = 0
+    held: int = 0
     rng: random.Random = field(default_factory=random.Random, repr=False)
+    released: threading.Event = field(default_factory=threading.Event, repr=False)
 
     def matches(self, method: str, resource: str) -> bool:
         return (self.method in ("*", method)) and self.resource_id in (None, resource)
@@ -82,7 +90,9 @@ class FaultRule:
             "delay_ms": self.delay_ms,
             "times": self.times,
             "seed": self.seed,
+            "hold": self.hold,
             "injected": self.injected,
+            "held": self.held,
         }
 
 
@@ -98,19 +108,32 @@ class Faults:
 
     def clear(self, rule_id: str | None = None) -> None:
         with self._lock:
-            self._rules = [r for r in self._rules if rule_id is not None and r.id != rule_id]
+            kept = [r for r in self._rules if rule_id is not None and r.id != rule_id]
+            for rule in self._rules:
+                if rule not in kept:
+                    rule.released.set()
+            self._rules = kept
 
     def rules(self) -> list[dict[str, Any]]:
         with self._lock:
             return [r.to_json() for r in self._rules]
 
-    def decide(self, method: str, resource: str) -> tuple[int, str | None]:
-        """(delay in ms, fault) for a request; the first matching rule decides."""
+    def decide(self, method: str, resource: str) -> tuple[FaultRule | None, str | None]:
+        """(the rule, its fault) for a request; the first matching rule decides."""
         with self._lock:
             for rule in self._rules:
                 if rule.matches(method, resource):
-                    return rule.delay_ms, rule.draw()
-        return 0, None
+                    return rule, rule.draw()
+        return None, None
+
+    def wait_while_held(self, rule: FaultRule) -> None:
+        with self._lock:
+            rule.held += 1
+        try:
+            rule.released.wait(HOLD_LIMIT_S)
+        finally:
+            with self._lock:
+                rule.held -= 1
 
 
 def faults(state: EmulatorState) -> Faults:
@@ -199,6 +222,13 @@ def _count(data: dict[str, Any], name: str, default: int | None) -> int | None:
     return value
 
 
+def _flag(data: dict[str, Any], name: str) -> bool:
+    value = data.get(name, False)
+    if not isinstance(value, bool):
+        raise GoogleApiError(400, f"'{name}' must be true or false.")
+    return value
+
+
 def parse_rule(data: Any) -> FaultRule:
     if not isinstance(data, dict) or not isinstance(data.get("method"), str):
         raise GoogleApiError(
@@ -216,6 +246,7 @@ def parse_rule(data: Any) -> FaultRule:
         delay_ms=_count(data, "delay_ms", 0) or 0,
         times=_count(data, "times", None),
         seed=_count(data, "seed", 0) or 0,
+        hold=_flag(data, "hold"),
     )
     if rule.rate_429 + rule.rate_500 + rule.rate_503 + rule.drop_rate > 1 + 1e-9:
         raise GoogleApiError(400, "The rates of one fault add up to more than 1.")
@@ -231,9 +262,13 @@ def register(app: Flask, state: EmulatorState) -> None:
         method = request.endpoint or ""
         if not method.startswith(API_METHOD_PREFIXES):
             return None
-        delay_ms, fault = book.decide(method, resource_id())
-        if delay_ms:
-            time.sleep(delay_ms / 1000)
+        rule, fault = book.decide(method, resource_id())
+        if rule is None:
+            return None
+        if rule.hold:
+            book.wait_while_held(rule)
+        if rule.delay_ms:
+            time.sleep(rule.delay_ms / 1000)
         if fault == "drop":
             request.environ[DROP_FLAG] = True
             return Response(status=500)

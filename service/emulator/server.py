@@ -15,7 +15,8 @@ class EmulatorServer:
 
     With ``data_dir`` the state is loaded from that directory and kept there (see
     :mod:`service.emulator.persistence`); without, it lives in memory. ``stop()``
-    stops serving, stops push deliveries and flushes the state to disk.
+    stops serving, stops push deliveries and flushes the state to disk; changes reach
+    the disk at most every ``persist_interval_s`` seconds in between.
 
     Connections are kept alive between requests, as Google's are; ``keep_alive=False``
     closes each after its response (for callers that leave clients unclosed).
@@ -29,13 +30,14 @@ class EmulatorServer:
         host: str = "127.0.0.1",
         data_dir: Path | None = None,
         keep_alive: bool = True,
+        persist_interval_s: float = 0.5,
     ) -> None:
         self.state = state if state is not None else EmulatorState(data_dir)
         self.app = create_emulator_app(self.state)
         if self.state.data_dir is not None:
             from service.emulator.persistence import Persistence
 
-            persistence = Persistence(self.state)
+            persistence = Persistence(self.state, interval=persist_interval_s)
             persistence.load()
             persistence.start()
         self._server = WSGIServer((host, port), self.app, keep_alive=keep_alive)

@@ -63,7 +63,7 @@ class Receiver:
         self._thread.join(timeout=5)
 
     def wait_for(
-        self, predicate: Callable[[list[dict[str, str]]], bool], timeout: float = 10.0
+        self, predicate: Callable[[list[dict[str, str]]], bool], timeout: float = 30.0
     ) -> list[dict[str, str]]:
         """The notifications so far, once ``predicate`` holds of them (else fail)."""
         deadline = time.monotonic() + timeout
@@ -75,7 +75,7 @@ class Receiver:
                 self._cv.wait(timeout=left)
             return list(self.received)
 
-    def wait_until_held(self, n: int = 1, timeout: float = 10.0) -> None:
+    def wait_until_held(self, n: int = 1, timeout: float = 30.0) -> None:
         """Until ``n`` deliveries wait at the closed gate."""
         deadline = time.monotonic() + timeout
         with self._cv:
@@ -85,7 +85,7 @@ class Receiver:
                     raise AssertionError(f"only {self.waiting} deliveries reached the gate")
                 self._cv.wait(timeout=left)
 
-    def count(self, n: int, timeout: float = 10.0) -> list[dict[str, str]]:
+    def count(self, n: int, timeout: float = 30.0) -> list[dict[str, str]]:
         return self.wait_for(lambda got: len(got) >= n, timeout)
 
     def states(self) -> list[str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import time
 
 from service.emulator.server import EmulatorServer
 
@@ -74,10 +73,10 @@ def test_stopping_hangs_up_kept_alive_connections_promptly() -> None:
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
     try:
         get(conn, "/__emulator/health")
-        started = time.monotonic()
         server.stop()
-        stopped_in = time.monotonic() - started
+        # The server thread ended (stop did not give up waiting for it) and the kept-alive
+        # connection was hung up from the server's side.
+        assert server._thread is not None and not server._thread.is_alive()
+        assert conn.sock is not None and conn.sock.recv(1) == b""
     finally:
         conn.close()
-
-    assert stopped_in < 2.0

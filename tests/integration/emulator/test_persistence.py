@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import stat
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +16,7 @@ from google.oauth2 import id_token
 
 from service.emulator import persistence
 from service.emulator.server import EmulatorServer
+from tests.holds import wait_for
 from tests.integration.emulator.infra_clients import (
     access_token,
     close_clients,  # noqa: F401
@@ -175,7 +175,7 @@ def test_a_watch_channel_survives_a_restart_and_keeps_numbering(
     assert got[1]["X-Goog-Message-Number"] == "2"
 
 
-def test_changes_reach_the_disk_within_a_second_without_a_stop(data_dir: Path) -> None:
+def test_changes_reach_the_disk_without_a_stop(data_dir: Path) -> None:
     server = started(data_dir)
     try:
         drive = drive_for(server.url)
@@ -183,18 +183,13 @@ def test_changes_reach_the_disk_within_a_second_without_a_stop(data_dir: Path) -
         drive.files().update(fileId=plan["id"], body={"name": "After"}).execute()
         path = data_dir / "files" / f"{plan['id']}.json"
 
-        deadline = time.monotonic() + 1.5
-        name = None
-        while time.monotonic() < deadline:
-            if path.exists():
-                name = json.loads(path.read_text())["file"]["name"]
-                if name == "After":
-                    break
-            time.sleep(0.05)
+        def name_on_disk() -> str | None:
+            return json.loads(path.read_text())["file"]["name"] if path.exists() else None
+
+        # Half a second apart at most; the bound is for a loaded machine.
+        wait_for(lambda: name_on_disk() == "After", what="the new name on disk")
     finally:
         server.stop()
-
-    assert name == "After"
 
 
 def test_a_burst_of_edits_is_written_once_not_once_per_request(
@@ -208,19 +203,18 @@ def test_a_burst_of_edits_is_written_once_not_once_per_request(
         real_write(path, data)
 
     monkeypatch.setattr(persistence, "write_atomic", counting_write)
-    server = started(data_dir)
+    # However long the burst takes, it falls within one interval: one write, at the stop.
+    server = EmulatorServer(data_dir=data_dir, persist_interval_s=3600).start()
     try:
         drive = drive_for(server.url)
         plan = new_spreadsheet(drive)
-        time.sleep(1.0)
-        writes.clear()
         for n in range(30):
             drive.files().update(fileId=plan["id"], body={"name": f"Edit {n}"}).execute()
     finally:
         server.stop()
 
     file_writes = [p for p in writes if p.name == f"{plan['id']}.json"]
-    assert 1 <= len(file_writes) < 10
+    assert len(file_writes) == 1
     assert json.loads(file_writes[-1].read_text())["file"]["name"] == "Edit 29"
 
 

@@ -204,7 +204,7 @@ def test_a_delivery_that_keeps_failing_is_dropped_and_later_ones_still_go_out(
     receiver.statuses = [500] * 5  # the first attempt and every retry of the sync fail
 
     watch(drive, plan["id"], receiver.url)
-    receiver.wait_for(lambda _: receiver.attempts >= 5, timeout=15)
+    receiver.wait_for(lambda _: receiver.attempts >= 5, timeout=60)
     drive.files().update(fileId=plan["id"], body={"name": "Later"}).execute()
 
     [update] = receiver.count(1)

@@ -10,6 +10,7 @@ from typing import Any
 
 import requests
 
+from service.clock import Clock
 from service.services.backend import Backend
 from service.services.coalesce import sync_coalesced
 from service.sheets.clients import build_gateway, service_account_credentials
@@ -78,9 +79,12 @@ def child_process_burst(
     indexes: list[int],
     start: Any,
     results: Any,
+    clock_offset: timedelta,
 ) -> None:
-    """Entry point of a child process: its own store connection and gateways."""
-    store = Store.from_url(database_url)
+    """Entry point of a child process: its own store connection and gateways, and the
+    parent test's clock."""
+    clock = Clock(clock_offset)
+    store = Store.from_url(database_url, clock=clock)
     credentials = service_account_credentials(key_info=service_key)
     retry = RetryPolicy(max_retries=6, base_delay_s=0.01, max_delay_s=0.05)
     backend = Backend(
@@ -88,6 +92,7 @@ def child_process_burst(
         service_gateway=lambda: build_gateway(credentials, api_root=emulator_url, retry=retry),
         user_gateway=lambda token: build_gateway(credentials, api_root=emulator_url),
         service_account_email=service_account,
+        now=clock,
     )
     try:
         start.wait(30)

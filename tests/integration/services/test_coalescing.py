@@ -5,6 +5,7 @@ processes sharing PostgreSQL."""
 from __future__ import annotations
 
 import multiprocessing
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -12,15 +13,16 @@ import requests
 
 import tests.integration.services.burst as burst_module
 from service.services.coalesce import sync_coalesced
+from tests.holds import Hold, wait_for
 from tests.integration.services.burst import child_process_burst, due_for
 from tests.integration.services.conftest import (
     BUYER,
     SERVICE_ACCOUNT,
     World,
-    add_fault,
-    clear_faults,
 )
 from tests.integration.services.sheet_view import milestone_rows, row_number
+
+READ = "sheets.spreadsheets.get"
 
 
 def converged(world: World, spreadsheet_id: str, expected_due: str) -> None:
@@ -33,20 +35,29 @@ def converged(world: World, spreadsheet_id: str, expected_due: str) -> None:
     assert world.counters(spreadsheet_id).get("sheets.spreadsheets.batchUpdate") is None
 
 
+def notifications(world: World, spreadsheet_id: str) -> int:
+    """How many change notifications the MAP has had."""
+    state = world.store.sync_state(spreadsheet_id)
+    return state.requested if state is not None else 0
+
+
 def shown(index: int) -> str:
     day = due_for(index)
     return f"{day:%b} {day.day}, {day.year}"
 
 
-def test_i4_a_hundred_notifications_during_syncs_give_at_most_three_syncs(world: World) -> None:
+def test_i4_a_hundred_notifications_during_a_sync_give_exactly_one_more_sync(
+    world: World,
+) -> None:
     sid = world.provision().spreadsheet_id
     sync_coalesced(world.backend, sid)
     cell = f"Plan!F{row_number(world.backend_emulator_state, sid, 'm2')}"
-    # Slow reads keep the first sync running while the burst arrives.
-    add_fault(world, method="sheets.spreadsheets.get", spreadsheet_id=sid, delay_ms=1500)
     applied: list[int] = []
-    try:
-        syncs = burst_module.edit_and_notify(
+    before = notifications(world, sid)
+    with ThreadPoolExecutor(max_workers=1) as runner, Hold(world.url, READ, sid) as hold:
+        # The first sync's read is held while all hundred edits and notifications arrive.
+        burst = runner.submit(
+            burst_module.edit_and_notify,
             applied=applied,
             emulator_url=world.url,
             backend=world.backend,
@@ -56,9 +67,12 @@ def test_i4_a_hundred_notifications_during_syncs_give_at_most_three_syncs(world:
             indexes=list(range(100)),
             threads=20,
         )
-    finally:
-        clear_faults(world)
-    assert 1 <= syncs <= 3
+        wait_for(lambda: notifications(world, sid) == before + 100, what="the hundred notices")
+        hold.wait_until_held()
+        hold.release()
+        syncs = burst.result(timeout=120)
+    # The held sync, then one more for everything that arrived during it.
+    assert syncs == 2
     assert sorted(applied) == list(range(100))
     converged(world, sid, shown(applied[-1]))
 
@@ -79,7 +93,6 @@ def test_i4_two_processes_on_postgresql_sync_one_at_a_time_and_converge(
     context = multiprocessing.get_context("spawn")
     start, results = context.Event(), context.Queue()
     halves = [list(range(0, 100, 2)), list(range(1, 100, 2))]
-    add_fault(world, method="sheets.spreadsheets.get", spreadsheet_id=sid, delay_ms=1500)
     processes: list[Any] = [
         context.Process(
             target=child_process_burst,
@@ -94,24 +107,30 @@ def test_i4_two_processes_on_postgresql_sync_one_at_a_time_and_converge(
                 half,
                 start,
                 results,
+                world.clock.offset,
             ),
         )
         for half in halves
     ]
+    before = notifications(world, sid)
     try:
-        for process in processes:
-            process.start()
-        start.set()
+        with Hold(world.url, READ, sid) as hold:
+            for process in processes:
+                process.start()
+            start.set()
+            # Both processes type and notify while the first sync's read is held.
+            wait_for(lambda: notifications(world, sid) == before + 100, what="the hundred notices")
+            hold.wait_until_held()
         for process in processes:
             process.join(120)
             assert process.exitcode == 0
         syncs = results.get(timeout=5) + results.get(timeout=5)
     finally:
-        clear_faults(world)
         for process in processes:
             if process.is_alive():
                 process.kill()
-    assert 1 <= syncs <= 4
+    # The held sync, then one more for everything that arrived during it, in either process.
+    assert syncs == 2
     # Both processes typed concurrently: the last edit is whatever the cell holds now.
     last = milestone_rows(world.backend_emulator_state, sid)["m2"]["Due"]
     converged(world, sid, last)

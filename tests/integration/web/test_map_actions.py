@@ -77,7 +77,7 @@ def test_a_sweep_retries_a_notification_left_pending(
     app: Flask, client: FlaskClient, store: Store, emulator: Any
 ) -> None:
     sid = create_map(client, emulator.url)["spreadsheet_id"]
-    assert context(app).syncs.wait_idle(30)
+    assert context(app).syncs.wait_idle(120)
     edit_cell(emulator.url, sid, FIRST_STATUS_CELL, "Done")
     store.request_sync(sid)  # a notification whose worker died before it synced
 

@@ -132,7 +132,7 @@ def test_generated_requests_get_no_server_error_and_answers_that_match_the_descr
             aim_at_the_real_map(case, real_map)
         headers = {**credentials, **(case.headers or {})}
         case.call_and_validate(headers=headers, checks=CHECKS)
-        context(fuzzed_app).syncs.wait_idle(30)
+        context(fuzzed_app).syncs.wait_idle(120)
 
     run()
 

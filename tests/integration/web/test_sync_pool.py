@@ -14,7 +14,7 @@ def blocking_run(ran: list[str]) -> tuple[threading.Event, threading.Event, obje
 
     def run(sid: str) -> None:
         started.set()
-        gate.wait(5)
+        gate.wait(60)
         ran.append(sid)
 
     return started, gate, run
@@ -26,10 +26,10 @@ def test_a_spreadsheet_already_waiting_is_not_queued_twice() -> None:
     pool = SyncPool(run, workers=1, queue_size=10)  # type: ignore[arg-type]
     try:
         assert pool.submit("busy")
-        assert started.wait(5)  # the only worker is inside "busy"
+        assert started.wait(60)  # the only worker is inside "busy"
         results = [pool.submit("map-a") for _ in range(5)]
         gate.set()
-        assert pool.wait_idle(5)
+        assert pool.wait_idle(60)
     finally:
         pool.close()
 
@@ -43,11 +43,11 @@ def test_a_full_queue_refuses_the_job() -> None:
     pool = SyncPool(run, workers=1, queue_size=1)  # type: ignore[arg-type]
     try:
         assert pool.submit("running")
-        assert started.wait(5)
+        assert started.wait(60)
         waiting = pool.submit("waiting")
         extra = pool.submit("extra")
         gate.set()
-        assert pool.wait_idle(5)
+        assert pool.wait_idle(60)
     finally:
         pool.close()
 
@@ -64,7 +64,7 @@ def test_a_failing_sync_is_counted_and_the_pool_goes_on() -> None:
     try:
         pool.submit("broken")
         pool.submit("fine")
-        assert pool.wait_idle(5)
+        assert pool.wait_idle(60)
     finally:
         pool.close()
 
