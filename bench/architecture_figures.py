@@ -209,7 +209,7 @@ def _wiring(tmp: Path) -> tuple[Any, Any, str, Any]:
     """A backend on a SQLite file and an in-memory emulator, as the tests wire them."""
     import requests
 
-    from service.emulator.server import EmulatorServer
+    from emulator.server import EmulatorServer
     from service.services.backend import Backend
     from service.sheets.clients import build_gateway, service_account_credentials, user_credentials
     from service.store import Store
@@ -243,7 +243,7 @@ def _wiring(tmp: Path) -> tuple[Any, Any, str, Any]:
 
 def _buyer_edit(emulator_state: Any, spreadsheet_id: str) -> None:
     """The buyer marks the first milestone Done, as the Sheets UI would."""
-    from service.emulator.sheets.values_ops import apply_values_update
+    from emulator.sheets.values_ops import apply_values_update
 
     apply_values_update(
         emulator_state, spreadsheet_id, "Plan!G13", [["Done"]], "USER_ENTERED", "dana@acme.example"

@@ -24,7 +24,7 @@ from typing import Any
 import google.oauth2.credentials
 from googleapiclient.discovery import build
 
-from service.emulator.server import EmulatorServer
+from emulator.server import EmulatorServer
 
 
 def client(url: str) -> Any:

@@ -27,7 +27,7 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="session")
 def emulator_server() -> Iterator[Any]:
     """A running in-memory emulator for the whole session (``.url`` is its base URL)."""
-    from service.emulator.server import EmulatorServer
+    from emulator.server import EmulatorServer
 
     with EmulatorServer() as server:
         yield server

@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     port = _port(args.port)
     data_dir = _data_dir(args.data)
 
-    from service.emulator.server import EmulatorServer
+    from emulator.server import EmulatorServer
 
     try:
         server = EmulatorServer(port=port, data_dir=data_dir)

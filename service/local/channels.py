@@ -12,8 +12,8 @@ import json
 import logging
 from pathlib import Path
 
-from service.emulator.push import channel_book
-from service.emulator.state import EmulatorState
+from emulator.push import channel_book
+from emulator.state import EmulatorState
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import requests
 
-from service.emulator.oidc import id_token_claims, mint_id_token
-from service.emulator.state import EmulatorState
+from emulator.oidc import id_token_claims, mint_id_token
+from emulator.state import EmulatorState
 
 log = logging.getLogger(__name__)
 

@@ -21,9 +21,9 @@ from typing import Any
 
 import requests
 
-from service.emulator.oidc import id_token_claims, mint_id_token
-from service.emulator.state import EmulatorState
-from service.emulator.users import mint_access_token
+from emulator.oidc import id_token_claims, mint_id_token
+from emulator.state import EmulatorState
+from emulator.users import mint_access_token
 from service.local.settings import LOCAL_CLIENT_ID
 from service.sheets import layout
 

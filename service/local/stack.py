@@ -20,10 +20,10 @@ from typing import Any
 
 from flask import Flask
 
+from emulator.http_server import WSGIServer
+from emulator.preview import addon
+from emulator.server import EmulatorServer
 from service.config import Settings
-from service.emulator.http_server import WSGIServer
-from service.emulator.preview import addon
-from service.emulator.server import EmulatorServer
 from service.local.channels import follow_backend
 from service.local.cron import LocalCron
 from service.local.settings import CRON_ACCOUNT, LOCAL_CLIENT_ID, local_settings

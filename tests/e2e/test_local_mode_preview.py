@@ -14,11 +14,11 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from service.emulator.preview.acting import Edited
-from service.emulator.preview.addon import AddonConfig, configure
-from service.emulator.preview.grid_view import column_letter
-from service.emulator.preview.triggers import hook_payload
-from service.emulator.server import EmulatorServer
+from emulator.preview.acting import Edited
+from emulator.preview.addon import AddonConfig, configure
+from emulator.preview.grid_view import column_letter
+from emulator.preview.triggers import hook_payload
+from emulator.server import EmulatorServer
 from tests.clock import START
 from tests.integration.web.tokens import access_token
 

@@ -92,7 +92,7 @@ class World:
 
     def edit(self, spreadsheet_id: str, a1: str, value: Any, *, user: str = BUYER) -> None:
         """A person's edit, as the Sheets UI makes it (USER_ENTERED)."""
-        from service.emulator.sheets.values_ops import apply_values_update
+        from emulator.sheets.values_ops import apply_values_update
 
         state = self.backend_emulator_state
         apply_values_update(state, spreadsheet_id, a1, [[value]], "USER_ENTERED", user)

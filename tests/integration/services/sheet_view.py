@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from service.emulator.sheets.spreadsheet_ops import spreadsheet_resource
+from emulator.sheets.spreadsheet_ops import spreadsheet_resource
 
 
 def shown(day: date) -> str:

@@ -12,8 +12,8 @@ import pytest
 import requests
 
 import tests.integration.services.burst as burst_module
+from emulator.testing import Hold, wait_for
 from service.services.coalesce import sync_coalesced
-from tests.holds import Hold, wait_for
 from tests.integration.services.burst import child_process_burst, due_for
 from tests.integration.services.conftest import (
     BUYER,

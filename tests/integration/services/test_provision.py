@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import requests
 
-from service.emulator.sheets.spreadsheet_ops import spreadsheet_resource
+from emulator.sheets.spreadsheet_ops import spreadsheet_resource
 from service.services.sync import SyncDeps, sync_map
 from tests.integration.services.conftest import BUYER, SELLER, SERVICE_ACCOUNT, World
 from tests.integration.services.sheet_view import header_value, milestone_rows, shown

@@ -151,7 +151,7 @@ def test_a_row_a_person_deletes_is_recorded_and_the_plan_reschedules(world: Worl
     sid = world.provision().spreadsheet_id
     synced(world, sid)
     row = row_number(world.backend_emulator_state, sid, "m2")
-    from service.emulator.sheets.spreadsheet_ops import apply_batch_update
+    from emulator.sheets.spreadsheet_ops import apply_batch_update
 
     apply_batch_update(
         world.backend_emulator_state,

@@ -10,10 +10,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from emulator.testing import Hold
 from service.store import Store
 from tests.clock import START
 from tests.db_fixtures import BACKENDS
-from tests.holds import Hold
 from tests.integration.web.conftest import context
 from tests.integration.web.flows import (
     BUYER,

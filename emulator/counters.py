@@ -1,0 +1,89 @@
+"""Counts of API requests per method id and spreadsheet (or file).
+
+Every Sheets and Drive request is counted as it arrives, before any injected fault,
+so a request that got a 429 still counts as a call made.
+
+    GET    /__emulator/counters[?spreadsheet_id=ID|file_id=ID]
+    DELETE /__emulator/counters[?spreadsheet_id=ID|file_id=ID]
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from typing import Any
+
+from flask import Flask, jsonify, request
+
+from emulator.state import EmulatorState
+
+API_METHOD_PREFIXES = ("sheets.", "drive.")
+
+
+def resource_id() -> str:
+    """The spreadsheet or file the current request is about ("" for none)."""
+    args = request.view_args or {}
+    return str(args.get("spreadsheet_id") or args.get("file_id") or "")
+
+
+class RequestCounters:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: Counter[tuple[str, str]] = Counter()
+
+    def count(self, method: str, resource: str) -> None:
+        with self._lock:
+            self._counts[(method, resource)] += 1
+
+    def for_resource(self, resource: str) -> dict[str, int]:
+        with self._lock:
+            return {m: n for (m, r), n in sorted(self._counts.items()) if r == resource}
+
+    def everything(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [
+                {"method": m, "resource_id": r, "count": n}
+                for (m, r), n in sorted(self._counts.items())
+            ]
+
+    def reset(self, resource: str | None = None) -> None:
+        with self._lock:
+            if resource is None:
+                self._counts.clear()
+            else:
+                for key in [k for k in self._counts if k[1] == resource]:
+                    del self._counts[key]
+
+
+def request_counters(state: EmulatorState) -> RequestCounters:
+    counters: RequestCounters = state.extensions.setdefault("counters", RequestCounters())
+    return counters
+
+
+def _resource_arg() -> str | None:
+    return request.args.get("spreadsheet_id") or request.args.get("file_id")
+
+
+def register(app: Flask, state: EmulatorState) -> None:
+    counters = request_counters(state)
+    state.on_reset(counters.reset)
+
+    @app.before_request
+    def _count() -> None:
+        method = request.endpoint or ""
+        if method.startswith(API_METHOD_PREFIXES):
+            counters.count(method, resource_id())
+
+    @app.get("/__emulator/counters", endpoint="emulator.counters.get")
+    def _get() -> Any:
+        """Requests per method id, for one spreadsheet/file or for all."""
+        resource = _resource_arg()
+        if resource is None:
+            return jsonify({"counters": counters.everything()})
+        counts = counters.for_resource(resource)
+        return jsonify({"resource_id": resource, "counts": counts, "total": sum(counts.values())})
+
+    @app.delete("/__emulator/counters", endpoint="emulator.counters.reset")
+    def _reset() -> Any:
+        counters.reset(_resource_arg())
+        return jsonify({})

@@ -1,0 +1,207 @@
+"""Turning the values clients write into cell contents (``ValueInputOption``).
+
+``RAW`` stores values as given: strings stay strings (``"=1+1"`` and ``"2027-01-05"``
+too), numbers and booleans keep their type.
+
+``USER_ENTERED`` reads a string as if typed into Sheets (en_US):
+
+- ``=...`` is a formula (function names and references upper-cased);
+- a leading ``'`` forces text (the apostrophe is not stored);
+- ``TRUE``/``FALSE`` in any case are booleans;
+- numbers: ``42``, ``0042``, ``-3.5``, ``1e3``, ``2,000,000.01`` (``#,##0.00``),
+  ``50%`` (``0%``), ``$1,234.50`` (currency);
+- dates become serial numbers with a date format that keeps the way they were typed:
+  ``1/5/2027`` (``M/d/yyyy``), ``2027-01-05`` (``yyyy-mm-dd``), ``Jan 5, 2027``
+  (``mmm d, yyyy``), ``January 5, 2027``, ``5 Jan 2027`` (``d mmm yyyy``), with an
+  optional time (``1/5/2027 14:30``); times alone (``14:30``, ``2:30 PM``);
+- text starting with ``+`` or ``-`` that reads as a formula becomes one (``-A1``), as
+  typing it into Sheets does; anything else is text.
+
+The number format a value implies is applied only to a cell without one.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from emulator.sheets import formula_parser as fp
+from emulator.sheets.model import Json
+from emulator.sheets.number_format import json_number, serial_from_datetime
+
+RAW = "RAW"
+USER_ENTERED = "USER_ENTERED"
+
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_PERCENT = re.compile(r"^([+-]?(?:\d+\.?\d*|\.\d+))\s*%$")
+_CURRENCY = re.compile(r"^([+-]?)\$\s*(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?$")
+_TIME = r"(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp][Mm]))?"
+_MONTHS = {
+    name: i + 1
+    for i, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ]
+    )
+    for name in names
+}
+_DATE_FORMS: list[tuple[re.Pattern[str], str, str]] = [
+    (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?!\d)"), "mdy", "M/d/yyyy"),
+    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)"), "ymd", "yyyy-mm-dd"),
+    (re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})(?!\d)"), "ymd", "yyyy/mm/dd"),
+    (re.compile(r"^([A-Za-z]{3,9})\.? (\d{1,2}),? (\d{4})"), "Mdy", "mmm d, yyyy"),
+    (re.compile(r"^(\d{1,2})[ -]([A-Za-z]{3,9})[ -](\d{4})"), "dMy", "d mmm yyyy"),
+]
+
+
+class InvalidValue(ValueError):
+    """A value of a type the API does not take in a cell (a list, an object)."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+def parse_value(value: Any, option: str) -> tuple[Json | None, Json | None]:
+    """(userEnteredValue or None to clear the cell, number format it implies)."""
+    if isinstance(value, bool):
+        return {"boolValue": value}, None
+    if isinstance(value, int | float):
+        return {"numberValue": json_number(value)}, None
+    if isinstance(value, dict):
+        raise InvalidValue("struct_value")
+    if isinstance(value, list):
+        raise InvalidValue("list_value")
+    text = str(value)
+    if text == "":
+        return None, None
+    if option == RAW:
+        return {"stringValue": text}, None
+    return _typed(text)
+
+
+def _typed(text: str) -> tuple[Json | None, Json | None]:
+    if text.startswith("'"):
+        return {"stringValue": text[1:]}, None
+    if text.startswith("=") and len(text) > 1:
+        return {"formulaValue": fp.normalize(text)}, None
+    stripped = text.strip()
+    upper = stripped.upper()
+    if upper in ("TRUE", "FALSE"):
+        return {"boolValue": upper == "TRUE"}, None
+    number = _number(stripped)
+    if number is not None:
+        return {"numberValue": number[0]}, number[1]
+    moment = _date_time(stripped)
+    if moment is not None:
+        return {"numberValue": moment[0]}, moment[1]
+    if stripped[:1] in ("+", "-") and _reads_as_formula("=" + stripped):
+        return {"formulaValue": fp.normalize("=" + stripped)}, None
+    return {"stringValue": text}, None
+
+
+def _reads_as_formula(formula: str) -> bool:
+    try:
+        fp.parse(formula)
+    except fp.FormulaSyntaxError:
+        return False
+    return True
+
+
+def _number(text: str) -> tuple[float | int, Json | None] | None:
+    if _NUMBER.match(text):
+        value = float(text)
+        return (int(value) if value.is_integer() and "e" not in text.lower() else value), None
+    if _GROUPED.match(text):
+        pattern = "#,##0.00" if "." in text else "#,##0"
+        return _num(float(text.replace(",", ""))), {"type": "NUMBER", "pattern": pattern}
+    match = _PERCENT.match(text)
+    if match:
+        digits = match.group(1)
+        pattern = "0.00%" if "." in digits else "0%"
+        return _num(float(digits) / 100), {"type": "PERCENT", "pattern": pattern}
+    match = _CURRENCY.match(text)
+    if match:
+        sign, whole, frac = match.group(1), match.group(2), match.group(3) or ""
+        value = float(whole.replace(",", "") + frac) * (-1 if sign == "-" else 1)
+        pattern = '"$"#,##0.00' if frac else '"$"#,##0'
+        return _num(value), {"type": "CURRENCY", "pattern": pattern}
+    return None
+
+
+def _num(value: float) -> float | int:
+    return int(value) if value.is_integer() else value
+
+
+def _date_time(text: str) -> tuple[float | int, Json] | None:
+    for regex, order, pattern in _DATE_FORMS:
+        match = regex.match(text)
+        if match is None:
+            continue
+        parts = _ymd(order, match.groups())
+        if parts is None:
+            return None
+        rest = text[match.end() :].strip()
+        time = _time(rest) if rest else (0, 0, 0, "")
+        if time is None:
+            return None
+        try:
+            moment = datetime(parts[0], parts[1], parts[2], time[0], time[1], time[2])
+        except ValueError:
+            return None
+        if order == "Mdy" and len(match.group(1)) > 3:
+            pattern = "mmmm d, yyyy"
+        serial = json_number(serial_from_datetime(moment))
+        if not rest:
+            return serial, {"type": "DATE", "pattern": pattern}
+        clock = "h:mm:ss am/pm" if time[3] else "H:mm:ss"
+        return serial, {"type": "DATE_TIME", "pattern": f"{pattern} {clock}"}
+    time = _time(text)
+    if time is None:
+        return None
+    serial = (time[0] * 3600 + time[1] * 60 + time[2]) / 86400
+    clock = "h:mm:ss am/pm" if time[3] else "H:mm:ss"
+    return serial, {"type": "TIME", "pattern": clock}
+
+
+def _ymd(order: str, groups: tuple[str | Any, ...]) -> tuple[int, int, int] | None:
+    a, b, c = (str(g) for g in groups)
+    if order == "mdy":
+        year = int(c) if len(c) == 4 else (2000 + int(c) if int(c) < 30 else 1900 + int(c))
+        return year, int(a), int(b)
+    if order == "ymd":
+        return int(a), int(b), int(c)
+    month = _MONTHS.get((a if order == "Mdy" else b).lower())
+    if month is None:
+        return None
+    day = int(b) if order == "Mdy" else int(a)
+    return int(c), month, day
+
+
+def _time(text: str) -> tuple[int, int, int, str] | None:
+    match = re.fullmatch(_TIME, text)
+    if match is None:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2))
+    second = int(match.group(3) or 0)
+    meridiem = (match.group(4) or "").upper()
+    if meridiem:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if meridiem == "PM" else 0)
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    return hour, minute, second, meridiem
