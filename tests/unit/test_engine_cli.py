@@ -67,8 +67,8 @@ def test_compute_prints_the_computed_plan_as_the_contract_shapes_it(tmp_path: Pa
     out = json.loads(result.stdout)
     assert out == compute(parse_plan(PLAN), date(2026, 12, 1)).to_json()
     assert list(out) == [
-        "today", "committed_go_live", "projected_go_live", "slip_bd", "health", "milestones",
-        "risks",
+        "today", "committed_go_live", "projected_go_live", "slip_bd", "health", "forecast",
+        "milestones", "risks",
     ]  # fmt: skip
     assert out["milestones"][4] == {
         "id": "m5", "target": None, "projected": None, "health": "N/A", "slip_bd": 0,

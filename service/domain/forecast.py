@@ -1,0 +1,371 @@
+"""The forecast: how likely the plan's dates are, by Monte Carlo over the dependency graph.
+
+The schedule assumes every open step takes exactly its lead. Here each open step that the
+go-live or the signature waits for takes ``lead_bd`` times a lognormal ratio
+(:func:`~service.domain.calibration.ratio_distribution`) in each of :data:`SAMPLES` runs, and
+the runs are pushed through the graph in dependency order:
+
+- A step starts when the last of its predecessors finishes (the targets are the latest
+  dates, not the planned ones, so an early finish is time gained). A step without
+  predecessors started on its planned start (target less lead) or on the plan's
+  ``created_on`` if earlier, and never later than today.
+- A step that has been open a while is conditioned on still being open: its duration is
+  drawn from the lognormal given that it is longer than the business days already gone.
+  Under a heavy tail, the longer a step has run, the later it is likely to finish.
+- Nothing open finishes before the next business day from today; a pinned step not before
+  its pin, the go-live not before its target. Done steps finish on their projected date.
+
+Determinism: the same plan on the same day always gives the same forecast, with no seed to
+keep. Each step's draws are a Latin hypercube sample (every 1/SAMPLES slice of the
+distribution drawn once) in an order shuffled by a hash of the step's id, using SplitMix64
+rather than numpy's generators, whose streams may change between numpy versions. Because
+the draws depend on the id alone, a later ``today`` reuses them: a step still open
+tomorrow finishes no earlier in any run, so the probabilities can only fall while nothing
+else changes, and an edit to one step does not reshuffle the others.
+
+numpy: the runs are vectors, so a step costs a few array operations whatever the number of
+runs. A 15-step chain of 2,000 runs takes about 95 ms in plain Python and 1.6 ms with numpy;
+the engine's budget is 5 ms for 15 steps and 1 s for 2,000.
+
+Drivers: in each run where go-live is late, the lateness is followed back along the chain
+that set it (each step's latest-finishing predecessor, until a step that started on its own
+floor). Each open step on that chain is given what it added (its lateness less the
+lateness it inherited); a done step that ended the chain late holds the rest, which is
+fixed. A step's share is the mean of its part over the late runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Sequence
+from datetime import date
+from functools import cache, lru_cache
+
+import numpy as np
+import numpy.typing as npt
+
+from service.domain.calibration import Calibration, ratio_distribution
+from service.domain.model import (
+    BasisKind,
+    Driver,
+    Forecast,
+    ForecastBasis,
+    GoLiveForecast,
+    Kind,
+    SignatureForecast,
+)
+from service.domain.schedule import Schedule, quarter_end
+
+SAMPLES = 2000
+# At most this many drivers are named, each with at least this share.
+MAX_DRIVERS = 3
+MIN_DRIVER_SHARE = 0.05
+# SLIP_LIKELY fires below this chance of signing in the quarter.
+SLIP_LIKELY_BELOW = 0.5
+# The inverse normal is read from a table of the normal's log tail over this range of z.
+_Z_LIMIT = 12.0
+_Z_STEP = 0.002
+
+Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+
+
+def forecast(schedule: Schedule, calibration: Calibration | None) -> Forecast:
+    """The go-live and signature forecasts, the go-live's drivers and the basis."""
+    runs = _Runs(schedule, calibration)
+    basis = ForecastBasis(kind=BasisKind.PRIORS, plans=0)
+    if calibration is not None and calibration.plans > 0:
+        basis = ForecastBasis(kind=BasisKind.CALIBRATED, plans=calibration.plans)
+    go_live = schedule.graph.go_live
+    if go_live is None:  # every milestone is N/A: nothing can be late
+        day = schedule.projected_go_live
+        return Forecast(
+            go_live=GoLiveForecast(p_on_time=1.0, p50=day, p80=day),
+            signature=None,
+            drivers=(),
+            basis=basis,
+        )
+    deadline = runs.target[go_live]
+    p50, p80 = runs.quantile_dates(go_live, (0.5, 0.8))
+    shares = runs.blame(go_live, deadline)
+    drivers = tuple(
+        Driver(milestone=schedule.graph.milestones[i].id, share=share) for i, share in _top(shares)
+    )
+    signature = _signature(schedule, runs)
+    return Forecast(
+        go_live=GoLiveForecast(p_on_time=runs.p_by(go_live, deadline), p50=p50, p80=p80),
+        signature=signature,
+        drivers=drivers,
+        basis=basis,
+        signature_drivers=_signature_drivers(schedule, runs, signature),
+    )
+
+
+def signature_row(schedule: Schedule) -> int | None:
+    """The milestone the signature forecast is about: the first kind "signature" that is
+    not N/A, in table order."""
+    graph = schedule.graph
+    return next((i for i in graph.active if graph.milestones[i].kind is Kind.SIGNATURE), None)
+
+
+def _signature(schedule: Schedule, runs: _Runs) -> SignatureForecast | None:
+    row = signature_row(schedule)
+    if row is None:
+        return None
+    target = schedule.target[row]
+    assert target is not None
+    end = quarter_end(target, schedule.plan.quarter_start_month)
+    p50, p80 = runs.quantile_dates(row, (0.5, 0.8))
+    return SignatureForecast(
+        p_in_quarter=runs.p_by(row, runs.offset(end)), p50=p50, p80=p80, quarter_end=end
+    )
+
+
+def _signature_drivers(
+    schedule: Schedule, runs: _Runs, signature: SignatureForecast | None
+) -> tuple[str, ...]:
+    """What holds the signature up, for SLIP_LIKELY's message (so only when it may fire)."""
+    row = signature_row(schedule)
+    if row is None or signature is None or signature.p_in_quarter >= SLIP_LIKELY_BELOW:
+        return ()
+    target = schedule.target[row]
+    assert target is not None
+    end = runs.offset(quarter_end(target, schedule.plan.quarter_start_month))
+    return tuple(schedule.graph.milestones[i].id for i, _ in _top(runs.blame(row, end)))
+
+
+def _top(shares: dict[int, float]) -> list[tuple[int, float]]:
+    """The biggest shares, rounded, most first (then table order), summing to at most 1."""
+    ranked = sorted(shares.items(), key=lambda item: (-item[1], item[0]))
+    chosen = [(i, round(s, 2)) for i, s in ranked[:MAX_DRIVERS] if round(s, 2) >= MIN_DRIVER_SHARE]
+    excess = round(sum(s for _, s in chosen) - 1.0, 2)
+    if excess > 0:  # rounding up can only overshoot by a hundredth or two
+        i, s = chosen[-1]
+        chosen[-1] = (i, round(s - excess, 2))
+    return chosen
+
+
+class _Runs:
+    """Finish days of the milestones the go-live and signature wait for, in every run.
+
+    Days are business-day offsets from ``anchor``, the business day on or before today.
+    Rows follow ``self.rows`` (milestone positions in dependency order).
+    """
+
+    def __init__(self, schedule: Schedule, calibration: Calibration | None) -> None:
+        self.schedule = schedule
+        self.calendar = schedule.calendar
+        self.anchor = self.calendar.prev_bd(schedule.today)
+        graph = schedule.graph
+        roots = [r for r in (graph.go_live, signature_row(schedule)) if r is not None]
+        needed = _ancestors(graph.preds, roots)
+        self.rows = [i for i in graph.order if i in needed]
+        self.row_of = {i: r for r, i in enumerate(self.rows)}
+        self.target: dict[int, int] = {}
+        count = len(self.rows)
+        self.finish = np.empty((count, SAMPLES), dtype=np.int64)
+        # The row whose finish set this one's start, or -1 where a floor did (or no
+        # predecessor): the chain the drivers follow back.
+        self.binding = np.full((count, SAMPLES), -1, dtype=np.int64)
+        self.open = np.zeros(count, dtype=bool)
+        self.target_offsets = np.empty(count, dtype=np.int64)
+        floor = self.offset(self.calendar.next_bd(schedule.today))
+        for r, i in enumerate(self.rows):
+            t = schedule.target[i]
+            assert t is not None
+            self.target[i] = self.target_offsets[r] = self.offset(t)
+            self._run(r, i, floor, calibration)
+
+    def offset(self, day: date) -> int:
+        """Business days from the anchor to ``day`` (to the business day on or before it)."""
+        if day >= self.anchor:
+            return self.calendar.bd_between(self.anchor, day)
+        return -self.calendar.bd_between(day, self.anchor)
+
+    def day(self, offset: int) -> date:
+        if offset >= 0:
+            return self.calendar.add_bd(self.anchor, offset)
+        return self.calendar.sub_bd(self.anchor, -offset)
+
+    def p_by(self, milestone: int, deadline: int) -> float:
+        """P(``milestone`` done by the offset ``deadline``), two decimals."""
+        on_time = int(np.count_nonzero(self.finish[self.row_of[milestone]] <= deadline))
+        return round(on_time / SAMPLES, 2)
+
+    def quantile_dates(self, milestone: int, levels: Sequence[float]) -> list[date]:
+        """The first day by which ``milestone`` is done in at least each share of the runs."""
+        ordered = np.sort(self.finish[self.row_of[milestone]])
+        return [self.day(int(ordered[math.ceil(q * SAMPLES) - 1])) for q in levels]
+
+    def blame(self, milestone: int, deadline: int) -> dict[int, float]:
+        """Each open milestone's share of the runs in which ``milestone`` misses ``deadline``."""
+        root = self.row_of[milestone]
+        samples = np.flatnonzero(self.finish[root] > deadline)
+        late_runs = samples.size
+        if late_runs == 0:
+            return {}
+        rows = np.full(late_runs, root, dtype=np.int64)
+        lateness = self.finish[root, samples] - deadline
+        total = np.zeros(SAMPLES)
+        parts: list[tuple[Ints, Ints, Ints]] = []
+        while samples.size:
+            before = self.binding[rows, samples]
+            has_before = before >= 0
+            safe = np.where(has_before, before, 0)
+            inherited = np.where(
+                has_before,
+                np.maximum(self.finish[safe, samples] - self.target_offsets[safe], 0),
+                0,
+            )
+            is_open = self.open[rows]
+            # An open step adds what it did not inherit; a done step ends the chain with
+            # all of its lateness, which no one can act on any more.
+            own = np.where(is_open, np.maximum(lateness - inherited, 0), lateness)
+            total += np.bincount(samples, weights=own, minlength=SAMPLES)
+            parts.append((rows[is_open], samples[is_open], own[is_open]))
+            go_on = is_open & has_before
+            samples, rows, lateness = samples[go_on], before[go_on], inherited[go_on]
+        shares = np.zeros(len(self.rows))
+        for part_rows, part_samples, part_own in parts:
+            weight = part_own / np.maximum(total[part_samples], 1)
+            shares += np.bincount(part_rows, weights=weight, minlength=len(self.rows))
+        shares /= late_runs
+        return {self.rows[r]: float(shares[r]) for r in np.flatnonzero(shares)}
+
+    # -- one milestone in every run -------------------------------------------------
+
+    def _run(self, r: int, i: int, floor: int, calibration: Calibration | None) -> None:
+        schedule = self.schedule
+        m = schedule.graph.milestones[i]
+        if m.is_done:
+            projected = schedule.projected[i]
+            assert projected is not None
+            self.finish[r] = self.offset(projected)
+            return
+        self.open[r] = True
+        pred_rows = [self.row_of[p] for p in schedule.graph.preds[i]]
+        start: Ints | int
+        if not pred_rows:
+            start = self.offset(min(self._first_start(i), schedule.today))
+        elif not self.open[pred_rows].any():
+            # Every predecessor is done: the step is running, from a known day.
+            finishes = [int(self.finish[p, 0]) for p in pred_rows]
+            start = max(finishes)
+            self.binding[r] = pred_rows[finishes.index(start)]
+        elif len(pred_rows) == 1:
+            start = self.finish[pred_rows[0]]
+            self.binding[r] = pred_rows[0]
+        else:
+            stacked = self.finish[pred_rows]
+            latest = np.argmax(stacked, axis=0)  # the first in table order when tied
+            start = stacked[latest, np.arange(SAMPLES)]
+            self.binding[r] = np.asarray(pred_rows, dtype=np.int64)[latest]
+        duration = self._durations(m.id, m.lead_bd, start, floor, i, calibration)
+        finish = start + duration
+        lowest = floor
+        if m.due is not None or i == schedule.graph.go_live:
+            lowest = max(lowest, self.target[i])
+        floored = finish < lowest
+        self.finish[r] = np.maximum(finish, lowest)
+        self.binding[r][floored] = -1
+
+    def _first_start(self, i: int) -> date:
+        """A step without predecessors started on its planned start (target less lead), or
+        on ``created_on`` if that is earlier: a plan written mid-deal describes steps that
+        were already under way, and one written early lets its first steps start early."""
+        target = self.schedule.target[i]
+        assert target is not None
+        planned = self.calendar.sub_bd(target, self.schedule.graph.milestones[i].lead_bd)
+        created = self.schedule.plan.created_on
+        return planned if created is None else min(planned, created)
+
+    def _durations(
+        self,
+        milestone_id: str,
+        lead_bd: int,
+        start: Ints | int,
+        floor: int,
+        i: int,
+        calibration: Calibration | None,
+    ) -> Ints:
+        if lead_bd == 0:
+            return np.zeros(SAMPLES, dtype=np.int64)
+        m = self.schedule.graph.milestones[i]
+        ratio = ratio_distribution(m.category, m.side, lead_bd, calibration)
+        order = _shuffle(milestone_id)
+        # Still open today: the step had not finished by the day before the floor, so its
+        # duration (rounded to whole days) is at least ``floor - start``.
+        gone = floor - start - 0.5 if isinstance(start, int) else -1.0
+        if gone > 0:
+            z_gone = (math.log(gone / lead_bd) - ratio.mu) / ratio.sigma
+            z = _normal_beyond(z_gone, order)
+        else:
+            z = _strata_z()[order]
+        days: Floats = lead_bd * np.exp(ratio.mu + ratio.sigma * z)
+        whole: Ints = np.rint(days).astype(np.int64)
+        return whole
+
+
+def _ancestors(preds: Sequence[Sequence[int]], roots: list[int]) -> set[int]:
+    seen = set(roots)
+    stack = list(roots)
+    while stack:
+        for p in preds[stack.pop()]:
+            if p not in seen:
+                seen.add(p)
+                stack.append(p)
+    return seen
+
+
+# -- random numbers -----------------------------------------------------------------
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX_2 = np.uint64(0x94D049BB133111EB)
+
+
+@lru_cache(maxsize=4096)
+def _shuffle(milestone_id: str) -> npt.NDArray[np.int16]:
+    """A permutation of the strata, fixed by the milestone id (SplitMix64 keys, sorted)."""
+    seed = int.from_bytes(hashlib.blake2b(milestone_id.encode(), digest_size=8).digest(), "big")
+    with np.errstate(over="ignore"):  # the mixing relies on 64-bit wrap-around
+        x = np.uint64(seed) + _GOLDEN * np.arange(1, SAMPLES + 1, dtype=np.uint64)
+        x = (x ^ (x >> np.uint64(30))) * _MIX_1
+        x = (x ^ (x >> np.uint64(27))) * _MIX_2
+        x ^= x >> np.uint64(31)
+    return np.argsort(x, kind="stable").astype(np.int16)
+
+
+@cache
+def _log_tail_table() -> tuple[Floats, Floats]:
+    """``ln P(Z > z)`` against z (ascending in the first array), for the inverse normal."""
+    z = np.arange(_Z_LIMIT, -_Z_LIMIT - _Z_STEP / 2, -_Z_STEP)
+    tail = np.array([0.5 * math.erfc(v / math.sqrt(2)) for v in z])
+    return np.log(tail), z
+
+
+@cache
+def _strata_log_tail() -> Floats:
+    """``ln(1 - u)`` at the middle of each of the SAMPLES equal slices of (0, 1)."""
+    return np.log((SAMPLES - np.arange(SAMPLES) - 0.5) / SAMPLES)
+
+
+@cache
+def _strata_z() -> Floats:
+    log_tails, z = _log_tail_table()
+    return np.interp(_strata_log_tail(), log_tails, z)
+
+
+def _normal_beyond(z_gone: float, order: npt.NDArray[np.int16]) -> Floats:
+    """Standard normal draws given that they exceed ``z_gone``, one per stratum, in ``order``.
+
+    P(Z > z | Z > z_gone) = P(Z > z) / P(Z > z_gone), so the stratum with tail q maps to
+    the z whose tail is q * P(Z > z_gone): on the log scale, a shift.
+    """
+    if z_gone > _Z_LIMIT - 1:
+        return np.full(SAMPLES, z_gone)  # so far out that the step ends any day now
+    log_tails, z = _log_tail_table()
+    shift = math.log(0.5 * math.erfc(z_gone / math.sqrt(2)))
+    result: Floats = np.interp(_strata_log_tail()[order] + shift, log_tails, z)
+    return result
