@@ -4,8 +4,11 @@
 and side, the observed ratios of actual to planned duration. A step's actual duration is
 the business days from the latest ``completed_on`` of its predecessors (for a step with
 none, from the plan's ``created_on``) to its own ``completed_on``; a step is observed only
-when all of those dates are known and its lead is not zero. Ratios are summarised by their
-logarithms (mean and standard deviation), which is all a lognormal needs.
+when all of those dates are known and its lead is not zero. A step that finished on the
+date it was held to (the go-live on the committed date, a pinned step on its pin) is left
+out: it may have been ready earlier and waited, so its duration is only a bound. Ratios
+are summarised by their logarithms (mean and standard deviation), which is all a
+lognormal needs.
 
 :func:`ratio_distribution` mixes a calibration with the priors: the observations of a
 category and side count as ``n`` draws, the prior as :data:`PRIOR_WEIGHT` more (a normal
@@ -130,6 +133,9 @@ def duration_observations(plan: Plan) -> list[Observation]:
         m = graph.milestones[i]
         if m.completed_on is None or m.lead_bd == 0:
             continue
+        held_to = calendar.prev_bd(plan.go_live) if i == graph.go_live else m.due
+        if held_to is not None and calendar.next_bd(m.completed_on) == calendar.next_bd(held_to):
+            continue  # finished on the date it was held to: it may have waited for it
         starts = [graph.milestones[p].completed_on for p in graph.preds[i]]
         if not starts:
             starts = [plan.created_on]

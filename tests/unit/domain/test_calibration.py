@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from service.domain import (
     Calibration,
     Category,
+    Kind,
     PlanInputError,
     Side,
     Status,
@@ -220,3 +221,16 @@ def test_a_calibration_moves_the_forecast_the_way_it_says() -> None:
     slower = compute(plan, today, _stats(400, math.log(6.0))).forecast.go_live
     faster = compute(plan, today, _stats(400, 0.0)).forecast.go_live
     assert faster.p50 < with_priors.p50 < slower.p50
+
+
+def test_a_step_finished_on_the_date_it_was_held_to_is_not_observed() -> None:
+    # Go-live on the committed date, or a step on its pin, may have waited for that date.
+    plan = make_plan(
+        ms("a", lead_bd=5, due=D("2026-11-13"), **done(completed_on=D("2026-11-13"))),
+        ms("go", lead_bd=5, kind=Kind.GO_LIVE, **done(completed_on=D("2026-11-20"))),
+        go_live="2026-11-20",
+        created_on=D("2026-11-02"),
+    )
+    assert duration_observations(plan) == []
+    late = with_milestone(plan, "go", completed_on=D("2026-11-23"))
+    assert [o.ratio for o in duration_observations(late)] == [6 / 5]
