@@ -19,10 +19,19 @@ The JSON form (``Calibration.to_json``) is the file ``python -m service calibrat
 
     {"version": 1, "plans": 42,
      "ratios": [{"category": "legal", "side": "buyer", "n": 37, "median": 1.52,
-                 "p80": 2.61, "mean_log": 0.4187, "sd_log": 0.6412}]}
+                 "p80": 2.61, "mean_log": 0.4187, "sd_log": 0.6412}],
+     "buyer_pace": {"plans": 40, "var_log": 0.0561}}
 
 ``median`` and ``p80`` are the observed ratios for people to read; the engine uses
 ``n``, ``mean_log`` and ``sd_log``.
+
+Buyers differ, and a slow buyer is slow on every step: ``buyer_pace`` is the variance of
+the logarithm shared by one plan's buyer and joint steps, measured as the mean product of
+two such steps' deviations (from their category's mean) in the same plan, over the plans
+that have two or more. The forecast draws one pace per run for the whole plan, and reads
+it from the plan's own finished steps too (see :mod:`service.domain.forecast`). It is
+shrunk toward :data:`~service.domain.priors.BUYER_PACE_SIGMA` the same way, a plan with
+pairs counting once.
 """
 
 from __future__ import annotations
@@ -36,7 +45,7 @@ from service.domain.calendar import BusinessCalendar
 from service.domain.errors import PlanInputError
 from service.domain.graph import PlanGraph
 from service.domain.model import Category, Plan, Side
-from service.domain.priors import LogNormal, prior_ratio
+from service.domain.priors import BUYER_PACE_SIGMA, LogNormal, prior_ratio
 
 FORMAT_VERSION = 1
 # How many observations the prior is worth.
@@ -44,7 +53,8 @@ PRIOR_WEIGHT = 8
 # A step finished the same day as its predecessor (or before it) counts as half a day.
 SHORTEST_OBSERVED_BD = 0.5
 _DECIMALS = 4
-_FIELDS = ("version", "plans", "ratios")
+_FIELDS = ("version", "plans", "ratios", "buyer_pace")
+_PACE_FIELDS = ("plans", "var_log")
 _RATIO_FIELDS = ("category", "side", "n", "median", "p80", "mean_log", "sd_log")
 
 E = TypeVar("E", Category, Side)
@@ -56,6 +66,7 @@ class Observation:
 
     category: Category
     side: Side
+    lead_bd: int
     ratio: float
 
 
@@ -82,9 +93,22 @@ class RatioStats:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class BuyerPace:
+    plans: int  # plans with two or more buyer or joint steps observed
+    var_log: float  # may come out below zero (a moment estimate); read as zero
+
+    def to_json(self) -> dict[str, Any]:
+        return {"plans": self.plans, "var_log": self.var_log}
+
+
+NO_PACE = BuyerPace(plans=0, var_log=0.0)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Calibration:
     plans: int  # past plans that gave at least one observation
     ratios: tuple[RatioStats, ...]  # category order, then buyer, seller, joint
+    buyer_pace: BuyerPace = NO_PACE
 
     def stats(self, category: Category, side: Side) -> RatioStats | None:
         for stats in self.ratios:
@@ -97,6 +121,7 @@ class Calibration:
             "version": FORMAT_VERSION,
             "plans": self.plans,
             "ratios": [r.to_json() for r in self.ratios],
+            "buyer_pace": self.buyer_pace.to_json(),
         }
 
     @classmethod
@@ -121,13 +146,15 @@ class Calibration:
                 )
             seen.add((stats.category, stats.side))
             ratios.append(stats)
-        return cls(plans=plans, ratios=tuple(ratios))
+        return cls(plans=plans, ratios=tuple(ratios), buyer_pace=_pace(obj.get("buyer_pace"), at))
 
 
-def duration_observations(plan: Plan) -> list[Observation]:
+def duration_observations(
+    plan: Plan, graph: PlanGraph | None = None, calendar: BusinessCalendar | None = None
+) -> list[Observation]:
     """The steps of ``plan`` whose actual duration is known, as ratios to their lead."""
-    graph = PlanGraph.build(plan)
-    calendar = BusinessCalendar.get(plan.country, plan.non_working_days)
+    graph = graph or PlanGraph.build(plan)
+    calendar = calendar or BusinessCalendar.get(plan.country, plan.non_working_days)
     found: list[Observation] = []
     for i in graph.active:
         m = graph.milestones[i]
@@ -143,7 +170,11 @@ def duration_observations(plan: Plan) -> list[Observation]:
             continue
         start = max(s for s in starts if s is not None)
         actual = max(calendar.bd_between(start, m.completed_on), SHORTEST_OBSERVED_BD)
-        found.append(Observation(category=m.category, side=m.side, ratio=actual / m.lead_bd))
+        found.append(
+            Observation(
+                category=m.category, side=m.side, lead_bd=m.lead_bd, ratio=actual / m.lead_bd
+            )
+        )
     return found
 
 
@@ -155,15 +186,27 @@ def build_calibration(plans: Iterable[Plan]) -> Calibration:
 
 def calibration_from(per_plan: Iterable[list[Observation]]) -> Calibration:
     """A calibration from each past plan's observations (empty lists count for nothing)."""
+    plans_seen = [observations for observations in per_plan if observations]
     groups: dict[tuple[Category, Side], list[float]] = {}
-    plans = 0
-    for observations in per_plan:
-        plans += bool(observations)
+    for observations in plans_seen:
         for o in observations:
             groups.setdefault((o.category, o.side), []).append(o.ratio)
     order = {key: n for n, key in enumerate((c, s) for c in Category for s in Side)}
     ratios = tuple(_summary(c, s, groups[(c, s)]) for c, s in sorted(groups, key=order.__getitem__))
-    return Calibration(plans=plans, ratios=ratios)
+    means = {(r.category, r.side): r.mean_log for r in ratios}
+    return Calibration(
+        plans=len(plans_seen), ratios=ratios, buyer_pace=_buyer_pace(plans_seen, means)
+    )
+
+
+def buyer_pace_sigma(calibration: Calibration | None) -> float:
+    """How much buyers differ (the spread of the logarithm of their pace), the prior moved
+    toward the calibration's estimate by as many plans as it came from."""
+    if calibration is None:
+        return BUYER_PACE_SIGMA
+    pace, k = calibration.buyer_pace, PRIOR_WEIGHT
+    variance = (pace.plans * max(pace.var_log, 0.0) + k * BUYER_PACE_SIGMA**2) / (pace.plans + k)
+    return math.sqrt(variance)
 
 
 def ratio_distribution(
@@ -182,6 +225,39 @@ def ratio_distribution(
 
 
 # -- summaries and reading ----------------------------------------------------------
+
+
+def _buyer_pace(
+    plans: list[list[Observation]], means: dict[tuple[Category, Side], float]
+) -> BuyerPace:
+    """The mean product of two buyer or joint deviations in the same plan."""
+    products, pairs, plans_with_pairs = 0.0, 0, 0
+    for observations in plans:
+        deviations = [
+            math.log(o.ratio) - means[(o.category, o.side)]
+            for o in observations
+            if o.side is not Side.SELLER
+        ]
+        n = len(deviations)
+        if n < 2:
+            continue
+        total = math.fsum(deviations)
+        products += (total * total - math.fsum(d * d for d in deviations)) / 2
+        pairs += n * (n - 1) // 2
+        plans_with_pairs += 1
+    if not pairs:
+        return NO_PACE
+    return BuyerPace(plans=plans_with_pairs, var_log=round(products / pairs, _DECIMALS))
+
+
+def _pace(value: object, at: str) -> BuyerPace:
+    path = f"{at}buyer_pace"
+    obj = _object(value, path, "the buyer pace")
+    _known_fields(obj, _PACE_FIELDS, f"{path}.")
+    return BuyerPace(
+        plans=_count(obj.get("plans"), f"{path}.plans", minimum=0),
+        var_log=_number(obj.get("var_log"), f"{path}.var_log"),
+    )
 
 
 def _summary(category: Category, side: Side, ratios: list[float]) -> RatioStats:

@@ -12,6 +12,13 @@ the runs are pushed through the graph in dependency order:
 - A step that has been open a while is conditioned on still being open: its duration is
   drawn from the lognormal given that it is longer than the business days already gone.
   Under a heavy tail, the longer a step has run, the later it is likely to finish.
+- Buyers differ, and a slow buyer is slow everywhere: each run draws one pace for the
+  buyer, a factor on every buyer and joint step, so the plan's parallel paperwork is not
+  treated as independent luck. The pace is read from the plan's own finished buyer and
+  joint steps first (a normal update on the logarithm: each finished step's deviation from
+  its category's median, weighed against its own spread), so a buyer who has run slow is
+  expected to keep doing so. Each step's spread is the prior's or calibration's, less
+  the pace's share.
 - Nothing open finishes before the next business day from today; a pinned step not before
   its pin, the go-live not before its target. Done steps finish on their projected date.
 
@@ -45,7 +52,12 @@ from functools import cache, lru_cache
 import numpy as np
 import numpy.typing as npt
 
-from service.domain.calibration import Calibration, ratio_distribution
+from service.domain.calibration import (
+    Calibration,
+    buyer_pace_sigma,
+    duration_observations,
+    ratio_distribution,
+)
 from service.domain.model import (
     BasisKind,
     Driver,
@@ -53,6 +65,7 @@ from service.domain.model import (
     ForecastBasis,
     GoLiveForecast,
     Kind,
+    Side,
     SignatureForecast,
 )
 from service.domain.schedule import Schedule, quarter_end
@@ -63,11 +76,12 @@ MAX_DRIVERS = 3
 MIN_DRIVER_SHARE = 0.05
 # SLIP_LIKELY fires below this chance of signing in the quarter.
 SLIP_LIKELY_BELOW = 0.5
+# A step's own spread never falls below this, whatever share the buyer's pace takes.
+MIN_OWN_SIGMA = 0.01
 # The inverse normal is read from a table of the normal's log tail over this range of z.
 _Z_LIMIT = 12.0
 _Z_STEP = 0.002
 
-Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
 
 
@@ -164,12 +178,18 @@ class _Runs:
         self.row_of = {i: r for r, i in enumerate(self.rows)}
         self.target: dict[int, int] = {}
         count = len(self.rows)
-        self.finish = np.empty((count, SAMPLES), dtype=np.int64)
+        # Whole business days, kept as floats: no casts between the steps.
+        self.finish = np.empty((count, SAMPLES))
         # The row whose finish set this one's start, or -1 where a floor did (or no
         # predecessor): the chain the drivers follow back.
         self.binding = np.full((count, SAMPLES), -1, dtype=np.int64)
+        # The lateness (past its target) of the row that set this one's start: what a step
+        # inherited rather than added. Zero where a floor set the start.
+        self.inherited = np.zeros((count, SAMPLES))
         self.open = np.zeros(count, dtype=bool)
-        self.target_offsets = np.empty(count, dtype=np.int64)
+        self.target_offsets = np.empty(count)
+        self.pace_sigma = buyer_pace_sigma(calibration)
+        self.pace = self._buyer_pace(calibration)
         floor = self.offset(self.calendar.next_bd(schedule.today))
         for r, i in enumerate(self.rows):
             t = schedule.target[i]
@@ -199,38 +219,31 @@ class _Runs:
         return [self.day(int(ordered[math.ceil(q * SAMPLES) - 1])) for q in levels]
 
     def blame(self, milestone: int, deadline: int) -> dict[int, float]:
-        """Each open milestone's share of the runs in which ``milestone`` misses ``deadline``."""
+        """Each open milestone's share of the runs in which ``milestone`` misses ``deadline``.
+
+        In each run, every row's own part is what it adds to the lateness it inherited from
+        the row that set its start (a done row: all of its lateness, fixed). The chain is
+        marked from ``milestone`` back, successors before predecessors, through open rows.
+        """
         root = self.row_of[milestone]
-        samples = np.flatnonzero(self.finish[root] > deadline)
-        late_runs = samples.size
+        late = self.finish[root] > deadline
+        late_runs = int(np.count_nonzero(late))
         if late_runs == 0:
             return {}
-        rows = np.full(late_runs, root, dtype=np.int64)
-        lateness = self.finish[root, samples] - deadline
-        total = np.zeros(SAMPLES)
-        parts: list[tuple[Ints, Ints, Ints]] = []
-        while samples.size:
-            before = self.binding[rows, samples]
-            has_before = before >= 0
-            safe = np.where(has_before, before, 0)
-            inherited = np.where(
-                has_before,
-                np.maximum(self.finish[safe, samples] - self.target_offsets[safe], 0),
-                0,
-            )
-            is_open = self.open[rows]
-            # An open step adds what it did not inherit; a done step ends the chain with
-            # all of its lateness, which no one can act on any more.
-            own = np.where(is_open, np.maximum(lateness - inherited, 0), lateness)
-            total += np.bincount(samples, weights=own, minlength=SAMPLES)
-            parts.append((rows[is_open], samples[is_open], own[is_open]))
-            go_on = is_open & has_before
-            samples, rows, lateness = samples[go_on], before[go_on], inherited[go_on]
-        shares = np.zeros(len(self.rows))
-        for part_rows, part_samples, part_own in parts:
-            weight = part_own / np.maximum(total[part_samples], 1)
-            shares += np.bincount(part_rows, weights=weight, minlength=len(self.rows))
-        shares /= late_runs
+        lateness = np.maximum(self.finish - self.target_offsets[:, None], 0)
+        lateness[root] = np.maximum(self.finish[root] - deadline, 0)
+        own = np.where(self.open[:, None], np.maximum(lateness - self.inherited, 0), lateness)
+        on_chain = np.zeros(self.finish.shape, dtype=bool)
+        on_chain[root] = late
+        for r in range(root, -1, -1):  # dependency order, backwards
+            if not self.open[r]:
+                continue  # a done row ends the chain
+            runs = np.flatnonzero(on_chain[r] & (self.binding[r] >= 0))
+            on_chain[self.binding[r, runs], runs] = True
+        parts = own * on_chain
+        per_run = np.where(late, 1 / np.maximum(parts.sum(axis=0), 1), 0.0)
+        shares = parts @ per_run / late_runs
+        shares[~self.open] = 0
         return {self.rows[r]: float(shares[r]) for r in np.flatnonzero(shares)}
 
     # -- one milestone in every run -------------------------------------------------
@@ -245,22 +258,27 @@ class _Runs:
             return
         self.open[r] = True
         pred_rows = [self.row_of[p] for p in schedule.graph.preds[i]]
-        start: Ints | int
+        start: Floats | int
         if not pred_rows:
             start = self.offset(min(self._first_start(i), schedule.today))
         elif not self.open[pred_rows].any():
             # Every predecessor is done: the step is running, from a known day.
             finishes = [int(self.finish[p, 0]) for p in pred_rows]
             start = max(finishes)
-            self.binding[r] = pred_rows[finishes.index(start)]
+            before = pred_rows[finishes.index(start)]
+            self.binding[r] = before
+            self.inherited[r] = max(start - self.target_offsets[before], 0)
         elif len(pred_rows) == 1:
             start = self.finish[pred_rows[0]]
             self.binding[r] = pred_rows[0]
+            self.inherited[r] = np.maximum(start - self.target_offsets[pred_rows[0]], 0)
         else:
             stacked = self.finish[pred_rows]
             latest = np.argmax(stacked, axis=0)  # the first in table order when tied
             start = stacked[latest, np.arange(SAMPLES)]
-            self.binding[r] = np.asarray(pred_rows, dtype=np.int64)[latest]
+            before_each = np.asarray(pred_rows, dtype=np.int64)[latest]
+            self.binding[r] = before_each
+            self.inherited[r] = np.maximum(start - self.target_offsets[before_each], 0)
         duration = self._durations(m.id, m.lead_bd, start, floor, i, calibration)
         finish = start + duration
         lowest = floor
@@ -269,6 +287,25 @@ class _Runs:
         floored = finish < lowest
         self.finish[r] = np.maximum(finish, lowest)
         self.binding[r][floored] = -1
+        self.inherited[r][floored] = 0
+
+    def _buyer_pace(self, calibration: Calibration | None) -> Floats:
+        """The logarithm of the buyer's pace in each run, given the plan's finished buyer
+        and joint steps (a normal prior updated by normal observations)."""
+        schedule = self.schedule
+        precision = 1 / self.pace_sigma**2
+        weighted = 0.0
+        observed = duration_observations(schedule.plan, schedule.graph, self.calendar)
+        for o in observed:
+            if o.side is Side.SELLER:
+                continue
+            ratio = ratio_distribution(o.category, o.side, o.lead_bd, calibration)
+            own_variance = own_sigma(ratio.sigma, self.pace_sigma) ** 2
+            precision += 1 / own_variance
+            weighted += (math.log(o.ratio) - ratio.mu) / own_variance
+        mean, spread = weighted / precision, 1 / math.sqrt(precision)
+        pace: Floats = mean + spread * _strata_z()[_shuffle("buyer pace")]
+        return pace
 
     def _first_start(self, i: int) -> date:
         """A step without predecessors started on its planned start (target less lead), or
@@ -284,27 +321,36 @@ class _Runs:
         self,
         milestone_id: str,
         lead_bd: int,
-        start: Ints | int,
+        start: Floats | int,
         floor: int,
         i: int,
         calibration: Calibration | None,
-    ) -> Ints:
+    ) -> Floats:
         if lead_bd == 0:
-            return np.zeros(SAMPLES, dtype=np.int64)
+            return np.zeros(SAMPLES)
         m = self.schedule.graph.milestones[i]
         ratio = ratio_distribution(m.category, m.side, lead_bd, calibration)
-        order = _shuffle(milestone_id)
+        mu: Floats | float = ratio.mu
+        sigma = ratio.sigma
+        if m.side is not Side.SELLER:
+            mu = ratio.mu + self.pace
+            sigma = own_sigma(ratio.sigma, self.pace_sigma)
+        order = _shuffle(f"step:{milestone_id}")
         # Still open today: the step had not finished by the day before the floor, so its
         # duration (rounded to whole days) is at least ``floor - start``.
         gone = floor - start - 0.5 if isinstance(start, int) else -1.0
         if gone > 0:
-            z_gone = (math.log(gone / lead_bd) - ratio.mu) / ratio.sigma
-            z = _normal_beyond(z_gone, order)
+            z = _normal_beyond((math.log(gone / lead_bd) - mu) / sigma, order)
         else:
             z = _strata_z()[order]
-        days: Floats = lead_bd * np.exp(ratio.mu + ratio.sigma * z)
-        whole: Ints = np.rint(days).astype(np.int64)
+        days: Floats = lead_bd * np.exp(mu + sigma * z)
+        whole: Floats = np.rint(days)
         return whole
+
+
+def own_sigma(total_sigma: float, pace_sigma: float) -> float:
+    """A buyer or joint step's own spread: its whole spread less the buyer's pace."""
+    return math.sqrt(max(total_sigma**2 - pace_sigma**2, MIN_OWN_SIGMA**2))
 
 
 def _ancestors(preds: Sequence[Sequence[int]], roots: list[int]) -> set[int]:
@@ -326,9 +372,9 @@ _MIX_2 = np.uint64(0x94D049BB133111EB)
 
 
 @lru_cache(maxsize=4096)
-def _shuffle(milestone_id: str) -> npt.NDArray[np.int16]:
-    """A permutation of the strata, fixed by the milestone id (SplitMix64 keys, sorted)."""
-    seed = int.from_bytes(hashlib.blake2b(milestone_id.encode(), digest_size=8).digest(), "big")
+def _shuffle(key: str) -> npt.NDArray[np.int16]:
+    """A permutation of the strata, fixed by ``key`` (SplitMix64 keys, sorted)."""
+    seed = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big")
     with np.errstate(over="ignore"):  # the mixing relies on 64-bit wrap-around
         x = np.uint64(seed) + _GOLDEN * np.arange(1, SAMPLES + 1, dtype=np.uint64)
         x = (x ^ (x >> np.uint64(30))) * _MIX_1
@@ -346,6 +392,13 @@ def _log_tail_table() -> tuple[Floats, Floats]:
 
 
 @cache
+def _log_tail_by_z() -> tuple[Floats, Floats]:
+    """The same table with z ascending (for the tail of given z)."""
+    log_tails, z = _log_tail_table()
+    return np.ascontiguousarray(z[::-1]), np.ascontiguousarray(log_tails[::-1])
+
+
+@cache
 def _strata_log_tail() -> Floats:
     """``ln(1 - u)`` at the middle of each of the SAMPLES equal slices of (0, 1)."""
     return np.log((SAMPLES - np.arange(SAMPLES) - 0.5) / SAMPLES)
@@ -357,15 +410,23 @@ def _strata_z() -> Floats:
     return np.interp(_strata_log_tail(), log_tails, z)
 
 
-def _normal_beyond(z_gone: float, order: npt.NDArray[np.int16]) -> Floats:
-    """Standard normal draws given that they exceed ``z_gone``, one per stratum, in ``order``.
+def _normal_beyond(z_gone: Floats | float, order: npt.NDArray[np.int16]) -> Floats:
+    """Standard normal draws given that they exceed ``z_gone`` (one bound, or one per run),
+    one per stratum, in ``order``.
 
     P(Z > z | Z > z_gone) = P(Z > z) / P(Z > z_gone), so the stratum with tail q maps to
     the z whose tail is q * P(Z > z_gone): on the log scale, a shift.
     """
-    if z_gone > _Z_LIMIT - 1:
-        return np.full(SAMPLES, z_gone)  # so far out that the step ends any day now
     log_tails, z = _log_tail_table()
-    shift = math.log(0.5 * math.erfc(z_gone / math.sqrt(2)))
-    result: Floats = np.interp(_strata_log_tail()[order] + shift, log_tails, z)
+    if isinstance(z_gone, float):
+        if z_gone > _Z_LIMIT - 1:
+            return np.full(SAMPLES, z_gone)  # so far out that the step ends any day now
+        # The strata are in order, so the table is searched in one sweep, then shuffled.
+        shift = math.log(0.5 * math.erfc(z_gone / math.sqrt(2)))
+        ordered: Floats = np.interp(_strata_log_tail() + shift, log_tails, z)
+        return ordered[order]
+    ascending_z, its_log_tails = _log_tail_by_z()
+    shift_each = np.interp(np.minimum(z_gone, _Z_LIMIT - 1), ascending_z, its_log_tails)
+    drawn = np.interp(_strata_log_tail()[order] + shift_each, log_tails, z)
+    result: Floats = np.where(z_gone > _Z_LIMIT - 1, z_gone, drawn)
     return result

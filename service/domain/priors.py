@@ -84,6 +84,10 @@ BUYER_PRIOR = LogNormal(mu=math.log(1.15), sigma=0.45)
 JOINT_PRIOR = LogNormal(mu=math.log(1.1), sigma=0.35)
 # The contract: seller-side steps run near plan.
 SELLER_PRIOR = LogNormal(mu=0.0, sigma=0.25)
+# Assumed: how much buyers differ in pace (the spread of the logarithm of a factor shared by
+# one plan's buyer and joint steps). Part of each buyer or joint step's spread above, not
+# added to it: a step's own spread is what is left.
+BUYER_PACE_SIGMA = 0.2
 
 
 def prior_ratio(category: Category, side: Side, lead_bd: int) -> LogNormal:

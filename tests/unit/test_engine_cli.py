@@ -275,7 +275,9 @@ def test_calibrate_rejects_bad_lines_naming_the_line_and_field(
 
 
 def test_compute_rejects_a_bad_calibration_naming_the_file_and_field(tmp_path: Path) -> None:
-    bad = write(tmp_path, {"version": 1, "plans": 1, "ratios": [{"category": "legal"}]}, "c.json")
+    bad_doc = {"version": 1, "plans": 1, "ratios": [{"category": "legal"}],
+               "buyer_pace": {"plans": 0, "var_log": 0}}  # fmt: skip
+    bad = write(tmp_path, bad_doc, "c.json")
     result = run("compute", write(tmp_path, PLAN), "--calibration", bad)
     assert_one_line_error(result, f"{bad}: ratios[0].side", "missing")
     result = run("compute", write(tmp_path, PLAN), "--calibration", str(tmp_path / "no.json"))

@@ -7,7 +7,7 @@ import dataclasses
 from datetime import date
 from typing import Any
 
-from service.domain.calibration import Calibration, RatioStats
+from service.domain.calibration import BuyerPace, Calibration, RatioStats
 from service.domain.model import Category, Kind, Milestone, Plan, Side, Status
 
 D = date.fromisoformat
@@ -97,4 +97,5 @@ ON_PLAN = Calibration(
         for c in Category
         for s in Side
     ),
+    buyer_pace=BuyerPace(plans=100_000, var_log=0.0),
 )  # fmt: skip

@@ -97,7 +97,7 @@ def test_build_calibration_summarises_ratios_per_category_and_side() -> None:
 def test_the_json_has_the_documented_shape_and_reads_back_the_same() -> None:
     calibration = build_calibration([_past_plan()])
     doc = calibration.to_json()
-    assert list(doc) == ["version", "plans", "ratios"]
+    assert list(doc) == ["version", "plans", "ratios", "buyer_pace"]
     assert doc["version"] == 1 and doc["plans"] == 1
     assert list(doc["ratios"][0]) == [
         "category", "side", "n", "median", "p80", "mean_log", "sd_log",
@@ -122,7 +122,7 @@ def test_any_calibration_reads_back_from_its_json(
 ) -> None:
     from service.domain.calibration import Observation, calibration_from
 
-    observations = [Observation(category=c, side=s, ratio=r) for c, s, r in ratios]
+    observations = [Observation(category=c, side=s, lead_bd=5, ratio=r) for c, s, r in ratios]
     calibration = calibration_from([observations])
     assert Calibration.from_json(calibration.to_json()) == calibration
     assert sum(r.n for r in calibration.ratios) == len(ratios)
@@ -132,14 +132,17 @@ def _doc(**changes: Any) -> dict[str, Any]:
     row = {"category": "legal", "side": "buyer", "n": 3, "median": 1.5, "p80": 2.0,
            "mean_log": 0.4, "sd_log": 0.5}  # fmt: skip
     row.update(changes)
-    return {"version": 1, "plans": 3, "ratios": [row]}
+    return {"version": 1, "plans": 3, "ratios": [row], "buyer_pace": {"plans": 2, "var_log": 0.05}}
 
 
 @pytest.mark.parametrize(
     ("doc", "path", "words"),
     [
         ([], "", "JSON object"),
-        ({"plans": 1, "ratios": []}, "version", "missing"),
+        ({"plans": 1, "ratios": [], "buyer_pace": {}}, "version", "missing"),
+        ({**_doc(), "buyer_pace": None}, "buyer_pace", "JSON object"),
+        ({**_doc(), "buyer_pace": {"plans": 1}}, "buyer_pace.var_log", "missing"),
+        ({**_doc(), "buyer_pace": {"plans": -1, "var_log": 0}}, "buyer_pace.plans", "whole"),
         ({**_doc(), "version": 2}, "version", "must be 1"),
         ({**_doc(), "plans": -1}, "plans", "whole number"),
         ({**_doc(), "ratios": {}}, "ratios", "list"),
@@ -234,3 +237,38 @@ def test_a_step_finished_on_the_date_it_was_held_to_is_not_observed() -> None:
     assert duration_observations(plan) == []
     late = with_milestone(plan, "go", completed_on=D("2026-11-23"))
     assert [o.ratio for o in duration_observations(late)] == [6 / 5]
+
+
+# -- the buyer's pace ----------------------------------------------------------------------
+
+
+def test_the_buyer_pace_is_how_much_one_plans_buyer_steps_move_together() -> None:
+    from service.domain.calibration import Observation, calibration_from
+
+    def plan(factor: float) -> list[Observation]:
+        return [
+            Observation(category=Category.LEGAL, side=Side.BUYER, lead_bd=10, ratio=factor),
+            Observation(category=Category.SECURITY, side=Side.BUYER, lead_bd=10, ratio=factor),
+            Observation(category=Category.OTHER, side=Side.SELLER, lead_bd=5, ratio=1 / factor),
+        ]
+
+    # Two buyers, one twice as fast as the other on both steps: the deviations from each
+    # category's mean are +-ln(2)/2 and move together, so their product is (ln 2 / 2)^2.
+    calibration = calibration_from([plan(2.0), plan(1.0)])
+    assert calibration.buyer_pace.plans == 2
+    assert calibration.buyer_pace.var_log == round((math.log(2) / 2) ** 2, 4)
+    # Steps that move against each other within a plan say buyers do not differ.
+    mixed = calibration_from([[*plan(2.0)[:1], *plan(1.0)[1:]], [*plan(1.0)[:1], *plan(2.0)[1:]]])
+    assert mixed.buyer_pace.var_log < 0
+
+
+def test_the_buyer_pace_shrinks_toward_the_prior_like_the_ratios() -> None:
+    from service.domain.calibration import BuyerPace, buyer_pace_sigma
+    from service.domain.priors import BUYER_PACE_SIGMA
+
+    assert buyer_pace_sigma(None) == BUYER_PACE_SIGMA
+    few = Calibration(plans=2, ratios=(), buyer_pace=BuyerPace(plans=2, var_log=0.25))
+    many = Calibration(plans=400, ratios=(), buyer_pace=BuyerPace(plans=400, var_log=0.25))
+    negative = Calibration(plans=400, ratios=(), buyer_pace=BuyerPace(plans=400, var_log=-0.1))
+    assert BUYER_PACE_SIGMA < buyer_pace_sigma(few) < buyer_pace_sigma(many) < 0.5
+    assert buyer_pace_sigma(negative) < 0.05  # read as no difference between buyers

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date, timedelta
 
@@ -190,3 +191,25 @@ def test_a_step_past_its_lead_and_still_open_only_loses_chances_as_days_pass(
     afterwards = compute(plan, US.add_bd(today, later)).forecast.go_live
     assert afterwards.p_on_time <= sooner.p_on_time
     assert afterwards.p50 >= sooner.p50
+
+
+def test_a_buyer_slow_on_the_finished_steps_is_expected_to_be_slow_on_the_rest() -> None:
+    # The same plan, m1 (buyer, 5 days) done on 11-13 in both; one plan was created on
+    # 11-06 (m1 took its 5 days), the other on 10-16 (it took 20). Only the buyer's pace
+    # differs, and the slow buyer's security and legal reviews are expected to run later.
+    plan = with_milestone(healthy_plan(), "m1", **done(completed_on=D("2026-11-13")))
+    on_pace = dataclasses.replace(plan, created_on=D("2026-11-06"))
+    slow = dataclasses.replace(plan, created_on=D("2026-10-16"))
+    today = D("2026-11-13")
+    on_pace_forecast, slow_forecast = (
+        compute(on_pace, today).forecast,
+        compute(slow, today).forecast,
+    )
+    assert slow_forecast.go_live.p50 > on_pace_forecast.go_live.p50
+    assert slow_forecast.go_live.p80 > on_pace_forecast.go_live.p80
+    # Our own steps do not read the buyer's pace.
+    ours = dataclasses.replace(
+        with_milestone(slow, "m1", side=Side.SELLER), created_on=D("2026-10-16")
+    )
+    ours_on_pace = dataclasses.replace(ours, created_on=D("2026-11-06"))
+    assert compute(ours, today).forecast == compute(ours_on_pace, today).forecast
