@@ -4,9 +4,11 @@
 and side, the observed ratios of actual to planned duration. A step's actual duration is
 the business days from the latest ``completed_on`` of its predecessors (for a step with
 none, from the plan's ``created_on``) to its own ``completed_on``; a step is observed only
-when all of those dates are known and its lead is not zero. A step that finished on the
-date it was held to (the go-live on the committed date, a pinned step on its pin) is left
-out: it may have been ready earlier and waited, so its duration is only a bound. Ratios
+when all of those dates are known and its lead is not zero. Left out too: a step that
+finished on the date it was held to (the go-live on the committed date, a pinned step on
+its pin), which may have been ready earlier and waited, so its duration is only a bound;
+and a step recorded done no later than the day it could start (a plan written mid-deal,
+or a sheet caught up in one sitting), whose work happened before its recorded start. Ratios
 are summarised by their logarithms (mean and standard deviation), which is all a
 lognormal needs.
 
@@ -50,8 +52,6 @@ from service.domain.priors import BUYER_PACE_SIGMA, LogNormal, prior_ratio
 FORMAT_VERSION = 1
 # How many observations the prior is worth.
 PRIOR_WEIGHT = 8
-# A step finished the same day as its predecessor (or before it) counts as half a day.
-SHORTEST_OBSERVED_BD = 0.5
 _DECIMALS = 4
 _FIELDS = ("version", "plans", "ratios", "buyer_pace")
 _PACE_FIELDS = ("plans", "var_log")
@@ -68,6 +68,8 @@ class Observation:
     side: Side
     lead_bd: int
     ratio: float
+    # Timed from the plan's created_on (no predecessors), not from a recorded completion.
+    from_creation: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -169,10 +171,16 @@ def duration_observations(
         if any(s is None for s in starts):
             continue
         start = max(s for s in starts if s is not None)
-        actual = max(calendar.bd_between(start, m.completed_on), SHORTEST_OBSERVED_BD)
+        actual = calendar.bd_between(start, m.completed_on)
+        if actual == 0:
+            continue  # recorded done the day it could start, or before: caught up, not timed
         found.append(
             Observation(
-                category=m.category, side=m.side, lead_bd=m.lead_bd, ratio=actual / m.lead_bd
+                category=m.category,
+                side=m.side,
+                lead_bd=m.lead_bd,
+                ratio=actual / m.lead_bd,
+                from_creation=not graph.preds[i],
             )
         )
     return found

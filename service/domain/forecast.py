@@ -17,8 +17,9 @@ the runs are pushed through the graph in dependency order:
   treated as independent luck. The pace is read from the plan's own finished buyer and
   joint steps first (a normal update on the logarithm: each finished step's deviation from
   its category's median, weighed against its own spread), so a buyer who has run slow is
-  expected to keep doing so. Each step's spread is the prior's or calibration's, less
-  the pace's share.
+  expected to keep doing so. Steps without predecessors are not read: their start is
+  when the plan was written, not when their work began. Each step's spread is the
+  prior's or calibration's, less the pace's share.
 - Nothing open finishes before the next business day from today; a pinned step not before
   its pin, the go-live not before its target. Done steps finish on their projected date.
 
@@ -297,7 +298,8 @@ class _Runs:
         weighted = 0.0
         observed = duration_observations(schedule.plan, schedule.graph, self.calendar)
         for o in observed:
-            if o.side is Side.SELLER:
+            # A first step's start is when the plan was written, not when its work began.
+            if o.side is Side.SELLER or o.from_creation:
                 continue
             ratio = ratio_distribution(o.category, o.side, o.lead_bd, calibration)
             own_variance = own_sigma(ratio.sigma, self.pace_sigma) ** 2

@@ -62,9 +62,13 @@ def test_a_step_is_not_observed_without_every_date_it_needs() -> None:
     assert len(duration_observations(zero_lead)) == 2
 
 
-def test_a_step_done_the_same_day_as_its_predecessor_counts_as_half_a_day() -> None:
+def test_a_step_recorded_done_the_day_it_could_start_is_not_observed() -> None:
+    # Caught up in the sheet (or done before the plan was written), not done in no time.
     plan = with_milestone(_past_plan(), "c", completed_on=D("2026-11-30"))
-    assert duration_observations(plan)[-1].ratio == 0.5 / 4
+    assert [o.ratio for o in duration_observations(plan)] == [1.0, 1.3]
+    before_creation = with_milestone(_past_plan(), "a", completed_on=D("2026-10-30"))
+    assert [o.ratio for o in duration_observations(before_creation)][:1] != [1.0]
+    assert duration_observations(before_creation)[0].category is Category.LEGAL
 
 
 def test_na_steps_are_bridged_like_in_the_schedule() -> None:

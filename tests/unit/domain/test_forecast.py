@@ -194,22 +194,25 @@ def test_a_step_past_its_lead_and_still_open_only_loses_chances_as_days_pass(
 
 
 def test_a_buyer_slow_on_the_finished_steps_is_expected_to_be_slow_on_the_rest() -> None:
-    # The same plan, m1 (buyer, 5 days) done on 11-13 in both; one plan was created on
-    # 11-06 (m1 took its 5 days), the other on 10-16 (it took 20). Only the buyer's pace
-    # differs, and the slow buyer's security and legal reviews are expected to run later.
-    plan = with_milestone(healthy_plan(), "m1", **done(completed_on=D("2026-11-13")))
-    on_pace = dataclasses.replace(plan, created_on=D("2026-11-06"))
-    slow = dataclasses.replace(plan, created_on=D("2026-10-16"))
-    today = D("2026-11-13")
+    # m3 (the buyer's security review, 5 days) done on 11-27 in both plans; it started when
+    # m2 (ours) was done: on 11-20 in one plan (it took 4 days), on 11-06 in the other (14).
+    # Only the buyer's pace differs, and the slow buyer's legal review is expected later.
+    plan = with_milestone(healthy_plan(), "m1", **done(completed_on=D("2026-11-02")))
+    plan = with_milestone(plan, "m3", **done(completed_on=D("2026-11-27")))
+    on_pace = with_milestone(plan, "m2", **done(completed_on=D("2026-11-20")))
+    slow = with_milestone(plan, "m2", **done(completed_on=D("2026-11-06")))
+    today = D("2026-11-27")
     on_pace_forecast, slow_forecast = (
         compute(on_pace, today).forecast,
         compute(slow, today).forecast,
     )
     assert slow_forecast.go_live.p50 > on_pace_forecast.go_live.p50
     assert slow_forecast.go_live.p80 > on_pace_forecast.go_live.p80
-    # Our own steps do not read the buyer's pace.
-    ours = dataclasses.replace(
-        with_milestone(slow, "m1", side=Side.SELLER), created_on=D("2026-10-16")
-    )
-    ours_on_pace = dataclasses.replace(ours, created_on=D("2026-11-06"))
-    assert compute(ours, today).forecast == compute(ours_on_pace, today).forecast
+
+
+def test_a_first_step_done_the_day_the_plan_was_written_says_nothing_of_the_buyer() -> None:
+    # A plan written mid-deal, its first (buyer) step marked done the same day.
+    plan = with_milestone(healthy_plan(), "m1", **done(completed_on=D("2026-10-30")))
+    later = dataclasses.replace(plan, created_on=D("2026-10-29"))
+    today = D("2026-10-30")
+    assert compute(plan, today).forecast == compute(later, today).forecast
