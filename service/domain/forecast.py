@@ -140,10 +140,15 @@ def _signature(schedule: Schedule, runs: _Runs) -> SignatureForecast | None:
 def _signature_drivers(
     schedule: Schedule, runs: _Runs, signature: SignatureForecast | None
 ) -> tuple[str, ...]:
-    """What holds the signature up, for SLIP_LIKELY's message (so only when it may fire)."""
+    """What holds the signature up, for SLIP_LIKELY's message (so only when it may fire:
+    the signature open, likely to miss its quarter, and not projected past it already)."""
     row = signature_row(schedule)
     if row is None or signature is None or signature.p_in_quarter >= SLIP_LIKELY_BELOW:
         return ()
+    projected = schedule.projected[row]
+    assert projected is not None
+    if schedule.graph.milestones[row].is_done or projected > signature.quarter_end:
+        return ()  # done, or QUARTER_SLIP says it already
     target = schedule.target[row]
     assert target is not None
     end = runs.offset(quarter_end(target, schedule.plan.quarter_start_month))
@@ -231,20 +236,27 @@ class _Runs:
         late_runs = int(np.count_nonzero(late))
         if late_runs == 0:
             return {}
-        lateness = np.maximum(self.finish - self.target_offsets[:, None], 0)
-        lateness[root] = np.maximum(self.finish[root] - deadline, 0)
-        own = np.where(self.open[:, None], np.maximum(lateness - self.inherited, 0), lateness)
-        on_chain = np.zeros(self.finish.shape, dtype=bool)
+        # Only rows up to the root can be on its chain (predecessors come first), and whole
+        # days are well inside float32's exact integers: less memory to sweep.
+        rows = root + 1
+        finish = self.finish[:rows].astype(np.float32)
+        targets = self.target_offsets[:rows, None].astype(np.float32)
+        lateness = np.maximum(finish - targets, 0)
+        lateness[root] = np.maximum(finish[root] - deadline, 0)
+        inherited = self.inherited[:rows].astype(np.float32)
+        is_open = self.open[:rows]
+        own = np.where(is_open[:, None], np.maximum(lateness - inherited, 0), lateness)
+        on_chain = np.zeros(finish.shape, dtype=bool)
         on_chain[root] = late
         for r in range(root, -1, -1):  # dependency order, backwards
-            if not self.open[r]:
+            if not is_open[r]:
                 continue  # a done row ends the chain
             runs = np.flatnonzero(on_chain[r] & (self.binding[r] >= 0))
             on_chain[self.binding[r, runs], runs] = True
         parts = own * on_chain
         per_run = np.where(late, 1 / np.maximum(parts.sum(axis=0), 1), 0.0)
         shares = parts @ per_run / late_runs
-        shares[~self.open] = 0
+        shares[~is_open] = 0
         return {self.rows[r]: float(shares[r]) for r in np.flatnonzero(shares)}
 
     # -- one milestone in every run -------------------------------------------------
