@@ -15,6 +15,7 @@ from collections.abc import Sequence
 # command name -> (module under service.cli, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "compute": ("engine_commands", "compute a plan document (JSON) as the plan contract says"),
+    "calibrate": ("engine_commands", "learn how long steps take from past plans (JSON lines)"),
     "plan": ("engine_commands", "print a template's back-scheduled plan for a go-live date"),
     "map": ("map_commands", "create, sync, review and show MAP spreadsheets"),
     "emulator": ("emulator_command", "run the local Google Sheets/Drive/sign-in emulator alone"),

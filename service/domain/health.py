@@ -1,16 +1,13 @@
-"""Health: of one milestone (from its dates) and of the deal (from its risks)."""
+"""Health: of one milestone (from its dates) and of the deal (from its forecast)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 
-from service.domain.model import DealHealth, Milestone, MilestoneHealth, Risk, Severity, Status
+from service.domain.model import DealHealth, Milestone, MilestoneHealth, Status
 
-# What each risk costs the deal's score, out of 100.
-RISK_COST = {Severity.HIGH: 25, Severity.MEDIUM: 10, Severity.LOW: 3}
-HEALTHY_FROM = 80
-WATCH_FROM = 50
+HEALTHY_FROM = 70
+WATCH_FROM = 40
 
 
 def milestone_health(
@@ -39,9 +36,13 @@ def milestone_health(
     return MilestoneHealth.ON_TRACK
 
 
-def deal_health(risks: Iterable[Risk]) -> DealHealth:
-    """Score 100 less 25 per high, 10 per medium and 3 per low risk (never below 0)."""
-    score = max(0, 100 - sum(RISK_COST[r.severity] for r in risks))
+def deal_health(p_on_time: float) -> DealHealth:
+    """The chance of going live on time, out of 100: "Healthy" from 70, "Watch" from 40.
+
+    The score is a calibrated probability: of the plans scored 70, about 70% go live on
+    time. It does not count risks; they say what to do, the score how likely it is to work.
+    """
+    score = round(100 * p_on_time)
     if score >= HEALTHY_FROM:
         label = "Healthy"
     elif score >= WATCH_FROM:

@@ -10,7 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from service.domain.calibration import Calibration
 
 
 class Side(StrEnum):
@@ -50,6 +53,29 @@ class Severity(StrEnum):
     HIGH = "high"
     MEDIUM = "medium"
     LOW = "low"
+
+
+class RiskCode(StrEnum):
+    """Every plan-level risk, in the contract's table order (the sheet adds INVALID_INPUT)."""
+
+    GO_LIVE_SLIP = "GO_LIVE_SLIP"
+    QUARTER_SLIP = "QUARTER_SLIP"
+    BUYER_MISSED_CONSECUTIVE = "BUYER_MISSED_CONSECUTIVE"
+    ONLY_SELLER_PROGRESS = "ONLY_SELLER_PROGRESS"
+    CLOSE_DATE_MOVED = "CLOSE_DATE_MOVED"
+    MISSING_STAKEHOLDER = "MISSING_STAKEHOLDER"
+    DATE_CONFLICT = "DATE_CONFLICT"
+    NEW_STAKEHOLDER = "NEW_STAKEHOLDER"
+    TEAM_OWNER = "TEAM_OWNER"
+    NO_OWNER = "NO_OWNER"
+    UNBALANCED_PLAN = "UNBALANCED_PLAN"
+    STALE_PLAN = "STALE_PLAN"
+    NO_NEXT_STEP = "NO_NEXT_STEP"
+    BUYER_NOT_ENGAGED = "BUYER_NOT_ENGAGED"
+    PLAN_SIZE = "PLAN_SIZE"
+    VAGUE_DELIVERABLE = "VAGUE_DELIVERABLE"
+    SLIP_LIKELY = "SLIP_LIKELY"
+    INVALID_INPUT = "INVALID_INPUT"
 
 
 class MilestoneHealth(StrEnum):
@@ -120,6 +146,8 @@ class Plan:
     last_reviewed_on: date | None = None
     known_owners: tuple[str, ...] | None = None
     history: tuple[HistoryEntry, ...] = ()
+    # Observed durations of past plans; compute() uses it unless given another.
+    calibration: Calibration | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -142,14 +170,14 @@ class ComputedMilestone:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Risk:
-    code: str
+    code: RiskCode
     severity: Severity
     message: str
     milestones: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "code": self.code,
+            "code": self.code.value,
             "severity": self.severity.value,
             "message": self.message,
             "milestones": list(self.milestones),
@@ -165,6 +193,68 @@ class DealHealth:
         return {"score": self.score, "label": self.label}
 
 
+class BasisKind(StrEnum):
+    PRIORS = "priors"
+    CALIBRATED = "calibrated"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GoLiveForecast:
+    p_on_time: float  # P(go-live done by its target), two decimals
+    p50: date
+    p80: date
+
+    def to_json(self) -> dict[str, Any]:
+        return {"p_on_time": self.p_on_time, "p50": _iso(self.p50), "p80": _iso(self.p80)}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SignatureForecast:
+    p_in_quarter: float  # P(signed by the end of its target's quarter), two decimals
+    p50: date
+    p80: date
+    quarter_end: date  # the last day of the target's quarter (not in the JSON)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"p_in_quarter": self.p_in_quarter, "p50": _iso(self.p50), "p80": _iso(self.p80)}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Driver:
+    milestone: str  # id
+    share: float  # of the go-live risk, two decimals
+
+    def to_json(self) -> dict[str, Any]:
+        return {"milestone": self.milestone, "share": self.share}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ForecastBasis:
+    kind: BasisKind
+    plans: int  # past plans the calibration came from; 0 for priors
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind.value, "plans": self.plans}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Forecast:
+    go_live: GoLiveForecast
+    signature: SignatureForecast | None
+    drivers: tuple[Driver, ...]
+    basis: ForecastBasis
+    # The signature's own drivers (ids, most first): named by SLIP_LIKELY, not in the JSON.
+    signature_drivers: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "go_live": self.go_live.to_json(),
+            "signature": None if self.signature is None else self.signature.to_json(),
+            "drivers": [d.to_json() for d in self.drivers],
+            "basis": self.basis.to_json(),
+        }
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ComputedPlan:
     today: date
@@ -172,6 +262,7 @@ class ComputedPlan:
     projected_go_live: date
     slip_bd: int
     health: DealHealth
+    forecast: Forecast
     milestones: tuple[ComputedMilestone, ...]
     risks: tuple[Risk, ...] = field(default=())
 
@@ -183,6 +274,7 @@ class ComputedPlan:
             "projected_go_live": self.projected_go_live.isoformat(),
             "slip_bd": self.slip_bd,
             "health": self.health.to_json(),
+            "forecast": self.forecast.to_json(),
             "milestones": [m.to_json() for m in self.milestones],
             "risks": [r.to_json() for r in self.risks],
         }

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from service.domain.calendar import supported_countries
+from service.domain.calibration import Calibration
 from service.domain.errors import PlanInputError
 from service.domain.graph import MAX_LEAD_BD, PlanGraph
 from service.domain.model import Category, HistoryEntry, Kind, Milestone, Plan, Side, Status
@@ -44,7 +45,7 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _PLAN_FIELDS = (
     "account", "outcome", "go_live", "country", "non_working_days", "quarter_start_month",
     "created_on", "shared_on", "last_edit_on", "last_buyer_edit_on", "last_reviewed_on",
-    "known_owners", "history", "milestones",
+    "known_owners", "history", "milestones", "calibration",
 )  # fmt: skip
 _MILESTONE_FIELDS = (
     "id", "title", "side", "owner", "category", "kind", "lead_bd", "depends_on", "due",
@@ -94,6 +95,7 @@ def parse_plan(doc: object) -> Plan:
         known_owners=_optional_tuple(_list(obj, "known_owners", _required_text)),
         history=tuple(_list(obj, "history", _history_entry) or ()),
         milestones=tuple(_list(obj, "milestones", _milestone) or ()),
+        calibration=_calibration(obj.get("calibration")),
     )
     PlanGraph.build(plan)  # duplicate ids, unknown ids, cycles, go-live count
     return plan
@@ -116,6 +118,7 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
         "known_owners": None if plan.known_owners is None else list(plan.known_owners),
         "history": [_history_to_json(h) for h in plan.history],
         "milestones": [_milestone_to_json(m) for m in plan.milestones],
+        "calibration": None if plan.calibration is None else plan.calibration.to_json(),
     }
 
 
@@ -308,6 +311,10 @@ def _required_date(value: object, path: str) -> date:
     if not MIN_YEAR <= day.year <= MAX_YEAR:
         raise PlanInputError(path, f"{value!r} is outside the years {MIN_YEAR}-{MAX_YEAR}")
     return day
+
+
+def _calibration(value: object) -> Calibration | None:
+    return None if value is None else Calibration.from_json(value, "calibration")
 
 
 def _iso(value: date | None) -> str | None:

@@ -14,7 +14,7 @@ business days after its latest predecessor is projected to finish.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from service.domain.calendar import BusinessCalendar
 from service.domain.graph import PlanGraph
@@ -154,3 +154,14 @@ def _known(day: date | None) -> date:
 
 def _later(a: date | None, b: date | None) -> bool:
     return a is not None and b is not None and a > b
+
+
+def quarter_index(day: date, start_month: int) -> int:
+    """A number that grows by one with each quarter (quarters begin at ``start_month``)."""
+    return (day.year * 12 + day.month - start_month) // 3
+
+
+def quarter_end(day: date, start_month: int) -> date:
+    """The last calendar day of the quarter holding ``day``."""
+    months = (quarter_index(day, start_month) + 1) * 3 + start_month - 1  # next quarter, 0-based
+    return date(months // 12, months % 12 + 1, 1) - timedelta(days=1)

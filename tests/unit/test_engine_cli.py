@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from datetime import date
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 
 from service.domain import compute, parse_plan
+from service.domain.calendar import BusinessCalendar
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,7 +34,9 @@ PLAN: dict[str, Any] = {
 }  # fmt: skip
 
 
-def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "service", *args],
         cwd=ROOT,
@@ -41,6 +45,7 @@ def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str
         text=True,
         timeout=60,
         check=False,
+        env=env,
     )
 
 
@@ -67,8 +72,8 @@ def test_compute_prints_the_computed_plan_as_the_contract_shapes_it(tmp_path: Pa
     out = json.loads(result.stdout)
     assert out == compute(parse_plan(PLAN), date(2026, 12, 1)).to_json()
     assert list(out) == [
-        "today", "committed_go_live", "projected_go_live", "slip_bd", "health", "milestones",
-        "risks",
+        "today", "committed_go_live", "projected_go_live", "slip_bd", "health", "forecast",
+        "milestones", "risks",
     ]  # fmt: skip
     assert out["milestones"][4] == {
         "id": "m5", "target": None, "projected": None, "health": "N/A", "slip_bd": 0,
@@ -191,3 +196,89 @@ def test_plan_json_is_a_plan_document_that_compute_accepts() -> None:
 )  # fmt: skip
 def test_plan_rejects_bad_options_with_one_clear_line(args: list[str], words: list[str]) -> None:
     assert_one_line_error(run("plan", *args), *words)
+
+
+# -- the forecast and calibration ----------------------------------------------------
+
+
+def test_compute_prints_the_same_forecast_in_every_process(tmp_path: Path) -> None:
+    path = write(tmp_path, PLAN)
+    outputs = {
+        run("compute", path, "--today", "2026-12-01",
+            env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        for seed in ("1", "2", "3")
+    }  # fmt: skip
+    assert len(outputs) == 1
+    forecast = json.loads(outputs.pop())["forecast"]
+    assert forecast["basis"] == {"kind": "priors", "plans": 0}
+
+
+def _past_plans() -> list[dict[str, Any]]:
+    """Three finished deals in which the InfoSec validation took 15 business days, not 10."""
+    plans = []
+    for created in ("2026-03-02", "2026-04-06", "2026-05-04"):
+        start = date.fromisoformat(created)
+        us = BusinessCalendar.get("US")
+        m1 = us.add_bd(start, 3)
+        m2 = us.add_bd(m1, 15)
+        plans.append({
+            "go_live": us.add_bd(m2, 10).isoformat(), "created_on": created,
+            "milestones": [
+                {"id": "m1", "title": "Pricing", "side": "buyer", "lead_bd": 3,
+                 "status": "Done", "completed_on": m1.isoformat()},
+                {"id": "m2", "title": "InfoSec", "side": "buyer", "category": "security",
+                 "lead_bd": 10, "status": "Done", "completed_on": m2.isoformat()},
+                {"id": "m3", "title": "Go-live", "kind": "go_live", "lead_bd": 10},
+            ],
+        })  # fmt: skip
+    return plans
+
+
+def test_calibrate_then_compute_with_the_calibration(tmp_path: Path) -> None:
+    past = tmp_path / "past.jsonl"
+    past.write_text("\n".join(json.dumps(p) for p in _past_plans()) + "\n\n", encoding="utf-8")
+    out = tmp_path / "calibration.json"
+    made = run("calibrate", str(past), "-o", str(out))
+    assert made.returncode == 0, made.stderr
+    assert made.stdout == "" and made.stderr == ""
+    calibration = json.loads(out.read_text(encoding="utf-8"))
+    assert calibration["plans"] == 3
+    security = next(r for r in calibration["ratios"] if r["category"] == "security")
+    assert (security["side"], security["n"], security["median"]) == ("buyer", 3, 1.5)
+    assert run("calibrate", str(past)).stdout.strip() == out.read_text(encoding="utf-8").strip()
+
+    plan = write(tmp_path, PLAN)
+    computed = run("compute", plan, "--today", "2026-12-01", "--calibration", str(out))
+    assert computed.returncode == 0, computed.stderr
+    basis = json.loads(computed.stdout)["forecast"]["basis"]
+    assert basis == {"kind": "calibrated", "plans": 3}
+
+
+@pytest.mark.parametrize(
+    ("lines", "words"),
+    [
+        (["{}"], ["past.jsonl line 1: go_live", "required"]),
+        (["", "{not json"], ["past.jsonl line 2", "not valid JSON"]),
+        (['{"go_live": "2027-01-15", "milestones": [{"id": "a", "title": "A",'
+          ' "completed_on": "someday"}]}'],
+         ["past.jsonl line 1: milestones[0].completed_on", "YYYY-MM-DD"]),
+        ([""], ["past.jsonl has no plan documents"]),
+    ],
+)  # fmt: skip
+def test_calibrate_rejects_bad_lines_naming_the_line_and_field(
+    tmp_path: Path, lines: list[str], words: list[str]
+) -> None:
+    past = tmp_path / "past.jsonl"
+    past.write_text("\n".join(lines), encoding="utf-8")
+    result = run("calibrate", str(past))
+    assert_one_line_error(result, *[w.replace("past.jsonl", str(past)) for w in words])
+
+
+def test_compute_rejects_a_bad_calibration_naming_the_file_and_field(tmp_path: Path) -> None:
+    bad_doc = {"version": 1, "plans": 1, "ratios": [{"category": "legal"}],
+               "buyer_pace": {"plans": 0, "var_log": 0}}  # fmt: skip
+    bad = write(tmp_path, bad_doc, "c.json")
+    result = run("compute", write(tmp_path, PLAN), "--calibration", bad)
+    assert_one_line_error(result, f"{bad}: ratios[0].side", "missing")
+    result = run("compute", write(tmp_path, PLAN), "--calibration", str(tmp_path / "no.json"))
+    assert_one_line_error(result, "cannot read")

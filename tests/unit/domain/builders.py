@@ -1,4 +1,5 @@
-"""Small builders for engine tests: a milestone, a plan, and a plan with no risks."""
+"""Small builders for engine tests: a milestone, a plan, a plan with no risks, and a
+calibration under which every step takes exactly its lead."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import dataclasses
 from datetime import date
 from typing import Any
 
+from service.domain.calibration import BuyerPace, Calibration, RatioStats
 from service.domain.model import Category, Kind, Milestone, Plan, Side, Status
 
 D = date.fromisoformat
@@ -82,3 +84,18 @@ def healthy_plan() -> Plan:
 def done(**fields: Any) -> dict[str, Any]:
     """Changes that mark a milestone Done (optionally with completed_on)."""
     return {"status": Status.DONE, **fields}
+
+
+# A history so long and so punctual that it outweighs the priors: every step takes its lead
+# (to within 1%). Rule tests use it so that the forecast (SLIP_LIKELY, the score) stays out
+# of their way.
+ON_PLAN = Calibration(
+    plans=10_000,
+    ratios=tuple(
+        RatioStats(category=c, side=s, n=100_000, median=1.0, p80=1.0, mean_log=0.0,
+                   sd_log=0.01)
+        for c in Category
+        for s in Side
+    ),
+    buyer_pace=BuyerPace(plans=100_000, var_log=0.0),
+)  # fmt: skip

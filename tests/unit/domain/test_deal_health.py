@@ -1,53 +1,74 @@
-"""Deal health: a score from the risks and its label; extra risks from the sheet."""
+"""Deal health: the forecast's chance of going live on time, out of 100, and its label."""
 
 from __future__ import annotations
 
 import pytest
 
-from service.domain import Risk, Severity, compute
+from service.domain import compute
 from service.domain.health import deal_health
 from service.domain.risks import invalid_input_risk, with_extra_risks
-from tests.unit.domain.builders import HEALTHY_TODAY, healthy_plan
-
-
-def _risks(high: int = 0, medium: int = 0, low: int = 0) -> list[Risk]:
-    counts = {Severity.HIGH: high, Severity.MEDIUM: medium, Severity.LOW: low}
-    return [
-        Risk(code=f"{severity.value}{n}", severity=severity, message="m.")
-        for severity, count in counts.items()
-        for n in range(count)
-    ]
+from tests.unit.domain.builders import (
+    HEALTHY_TODAY,
+    ON_PLAN,
+    D,
+    done,
+    healthy_plan,
+    six_step_plan,
+    with_milestone,
+)
 
 
 @pytest.mark.parametrize(
-    ("high", "medium", "low", "score", "label"),
+    ("p_on_time", "score", "label"),
     [
-        (0, 0, 0, 100, "Healthy"),
-        (0, 2, 0, 80, "Healthy"),
-        (0, 0, 7, 79, "Watch"),
-        (2, 0, 0, 50, "Watch"),
-        (1, 2, 5, 40, "At risk"),
-        (1, 2, 2, 49, "At risk"),
-        (4, 1, 0, 0, "At risk"),
-        (6, 6, 6, 0, "At risk"),  # never below zero
+        (1.0, 100, "Healthy"),
+        (0.7, 70, "Healthy"),
+        (0.69, 69, "Watch"),
+        (0.4, 40, "Watch"),
+        (0.39, 39, "At risk"),
+        (0.0, 0, "At risk"),
     ],
 )
-def test_score_loses_25_per_high_10_per_medium_3_per_low(
-    high: int, medium: int, low: int, score: int, label: str
+def test_the_score_is_the_chance_of_going_live_on_time(
+    p_on_time: float, score: int, label: str
 ) -> None:
-    health = deal_health(_risks(high, medium, low))
+    health = deal_health(p_on_time)
     assert (health.score, health.label) == (score, label)
 
 
-def test_the_sheet_can_add_invalid_input_and_the_score_follows() -> None:
-    computed = compute(healthy_plan(), HEALTHY_TODAY)
+def test_the_computed_score_is_the_forecasts_p_on_time() -> None:
+    for today in ("2026-11-02", "2026-11-20", "2026-12-10"):
+        computed = compute(six_step_plan(), D(today))
+        assert computed.health.score == round(100 * computed.forecast.go_live.p_on_time)
+
+
+def test_a_plan_on_schedule_with_steps_that_keep_their_leads_is_healthy() -> None:
+    computed = compute(healthy_plan(), HEALTHY_TODAY, ON_PLAN)
+    assert (computed.health.score, computed.health.label) == (100, "Healthy")
+
+
+def test_once_go_live_is_done_the_score_is_100_on_time_and_0_late() -> None:
+    on_time = with_milestone(six_step_plan(), "m6", **done(completed_on=D("2027-01-15")))
+    late = with_milestone(six_step_plan(), "m6", **done(completed_on=D("2027-01-19")))
+    computed = compute(on_time, D("2027-01-20"))
+    assert computed.forecast.go_live.p_on_time == 1.0
+    assert (computed.health.score, computed.health.label) == (100, "Healthy")
+    computed = compute(late, D("2027-01-20"))
+    assert computed.forecast.go_live.p_on_time == 0.0
+    assert (computed.health.score, computed.health.label) == (0, "At risk")
+    assert computed.forecast.go_live.p50 == computed.forecast.go_live.p80 == D("2027-01-19")
+    assert computed.forecast.drivers == ()
+
+
+def test_the_sheet_can_add_invalid_input_without_changing_the_score() -> None:
+    computed = compute(healthy_plan(), HEALTHY_TODAY, ON_PLAN)
     risk = invalid_input_risk(['Due of "Legal review": "next week"'], ["m5"])
     assert (risk.code, risk.severity, risk.milestones) == ("INVALID_INPUT", "low", ("m5",))
     assert '"next week"' in risk.message
     updated = with_extra_risks(computed, [risk])
     assert updated.risks == (risk,)
-    assert updated.health.score == 97
-    assert computed.health.score == 100  # the original is unchanged
+    assert updated.health == computed.health  # the chance of going live is the same
+    assert computed.risks == ()  # the original is unchanged
 
 
 def test_invalid_input_lists_at_most_three_cells() -> None:

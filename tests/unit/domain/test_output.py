@@ -24,10 +24,17 @@ CONTRACT_EXAMPLE = {
 def test_the_output_has_the_contracts_keys_in_the_contracts_order() -> None:
     out = compute(parse_plan(CONTRACT_EXAMPLE), D("2026-12-01")).to_json()
     assert list(out) == [
-        "today", "committed_go_live", "projected_go_live", "slip_bd", "health", "milestones",
-        "risks",
+        "today", "committed_go_live", "projected_go_live", "slip_bd", "health", "forecast",
+        "milestones", "risks",
     ]  # fmt: skip
     assert list(out["health"]) == ["score", "label"]
+    forecast = out["forecast"]
+    assert list(forecast) == ["go_live", "signature", "drivers", "basis"]
+    assert list(forecast["go_live"]) == ["p_on_time", "p50", "p80"]
+    assert forecast["signature"] is None  # no kind "signature" milestone
+    assert all(list(d) == ["milestone", "share"] for d in forecast["drivers"])
+    assert forecast["basis"] == {"kind": "priors", "plans": 0}
+    assert out["health"]["score"] == round(100 * forecast["go_live"]["p_on_time"])
     assert [list(m) for m in out["milestones"]] == [
         ["id", "target", "projected", "health", "slip_bd"]
     ] * 2
@@ -56,3 +63,12 @@ def test_committed_go_live_is_the_date_people_wrote_even_on_a_weekend() -> None:
     assert out["committed_go_live"] == "2027-01-16"
     assert out["projected_go_live"] == "2027-01-15"
     assert out["slip_bd"] == 0
+
+
+def test_the_signature_forecast_has_the_contracts_keys() -> None:
+    out = compute(six_step_plan(), D("2026-11-02")).to_json()
+    signature = out["forecast"]["signature"]
+    assert list(signature) == ["p_in_quarter", "p50", "p80"]
+    assert isinstance(signature["p_in_quarter"], float)
+    assert signature["p50"] <= signature["p80"]
+    json.dumps(out)

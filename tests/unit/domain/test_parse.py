@@ -240,6 +240,6 @@ def test_a_plan_written_out_reads_back_the_same() -> None:
     assert list(written) == [
         "account", "outcome", "go_live", "country", "non_working_days", "quarter_start_month",
         "created_on", "shared_on", "last_edit_on", "last_buyer_edit_on", "last_reviewed_on",
-        "known_owners", "history", "milestones",
+        "known_owners", "history", "milestones", "calibration",
     ]  # fmt: skip
     assert written["milestones"][1]["status"] == "Done"

@@ -1,6 +1,8 @@
-"""The sixteen plan-level risks: each fires when its rule holds, and only then.
+"""The plan-level risks: each fires when its rule holds, and only then.
 
 Every test starts from ``healthy_plan()``, on which no risk fires, and changes one thing.
+Plans are computed with ``ON_PLAN`` (steps take their leads), so that the forecast's
+SLIP_LIKELY stays out of the way of the rules; SLIP_LIKELY has its own tests.
 """
 
 from __future__ import annotations
@@ -12,9 +14,12 @@ from typing import Any
 import pytest
 
 from service.domain import Category, HistoryEntry, Kind, Plan, Risk, Side, Status, compute
+from service.templates import load_template
 from tests.unit.domain.builders import (
     DANA,
     HEALTHY_TODAY,
+    ON_PLAN,
+    SAM,
     D,
     done,
     healthy_plan,
@@ -28,7 +33,7 @@ from tests.unit.domain.builders import (
 
 
 def risks(plan: Plan, today: date = HEALTHY_TODAY) -> dict[str, Risk]:
-    found = compute(plan, today).risks
+    found = compute(plan, today, ON_PLAN).risks
     assert len({r.code for r in found}) == len(found), "one risk per code"
     return {r.code: r for r in found}
 
@@ -38,7 +43,7 @@ def changed(plan: Plan, **fields: Any) -> Plan:
 
 
 def test_the_healthy_plan_has_no_risks_and_full_health() -> None:
-    computed = compute(healthy_plan(), HEALTHY_TODAY)
+    computed = compute(healthy_plan(), HEALTHY_TODAY, ON_PLAN)
     assert computed.risks == ()
     assert (computed.health.score, computed.health.label) == (100, "Healthy")
 
@@ -68,11 +73,75 @@ def test_risks_are_listed_most_severe_first() -> None:
 # -- GO_LIVE_SLIP ---------------------------------------------------------------------
 
 
-def test_go_live_slip_fires_when_go_live_is_projected_late_and_names_the_cause() -> None:
+def test_go_live_slip_fires_when_go_live_is_projected_late_and_names_the_origin() -> None:
     risk = risks(healthy_plan(), D("2026-11-04"))["GO_LIVE_SLIP"]  # m1 due 11-02, still open
     assert risk.severity == "high"
+    assert risk.milestones == ("m1",)
+    assert risk.message.startswith(
+        '"Success criteria" is 2 business days overdue and pushes go-live to 28 Dec 2026, '
+        "2 business days after the committed 23 Dec 2026: "
+    )
+    assert "Dana Lee" in risk.message  # who to ask for a date
+
+
+def test_the_origin_of_a_slip_can_be_a_step_completed_late() -> None:
+    plan = with_milestone(healthy_plan(), "m1", **done(completed_on=D("2026-11-05")))
+    risk = risks(plan, D("2026-11-06"))["GO_LIVE_SLIP"]
+    assert risk.milestones == ("m1",)
+    assert risk.message.startswith(
+        '"Success criteria" was done on 5 Nov 2026, 3 business days late, and pushes go-live'
+    )
+
+
+def test_the_origin_of_a_slip_is_where_the_chain_starts_not_the_last_late_step() -> None:
+    # m1 done on time, m3 (security) overdue: m4..m8 are late because of m3 alone.
+    plan = with_milestone(healthy_plan(), "m1", **done(completed_on=D("2026-11-02")))
+    plan = with_milestone(plan, "m2", **done(completed_on=D("2026-11-09")))
+    risk = risks(plan, D("2026-11-20"))["GO_LIVE_SLIP"]
+    assert risk.milestones == ("m3",)
+    assert risk.message.startswith('"Security review" is 3 business days overdue')
+
+
+def test_the_origin_of_a_slip_can_be_a_pin_later_than_its_latest_date() -> None:
+    plan = with_milestone(healthy_plan(), "m4", due=D("2026-11-27"))  # latest 11-24
+    risk = risks(plan)["GO_LIVE_SLIP"]
+    assert risk.milestones == ("m4",)
+    assert risk.message.startswith(
+        '"Order form" is pinned to 27 Nov 2026, after 24 Nov 2026, the latest date that keeps '
+        "the go-live, and pushes go-live to"
+    )
+    assert "move it to 24 Nov 2026 or earlier" in risk.message
+
+
+def test_a_signature_pinned_after_its_latest_date_is_the_origin_not_the_seller_step_after_it() -> (
+    None
+):
+    # The reported case: the slip was blamed on "Kickoff and project plan" (seller), the
+    # first step whose target it misses, when the buyer's signature was pinned too late.
+    fields = {
+        "account": "Acme", "outcome": "Faster onboarding", "go_live": D("2027-03-31"),
+        "buyers": [("Dana Lee", "dana@acme.com")], "seller_owner": SAM,
+        "created_on": D("2026-11-02"),
+    }  # fmt: skip
+    template = load_template("enterprise")
+    unpinned = compute(template.to_plan(**fields), D("2026-11-02"))  # type: ignore[arg-type]
+    signature = next(m for m in template.to_plan(**fields).milestones if m.kind is Kind.SIGNATURE)  # type: ignore[arg-type]
+    latest = next(c.target for c in unpinned.milestones if c.id == signature.id)
+    assert latest == D("2027-02-09")
+    plan = template.to_plan(**fields, signature_date=D("2027-02-22"))  # type: ignore[arg-type]
+    risk = risks(plan, D("2026-11-02"))["GO_LIVE_SLIP"]
+    assert risk.milestones == (signature.id,)
+    assert '"Contract signature" is pinned to 22 Feb 2027, after 9 Feb 2027' in risk.message
+    assert "Kickoff" not in risk.message
+
+
+def test_go_live_itself_overdue_is_its_own_origin() -> None:
+    plan = healthy_plan()
+    for m in plan.milestones[:-1]:
+        plan = with_milestone(plan, m.id, **done(completed_on=D("2026-12-01")))
+    risk = risks(plan, D("2026-12-28"))["GO_LIVE_SLIP"]
     assert risk.milestones == ("m8",)
-    assert "2 business days" in risk.message and '"Success criteria"' in risk.message
+    assert risk.message.startswith('Go-live ("Go-live") is 2 business days overdue: ')
 
 
 def test_go_live_slip_does_not_fire_while_the_plan_is_on_schedule() -> None:
@@ -110,9 +179,24 @@ def test_two_missed_buyer_steps_next_to_each_other_fire() -> None:
     assert risk.severity == "high" and risk.milestones == ("m1", "m2")
 
 
-def test_missed_buyer_steps_with_a_seller_step_between_do_not_fire() -> None:
-    # m1 and m3 are both buyer steps and both overdue, but m2 (seller) sits between.
-    assert "BUYER_MISSED_CONSECUTIVE" not in risks(healthy_plan(), D("2026-11-19"))
+def test_missed_buyer_steps_with_a_seller_step_between_fire() -> None:
+    # m1 and m3 are the buyer's first two steps; m2 (seller) between them does not count.
+    risk = risks(healthy_plan(), D("2026-11-19"))["BUYER_MISSED_CONSECUTIVE"]
+    assert risk.milestones == ("m1", "m3")
+
+
+def test_a_buyer_step_kept_between_two_missed_ones_breaks_the_run() -> None:
+    # m1 and m5 (buyer) overdue on 12-03, m3 (buyer) done on its 11-17 target between them.
+    plan = with_milestone(healthy_plan(), "m3", **done(completed_on=D("2026-11-17")))
+    assert "BUYER_MISSED_CONSECUTIVE" not in risks(plan, D("2026-12-03"))
+
+
+def test_joint_steps_are_not_the_buyers_own() -> None:
+    # m6 (joint) and m8 (joint) overdue, m5 (buyer) done on time: no run of the buyer's.
+    plan = healthy_plan()
+    for mid in ("m1", "m2", "m3", "m4", "m5"):
+        plan = with_milestone(plan, mid, **done())
+    assert "BUYER_MISSED_CONSECUTIVE" not in risks(plan, D("2026-12-28"))
 
 
 def test_na_rows_do_not_separate_missed_buyer_steps() -> None:
@@ -329,6 +413,11 @@ def test_no_next_step_does_not_fire_when_a_step_is_due_on_the_tenth_business_day
     assert "NO_NEXT_STEP" not in risks(healthy_plan(), D("2026-10-19"))  # horizon 11-02
 
 
+def test_a_step_in_progress_is_a_next_step() -> None:
+    plan = with_milestone(healthy_plan(), "m3", status=Status.IN_PROGRESS)
+    assert "NO_NEXT_STEP" not in risks(plan, D("2026-10-16"))
+
+
 def test_no_next_step_does_not_fire_when_everything_is_done() -> None:
     plan = healthy_plan()
     for m in plan.milestones:
@@ -389,7 +478,7 @@ def test_vague_deliverable_does_not_fire_for_done_steps() -> None:
     assert "VAGUE_DELIVERABLE" not in risks(plan)
 
 
-def test_all_sixteen_codes_can_fire_at_once_and_drive_the_score_to_zero() -> None:
+def test_all_sixteen_rule_codes_can_fire_at_once_and_the_deal_is_at_risk() -> None:
     # Go-live 2026-12-31 with 15 business days of lead: everything before it is targeted
     # by 12-09, so on 12-15 every open step is overdue and nothing is due in 10 days.
     fillers = [ms(f"f{i}", lead_bd=1) for i in range(14)]
@@ -423,4 +512,59 @@ def test_all_sixteen_codes_can_fire_at_once_and_drive_the_score_to_zero() -> Non
         "BUYER_NOT_ENGAGED", "PLAN_SIZE", "VAGUE_DELIVERABLE",
     }  # fmt: skip
     assert set(found) == expected
-    assert compute(plan, D("2026-12-15")).health.score == 0
+    health = compute(plan, D("2026-12-15"), ON_PLAN).health
+    assert (health.score, health.label) == (0, "At risk")
+
+
+# -- SLIP_LIKELY (the forecast) ----------------------------------------------------------
+
+
+def test_slip_likely_fires_when_the_signature_is_more_likely_than_not_to_miss_its_quarter() -> None:
+    # The healthy plan allows five business days each for a security and a legal review;
+    # the priors expect three weeks and two, so the 9 Dec signature probably slips past
+    # 31 Dec, though every step on its lead would make it.
+    computed = compute(healthy_plan(), HEALTHY_TODAY)
+    signature = computed.forecast.signature
+    assert signature is not None and signature.p_in_quarter < 0.5
+    found = {r.code: r for r in computed.risks}
+    assert "QUARTER_SLIP" not in found
+    risk = found["SLIP_LIKELY"]
+    assert (risk.severity, risk.milestones) == ("high", ("m6",))
+    percent = round(signature.p_in_quarter * 100)
+    assert risk.message.startswith(
+        f'The signature ("Signature") has only a {percent}% chance of landing by 31 Dec 2026'
+    )
+    assert '"Security review"' in risk.message  # what holds it up
+
+
+def test_slip_likely_gives_way_to_quarter_slip() -> None:
+    computed = compute(healthy_plan(), D("2026-12-01"))
+    codes = {r.code for r in computed.risks}
+    assert computed.forecast.signature is not None
+    assert computed.forecast.signature.p_in_quarter < 0.5
+    assert "QUARTER_SLIP" in codes and "SLIP_LIKELY" not in codes
+
+
+def test_slip_likely_does_not_fire_when_the_signature_is_likely_to_land() -> None:
+    computed = compute(healthy_plan(), HEALTHY_TODAY, ON_PLAN)
+    assert computed.forecast.signature is not None
+    assert computed.forecast.signature.p_in_quarter >= 0.5
+    assert "SLIP_LIKELY" not in {r.code for r in computed.risks}
+
+
+def test_slip_likely_does_not_fire_for_a_signature_already_done() -> None:
+    plan = healthy_plan()
+    for mid in ("m1", "m2", "m3", "m4", "m5"):
+        plan = with_milestone(plan, mid, **done(completed_on=D("2026-12-01")))
+    plan = with_milestone(plan, "m6", **done(completed_on=D("2027-01-05")))  # next quarter
+    computed = compute(plan, D("2027-01-06"))
+    assert computed.forecast.signature is not None
+    assert computed.forecast.signature.p_in_quarter == 0.0
+    assert "SLIP_LIKELY" not in {r.code for r in computed.risks}
+
+
+def test_without_a_signature_milestone_there_is_no_signature_forecast() -> None:
+    plan = with_milestone(healthy_plan(), "m6", kind=None)
+    computed = compute(plan, HEALTHY_TODAY)
+    assert computed.forecast.signature is None
+    assert "SLIP_LIKELY" not in {r.code for r in computed.risks}
