@@ -69,7 +69,13 @@ class Dispatcher:
         with self._cv:
             if self._stopping:
                 return
-            self._queues.setdefault(notification.channel_id, deque()).append(notification)
+            queue = self._queues.setdefault(notification.channel_id, deque())
+            if notification.final:
+                # The channel closes with its file: what was queued while it was open
+                # still goes out, in order, before the final message.
+                for queued in queue:
+                    queued.final = True
+            queue.append(notification)
             if not self._threads:
                 self._start()
             self._cv.notify()

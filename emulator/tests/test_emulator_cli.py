@@ -47,7 +47,7 @@ def running(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str, Path]]
     finally:
         if process.poll() is None:
             process.kill()
-        process.communicate(timeout=10)
+        process.communicate(timeout=120)
 
 
 def test_the_command_prints_its_url_and_serves_until_interrupted(
@@ -57,7 +57,7 @@ def test_the_command_prints_its_url_and_serves_until_interrupted(
 
     health = requests.get(f"{url}/__emulator/health", timeout=10).json()
     process.send_signal(signal.SIGINT)
-    out, _ = process.communicate(timeout=15)
+    out, _ = process.communicate(timeout=120)
 
     assert health == {"status": "ok", "files": 0, "persistent": True}
     assert process.returncode == 0
@@ -71,7 +71,7 @@ def test_state_is_flushed_to_the_data_directory_on_the_way_out(
     plan = new_spreadsheet(drive_for(url), "Kept")
 
     process.send_signal(signal.SIGTERM)
-    process.communicate(timeout=15)
+    process.communicate(timeout=120)
 
     saved = json.loads((data / "files" / f"{plan['id']}.json").read_text())
     assert saved["file"]["name"] == "Kept"
