@@ -20,7 +20,7 @@ from emulator.tests.infra_clients import (
     new_spreadsheet,
 )
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_emulator(*args: str) -> subprocess.Popen[str]:
