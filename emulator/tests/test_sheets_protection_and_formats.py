@@ -100,6 +100,44 @@ def test_adding_a_protected_range_answers_its_id_and_makes_the_creator_an_editor
     assert protected["editors"] == {"users": [DEFAULT_USER]}
 
 
+def test_a_warning_only_range_also_reports_its_creator_as_an_editor(
+    owner: Any, buyer: Any, sid: str
+) -> None:
+    # As Google answered gspread's WorksheetTest.test_add_protected_range_warning
+    # (recorded): the reply echoes the (ignored) editors as {}, a read lists the creator.
+    [reply] = batch(
+        owner,
+        sid,
+        {
+            "addProtectedRange": {
+                "protectedRange": {
+                    "range": cells((0, 2), (0, 2)),
+                    "description": None,
+                    "warningOnly": True,
+                    "requestingUserCanEdit": False,
+                    "editors": None,
+                }
+            }
+        },
+    )
+    added = reply["addProtectedRange"]["protectedRange"]
+    assert added == {
+        "protectedRangeId": added["protectedRangeId"],
+        "range": {"startRowIndex": 0, "endRowIndex": 2, "startColumnIndex": 0, "endColumnIndex": 2},
+        "warningOnly": True,
+        "requestingUserCanEdit": True,
+        "editors": {},
+    }
+    [stored] = owner.get(spreadsheetId=sid, fields="sheets.protectedRanges").execute()["sheets"][0][
+        "protectedRanges"
+    ]
+    assert stored == {**added, "editors": {"users": [DEFAULT_USER]}}
+    [seen] = buyer.get(spreadsheetId=sid, fields="sheets.protectedRanges").execute()["sheets"][0][
+        "protectedRanges"
+    ]
+    assert seen["editors"] == {"users": [DEFAULT_USER]}
+
+
 def test_a_protected_range_keeps_other_users_out_and_a_warning_only_one_does_not(
     owner: Any, buyer: Any, sid: str
 ) -> None:
