@@ -28,6 +28,8 @@ from flask import Flask, Response, jsonify, request
 
 from emulator.counters import resource_id
 from emulator.errors import GoogleApiError
+from emulator.sheets.spreadsheet_ops import apply_batch_update
+from emulator.sheets.values_ops import apply_values_update
 from emulator.state import DEFAULT_USER, EmulatorState
 
 
@@ -97,34 +99,14 @@ def race_hooks(state: EmulatorState) -> RaceHooks:
     return hooks
 
 
-def sheets_edit_function(name: str) -> Any:
-    """``apply_batch_update`` or ``apply_values_update`` of the Sheets half, or None.
-
-    Looked up in ``sheets.api`` first, then in the modules that define them.
-    """
-    import importlib
-
-    for module_name in ("api", "spreadsheet_ops", "values_ops"):
-        try:
-            module = importlib.import_module(f"emulator.sheets.{module_name}")
-        except ImportError:
-            continue
-        found = getattr(module, name, None)
-        if callable(found):
-            return found
-    return None
-
-
 def apply_edit(state: EmulatorState, hook: RaceHook) -> None:
     """Make the hook's edit through the Sheets model, as its user."""
     with state.lock:
         if hook.batch_update is not None:
-            sheets_edit_function("apply_batch_update")(
-                state, hook.spreadsheet_id, hook.batch_update, hook.user
-            )
+            apply_batch_update(state, hook.spreadsheet_id, hook.batch_update, hook.user)
         elif hook.values_update is not None:
             edit = hook.values_update
-            sheets_edit_function("apply_values_update")(
+            apply_values_update(
                 state,
                 hook.spreadsheet_id,
                 edit["range"],

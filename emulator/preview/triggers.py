@@ -67,10 +67,6 @@ class LiveUpdates:
         with self._lock:
             self._by_file.pop(spreadsheet_id, None)
 
-    def files_of(self, seller: str) -> list[str]:
-        with self._lock:
-            return [f for f, s in self._by_file.items() if s.casefold() == seller.casefold()]
-
     def to_json(self) -> Any:
         with self._lock:
             return dict(self._by_file)

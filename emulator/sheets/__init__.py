@@ -18,7 +18,8 @@ For the rest of the emulator (Drive, persistence, race hooks, the preview):
   whole spreadsheet as ``spreadsheets.get`` answers its owner;
 - ``render.Renderer(spreadsheet).formatted(sheet, row, col)``: a cell as shown.
 
-The three functions are importable from ``emulator.sheets.api``.
+The first two live in ``values_ops.py`` and ``spreadsheet_ops.py`` with the methods
+they share code with; ``spreadsheet_resource`` in ``spreadsheet_ops.py``.
 
 Modules, by concept:
 

@@ -19,11 +19,7 @@ from emulator.errors import GoogleApiError
 from emulator.sheets import fields_mask, metadata_ops, spreadsheet_ops, values, values_ops
 from emulator.sheets.model import Json
 from emulator.sheets.resource import GOOGLE_SHEETS_URL
-from emulator.sheets.spreadsheet_ops import apply_batch_update, spreadsheet_resource
-from emulator.sheets.values_ops import apply_values_update
 from emulator.state import EmulatorState
-
-__all__ = ["apply_batch_update", "apply_values_update", "register", "spreadsheet_resource"]
 
 BASE = "/v4/spreadsheets"
 
