@@ -36,16 +36,15 @@ def create_emulator_app(state: EmulatorState) -> Flask:
         clock,
         control,
         counters,
-        drive,
         faults,
         oidc,
-        permissions,
         preview,
-        push,
         race_hooks,
         service_accounts,
         users,
     )
+    from emulator.drive import files as drive
+    from emulator.drive import permissions, push
     from emulator.sheets import api as sheets_api
 
     app = Flask("emulator")

@@ -3,7 +3,7 @@
 A channel gets a ``sync`` message when it opens, then one message per change to its
 file: ``update`` (with ``X-Goog-Changed``: content, properties, permissions, parents),
 ``trash``, ``untrash``, or ``remove`` when the file is deleted (the channel closes
-with it). Messages go out on :class:`~emulator.delivery.Dispatcher`'s threads.
+with it). Messages go out on :class:`~emulator.drive.delivery.Dispatcher`'s threads.
 """
 
 from __future__ import annotations
@@ -13,15 +13,15 @@ from typing import Any
 
 from flask import Flask, Response, jsonify
 
-from emulator.channels import (
+from emulator.drive.channels import (
     DEFAULT_TTL_MS,
     MAX_TTL_MS,
     Channel,
     ChannelBook,
     resource_id_for,
 )
-from emulator.delivery import Dispatcher, Notification
-from emulator.drive import body_json, visible_file
+from emulator.drive.delivery import Dispatcher, Notification
+from emulator.drive.files import body_json, visible_file
 from emulator.errors import drive_bad_value, drive_error
 from emulator.state import Change, EmulatorState
 

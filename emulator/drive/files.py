@@ -13,16 +13,16 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, request
 
-from emulator import partial
-from emulator.drive_json import (
+from emulator.drive import fields
+from emulator.drive.query import compile_query
+from emulator.drive.resources import (
     FILE_DEFAULT,
     FILE_LIST_DEFAULT,
     file_json,
     root_id_for,
 )
-from emulator.drive_query import compile_query
+from emulator.drive.spreadsheets import copy_spreadsheet, export_rows, new_spreadsheet
 from emulator.errors import GoogleApiError, drive_bad_value, drive_error
-from emulator.spreadsheets import copy_spreadsheet, export_rows, new_spreadsheet
 from emulator.state import (
     FOLDER_MIME,
     PARENTS,
@@ -71,12 +71,12 @@ def flag(name: str, default: bool = False) -> bool:
     return value.lower() == "true"
 
 
-def respond(resource: dict[str, Any], schema: str, default: partial.Mask) -> Response:
+def respond(resource: dict[str, Any], schema: str, default: fields.Mask) -> Response:
     """``resource`` cut to the request's ``fields`` (or Drive's defaults)."""
     text = request.args.get("fields")
-    mask = default if text is None else partial.parse_fields(text)
-    partial.check(mask, schema)
-    return jsonify(partial.apply(resource, mask))
+    mask = default if text is None else fields.parse_fields(text)
+    fields.check(mask, schema)
+    return jsonify(fields.apply(resource, mask))
 
 
 def no_storage_quota() -> GoogleApiError:
@@ -198,7 +198,7 @@ def register(app: Flask, state: EmulatorState) -> None:
             if "name" in body and body["name"] != file.name:
                 file.name = str(body["name"])
                 if file.spreadsheet is not None:
-                    from emulator.spreadsheets import rename_spreadsheet
+                    from emulator.drive.spreadsheets import rename_spreadsheet
 
                     rename_spreadsheet(file.spreadsheet, file.name)
                 what.append(PROPERTIES)

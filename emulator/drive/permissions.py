@@ -14,8 +14,8 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, request
 
-from emulator.drive import body_json, flag, require_role, respond, visible_file
-from emulator.drive_json import (
+from emulator.drive.files import body_json, flag, require_role, respond, visible_file
+from emulator.drive.resources import (
     PERMISSION_DEFAULT,
     PERMISSION_LIST_DEFAULT,
     permission_json,
