@@ -13,11 +13,15 @@ import threading
 from collections import Counter
 from typing import Any
 
-from flask import Flask, jsonify, request
+from flask import Blueprint, jsonify, request
 
+from emulator.context import current_state
 from emulator.state import EmulatorState
 
 API_METHOD_PREFIXES = ("sheets.", "drive.")
+
+# Nested in the control blueprint: endpoints ``emulator.counters.*``.
+blueprint = Blueprint("counters", __name__)
 
 
 def resource_id() -> str:
@@ -64,26 +68,30 @@ def _resource_arg() -> str | None:
     return request.args.get("spreadsheet_id") or request.args.get("file_id")
 
 
-def register(app: Flask, state: EmulatorState) -> None:
-    counters = request_counters(state)
-    state.on_reset(counters.reset)
+def attach(state: EmulatorState) -> None:
+    """Forget the counts when the state is reset."""
+    state.on_reset(request_counters(state).reset)
 
-    @app.before_request
-    def _count() -> None:
-        method = request.endpoint or ""
-        if method.startswith(API_METHOD_PREFIXES):
-            counters.count(method, resource_id())
 
-    @app.get("/__emulator/counters", endpoint="emulator.counters.get")
-    def _get() -> Any:
-        """Requests per method id, for one spreadsheet/file or for all."""
-        resource = _resource_arg()
-        if resource is None:
-            return jsonify({"counters": counters.everything()})
-        counts = counters.for_resource(resource)
-        return jsonify({"resource_id": resource, "counts": counts, "total": sum(counts.values())})
+def count_request() -> None:
+    """Before each request (after the caller is known, before faults): count it."""
+    method = request.endpoint or ""
+    if method.startswith(API_METHOD_PREFIXES):
+        request_counters(current_state()).count(method, resource_id())
 
-    @app.delete("/__emulator/counters", endpoint="emulator.counters.reset")
-    def _reset() -> Any:
-        counters.reset(_resource_arg())
-        return jsonify({})
+
+@blueprint.get("/counters", endpoint="get")
+def counts() -> Any:
+    """Requests per method id, for one spreadsheet/file or for all."""
+    counters = request_counters(current_state())
+    resource = _resource_arg()
+    if resource is None:
+        return jsonify({"counters": counters.everything()})
+    counts = counters.for_resource(resource)
+    return jsonify({"resource_id": resource, "counts": counts, "total": sum(counts.values())})
+
+
+@blueprint.delete("/counters", endpoint="reset")
+def reset_counts() -> Any:
+    request_counters(current_state()).reset(_resource_arg())
+    return jsonify({})

@@ -90,21 +90,9 @@ def _drive_reason(code: int) -> str:
     }.get(code, "unknown")
 
 
-def invalid_argument(message: str) -> GoogleApiError:
-    return GoogleApiError(400, message)
-
-
 def invalid_request(index: int, kind: str, message: str) -> GoogleApiError:
     """A batchUpdate request that fails, named the way Google names it."""
     return GoogleApiError(400, f"Invalid requests[{index}].{kind}: {message}")
-
-
-def not_found(message: str = "Requested entity was not found.") -> GoogleApiError:
-    return GoogleApiError(404, message)
-
-
-def permission_denied(message: str = "The caller does not have permission") -> GoogleApiError:
-    return GoogleApiError(403, message)
 
 
 def drive_error(

@@ -27,8 +27,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask, Response, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
+from emulator.context import current_state
 from emulator.counters import API_METHOD_PREFIXES, resource_id
 from emulator.errors import GoogleApiError
 from emulator.http_server import DROP_FLAG
@@ -37,6 +38,9 @@ from emulator.state import EmulatorState
 _READ_METHODS = ("get", "batchGet", "getByDataFilter", "batchGetByDataFilter", "search")
 # A held request goes on after this long even if nobody lets it go.
 HOLD_LIMIT_S = 120.0
+
+# Nested in the control blueprint: endpoints ``emulator.faults.*``.
+blueprint = Blueprint("faults", __name__)
 
 
 @dataclass
@@ -253,41 +257,46 @@ def parse_rule(data: Any) -> FaultRule:
     return rule
 
 
-def register(app: Flask, state: EmulatorState) -> None:
-    book = faults(state)
-    state.on_reset(book.clear)
+def attach(state: EmulatorState) -> None:
+    """Drop every rule (letting held requests go) when the state is reset."""
+    state.on_reset(faults(state).clear)
 
-    @app.before_request
-    def _inject() -> Response | None:
-        method = request.endpoint or ""
-        if not method.startswith(API_METHOD_PREFIXES):
-            return None
-        rule, fault = book.decide(method, resource_id())
-        if rule is None:
-            return None
-        if rule.hold:
-            book.wait_while_held(rule)
-        if rule.delay_ms:
-            time.sleep(rule.delay_ms / 1000)
-        if fault == "drop":
-            request.environ[DROP_FLAG] = True
-            return Response(status=500)
-        if fault is not None:
-            raise injected_error(method, int(fault))
+
+def inject_fault() -> Response | None:
+    """Before each request (once it is counted): apply the first matching rule."""
+    method = request.endpoint or ""
+    if not method.startswith(API_METHOD_PREFIXES):
         return None
+    book = faults(current_state())
+    rule, fault = book.decide(method, resource_id())
+    if rule is None:
+        return None
+    if rule.hold:
+        book.wait_while_held(rule)
+    if rule.delay_ms:
+        time.sleep(rule.delay_ms / 1000)
+    if fault == "drop":
+        request.environ[DROP_FLAG] = True
+        return Response(status=500)
+    if fault is not None:
+        raise injected_error(method, int(fault))
+    return None
 
-    @app.post("/__emulator/faults", endpoint="emulator.faults.add")
-    def _add() -> Any:
-        """Add a fault rule."""
-        rule = parse_rule(request.get_json(silent=True))
-        book.add(rule)
-        return jsonify(rule.to_json())
 
-    @app.get("/__emulator/faults", endpoint="emulator.faults.list")
-    def _list() -> Any:
-        return jsonify({"faults": book.rules()})
+@blueprint.post("/faults", endpoint="add")
+def add_fault() -> Any:
+    """Add a fault rule."""
+    rule = parse_rule(request.get_json(silent=True))
+    faults(current_state()).add(rule)
+    return jsonify(rule.to_json())
 
-    @app.delete("/__emulator/faults", endpoint="emulator.faults.clear")
-    def _clear() -> Any:
-        book.clear(request.args.get("id"))
-        return jsonify({})
+
+@blueprint.get("/faults", endpoint="list")
+def list_faults() -> Any:
+    return jsonify({"faults": faults(current_state()).rules()})
+
+
+@blueprint.delete("/faults", endpoint="clear")
+def clear_faults() -> Any:
+    faults(current_state()).clear(request.args.get("id"))
+    return jsonify({})

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from emulator.spreadsheets import spreadsheet_from_json, spreadsheet_to_json
+from emulator.drive.spreadsheets import spreadsheet_from_json, spreadsheet_to_json
 from emulator.state import Change, DriveFile, EmulatorState
 
 log = logging.getLogger(__name__)

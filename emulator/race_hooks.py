@@ -24,11 +24,17 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, Response, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
+from emulator.context import current_state
 from emulator.counters import resource_id
 from emulator.errors import GoogleApiError
+from emulator.sheets.spreadsheet_ops import apply_batch_update
+from emulator.sheets.values_ops import apply_values_update
 from emulator.state import DEFAULT_USER, EmulatorState
+
+# Nested in the control blueprint: endpoints ``emulator.race_hooks.*``.
+blueprint = Blueprint("race_hooks", __name__)
 
 
 @dataclass
@@ -97,34 +103,14 @@ def race_hooks(state: EmulatorState) -> RaceHooks:
     return hooks
 
 
-def sheets_edit_function(name: str) -> Any:
-    """``apply_batch_update`` or ``apply_values_update`` of the Sheets half, or None.
-
-    Looked up in ``sheets.api`` first, then in the modules that define them.
-    """
-    import importlib
-
-    for module_name in ("api", "spreadsheet_ops", "values_ops"):
-        try:
-            module = importlib.import_module(f"emulator.sheets.{module_name}")
-        except ImportError:
-            continue
-        found = getattr(module, name, None)
-        if callable(found):
-            return found
-    return None
-
-
 def apply_edit(state: EmulatorState, hook: RaceHook) -> None:
     """Make the hook's edit through the Sheets model, as its user."""
     with state.lock:
         if hook.batch_update is not None:
-            sheets_edit_function("apply_batch_update")(
-                state, hook.spreadsheet_id, hook.batch_update, hook.user
-            )
+            apply_batch_update(state, hook.spreadsheet_id, hook.batch_update, hook.user)
         elif hook.values_update is not None:
             edit = hook.values_update
-            sheets_edit_function("apply_values_update")(
+            apply_values_update(
                 state,
                 hook.spreadsheet_id,
                 edit["range"],
@@ -165,37 +151,43 @@ def parse_hook(data: Any) -> RaceHook:
     )
 
 
-def register(app: Flask, state: EmulatorState) -> None:
-    hooks = race_hooks(state)
-    state.on_reset(hooks.clear)
+def attach(state: EmulatorState) -> None:
+    """Drop every hook when the state is reset."""
+    state.on_reset(race_hooks(state).clear)
 
-    @app.after_request
-    def _fire(response: Response) -> Response:
-        method = request.endpoint or ""
-        if not 200 <= response.status_code < 300 or not method.startswith(("sheets.", "drive.")):
-            return response
-        for hook in hooks.due(method, resource_id()):
-            try:
-                apply_edit(state, hook)
-                hook.status = "fired"
-            except GoogleApiError as exc:
-                hook.status, hook.error = "failed", exc.message
-            except Exception as exc:  # report the failure to the test, keep serving
-                hook.status, hook.error = "failed", f"{type(exc).__name__}: {exc}"
+
+def fire_race_hooks(response: Response) -> Response:
+    """After each request's view, before its response leaves: apply the edits of the
+    hooks a successful API request makes due."""
+    method = request.endpoint or ""
+    if not 200 <= response.status_code < 300 or not method.startswith(("sheets.", "drive.")):
         return response
+    state = current_state()
+    for hook in race_hooks(state).due(method, resource_id()):
+        try:
+            apply_edit(state, hook)
+            hook.status = "fired"
+        except GoogleApiError as exc:
+            hook.status, hook.error = "failed", exc.message
+        except Exception as exc:  # report the failure to the test, keep serving
+            hook.status, hook.error = "failed", f"{type(exc).__name__}: {exc}"
+    return response
 
-    @app.post("/__emulator/race-hooks", endpoint="emulator.race_hooks.add")
-    def _add() -> Any:
-        """Arm a hook that applies an edit after the Nth matching request."""
-        hook = parse_hook(request.get_json(silent=True))
-        hooks.add(hook)
-        return jsonify(hook.to_json())
 
-    @app.get("/__emulator/race-hooks", endpoint="emulator.race_hooks.list")
-    def _list() -> Any:
-        return jsonify({"hooks": hooks.all()})
+@blueprint.post("/race-hooks", endpoint="add")
+def add_hook() -> Any:
+    """Arm a hook that applies an edit after the Nth matching request."""
+    hook = parse_hook(request.get_json(silent=True))
+    race_hooks(current_state()).add(hook)
+    return jsonify(hook.to_json())
 
-    @app.delete("/__emulator/race-hooks", endpoint="emulator.race_hooks.clear")
-    def _clear() -> Any:
-        hooks.clear(request.args.get("id"))
-        return jsonify({})
+
+@blueprint.get("/race-hooks", endpoint="list")
+def list_hooks() -> Any:
+    return jsonify({"hooks": race_hooks(current_state()).all()})
+
+
+@blueprint.delete("/race-hooks", endpoint="clear")
+def clear_hooks() -> Any:
+    race_hooks(current_state()).clear(request.args.get("id"))
+    return jsonify({})

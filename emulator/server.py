@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 
 from emulator.app import create_emulator_app
+from emulator.context import URL_KEY
 from emulator.http_server import WSGIServer
 from emulator.state import EmulatorState
 
@@ -43,7 +44,7 @@ class EmulatorServer:
         self._server = WSGIServer((host, port), self.app, keep_alive=keep_alive)
         self.port = self._server.server_address[1]
         self.url = f"http://{host}:{self.port}"
-        self.app.config["EMULATOR_URL"] = self.url
+        self.app.config[URL_KEY] = self.url
         self._thread: threading.Thread | None = None
         self._stopped = False
 

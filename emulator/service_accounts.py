@@ -1,15 +1,14 @@
-"""Service accounts: key files the emulator issues, and Google's OAuth token endpoint.
+"""Service accounts: the key files the emulator issues, and the JWTs made with them.
 
-``POST /__emulator/oidc/service-account {email?, project_id?}`` answers a key file in
-Google's JSON format whose ``token_uri`` points at the emulator, so
+A key file (issued at ``POST /__emulator/oidc/service-account``, see
+:mod:`emulator.credentials`) is in Google's JSON format with a ``token_uri`` that
+points at the emulator, so
 ``google.oauth2.service_account.Credentials.from_service_account_info(...)`` works
 unchanged. The emulator keeps only the public half of each key.
 
-``POST /token`` takes the JWT-bearer grant (``grant_type=urn:ietf:params:oauth:
-grant-type:jwt-bearer``): an assertion signed with an issued key gives an access token
-for the service account or, with ``target_audience``, a Google-style ID token. A
-self-signed JWT (google-auth's ``always_use_jwt_access``) made with an issued key is
-accepted directly as a bearer token for the service account.
+An assertion signed with an issued key is exchanged for tokens at ``POST /token``
+(:mod:`emulator.oauth2`); a self-signed JWT (google-auth's ``always_use_jwt_access``)
+made with an issued key is accepted directly as a bearer token for the account.
 """
 
 from __future__ import annotations
@@ -18,17 +17,14 @@ import re
 import threading
 from typing import Any
 
-from flask import Flask, jsonify, request
 from google.auth import exceptions as auth_exceptions
 from google.auth import jwt
 
-from emulator.oidc import id_token_claims, mint_id_token, subject_for
+from emulator.oidc import subject_for
 from emulator.signing import SigningKey
 from emulator.state import EmulatorState
-from emulator.users import SERVICE_ACCOUNT_SUFFIX, mint_access_token, token_book
+from emulator.users import SERVICE_ACCOUNT_SUFFIX, token_book
 
-JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
-GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
 DEFAULT_ACCOUNT = "map-backend@emulator-project" + SERVICE_ACCOUNT_SUFFIX
 _JWT_SHAPE = re.compile(r"^[\w-]+\.[\w-]+\.[\w-]+$")
 
@@ -98,63 +94,17 @@ def verify_assertion(state: EmulatorState, assertion: str) -> dict[str, Any]:
     return claims
 
 
-def register(app: Flask, state: EmulatorState) -> None:
-    from emulator.app import base_url
-
-    def self_signed(token: str) -> str | None:
-        if not _JWT_SHAPE.match(token):
-            return None
-        try:
-            claims = verify_assertion(state, token)
-        except (ValueError, auth_exceptions.GoogleAuthError):
-            return None
-        return str(claims["iss"])
-
-    token_book(state).resolvers.append(self_signed)
-
-    @app.post("/__emulator/oidc/service-account", endpoint="emulator.oidc.service_account")
-    def _issue() -> Any:
-        """Issue a service-account key file whose token_uri is this emulator."""
-        data = request.get_json(silent=True) or {}
-        email = str(data.get("email") or DEFAULT_ACCOUNT)
-        if "@" not in email:
-            return jsonify({"error": {"code": 400, "message": "'email' is not an email"}}), 400
-        project = str(data.get("project_id") or email.split("@", 1)[1].split(".", 1)[0])
-        return jsonify(issue_key_file(state, base_url(), email, project))
-
-    @app.post("/token", endpoint="oauth2.token")
-    def _token() -> Any:
-        """Google's OAuth 2.0 token endpoint, JWT-bearer grant."""
-        if request.form.get("grant_type") != JWT_BEARER:
-            return _oauth_error("unsupported_grant_type", "Invalid grant_type: ")
-        try:
-            claims = verify_assertion(state, request.form.get("assertion", ""))
-        except (ValueError, auth_exceptions.GoogleAuthError) as exc:
-            return _oauth_error("invalid_grant", _describe(exc))
-        if claims.get("aud") not in (GOOGLE_TOKEN_URI, f"{base_url()}/token"):
-            return _oauth_error("invalid_grant", "Invalid JWT: Token must be for this server.")
-        email = str(claims["iss"])
-        if "target_audience" in claims:
-            id_claims = id_token_claims(
-                issuer=base_url(), email=email, audience=str(claims["target_audience"])
-            )
-            return jsonify({"id_token": mint_id_token(state, id_claims)})
-        scope = str(claims.get("scope", ""))
-        token = mint_access_token(state, email, 3599, scope)
-        return jsonify({"access_token": token, "expires_in": 3599, "token_type": "Bearer"})
+def attach(state: EmulatorState) -> None:
+    """Accept a JWT self-signed with an issued key as a bearer token for its account."""
+    token_book(state).resolvers.append(lambda token: self_signed_caller(state, token))
 
 
-def _describe(exc: Exception) -> str:
-    text = str(exc)
-    if "expired" in text.lower():
-        return (
-            "Invalid JWT: Token must be a short-lived token (60 minutes) and in a "
-            "reasonable timeframe. Check your iat and exp values in the JWT claim."
-        )
-    if "signature" in text.lower():
-        return "Invalid JWT Signature."
-    return "Invalid JWT."
-
-
-def _oauth_error(error: str, description: str) -> Any:
-    return jsonify({"error": error, "error_description": description}), 400
+def self_signed_caller(state: EmulatorState, token: str) -> str | None:
+    """The service account a self-signed JWT stands for, or None if it is not one."""
+    if not _JWT_SHAPE.match(token):
+        return None
+    try:
+        claims = verify_assertion(state, token)
+    except (ValueError, auth_exceptions.GoogleAuthError):
+        return None
+    return str(claims["iss"])

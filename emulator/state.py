@@ -158,7 +158,6 @@ class DriveFile:
         return best
 
 
-ChangeListener = Callable[[DriveFile, str], None]
 ChangeWatcher = Callable[[Change], None]
 S = TypeVar("S", bound=Section)
 
@@ -171,7 +170,6 @@ class EmulatorState:
         self.data_dir = data_dir
         self.clock = EmulatorClock()
         self.files: dict[str, DriveFile] = {}
-        self._listeners: list[ChangeListener] = []
         self._watchers: list[ChangeWatcher] = []
         self._touch_listeners: list[Callable[[], None]] = []
         self._closers: list[Callable[[], None]] = []
@@ -183,10 +181,6 @@ class EmulatorState:
         self.extensions: dict[str, Any] = {}
 
     # -- change feed -------------------------------------------------------------
-    def subscribe(self, listener: ChangeListener) -> None:
-        """Call ``listener(file, user)`` after every change to a file that still exists."""
-        self._listeners.append(listener)
-
     def watch(self, watcher: ChangeWatcher) -> None:
         """Call ``watcher(change)`` after every change, removals and trashing included."""
         self._watchers.append(watcher)
@@ -206,8 +200,6 @@ class EmulatorState:
                 # Sharing does not count as modifying the file in Drive.
                 file.modified_time = self.clock.rfc3339()
                 file.last_modifying_user = user
-            for listener in list(self._listeners):
-                listener(file, user)
             self._emit(Change(file, user, kind, what))
 
     def _emit(self, change: Change) -> None:

@@ -19,8 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, g, request
+from flask import g, request
 
+from emulator.context import current_state
 from emulator.errors import unauthenticated
 from emulator.state import DEFAULT_USER, EmulatorState
 
@@ -119,14 +120,14 @@ def resolve_caller(state: EmulatorState, authorization: str | None, *, drive: bo
     return DEFAULT_USER
 
 
-def register(app: Flask, state: EmulatorState) -> None:
-    """Put the caller of every API request in ``flask.g.user``."""
-    book = token_book(state)
-    state.on_reset(book.reset)
+def attach(state: EmulatorState) -> None:
+    """Forget the minted tokens when the state is reset."""
+    state.on_reset(token_book(state).reset)
 
-    @app.before_request
-    def _identify_caller() -> None:
-        if not request.path.startswith(API_PREFIXES):
-            return
-        drive = not request.path.startswith("/v4/")
-        g.user = resolve_caller(state, request.headers.get("Authorization"), drive=drive)
+
+def identify_caller() -> None:
+    """Before each request: put the caller of an API request in ``flask.g.user``."""
+    if not request.path.startswith(API_PREFIXES):
+        return
+    drive = not request.path.startswith("/v4/")
+    g.user = resolve_caller(current_state(), request.headers.get("Authorization"), drive=drive)

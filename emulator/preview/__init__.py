@@ -20,21 +20,5 @@ Layout:
     acting.py       edits as a person: a cell, a row inserted below, a row deleted
     triggers.py     live updates: the add-on's installable triggers, posted to the backend
     addon.py        the add-on's dialogs and the google.script.run stand-in's backend calls
-    routes.py       the pages and JSON endpoints
+    routes.py       the pages and JSON endpoints (the ``preview`` blueprint)
 """
-
-from __future__ import annotations
-
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from flask import Flask
-
-    from emulator.state import EmulatorState
-
-
-def register(app: Flask, state: EmulatorState) -> None:
-    """Serve the preview on ``app`` (pages under ``/preview``)."""
-    from emulator.preview import routes
-
-    routes.register(app, state)

@@ -29,6 +29,8 @@ from emulator.state import EmulatorState
 from emulator.users import mint_access_token
 
 CONFIG_KEY = "MAP_ADDON"
+# The checkout this package sits in (emulator/preview/addon.py -> the project).
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DIALOGS = ("CreateMap", "Pipeline", "Sidebar", "WeeklyReview")
 # The add-on's script files the stand-in loads into a dialog page (readable errors,
 # the Create form's checks, what errors mean where).
@@ -58,7 +60,7 @@ class AddonConfig:
     def sources(self) -> Path:
         if self.source_dir is not None:
             return self.source_dir
-        return Path(__file__).resolve().parents[3] / "appsscript" / "src"
+        return PROJECT_ROOT / "appsscript" / "src"
 
 
 def configure(app: Flask, config: AddonConfig) -> None:

@@ -27,6 +27,7 @@ from typing import Any
 import requests
 
 from emulator.oidc import id_token_claims, mint_id_token
+from emulator.preview import addon
 from emulator.preview.acting import Edited
 from emulator.state import EmulatorState
 
@@ -37,6 +38,9 @@ HOOK_PATH = "/hooks/sheet-edit"
 # Google allows about 20 installable triggers per user per add-on; two per MAP.
 MAPS_PER_SELLER = 10
 RETRY_DELAY_S = 1.0
+NOT_A_MAP = (
+    "This spreadsheet is not a MAP yet. Use Create MAP... in the add-on menu to make it one."
+)
 TIMEOUT_S = 30.0
 
 
@@ -67,10 +71,6 @@ class LiveUpdates:
         with self._lock:
             self._by_file.pop(spreadsheet_id, None)
 
-    def files_of(self, seller: str) -> list[str]:
-        with self._lock:
-            return [f for f, s in self._by_file.items() if s.casefold() == seller.casefold()]
-
     def to_json(self) -> Any:
         with self._lock:
             return dict(self._by_file)
@@ -86,6 +86,40 @@ class LiveUpdates:
 
 def live_updates(state: EmulatorState) -> LiveUpdates:
     return state.section("preview.live_updates", LiveUpdates)
+
+
+def enable_live_updates(
+    state: EmulatorState,
+    config: addon.AddonConfig,
+    *,
+    issuer: str,
+    spreadsheet_id: str,
+    seller: str,
+) -> tuple[bool, str]:
+    """Turn live updates on as the seller's "Enable live updates" would: only in a MAP
+    the backend knows, and in no more MAPs than Google allows the seller triggers for.
+    Whether they are on now, and a sentence for the person who asked."""
+    answer = addon.call_backend(
+        state,
+        config,
+        issuer=issuer,
+        user=seller,
+        method="get",
+        path=f"/api/maps/{spreadsheet_id}",
+        body=None,
+        with_seller_token=False,
+    )
+    if answer.status == 404:
+        return False, NOT_A_MAP
+    if not 200 <= answer.status < 300:
+        return False, f"The MAP service answered HTTP {answer.status}."
+    if not live_updates(state).enable(spreadsheet_id, seller):
+        return False, (
+            f"Live updates are on in {MAPS_PER_SELLER} MAPs already, as many as Google "
+            "allows triggers for: turn them off in one of them first."
+        )
+    state.touch()
+    return True, f"Live updates are on: edits here are posted as {seller}'s trigger."
 
 
 def _domain(email: str) -> str:

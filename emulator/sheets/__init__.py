@@ -18,7 +18,8 @@ For the rest of the emulator (Drive, persistence, race hooks, the preview):
   whole spreadsheet as ``spreadsheets.get`` answers its owner;
 - ``render.Renderer(spreadsheet).formatted(sheet, row, col)``: a cell as shown.
 
-The three functions are importable from ``emulator.sheets.api``.
+The first two live in ``values_ops.py`` and ``spreadsheet_ops.py`` with the methods
+they share code with; ``spreadsheet_resource`` in ``spreadsheet_ops.py``.
 
 Modules, by concept:
 
@@ -27,11 +28,13 @@ Modules, by concept:
     a1.py               A1/R1C1 ranges, sheet-name quoting, grid limits
     geometry.py         ranges, and how they move with inserted/deleted rows/columns
     dimensions.py       inserting/deleting rows and columns with what is anchored there
-    user_entered.py     RAW and USER_ENTERED input (numbers, dates, booleans, formulas)
+    user_entered.py     RAW and USER_ENTERED input (numbers, dates, booleans, formulas
+                        in Google's normal form)
     number_format.py    serial dates and number-format patterns
-    formula_parser.py   formula tokens, syntax tree, Google's normal form
-    formula_eval.py     evaluating formulas (effective values, error values)
+    formula_parser.py   formula tokens and syntax tree
+    formula_values.py   what formulas compute with: values, error values, coercions
     formula_functions.py  the functions formulas can call
+    formula_eval.py     evaluating formulas (effective values, error values)
     formula_refs.py     formulas following their cells when the grid changes
     render.py           effective/formatted values, value render options, CellData
     grid_data.py        GridData (rowData, row/column metadata)

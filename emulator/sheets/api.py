@@ -1,35 +1,36 @@
-"""The Sheets v4 routes, at the paths Google serves them.
+"""The Sheets v4 routes, at the paths Google serves them (``/v4/spreadsheets/...``).
 
-Every Flask endpoint is named by Google's method id (``sheets.spreadsheets.get``,
-``sheets.spreadsheets.values.batchGet``...) and takes the spreadsheet id as the view
-argument ``spreadsheet_id``, so request counters and fault injection can key on them.
-Query parameters are read as Google reads them (booleans in any case, enums checked,
-``ranges`` repeated) and the ``fields`` system parameter masks every response.
+One blueprint, ``sheets``, nests ``spreadsheets``, which nests its sub-resources
+(``values``, ``developerMetadata``, ``sheets``), so every endpoint is named by Google's
+method id (``sheets.spreadsheets.get``, ``sheets.spreadsheets.values.batchGet``...)
+and takes the spreadsheet id as the view argument ``spreadsheet_id``: request
+counters, fault injection and race hooks key on them. Query parameters are read as
+Google reads them (booleans in any case, enums checked, ``ranges`` repeated) and the
+``fields`` system parameter masks every response. The work is done in
+``spreadsheet_ops.py``, ``values_ops.py`` and ``metadata_ops.py``.
+
+Spreadsheets are named by Google's address (``spreadsheetUrl``), as Drive's
+``webViewLink`` also gives it: the two halves of the emulator name a spreadsheet the
+same way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, Response, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
-from emulator.app import current_user
+from emulator.context import current_state, current_user
 from emulator.errors import GoogleApiError
 from emulator.sheets import fields_mask, metadata_ops, spreadsheet_ops, values, values_ops
 from emulator.sheets.model import Json
 from emulator.sheets.resource import GOOGLE_SHEETS_URL
-from emulator.sheets.spreadsheet_ops import apply_batch_update, spreadsheet_resource
-from emulator.sheets.values_ops import apply_values_update
-from emulator.state import EmulatorState
 
-__all__ = ["apply_batch_update", "apply_values_update", "register", "spreadsheet_resource"]
-
-BASE = "/v4/spreadsheets"
-
-View = Callable[..., Response]
-Decorator = Callable[[View], View]
-Router = Callable[[str, str, list[str]], Decorator]
+blueprint = Blueprint("sheets", __name__, url_prefix="/v4")
+spreadsheets = Blueprint("spreadsheets", __name__)
+values_resource = Blueprint("values", __name__)
+developer_metadata = Blueprint("developerMetadata", __name__)
+sheets_resource = Blueprint("sheets", __name__)
 
 _ENUMS = {
     "valueRenderOption": ("value_render_option", "ValueRenderOption", values.RENDER_OPTIONS),
@@ -124,148 +125,160 @@ def _write_options() -> values_ops.WriteOptions:
     )
 
 
-def register(app: Flask, state: EmulatorState) -> None:
-    """Add the Sheets v4 routes to the emulator app."""
-
-    def route(rule: str, endpoint: str, methods: list[str]) -> Decorator:
-        def decorate(view: View) -> View:
-            app.add_url_rule(rule, endpoint=endpoint, view_func=view, methods=methods)
-            return view
-
-        return decorate
-
-    def base_url() -> str:
-        # Google's address, as Drive's webViewLink also gives it: the two halves of the
-        # emulator name a spreadsheet the same way.
-        return GOOGLE_SHEETS_URL
-
-    @route(BASE, "sheets.spreadsheets.create", ["POST"])
-    def create() -> Response:
-        return _answer(spreadsheet_ops.create(state, _body(), current_user(), base_url()))
-
-    @route(f"{BASE}/<spreadsheet_id>", "sheets.spreadsheets.get", ["GET"])
-    def get(spreadsheet_id: str) -> Response:
-        mask = _mask()
-        payload = spreadsheet_ops.get(
-            state,
-            spreadsheet_id,
-            current_user(),
-            ranges=request.args.getlist("ranges"),
-            include_grid_data=_bool("includeGridData", "include_grid_data"),
-            mask=mask,
-            base_url=base_url(),
-        )
-        return _answer(payload)
-
-    @route(
-        f"{BASE}/<spreadsheet_id>:getByDataFilter", "sheets.spreadsheets.getByDataFilter", ["POST"]
+@spreadsheets.post("/spreadsheets", endpoint="create")
+def create() -> Response:
+    return _answer(
+        spreadsheet_ops.create(current_state(), _body(), current_user(), GOOGLE_SHEETS_URL)
     )
-    def get_by_data_filter(spreadsheet_id: str) -> Response:
-        payload = spreadsheet_ops.get_by_data_filter(
-            state, spreadsheet_id, _body(), current_user(), mask=_mask(), base_url=base_url()
-        )
-        return _answer(payload)
 
-    @route(f"{BASE}/<spreadsheet_id>:batchUpdate", "sheets.spreadsheets.batchUpdate", ["POST"])
-    def batch_update(spreadsheet_id: str) -> Response:
-        payload = spreadsheet_ops.batch_update(
-            state, spreadsheet_id, _body(), current_user(), base_url=base_url()
-        )
-        return _answer(payload)
 
-    @route(
-        f"{BASE}/<spreadsheet_id>/sheets/<int:sheet_id>:copyTo",
-        "sheets.spreadsheets.sheets.copyTo",
-        ["POST"],
+@spreadsheets.get("/spreadsheets/<spreadsheet_id>", endpoint="get")
+def get(spreadsheet_id: str) -> Response:
+    mask = _mask()
+    payload = spreadsheet_ops.get(
+        current_state(),
+        spreadsheet_id,
+        current_user(),
+        ranges=request.args.getlist("ranges"),
+        include_grid_data=_bool("includeGridData", "include_grid_data"),
+        mask=mask,
+        base_url=GOOGLE_SHEETS_URL,
     )
-    def copy_to(spreadsheet_id: str, sheet_id: int) -> Response:
-        return _answer(
-            spreadsheet_ops.copy_sheet_to(state, spreadsheet_id, sheet_id, _body(), current_user())
-        )
-
-    _register_values(route, state)
-    _register_metadata(route, state)
+    return _answer(payload)
 
 
-def _register_values(route: Router, state: EmulatorState) -> None:
-    values_base = f"{BASE}/<spreadsheet_id>/values"
-
-    @route(f"{values_base}:batchGet", "sheets.spreadsheets.values.batchGet", ["GET"])
-    def batch_get(spreadsheet_id: str) -> Response:
-        ranges = request.args.getlist("ranges")
-        return _answer(
-            values_ops.batch_get(state, spreadsheet_id, ranges, current_user(), _rendering())
-        )
-
-    @route(f"{values_base}:batchUpdate", "sheets.spreadsheets.values.batchUpdate", ["POST"])
-    def batch_update(spreadsheet_id: str) -> Response:
-        return _answer(values_ops.batch_update(state, spreadsheet_id, _body(), current_user()))
-
-    @route(f"{values_base}:batchClear", "sheets.spreadsheets.values.batchClear", ["POST"])
-    def batch_clear(spreadsheet_id: str) -> Response:
-        return _answer(values_ops.batch_clear(state, spreadsheet_id, _body(), current_user()))
-
-    @route(
-        f"{values_base}:batchGetByDataFilter",
-        "sheets.spreadsheets.values.batchGetByDataFilter",
-        ["POST"],
+@spreadsheets.post("/spreadsheets/<spreadsheet_id>:getByDataFilter", endpoint="getByDataFilter")
+def get_by_data_filter(spreadsheet_id: str) -> Response:
+    payload = spreadsheet_ops.get_by_data_filter(
+        current_state(),
+        spreadsheet_id,
+        _body(),
+        current_user(),
+        mask=_mask(),
+        base_url=GOOGLE_SHEETS_URL,
     )
-    def batch_get_by_data_filter(spreadsheet_id: str) -> Response:
-        return _answer(
-            values_ops.batch_get_by_data_filter(state, spreadsheet_id, _body(), current_user())
-        )
+    return _answer(payload)
 
-    @route(
-        f"{values_base}:batchUpdateByDataFilter",
-        "sheets.spreadsheets.values.batchUpdateByDataFilter",
-        ["POST"],
+
+@spreadsheets.post("/spreadsheets/<spreadsheet_id>:batchUpdate", endpoint="batchUpdate")
+def batch_update(spreadsheet_id: str) -> Response:
+    payload = spreadsheet_ops.batch_update(
+        current_state(), spreadsheet_id, _body(), current_user(), base_url=GOOGLE_SHEETS_URL
     )
-    def batch_update_by_data_filter(spreadsheet_id: str) -> Response:
-        return _answer(
-            values_ops.batch_update_by_data_filter(state, spreadsheet_id, _body(), current_user())
-        )
+    return _answer(payload)
 
-    @route(
-        f"{values_base}:batchClearByDataFilter",
-        "sheets.spreadsheets.values.batchClearByDataFilter",
-        ["POST"],
+
+@sheets_resource.post(
+    "/spreadsheets/<spreadsheet_id>/sheets/<int:sheet_id>:copyTo", endpoint="copyTo"
+)
+def copy_to(spreadsheet_id: str, sheet_id: int) -> Response:
+    return _answer(
+        spreadsheet_ops.copy_sheet_to(
+            current_state(), spreadsheet_id, sheet_id, _body(), current_user()
+        )
     )
-    def batch_clear_by_data_filter(spreadsheet_id: str) -> Response:
-        return _answer(
-            values_ops.batch_clear_by_data_filter(state, spreadsheet_id, _body(), current_user())
+
+
+@values_resource.get("/spreadsheets/<spreadsheet_id>/values:batchGet", endpoint="batchGet")
+def values_batch_get(spreadsheet_id: str) -> Response:
+    ranges = request.args.getlist("ranges")
+    return _answer(
+        values_ops.batch_get(current_state(), spreadsheet_id, ranges, current_user(), _rendering())
+    )
+
+
+@values_resource.post("/spreadsheets/<spreadsheet_id>/values:batchUpdate", endpoint="batchUpdate")
+def values_batch_update(spreadsheet_id: str) -> Response:
+    return _answer(
+        values_ops.batch_update(current_state(), spreadsheet_id, _body(), current_user())
+    )
+
+
+@values_resource.post("/spreadsheets/<spreadsheet_id>/values:batchClear", endpoint="batchClear")
+def values_batch_clear(spreadsheet_id: str) -> Response:
+    return _answer(values_ops.batch_clear(current_state(), spreadsheet_id, _body(), current_user()))
+
+
+@values_resource.post(
+    "/spreadsheets/<spreadsheet_id>/values:batchGetByDataFilter", endpoint="batchGetByDataFilter"
+)
+def values_batch_get_by_data_filter(spreadsheet_id: str) -> Response:
+    return _answer(
+        values_ops.batch_get_by_data_filter(
+            current_state(), spreadsheet_id, _body(), current_user()
         )
+    )
 
-    @route(f"{values_base}/<path:range_>:append", "sheets.spreadsheets.values.append", ["POST"])
-    def append(spreadsheet_id: str, range_: str) -> Response:
-        insert = _enum("insertDataOption", "OVERWRITE") or "OVERWRITE"
-        payload = values_ops.append_values(
-            state, spreadsheet_id, range_, _body(), current_user(), _write_options(), insert
+
+@values_resource.post(
+    "/spreadsheets/<spreadsheet_id>/values:batchUpdateByDataFilter",
+    endpoint="batchUpdateByDataFilter",
+)
+def values_batch_update_by_data_filter(spreadsheet_id: str) -> Response:
+    return _answer(
+        values_ops.batch_update_by_data_filter(
+            current_state(), spreadsheet_id, _body(), current_user()
         )
-        return _answer(payload)
+    )
 
-    @route(f"{values_base}/<path:range_>:clear", "sheets.spreadsheets.values.clear", ["POST"])
-    def clear(spreadsheet_id: str, range_: str) -> Response:
-        return _answer(values_ops.clear(state, spreadsheet_id, range_, current_user()))
 
-    @route(f"{values_base}/<path:range_>", "sheets.spreadsheets.values.get", ["GET"])
-    def get(spreadsheet_id: str, range_: str) -> Response:
-        return _answer(values_ops.get(state, spreadsheet_id, range_, current_user(), _rendering()))
-
-    @route(f"{values_base}/<path:range_>", "sheets.spreadsheets.values.update", ["PUT"])
-    def update(spreadsheet_id: str, range_: str) -> Response:
-        payload = values_ops.update(
-            state, spreadsheet_id, range_, _body(), current_user(), _write_options()
+@values_resource.post(
+    "/spreadsheets/<spreadsheet_id>/values:batchClearByDataFilter",
+    endpoint="batchClearByDataFilter",
+)
+def values_batch_clear_by_data_filter(spreadsheet_id: str) -> Response:
+    return _answer(
+        values_ops.batch_clear_by_data_filter(
+            current_state(), spreadsheet_id, _body(), current_user()
         )
-        return _answer(payload)
+    )
 
 
-def _register_metadata(route: Router, state: EmulatorState) -> None:
-    meta_base = f"{BASE}/<spreadsheet_id>/developerMetadata"
+@values_resource.post(
+    "/spreadsheets/<spreadsheet_id>/values/<path:range_>:append", endpoint="append"
+)
+def values_append(spreadsheet_id: str, range_: str) -> Response:
+    insert = _enum("insertDataOption", "OVERWRITE") or "OVERWRITE"
+    payload = values_ops.append_values(
+        current_state(), spreadsheet_id, range_, _body(), current_user(), _write_options(), insert
+    )
+    return _answer(payload)
 
-    @route(f"{meta_base}/<int:metadata_id>", "sheets.spreadsheets.developerMetadata.get", ["GET"])
-    def get(spreadsheet_id: str, metadata_id: int) -> Response:
-        return _answer(metadata_ops.get(state, spreadsheet_id, metadata_id, current_user()))
 
-    @route(f"{meta_base}:search", "sheets.spreadsheets.developerMetadata.search", ["POST"])
-    def search(spreadsheet_id: str) -> Response:
-        return _answer(metadata_ops.search(state, spreadsheet_id, _body(), current_user()))
+@values_resource.post("/spreadsheets/<spreadsheet_id>/values/<path:range_>:clear", endpoint="clear")
+def values_clear(spreadsheet_id: str, range_: str) -> Response:
+    return _answer(values_ops.clear(current_state(), spreadsheet_id, range_, current_user()))
+
+
+@values_resource.get("/spreadsheets/<spreadsheet_id>/values/<path:range_>", endpoint="get")
+def values_get(spreadsheet_id: str, range_: str) -> Response:
+    return _answer(
+        values_ops.get(current_state(), spreadsheet_id, range_, current_user(), _rendering())
+    )
+
+
+@values_resource.put("/spreadsheets/<spreadsheet_id>/values/<path:range_>", endpoint="update")
+def values_update(spreadsheet_id: str, range_: str) -> Response:
+    payload = values_ops.update(
+        current_state(), spreadsheet_id, range_, _body(), current_user(), _write_options()
+    )
+    return _answer(payload)
+
+
+@developer_metadata.get(
+    "/spreadsheets/<spreadsheet_id>/developerMetadata/<int:metadata_id>", endpoint="get"
+)
+def metadata_get(spreadsheet_id: str, metadata_id: int) -> Response:
+    return _answer(metadata_ops.get(current_state(), spreadsheet_id, metadata_id, current_user()))
+
+
+@developer_metadata.post(
+    "/spreadsheets/<spreadsheet_id>/developerMetadata:search", endpoint="search"
+)
+def metadata_search(spreadsheet_id: str) -> Response:
+    return _answer(metadata_ops.search(current_state(), spreadsheet_id, _body(), current_user()))
+
+
+for resource in (values_resource, developer_metadata, sheets_resource):
+    spreadsheets.register_blueprint(resource)
+blueprint.register_blueprint(spreadsheets)

@@ -12,8 +12,8 @@ from __future__ import annotations
 import copy
 
 from emulator.sheets import fields_mask
-from emulator.sheets import formula_parser as fp
 from emulator.sheets.model import Json, Sheet
+from emulator.sheets.user_entered import normal_formula
 
 WRITABLE = (
     "userEnteredValue",
@@ -39,7 +39,7 @@ def writable_part(cell: Json | None) -> Json:
         if "errorValue" in entered:
             raise ReadOnlyField("Error values cannot be written; use a formula instead.")
         if "formulaValue" in entered:
-            entered["formulaValue"] = fp.normalize(str(entered["formulaValue"]))
+            entered["formulaValue"] = normal_formula(str(entered["formulaValue"]))
         if not entered:
             source.pop("userEnteredValue")
     if source.get("note") == "":

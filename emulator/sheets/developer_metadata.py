@@ -18,7 +18,6 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from emulator.errors import GoogleApiError
 from emulator.sheets import a1, fields_mask
 from emulator.sheets.model import Json, Spreadsheet
 
@@ -211,10 +210,6 @@ def matching(spreadsheet: Spreadsheet, data_filter: Json) -> list[Json]:
     return [
         m for m in spreadsheet.developer_metadata if filter_matches(spreadsheet, m, data_filter)
     ]
-
-
-def invalid_filter(where: str, message: str) -> GoogleApiError:
-    return GoogleApiError(400, f"Invalid {where}: {message}")
 
 
 def update_metadata(meta: Json, new: Json, fields: str, spreadsheet: Spreadsheet) -> None:

@@ -21,46 +21,24 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
+from emulator.sheets import formula_functions
 from emulator.sheets import formula_parser as fp
-from emulator.sheets.number_format import (
-    automatic,
+from emulator.sheets.formula_values import (
+    ERROR_TEXT,
+    FormulaError,
+    Matrix,
+    Raised,
+    Scalar,
+    check_value,
+    to_number,
+    to_text,
 )
 
-ERROR_TEXT = {
-    "ERROR": "#ERROR!",
-    "NULL_VALUE": "#NULL!",
-    "DIVIDE_BY_ZERO": "#DIV/0!",
-    "VALUE": "#VALUE!",
-    "REF": "#REF!",
-    "NAME": "#NAME?",
-    "NUM": "#NUM!",
-    "N_A": "#N/A",
-}
 _LITERAL_TYPE = {text: kind for kind, text in ERROR_TEXT.items()}
-
-
-@dataclass(frozen=True)
-class FormulaError:
-    type: str
-    message: str
-
-    @property
-    def text(self) -> str:
-        return ERROR_TEXT.get(self.type, "#ERROR!")
-
-
-Scalar = float | str | bool | None | FormulaError
-Matrix = list[list[Scalar]]
 # Looks up a reference: (sheet name or None, cells text) -> a matrix, or an error.
 Resolver = Callable[[str | None, str], "Matrix | FormulaError"]
-
-
-class Raised(Exception):
-    def __init__(self, error: FormulaError) -> None:
-        self.error = error
 
 
 def evaluate(formula: str, resolve: Resolver) -> Scalar:
@@ -159,31 +137,7 @@ class Evaluator:
 
     # -- functions -----------------------------------------------------------------
     def call(self, typed: str, args: list[fp.Node]) -> Scalar:
-        name = typed.upper()
-        if name == "IF":
-            if len(args) < 2:
-                raise _arity(name)
-            branch = (
-                args[1]
-                if truthy(self.scalar(args[0]), name)
-                else (args[2] if len(args) > 2 else None)
-            )
-            return False if branch is None else self.scalar(branch)
-        if name == "IFERROR":
-            try:
-                return self.scalar(args[0])
-            except Raised:
-                return self.scalar(args[1]) if len(args) > 1 else ""
-        from emulator.sheets.formula_functions import FUNCTIONS, GOOGLE_FUNCTIONS
-
-        function = FUNCTIONS.get(name)
-        if function is None:
-            if name in GOOGLE_FUNCTIONS:
-                raise Raised(
-                    FormulaError("ERROR", f"The emulator does not evaluate the function {name}.")
-                )
-            raise Raised(FormulaError("NAME", f"Unknown function: '{typed}'."))
-        return function(self, name, args)
+        return formula_functions.call(self, typed, args)
 
     def flat(self, args: list[fp.Node]) -> list[Scalar]:
         """Every value of the arguments, ranges flattened (text in ranges kept)."""
@@ -209,55 +163,6 @@ class Evaluator:
             else:
                 out.append(to_number(check_value(value), name, len(out) + 1))
         return out
-
-
-def check_value(value: Scalar) -> Scalar:
-    if isinstance(value, FormulaError):
-        raise Raised(value)
-    return value
-
-
-def _arity(name: str) -> Raised:
-    return Raised(FormulaError("N_A", f"Wrong number of arguments to {name}."))
-
-
-def to_number(value: Scalar, function: str, position: int) -> float:
-    if value is None:
-        return 0.0
-    if isinstance(value, bool):
-        return 1.0 if value else 0.0
-    if isinstance(value, float):
-        return value
-    if isinstance(value, str):
-        try:
-            return float(value.replace(",", "")) if value.strip() else 0.0
-        except ValueError:
-            pass
-    raise Raised(
-        FormulaError(
-            "VALUE",
-            f"Function {function} parameter {position} expects number values. "
-            f"But '{value}' is a text and cannot be coerced to a number.",
-        )
-    )
-
-
-def to_text(value: Scalar) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return automatic(value)
-    return str(value)
-
-
-def truthy(value: Scalar, name: str) -> bool:
-    if isinstance(value, str):
-        if value.upper() in ("TRUE", "FALSE"):
-            return value.upper() == "TRUE"
-        raise Raised(FormulaError("VALUE", f"Function {name} parameter 1 expects boolean values."))
-    return bool(value)
 
 
 def _rank(value: Scalar) -> tuple[int, Any]:

@@ -9,20 +9,37 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from datetime import date
+from typing import Protocol
 
 from emulator import clock
 from emulator.sheets import formula_parser as fp
-from emulator.sheets.formula_eval import (
-    Evaluator,
+from emulator.sheets.formula_values import (
     FormulaError,
+    Matrix,
     Raised,
     Scalar,
     check_value,
     to_number,
     to_text,
     truthy,
+    wrong_arity,
 )
 from emulator.sheets.number_format import datetime_from_serial, serial_from_datetime
+
+
+class Evaluator(Protocol):
+    """What a function asks of the evaluator: its arguments' values."""
+
+    def value(self, node: fp.Node) -> Scalar | Matrix: ...
+
+    def scalar(self, node: fp.Node) -> Scalar: ...
+
+    def number(self, node: fp.Node, function: str, position: int = 1) -> float: ...
+
+    def numbers(self, name: str, args: list[fp.Node]) -> list[float]: ...
+
+    def flat(self, args: list[fp.Node]) -> list[Scalar]: ...
+
 
 # Functions Google Sheets has that the emulator does not evaluate: they read as an
 # ERROR value naming the function; any other unknown name is #NAME?, as at Google.
@@ -178,6 +195,21 @@ def _round(mode: str) -> Callable[[Evaluator, str, list[fp.Node]], Scalar]:
     return run
 
 
+def _if(ev: Evaluator, name: str, args: list[fp.Node]) -> Scalar:
+    if len(args) < 2:
+        raise wrong_arity(name)
+    if truthy(ev.scalar(args[0]), name):
+        return ev.scalar(args[1])
+    return ev.scalar(args[2]) if len(args) > 2 else False
+
+
+def _iferror(ev: Evaluator, name: str, args: list[fp.Node]) -> Scalar:
+    try:
+        return ev.scalar(args[0])
+    except Raised:
+        return ev.scalar(args[1]) if len(args) > 1 else ""
+
+
 def _average(ev: Evaluator, name: str, args: list[fp.Node]) -> Scalar:
     values = ev.numbers(name, args)
     if not values:
@@ -239,7 +271,7 @@ def _sqrt(ev: Evaluator, name: str, args: list[fp.Node]) -> Scalar:
 
 def _vlookup(ev: Evaluator, name: str, args: list[fp.Node]) -> Scalar:
     if len(args) < 3:
-        raise Raised(FormulaError("N_A", f"Wrong number of arguments to {name}."))
+        raise wrong_arity(name)
     key = ev.scalar(args[0])
     table = ev.value(args[1])
     if not isinstance(table, list):
@@ -280,6 +312,8 @@ def _rank_key(value: Scalar) -> tuple[int, object]:
 
 
 FUNCTIONS: dict[str, Callable[[Evaluator, str, list[fp.Node]], Scalar]] = {
+    "IF": _if,
+    "IFERROR": _iferror,
     "SUM": lambda ev, n, a: float(sum(ev.numbers(n, a))),
     "AVERAGE": _average,
     "MIN": lambda ev, n, a: min(ev.numbers(n, a), default=0.0),
@@ -322,7 +356,20 @@ FUNCTIONS: dict[str, Callable[[Evaluator, str, list[fp.Node]], Scalar]] = {
 }
 
 
+def call(ev: Evaluator, typed: str, args: list[fp.Node]) -> Scalar:
+    """The value of the function ``typed`` (any case) on ``args``."""
+    name = typed.upper()
+    function = FUNCTIONS.get(name)
+    if function is None:
+        if name in GOOGLE_FUNCTIONS:
+            raise Raised(
+                FormulaError("ERROR", f"The emulator does not evaluate the function {name}.")
+            )
+        raise Raised(FormulaError("NAME", f"Unknown function: '{typed}'."))
+    return function(ev, name, args)
+
+
 def known_function(name: str) -> bool:
     """Whether Google Sheets has a function of this name (any case)."""
     upper = name.upper()
-    return upper in FUNCTIONS or upper in GOOGLE_FUNCTIONS or upper in ("IF", "IFERROR")
+    return upper in FUNCTIONS or upper in GOOGLE_FUNCTIONS

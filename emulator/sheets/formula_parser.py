@@ -1,7 +1,4 @@
-"""Formulas: tokens, a parser to a small syntax tree, and Google's normal form.
-
-Google keeps a formula as typed but upper-cases function names and cell references
-(``=sum(a1:a3)`` reads back as ``=SUM(A1:A3)``); :func:`normalize` does the same.
+"""Formulas: tokens and a parser to a small syntax tree.
 
 Grammar (lowest precedence first): comparisons ``= <> < > <= >=``, ``&``, ``+ -``,
 ``* /``, ``^``, unary ``+ -``, postfix ``%``, then numbers, ``"strings"``, ``TRUE``/
@@ -56,34 +53,6 @@ def tokenize(source: str) -> list[Token]:
         tokens.append(Token(kind, match.group(0)))
         pos = match.end()
     return tokens
-
-
-def normalize(formula: str) -> str:
-    """The formula as Google stores it: known function names and references
-    upper-cased, a one-cell range written as the cell (``B1:B1`` is ``B1``); the name
-    of an unknown function stays as typed."""
-    from emulator.sheets.formula_functions import known_function
-
-    try:
-        tokens = tokenize(formula[1:])
-    except FormulaSyntaxError:
-        return formula
-    out = []
-    for i, tok in enumerate(tokens):
-        text = tok.text
-        if tok.kind == "ref":
-            sheet, bang, cells = text.rpartition("!")
-            corners = cells.upper().split(":")
-            if len(corners) == 2 and corners[0] == corners[1] and corners[0][-1:].isdigit():
-                corners = corners[:1]
-            text = sheet + bang + ":".join(corners)
-        elif tok.kind == "name":
-            following = next((t for t in tokens[i + 1 :] if t.kind != "ws"), None)
-            is_call = following is not None and following.text == "("
-            if (is_call and known_function(text)) or text.upper() in ("TRUE", "FALSE"):
-                text = text.upper()
-        out.append(text)
-    return "=" + "".join(out)
 
 
 # Syntax tree: tuples, the first item says what the node is.

@@ -41,10 +41,6 @@ def random_id(taken: set[int] | None = None) -> int:
             return value
 
 
-def empty_cell(cell: Cell | None) -> bool:
-    return not cell
-
-
 @dataclass
 class Sheet:
     """One tab of a spreadsheet (a grid sheet)."""

@@ -4,8 +4,10 @@ A protected range (``warningOnly`` false) may be edited only by its editors: the
 listed in ``editors.users``, everyone in the owner's domain when
 ``editors.domainUsersCanEdit`` is set, and always the spreadsheet's owner. Google adds
 the user who creates a protection (and the owner) to its editors. A warning-only
-protection stops nobody through the API. A protected sheet (a range with only a
-``sheetId``) leaves its ``unprotectedRanges`` open.
+protection stops nobody through the API; it ignores the editors written to it but
+still records and reports its creator and the owner as editors, as Google does
+(gspread's recorded ``WorksheetTest.test_add_protected_range_warning``). A protected
+sheet (a range with only a ``sheetId``) leaves its ``unprotectedRanges`` open.
 
 Writes by anyone else to a protected cell fail as at Google: 400 "You are trying to
 edit a protected cell or object. Please contact the spreadsheet owner to remove
@@ -69,7 +71,7 @@ def protected_range_json(
         out["unprotectedRanges"] = [grid_range_json(r) for r in out["unprotectedRanges"]]
     allowed = can_edit(protected, user, owner) and writer
     out["requestingUserCanEdit"] = allowed
-    if protected.get("warningOnly") or not allowed:
+    if not allowed:
         out.pop("editors", None)
     if not out.get("warningOnly"):
         out.pop("warningOnly", None)

@@ -18,19 +18,20 @@ from typing import Any
 
 from emulator.sheets import formula_eval as fe
 from emulator.sheets.a1 import cells_to_grid
+from emulator.sheets.formula_values import FormulaError, Matrix, Scalar
 from emulator.sheets.model import Cell, Json, Sheet, Spreadsheet
 from emulator.sheets.number_format import DATE_TYPES, format_number, json_number
 
 # What Google infers for =DATE(...) and =NOW(): a type without a pattern.
 DEFAULT_DATE_FORMAT = {"type": "DATE"}
 DEFAULT_DATE_TIME_FORMAT = {"type": "DATE_TIME"}
-_CIRCULAR = fe.FormulaError(
+_CIRCULAR = FormulaError(
     "REF",
     "Circular dependency detected. To resolve with iterative calculation, see File > Settings.",
 )
 
 
-def scalar_of(value: Json | None) -> fe.Scalar:
+def scalar_of(value: Json | None) -> Scalar:
     """The Python value of an ExtendedValue (not for formulas)."""
     if not value:
         return None
@@ -42,11 +43,11 @@ def scalar_of(value: Json | None) -> fe.Scalar:
         return bool(value["boolValue"])
     if "errorValue" in value:
         err = value["errorValue"]
-        return fe.FormulaError(err.get("type", "ERROR"), err.get("message", ""))
+        return FormulaError(err.get("type", "ERROR"), err.get("message", ""))
     return None
 
 
-def extended_value(value: fe.Scalar) -> Json | None:
+def extended_value(value: Scalar) -> Json | None:
     """An ExtendedValue for a Python value (None for an empty one)."""
     if value is None:
         return None
@@ -54,7 +55,7 @@ def extended_value(value: fe.Scalar) -> Json | None:
         return {"boolValue": value}
     if isinstance(value, float | int):
         return {"numberValue": json_number(value)}
-    if isinstance(value, fe.FormulaError):
+    if isinstance(value, FormulaError):
         error = (
             {"type": value.type, "message": value.message}
             if value.message
@@ -82,12 +83,12 @@ class Renderer:
         self.spreadsheet = spreadsheet
         # The CellData fields the response keeps (None: all); others are not computed.
         self.cell_keys = cell_keys
-        self._memo: dict[tuple[int, int, int], tuple[fe.Scalar, Json | None]] = {}
+        self._memo: dict[tuple[int, int, int], tuple[Scalar, Json | None]] = {}
         self._extents: dict[int, tuple[int, int]] = {}
         self._active: set[tuple[int, int, int]] = set()
 
     # -- effective values ---------------------------------------------------------
-    def effective(self, sheet: Sheet, row: int, col: int) -> tuple[fe.Scalar, Json | None]:
+    def effective(self, sheet: Sheet, row: int, col: int) -> tuple[Scalar, Json | None]:
         """(value, number format) of a cell."""
         cell = sheet.cell(row, col)
         if not cell:
@@ -111,7 +112,7 @@ class Renderer:
         self._memo[key] = (value, implied)
         return value, implied
 
-    def _implied_format(self, sheet: Sheet, formula: str, value: fe.Scalar) -> Json | None:
+    def _implied_format(self, sheet: Sheet, formula: str, value: Scalar) -> Json | None:
         if not isinstance(value, float):
             return None
         kind = fe.date_functions_in(formula)
@@ -126,24 +127,22 @@ class Renderer:
             return fmt
         return None
 
-    def _resolve(
-        self, here: Sheet, sheet_name: str | None, cells: str
-    ) -> fe.Matrix | fe.FormulaError:
+    def _resolve(self, here: Sheet, sheet_name: str | None, cells: str) -> Matrix | FormulaError:
         sheet = here
         if sheet_name is not None:
             found = self.spreadsheet.sheet_by_title(sheet_name)
             if found is None:
-                return fe.FormulaError("REF", f"Unresolved sheet name '{sheet_name}'.")
+                return FormulaError("REF", f"Unresolved sheet name '{sheet_name}'.")
             sheet = found
         grid = cells_to_grid(cells)
         if grid is None:
             named = self.spreadsheet.named_range(cells)
             if named is None:
-                return fe.FormulaError("NAME", f"Unknown range name: '{cells}'.")
+                return FormulaError("NAME", f"Unknown range name: '{cells}'.")
             grid = dict(named["range"])
             found = self.spreadsheet.sheet_by_id(int(grid.get("sheetId", 0)))
             if found is None:
-                return fe.FormulaError("REF", "Reference does not exist.")
+                return FormulaError("REF", "Reference does not exist.")
             sheet = found
         data_rows, data_cols = self.extent(sheet)
         r0 = int(grid.get("startRowIndex", 0))
@@ -151,7 +150,7 @@ class Renderer:
         r1 = int(grid.get("endRowIndex", data_rows))
         c1 = int(grid.get("endColumnIndex", data_cols))
         if r1 > sheet.row_count or c1 > sheet.column_count:
-            return fe.FormulaError("REF", "Reference does not exist.")
+            return FormulaError("REF", "Reference does not exist.")
         return [[self.effective(sheet, r, c)[0] for c in range(c0, c1)] for r in range(r0, r1)]
 
     def extent(self, sheet: Sheet) -> tuple[int, int]:
@@ -178,7 +177,7 @@ class Renderer:
         value, fmt = self.effective(sheet, row, col)
         if value is None:
             return ""
-        if isinstance(value, fe.FormulaError):
+        if isinstance(value, FormulaError):
             return value.text
         if isinstance(value, bool | str):
             return value
@@ -288,13 +287,13 @@ def _mirror(holder: Json, plain: str, style: str) -> None:
         holder[plain] = copy.deepcopy(holder[style]["rgbColor"])
 
 
-def format_value(value: fe.Scalar, number_format: Json | None) -> str:
+def format_value(value: Scalar, number_format: Json | None) -> str:
     """The formatted value Sheets shows for a value."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, fe.FormulaError):
+    if isinstance(value, FormulaError):
         return value.text
     if isinstance(value, float | int):
         return format_number(float(value), number_format)

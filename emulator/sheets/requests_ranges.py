@@ -143,10 +143,7 @@ def add_protected_range(ctx: RequestContext, params: Json) -> Json:
     stored: Json = {"protectedRangeId": protected_id, **requested}
     sheet = _validate_protection(ctx, stored)
     reply = copy.deepcopy(stored)
-    if stored.get("warningOnly"):
-        stored.pop("editors", None)
-    else:
-        stored["editors"] = protection.editors_for_new(stored.get("editors"), ctx.user, ctx.owner)
+    stored["editors"] = protection.editors_for_new(stored.get("editors"), ctx.user, ctx.owner)
     sheet.protected_ranges.append(stored)
     out: Json = {"protectedRangeId": protected_id}
     if "range" in reply:
@@ -155,8 +152,9 @@ def add_protected_range(ctx: RequestContext, params: Json) -> Json:
         if key not in out and key not in ("editors",):
             out[key] = value if key != "unprotectedRanges" else [grid_range_json(r) for r in value]
     out["requestingUserCanEdit"] = True
-    if not stored.get("warningOnly"):
-        out["editors"] = reply.get("editors", {})
+    # The editors asked for, as stored before the creator is added: {} for a
+    # warning-only range, whose requested editors are ignored.
+    out["editors"] = reply.get("editors", {})
     return {"protectedRange": out}
 
 
@@ -174,10 +172,9 @@ def update_protected_range(ctx: RequestContext, params: Json) -> None:
     updated["protectedRangeId"] = protected["protectedRangeId"]
     updated.pop("requestingUserCanEdit", None)
     new_sheet = _validate_protection(ctx, updated)
-    if updated.get("warningOnly"):
-        updated.pop("editors", None)
-    else:
-        updated["editors"] = protection.editors_for_new(updated.get("editors"), ctx.user, ctx.owner)
+    # A warning-only range ignores the editors written to it and keeps those it had.
+    editors = protected.get("editors") if updated.get("warningOnly") else updated.get("editors")
+    updated["editors"] = protection.editors_for_new(editors, ctx.user, ctx.owner)
     sheet.protected_ranges.remove(protected)
     new_sheet.protected_ranges.append(updated)
 

@@ -23,10 +23,8 @@ from emulator.sheets import (
     batch_update as batch,
 )
 from emulator.sheets.fields_mask import Mask
-from emulator.sheets.grid_data import grid_data
 from emulator.sheets.model import Json, Sheet, Spreadsheet
 from emulator.sheets.output import prune, sheet_properties_json
-from emulator.sheets.render import Renderer
 from emulator.sheets.requests_ranges import add_named_range
 from emulator.sheets.resource import GOOGLE_SHEETS_URL, Reader, spreadsheet_json, wants_grid
 from emulator.state import (
@@ -255,11 +253,6 @@ def spreadsheet_resource(
         return spreadsheet_json(
             spreadsheet, reader_for(file, file.owner, None), grid=include_grid_data
         )
-
-
-def sheet_grid(spreadsheet: Spreadsheet, sheet: Sheet) -> Json:
-    """The GridData of a whole sheet (a helper for callers that hold the model)."""
-    return grid_data(Renderer(spreadsheet), sheet, None)
 
 
 def copy_sheet_to(

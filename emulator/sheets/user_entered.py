@@ -27,6 +27,7 @@ from datetime import datetime
 from typing import Any
 
 from emulator.sheets import formula_parser as fp
+from emulator.sheets.formula_functions import known_function
 from emulator.sheets.model import Json
 from emulator.sheets.number_format import json_number, serial_from_datetime
 
@@ -93,11 +94,38 @@ def parse_value(value: Any, option: str) -> tuple[Json | None, Json | None]:
     return _typed(text)
 
 
+def normal_formula(formula: str) -> str:
+    """The formula as Google stores it: known function names and references
+    upper-cased (``=sum(a1:a3)`` reads back as ``=SUM(A1:A3)``), a one-cell range
+    written as the cell (``B1:B1`` is ``B1``); the name of an unknown function stays as
+    typed."""
+    try:
+        tokens = fp.tokenize(formula[1:])
+    except fp.FormulaSyntaxError:
+        return formula
+    out = []
+    for i, tok in enumerate(tokens):
+        text = tok.text
+        if tok.kind == "ref":
+            sheet, bang, cells = text.rpartition("!")
+            corners = cells.upper().split(":")
+            if len(corners) == 2 and corners[0] == corners[1] and corners[0][-1:].isdigit():
+                corners = corners[:1]
+            text = sheet + bang + ":".join(corners)
+        elif tok.kind == "name":
+            following = next((t for t in tokens[i + 1 :] if t.kind != "ws"), None)
+            is_call = following is not None and following.text == "("
+            if (is_call and known_function(text)) or text.upper() in ("TRUE", "FALSE"):
+                text = text.upper()
+        out.append(text)
+    return "=" + "".join(out)
+
+
 def _typed(text: str) -> tuple[Json | None, Json | None]:
     if text.startswith("'"):
         return {"stringValue": text[1:]}, None
     if text.startswith("=") and len(text) > 1:
-        return {"formulaValue": fp.normalize(text)}, None
+        return {"formulaValue": normal_formula(text)}, None
     stripped = text.strip()
     upper = stripped.upper()
     if upper in ("TRUE", "FALSE"):
@@ -109,7 +137,7 @@ def _typed(text: str) -> tuple[Json | None, Json | None]:
     if moment is not None:
         return {"numberValue": moment[0]}, moment[1]
     if stripped[:1] in ("+", "-") and _reads_as_formula("=" + stripped):
-        return {"formulaValue": fp.normalize("=" + stripped)}, None
+        return {"formulaValue": normal_formula("=" + stripped)}, None
     return {"stringValue": text}, None
 
 

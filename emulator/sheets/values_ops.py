@@ -218,10 +218,17 @@ def batch_clear(state: EmulatorState, spreadsheet_id: str, body: Json, user: str
 
 
 def _totals(ss: Spreadsheet, writes: list[values.Write], responses: list[Json]) -> Json:
+    """A batch's ``total*`` counts. Rows and columns are counted once each however many
+    ranges of the batch touched them: Google answered rows A1:D1 and A4:D4 with 2 rows
+    and 4 columns, not 8 (gspread's recorded ``WorksheetTest.test_batch_update``), as
+    its reference says ("the number of columns where at least one cell in the column
+    was updated"). A row or column is one of a sheet; cells are summed per range."""
     out: Json = {"spreadsheetId": ss.spreadsheet_id}
+    rows = {(w.sheet.sheet_id, row) for w in writes for row in w.rows}
+    columns = {(w.sheet.sheet_id, column) for w in writes for column in w.columns}
     totals = {
-        "totalUpdatedRows": sum(len(w.rows) for w in writes),
-        "totalUpdatedColumns": sum(len(w.columns) for w in writes),
+        "totalUpdatedRows": len(rows),
+        "totalUpdatedColumns": len(columns),
         "totalUpdatedCells": sum(w.cells for w in writes),
         "totalUpdatedSheets": len({w.sheet.sheet_id for w in writes if w.cells}),
     }

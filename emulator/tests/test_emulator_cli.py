@@ -1,4 +1,4 @@
-"""``python -m service emulator`` run in a subprocess, as a person would run it."""
+"""``python -m emulator`` run in a subprocess, as a person would run it."""
 
 from __future__ import annotations
 
@@ -20,12 +20,12 @@ from emulator.tests.infra_clients import (
     new_spreadsheet,
 )
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_emulator(*args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "service", "emulator", *args],
+        [sys.executable, "-m", "emulator", *args],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -87,7 +87,7 @@ def test_state_is_flushed_to_the_data_directory_on_the_way_out(
 )
 def test_bad_arguments_exit_2_with_one_clear_line(args: list[str], message: str) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "service", "emulator", *args],
+        [sys.executable, "-m", "emulator", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -106,7 +106,7 @@ def test_a_data_path_that_is_a_file_exits_2(tmp_path: Path) -> None:
     not_a_dir.write_text("x")
 
     result = subprocess.run(
-        [sys.executable, "-m", "service", "emulator", "--data", str(not_a_dir)],
+        [sys.executable, "-m", "emulator", "--data", str(not_a_dir)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -122,7 +122,7 @@ def test_a_port_in_use_exits_2(running: tuple[subprocess.Popen[str], str, Path])
     port = url.rsplit(":", 1)[1]
 
     result = subprocess.run(
-        [sys.executable, "-m", "service", "emulator", "--port", port],
+        [sys.executable, "-m", "emulator", "--port", port],
         cwd=ROOT,
         capture_output=True,
         text=True,

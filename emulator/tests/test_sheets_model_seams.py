@@ -10,12 +10,9 @@ from typing import Any
 import pytest
 
 from emulator.errors import GoogleApiError
-from emulator.sheets.api import (
-    apply_batch_update,
-    apply_values_update,
-    spreadsheet_resource,
-)
 from emulator.sheets.model import Spreadsheet
+from emulator.sheets.spreadsheet_ops import apply_batch_update, spreadsheet_resource
+from emulator.sheets.values_ops import apply_values_update
 from emulator.state import DEFAULT_USER
 from emulator.tests.sheets_clients import sheets_service
 

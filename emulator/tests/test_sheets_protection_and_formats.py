@@ -68,8 +68,16 @@ def message(exc: HttpError) -> str:
     return text
 
 
-def test_adding_a_protected_range_answers_its_id_and_makes_the_creator_an_editor(
-    owner: Any, sid: str
+# The two requests gspread's add_protected_range sends and what Google answered
+# (recorded: WorksheetTest.test_add_protected_range_normal and ..._warning): the reply
+# echoes the requested editors, {} when there are none or when a warning-only range
+# ignores them; a read lists the creator as an editor, warning-only or not, to those
+# who may edit the range (the buyer, a writer, only when it is warning-only).
+@pytest.mark.parametrize(
+    ("warning_only", "editors"), [(False, {"users": [], "groups": []}), (True, None)]
+)
+def test_adding_a_protected_range_makes_its_creator_an_editor_warning_only_or_not(
+    owner: Any, buyer: Any, sid: str, warning_only: bool, editors: Any
 ) -> None:
     [reply] = batch(
         owner,
@@ -79,25 +87,29 @@ def test_adding_a_protected_range_answers_its_id_and_makes_the_creator_an_editor
                 "protectedRange": {
                     "range": cells((0, 2), (0, 2)),
                     "description": None,
-                    "warningOnly": False,
+                    "warningOnly": warning_only,
                     "requestingUserCanEdit": False,
-                    "editors": {"users": [], "groups": []},
+                    "editors": editors,
                 }
             }
         },
     )
     added = reply["addProtectedRange"]["protectedRange"]
-    assert set(added) == {"protectedRangeId", "range", "requestingUserCanEdit", "editors"}
-    assert added["range"] == {
-        "startRowIndex": 0,
-        "endRowIndex": 2,
-        "startColumnIndex": 0,
-        "endColumnIndex": 2,
+    assert added == {
+        "protectedRangeId": added["protectedRangeId"],
+        "range": {"startRowIndex": 0, "endRowIndex": 2, "startColumnIndex": 0, "endColumnIndex": 2},
+        **({"warningOnly": True} if warning_only else {}),
+        "requestingUserCanEdit": True,
+        "editors": {},
     }
-    stored = owner.get(spreadsheetId=sid, fields="sheets.protectedRanges").execute()
-    [protected] = stored["sheets"][0]["protectedRanges"]
-    assert protected["protectedRangeId"] == added["protectedRangeId"]
-    assert protected["editors"] == {"users": [DEFAULT_USER]}
+    [stored] = owner.get(spreadsheetId=sid, fields="sheets.protectedRanges").execute()["sheets"][0][
+        "protectedRanges"
+    ]
+    assert stored == {**added, "editors": {"users": [DEFAULT_USER]}}
+    [seen] = buyer.get(spreadsheetId=sid, fields="sheets.protectedRanges").execute()["sheets"][0][
+        "protectedRanges"
+    ]
+    assert ("editors" in seen) is warning_only
 
 
 def test_a_protected_range_keeps_other_users_out_and_a_warning_only_one_does_not(

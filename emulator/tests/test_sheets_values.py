@@ -262,6 +262,44 @@ def test_batch_get_update_and_clear_work_on_several_ranges(sheets: Any, sid: str
     assert read(sheets, sid, "Sheet1") == []
 
 
+def test_a_values_batch_counts_each_updated_row_and_column_once(sheets: Any, sid: str) -> None:
+    # As Google answered gspread's WorksheetTest.test_batch_update (recorded): two rows
+    # of the same four columns are 2 rows, 4 columns (not 8) and 8 cells.
+    values = sheets.spreadsheets().values()
+    recorded = values.batchUpdate(
+        spreadsheetId=sid,
+        body={
+            "valueInputOption": "RAW",
+            "data": [
+                {"range": "'Sheet1'!A1:D1", "values": [["A1", "B1", "", "D1"]]},
+                {"range": "'Sheet1'!A4:D4", "values": [["A4", "B4", "", "D4"]]},
+            ],
+        },
+    ).execute()
+    by_filter = values.batchUpdateByDataFilter(
+        spreadsheetId=sid,
+        body={
+            "valueInputOption": "RAW",
+            "data": [
+                {"dataFilter": {"a1Range": "A6:B6"}, "values": [["a", "b"]]},
+                {"dataFilter": {"a1Range": "B7:C8"}, "values": [["b", "c"], ["b", "c"]]},
+            ],
+        },
+    ).execute()
+
+    def totals(answer: dict[str, Any]) -> tuple[int, int, int, int]:
+        return (
+            answer["totalUpdatedRows"],
+            answer["totalUpdatedColumns"],
+            answer["totalUpdatedCells"],
+            answer["totalUpdatedSheets"],
+        )
+
+    assert totals(recorded) == (2, 4, 8, 1)
+    assert [r["updatedColumns"] for r in recorded["responses"]] == [4, 4]
+    assert totals(by_filter) == (3, 3, 6, 1)
+
+
 def test_a_failing_range_in_a_values_batch_writes_nothing(sheets: Any, sid: str) -> None:
     with pytest.raises(HttpError) as caught:
         sheets.spreadsheets().values().batchUpdate(

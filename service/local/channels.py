@@ -12,7 +12,7 @@ import json
 import logging
 from pathlib import Path
 
-from emulator.push import channel_book
+from emulator.drive.push import channel_book
 from emulator.state import EmulatorState
 
 log = logging.getLogger(__name__)

@@ -87,10 +87,6 @@ class Dispatcher:
             self.dropped += len(queue or ())
             self._not_before.pop(channel_id, None)
 
-    def idle(self) -> bool:
-        with self._cv:
-            return not self._busy and not any(self._queues.values())
-
     def stop(self) -> None:
         with self._cv:
             self._stopping = True

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from emulator.partial import Mask
+from emulator.drive.fields import Mask
 from emulator.state import FOLDER_MIME, ROLE_RANK, SPREADSHEET_MIME, DriveFile, Permission
 
 # What Drive answers when the request has no ``fields`` parameter.
