@@ -146,7 +146,7 @@ class Persistence:
                 }
             meta = None
             if meta_dirty:
-                sections = {name: s.to_json() for name, s in self.state.sections().items()}
+                sections = self.state.sections_json()
                 meta = {"version": FORMAT_VERSION, "sections": sections}
         return snapshots, gone, meta
 

@@ -228,6 +228,14 @@ class EmulatorState:
                 if hasattr(ext, "to_json") and hasattr(ext, "load_json")
             }
 
+    def sections_json(self) -> dict[str, Any]:
+        """Every section as saved: the extensions' state, and what was loaded for an
+        extension not used since (kept as it was, never dropped)."""
+        with self.lock:
+            saved = dict(self._loaded_sections)
+            saved.update({name: s.to_json() for name, s in self.sections().items()})
+            return saved
+
     def load_sections(self, data: dict[str, Any]) -> None:
         """Hand saved extension state to the extensions, now or when they are made."""
         with self.lock:

@@ -147,6 +147,34 @@ def test_a_service_account_key_issued_before_a_restart_still_gets_tokens(data_di
     assert credentials.valid
 
 
+def test_state_saved_while_its_part_was_not_used_since_a_restart_is_kept(data_dir: Path) -> None:
+    first = started(data_dir)
+    try:
+        key_file = control(first.url, "POST", "oidc/service-account", json={})
+    finally:
+        first.stop()
+    # After a restart a person's token is minted (a save) before any key is used.
+    second = started(data_dir)
+    try:
+        access_token(second.url, SELLER)
+    finally:
+        second.stop()
+
+    third = started(data_dir)
+    session = requests.Session()
+    try:
+        key_file["token_uri"] = f"{third.url}/token"
+        credentials = service_account_credentials(
+            key_file, scopes=["https://www.googleapis.com/auth/drive"]
+        )
+        credentials.refresh(google.auth.transport.requests.Request(session))
+    finally:
+        session.close()
+        third.stop()
+
+    assert credentials.valid
+
+
 def test_a_watch_channel_survives_a_restart_and_keeps_numbering(
     data_dir: Path, receiver: Receiver
 ) -> None:
