@@ -53,6 +53,9 @@ def evaluate(formula: str, resolve: Resolver) -> Scalar:
         return exc.error
     except (OverflowError, ValueError):
         return FormulaError("NUM", "The result is not a finite number.")
+    except IndexError:
+        # A function given fewer arguments than it takes (=ABS()): Google's #N/A.
+        return FormulaError("N_A", "Wrong number of arguments.")
     if isinstance(value, float) and not math.isfinite(value):
         return FormulaError("NUM", "The result is not a finite number.")
     return value

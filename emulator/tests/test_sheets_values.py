@@ -574,3 +574,12 @@ def test_updated_data_covers_the_requested_range_when_it_is_larger_than_the_writ
         "majorDimension": "ROWS",
         "values": [["x", "y"], [], ["", "", "below"]],
     }
+
+
+def test_a_function_missing_its_arguments_shows_googles_na_instead_of_failing(
+    sheets: Any, sid: str
+) -> None:
+    put(sheets, sid, "A1", [["=ABS()", "=IFERROR()", 5]])
+    assert read(sheets, sid, "A1:C1", valueRenderOption="UNFORMATTED_VALUE") == [
+        ["#N/A", "#N/A", 5]
+    ]
