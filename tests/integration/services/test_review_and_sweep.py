@@ -60,9 +60,10 @@ def test_the_sweep_retries_failed_syncs_and_recomputes_the_rest(world: World) ->
 
 
 def test_the_pipeline_lists_an_organisations_maps_most_at_risk_first(world: World) -> None:
-    world.provision(account="Calm Co", template="enterprise")
+    world.provision(account="Calm Co", template="simple-close-plan")
+    # Two weeks to go live: the plan's own lead times cannot fit, so it will be late.
     risky = world.provision(
-        account="Risky Co", buyers=(), seller_owner="", template="simple-close-plan"
+        account="Risky Co", go_live=world.today() + timedelta(days=14), template="enterprise"
     )
     world.provision(account="Elsewhere", org="other.example")
     rows = pipeline(world.backend, "vendor.example")
