@@ -14,7 +14,15 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
 from service.domain.health import deal_health
-from service.domain.model import Category, ComputedPlan, Kind, Risk, Severity, Side
+from service.domain.model import (
+    Category,
+    ComputedPlan,
+    Kind,
+    Risk,
+    Severity,
+    Side,
+    most_severe_first,
+)
 from service.domain.owners import is_person, owner_key
 from service.domain.schedule import Schedule
 from service.domain.wording import business_days, day_text, has_have, is_are, titles
@@ -38,7 +46,6 @@ SEVERITY = {
     "VAGUE_DELIVERABLE": Severity.LOW,
     "INVALID_INPUT": Severity.LOW,
 }
-_SEVERITY_ORDER = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
 _STAKEHOLDER_CATEGORIES = (Category.SECURITY, Category.LEGAL, Category.PROCUREMENT)
 _CLOSE_DATE_FIELDS = ("go_live", "signature")
 
@@ -329,7 +336,7 @@ RULES: tuple[Callable[[Schedule], Risk | None], ...] = (
 def plan_risks(schedule: Schedule) -> tuple[Risk, ...]:
     """Every risk that applies, the most severe first (then in the contract's order)."""
     found = [r for rule in RULES if (r := rule(schedule)) is not None]
-    return tuple(sorted(found, key=lambda r: _SEVERITY_ORDER[r.severity]))
+    return most_severe_first(found)
 
 
 def invalid_input_risk(cells: Sequence[str], milestones: Sequence[str] = ()) -> Risk:
@@ -348,8 +355,8 @@ def invalid_input_risk(cells: Sequence[str], milestones: Sequence[str] = ()) -> 
 
 def with_extra_risks(computed: ComputedPlan, extra: Iterable[Risk]) -> ComputedPlan:
     """``computed`` with more risks (such as INVALID_INPUT) and its deal health rescored."""
-    risks = sorted([*computed.risks, *extra], key=lambda r: _SEVERITY_ORDER[r.severity])
-    return dataclasses.replace(computed, risks=tuple(risks), health=deal_health(risks))
+    risks = most_severe_first([*computed.risks, *extra])
+    return dataclasses.replace(computed, risks=risks, health=deal_health(risks))
 
 
 # -- helpers -----------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from service.domain.model import ComputedPlan, Milestone, Risk, Severity
+from service.domain.model import ComputedPlan, Milestone, Risk, most_severe_first
 
 # Background colours (hex) by milestone health; close to Sheets' light palette.
 HEALTH_COLOURS = {
@@ -45,7 +45,6 @@ RISK_LABELS = {
     "VAGUE_DELIVERABLE": "No deliverable",
     "INVALID_INPUT": "A cell could not be read (see its note)",
 }
-_SEVERITY_ORDER = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
 
 
 @dataclass(frozen=True)
@@ -71,7 +70,7 @@ class HeaderCells:
 def milestone_cells(computed: ComputedPlan) -> dict[str, MilestoneCells]:
     """The computed cells of every milestone, by milestone id."""
     labels: dict[str, list[str]] = {}
-    for risk in sorted(computed.risks, key=lambda r: _SEVERITY_ORDER[r.severity]):
+    for risk in most_severe_first(computed.risks):
         for milestone_id in risk.milestones:
             labels.setdefault(milestone_id, []).append(RISK_LABELS.get(risk.code, risk.code))
     cells: dict[str, MilestoneCells] = {}
@@ -108,7 +107,7 @@ def header_cells(
 
 
 def top_risks_text(risks: tuple[Risk, ...], limit: int = 3) -> str:
-    ordered = sorted(risks, key=lambda r: _SEVERITY_ORDER[r.severity])[:limit]
+    ordered = most_severe_first(risks)[:limit]
     if not ordered:
         return "None: keep the dates honest and review weekly."
     return "\n".join(f"• {r.message}" for r in ordered)
