@@ -16,8 +16,8 @@ from typing import Any
 from service.domain.model import Milestone
 from service.sheets import layout
 from service.sheets import requests as rq
-from service.sheets.cells import cell_data, hex_to_color
-from service.sheets.render import COMPUTED_BACKGROUND, HeaderCells, MilestoneCells
+from service.sheets.cells import cell_data, hex_to_color, shown_cell
+from service.sheets.render import Shown
 
 # sheetIds we give our tabs (fixed, so one batchUpdate can refer to tabs it adds).
 PLAN_SHEET_ID = 1001
@@ -70,8 +70,8 @@ class MapSheetContent:
     outcome: str
     go_live: date
     milestones: Sequence[Milestone]
-    cells: Mapping[str, MilestoneCells]
-    header: HeaderCells
+    cells: Mapping[str, Mapping[str, Shown]]  # milestone id -> column key -> shown
+    header: Mapping[str, Shown]  # computed header field -> shown
     write_token: str
 
 
@@ -195,14 +195,7 @@ def _plan_rows(content: MapSheetContent) -> list[list[dict[str, Any]]]:
         "account": cell_data(content.account),
         "outcome": cell_data(content.outcome),
         "go_live": cell_data(content.go_live),
-        "projected_go_live": cell_data(
-            content.header.projected_go_live, background=COMPUTED_BACKGROUND
-        ),
-        "slip_bd": cell_data(content.header.slip_bd, background=COMPUTED_BACKGROUND),
-        "health": cell_data(content.header.health, background=content.header.health_colour),
-        "top_risks": cell_data(content.header.top_risks, background=COMPUTED_BACKGROUND),
-        "last_review": cell_data(content.header.last_review, background=COMPUTED_BACKGROUND),
-        "next_step": cell_data(content.header.next_step, background=COMPUTED_BACKGROUND),
+        **{key: shown_cell(shown) for key, shown in content.header.items()},
     }
     for spec in layout.HEADER_FIELDS:
         label = cell_data(spec.label)
@@ -228,7 +221,7 @@ def _table_header(column: layout.Column) -> dict[str, Any]:
     return cell
 
 
-def _milestone_row(m: Milestone, cells: MilestoneCells) -> list[dict[str, Any]]:
+def _milestone_row(m: Milestone, cells: Mapping[str, Shown]) -> list[dict[str, Any]]:
     values: dict[str, dict[str, Any]] = {
         "id": cell_data(m.id),
         "title": cell_data(m.title),
@@ -239,10 +232,7 @@ def _milestone_row(m: Milestone, cells: MilestoneCells) -> list[dict[str, Any]]:
         "status": cell_data(m.status.value),
         "completed_on": cell_data(m.completed_on) if m.completed_on else _date_format_only(),
         "notes": cell_data(m.notes),
-        "target": cell_data(cells.target, background=COMPUTED_BACKGROUND),
-        "projected": cell_data(cells.projected, background=COMPUTED_BACKGROUND),
-        "health": cell_data(cells.health, background=cells.health_colour),
-        "risk": cell_data(cells.risk, background=COMPUTED_BACKGROUND),
+        **{key: shown_cell(cells[key]) for key in layout.COMPUTED_COLUMNS},
     }
     return [values[c.key] for c in layout.COLUMNS]
 
