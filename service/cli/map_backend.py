@@ -8,10 +8,10 @@ from typing import Any
 import requests
 
 from service.config import Settings
+from service.runtime.gateways import ServiceGateways
+from service.runtime.wiring import build_backend as build_web_backend
+from service.runtime.wiring import build_store
 from service.services.backend import Backend
-from service.web.gateways import ServiceGateways
-from service.web.wiring import build_backend as build_web_backend
-from service.web.wiring import build_store
 
 
 class BackendUnavailable(Exception):

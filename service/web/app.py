@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 
 import google.auth.transport.requests
 import requests
@@ -17,18 +16,17 @@ from flask import Flask, Response, g, has_request_context, request
 
 from service.clock import Clock
 from service.config import Settings
-from service.services.coalesce import sync_coalesced
+from service.runtime import logs
+from service.runtime.gateways import ServiceGateways, close_gateway
+from service.runtime.sync_queue import build_sync_queue
+from service.runtime.wiring import build_backend, build_store
 from service.sheets.gateway import SheetsGateway
 from service.templates import list_templates
-from service.web import api, hooks, logs, meta, tasks
+from service.web import api, hooks, meta, tasks
 from service.web.auth import IdTokenVerifier
 from service.web.certs_cache import CachingCertsRequest
 from service.web.context import EXTENSION, WebContext
 from service.web.errors import register_error_handlers
-from service.web.gateways import ServiceGateways, close_gateway
-from service.web.sync_pool import SyncPool
-from service.web.sync_processes import SyncProcesses
-from service.web.wiring import build_backend, build_store
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("service.web.access")
@@ -59,7 +57,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
 
 
 def build_context(settings: Settings, clock: Clock) -> WebContext:
-    """The store (migrated), the use cases' Backend, the token verifier and the pool."""
+    """The store (migrated), the use cases' Backend, the token verifier and the queue of
+    background syncs."""
     store = build_store(settings, migrate=True, clock=clock)
     service_gateways = ServiceGateways(settings)
     backend = build_backend(
@@ -73,26 +72,7 @@ def build_context(settings: Settings, clock: Clock) -> WebContext:
         transport=CachingCertsRequest(google.auth.transport.requests.Request(session)),
         personal_domains=settings.personal_email_domains,
     )
-    processes: SyncProcesses | None = None
-    if settings.sync_processes:
-        processes = SyncProcesses(
-            settings,
-            processes=settings.sync_processes,
-            niceness=settings.sync_niceness,
-            clock=clock,
-        )
-        run: Callable[[str], None] = processes
-    else:
-
-        def run(spreadsheet_id: str) -> None:
-            sync_coalesced(backend, spreadsheet_id, notify=False)
-
-    syncs = SyncPool(
-        run,
-        workers=max(settings.sync_workers, settings.sync_processes),
-        queue_size=settings.sync_queue_size,
-        on_close=processes.close if processes else None,
-    )
+    syncs = build_sync_queue(settings, backend, clock)
     templates = {t.name: t for t in list_templates()}
     return WebContext(settings, backend, verifier, syncs, templates, service_gateways, session)
 

@@ -8,13 +8,13 @@ import requests
 from flask import current_app, request
 
 from service.config import Settings
+from service.runtime.gateways import ServiceGateways
+from service.runtime.sync_queue import SyncQueue
 from service.services.backend import Backend
 from service.store.records import MapRecord
 from service.templates import Template
 from service.web.auth import Caller, IdTokenVerifier, bearer_token
 from service.web.errors import Forbidden, NotFound
-from service.web.gateways import ServiceGateways
-from service.web.sync_pool import SyncPool
 
 EXTENSION = "map_backend"
 
@@ -24,7 +24,7 @@ class WebContext:
     settings: Settings
     backend: Backend
     verifier: IdTokenVerifier
-    syncs: SyncPool
+    syncs: SyncQueue
     templates: dict[str, Template]
     service_gateways: ServiceGateways
     http: requests.Session

@@ -26,10 +26,10 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from service.domain.errors import PlanInputError
+from service.runtime.gateways import SellerTokenRejected
 from service.services.provision import MapConflict, ProvisionInputError
 from service.sheets import errors as sheets_errors
 from service.store.errors import LeaseLost, MapAlreadyExists, MapNotFound
-from service.web.gateways import SellerTokenRejected
 
 log = logging.getLogger(__name__)
 

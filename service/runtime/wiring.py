@@ -10,10 +10,10 @@ from urllib.parse import quote
 
 from service.clock import Clock
 from service.config import Settings
+from service.runtime.gateways import ServiceGateways, user_gateway
 from service.services.backend import Backend
 from service.sheets.gateway import SheetsGateway
 from service.store.store import Store
-from service.web.gateways import ServiceGateways, user_gateway
 
 
 def build_store(settings: Settings, *, migrate: bool, clock: Clock | None = None) -> Store:
