@@ -1,4 +1,4 @@
-"""The Backend the ``map`` commands use: the web app's own wiring (store, gateways,
+"""The Backend the ``map`` commands use: the runtime's wiring (store, Google clients,
 links) from the settings, after checking that what it needs answers."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import Any
 import requests
 
 from service.config import Settings
-from service.runtime.gateways import ServiceGateways
+from service.runtime.gateways import ServiceSheets
 from service.runtime.wiring import build_backend as build_web_backend
 from service.runtime.wiring import build_store
 from service.services.backend import Backend
@@ -28,7 +28,7 @@ def build_backend(settings: Settings) -> Backend:
         raise BackendUnavailable(
             f"the store at {settings.resolved_database_url()} is unusable: {exc}"
         ) from exc
-    backend = build_web_backend(settings, store, ServiceGateways(settings))
+    backend = build_web_backend(settings, store, ServiceSheets(settings))
     backend.drive_hook_url = ""
     return backend
 

@@ -24,7 +24,7 @@ from concurrent.futures.process import BrokenProcessPool
 from service.clock import Clock
 from service.config import Settings
 from service.runtime import logs
-from service.runtime.gateways import ServiceGateways
+from service.runtime.gateways import ServiceSheets
 from service.runtime.wiring import build_backend, build_store
 from service.services.backend import Backend
 from service.services.coalesce import sync_coalesced
@@ -41,7 +41,7 @@ def _start_child(settings: Settings, niceness: int, clock: Clock) -> None:
         os.nice(niceness)
     logs.configure_logging(settings.log_format, settings.log_level)
     store = build_store(settings, migrate=False, clock=clock)
-    _child_backend = build_backend(settings, store, ServiceGateways(settings), clock=clock)
+    _child_backend = build_backend(settings, store, ServiceSheets(settings), clock=clock)
 
 
 def _sync_in_child(spreadsheet_id: str) -> str:

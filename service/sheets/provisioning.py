@@ -9,15 +9,15 @@ to see what is there), then the one ``batchUpdate`` built here.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from service.domain.model import Milestone
+from service.services.map_sheets import NewMap
 from service.sheets import layout
 from service.sheets import requests as rq
 from service.sheets.cells import cell_data, hex_to_color, shown_cell
-from service.sheets.render import Shown
+from service.sheets.errors import AlreadyAMap
+from service.sheets.render import Shown, header_cells, milestone_cells
 
 # sheetIds we give our tabs (fixed, so one batchUpdate can refer to tabs it adds).
 PLAN_SHEET_ID = 1001
@@ -60,21 +60,6 @@ GUIDE_LINES = (
 )
 
 
-@dataclass(frozen=True)
-class MapSheetContent:
-    """Everything the new MAP shows."""
-
-    map_id: str
-    title: str
-    account: str
-    outcome: str
-    go_live: date
-    milestones: Sequence[Milestone]
-    cells: Mapping[str, Mapping[str, Shown]]  # milestone id -> column key -> shown
-    header: Mapping[str, Shown]  # computed header field -> shown
-    write_token: str
-
-
 def create_body(title: str) -> dict[str, Any]:
     """The ``spreadsheets.create`` body: the title and the four tabs."""
     return {
@@ -87,23 +72,24 @@ def create_body(title: str) -> dict[str, Any]:
 
 
 def add_tabs_requests(existing: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """For "create here": add our tabs to an existing spreadsheet (before anything else)."""
+    """For "create here": add our tabs to an existing spreadsheet (before anything else);
+    :class:`AlreadyAMap` when it has tabs of their names."""
     taken_titles = {s["properties"]["title"] for s in existing}
     taken_ids = {s["properties"]["sheetId"] for s in existing}
     clash = [t for t in TAB_IDS if t in taken_titles]
     if clash or taken_ids & set(TAB_IDS.values()):
-        raise ValueError(f"this spreadsheet already has a tab named {', '.join(clash)}")
+        raise AlreadyAMap(f"this spreadsheet already has a tab named {', '.join(clash)}")
     return [
         {"addSheet": {"properties": {"sheetId": sheet_id, "title": name, "index": index}}}
         for index, (name, sheet_id) in enumerate(TAB_IDS.items())
     ]
 
 
-def layout_requests(content: MapSheetContent) -> list[dict[str, Any]]:
+def layout_requests(new: NewMap) -> list[dict[str, Any]]:
     """The one batchUpdate that fills a spreadsheet that has our four tabs."""
-    rows = _plan_rows(content)
+    rows = _plan_rows(new)
     first = layout.FIRST_MILESTONE_ROW
-    table_rows = len(content.milestones) + SPARE_ROWS
+    table_rows = len(new.milestones) + SPARE_ROWS
     last = first + table_rows
     col = layout.column_index
     computed_cols = [col(k) for k in layout.COMPUTED_COLUMNS]
@@ -169,12 +155,12 @@ def layout_requests(content: MapSheetContent) -> list[dict[str, Any]]:
                 }
             }
         },
-        rq.spreadsheet_metadata(layout.MAP_ID_KEY, content.map_id),
+        rq.spreadsheet_metadata(layout.MAP_ID_KEY, new.map_id),
         rq.spreadsheet_metadata(layout.LAYOUT_KEY, layout.LAYOUT_VERSION),
-        rq.spreadsheet_metadata(layout.WRITE_TOKEN_KEY, content.write_token),
+        rq.spreadsheet_metadata(layout.WRITE_TOKEN_KEY, new.write_token),
         *(
             rq.create_row_metadata(PLAN_SHEET_ID, first + i, layout.MILESTONE_KEY, m.id)
-            for i, m in enumerate(content.milestones)
+            for i, m in enumerate(new.milestones)
         ),
         *_log_tab(HISTORY_SHEET_ID, layout.HISTORY_HEADERS),
         *_log_tab(REVIEWS_SHEET_ID, layout.REVIEWS_HEADERS),
@@ -183,19 +169,21 @@ def layout_requests(content: MapSheetContent) -> list[dict[str, Any]]:
     return requests
 
 
-def _plan_rows(content: MapSheetContent) -> list[list[dict[str, Any]]]:
+def _plan_rows(new: NewMap) -> list[list[dict[str, Any]]]:
     width = len(layout.COLUMNS)
     rows: list[list[dict[str, Any]]] = [
         [{} for _ in range(width)] for _ in range(layout.FIRST_MILESTONE_ROW)
     ]
-    title = cell_data(f"Mutual Action Plan · {content.account}")
+    cells = milestone_cells(new.computed)
+    header = header_cells(new.computed, new.milestones, last_review=None)
+    title = cell_data(f"Mutual Action Plan · {new.account}")
     title["userEnteredFormat"] = {"textFormat": {"bold": True, "fontSize": 16}}
     rows[layout.TITLE_ROW][1] = title
     header_values: dict[str, Any] = {
-        "account": cell_data(content.account),
-        "outcome": cell_data(content.outcome),
-        "go_live": cell_data(content.go_live),
-        **{key: shown_cell(shown) for key, shown in content.header.items()},
+        "account": cell_data(new.account),
+        "outcome": cell_data(new.outcome),
+        "go_live": cell_data(new.go_live),
+        **{key: shown_cell(shown) for key, shown in header.items()},
     }
     for spec in layout.HEADER_FIELDS:
         label = cell_data(spec.label)
@@ -207,8 +195,8 @@ def _plan_rows(content: MapSheetContent) -> list[list[dict[str, Any]]]:
     reason_label["userEnteredFormat"] = {"textFormat": {"bold": True}}
     rows[go_live_row][layout.REASON_LABEL_COL] = reason_label
     rows[layout.TABLE_HEADER_ROW] = [_table_header(c) for c in layout.COLUMNS]
-    for milestone in content.milestones:
-        rows.append(_milestone_row(milestone, content.cells[milestone.id]))
+    for milestone in new.milestones:
+        rows.append(_milestone_row(milestone, cells[milestone.id]))
     return rows
 
 

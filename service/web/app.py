@@ -17,10 +17,10 @@ from flask import Flask, Response, g, has_request_context, request
 from service.clock import Clock
 from service.config import Settings
 from service.runtime import logs
-from service.runtime.gateways import ServiceGateways, close_gateway
+from service.runtime.gateways import ServiceSheets
 from service.runtime.sync_queue import build_sync_queue
 from service.runtime.wiring import build_backend, build_store
-from service.sheets.gateway import SheetsGateway
+from service.services.map_sheets import MapSheets
 from service.templates import list_templates
 from service.web import api, hooks, meta, tasks
 from service.web.auth import IdTokenVerifier
@@ -60,9 +60,9 @@ def build_context(settings: Settings, clock: Clock) -> WebContext:
     """The store (migrated), the use cases' Backend, the token verifier and the queue of
     background syncs."""
     store = build_store(settings, migrate=True, clock=clock)
-    service_gateways = ServiceGateways(settings)
+    service_sheets = ServiceSheets(settings)
     backend = build_backend(
-        settings, store, service_gateways, keep_user_gateway=_closed_after_request, clock=clock
+        settings, store, service_sheets, keep_seller_sheets=_closed_after_request, clock=clock
     )
     session = requests.Session()
     verifier = IdTokenVerifier(
@@ -74,14 +74,14 @@ def build_context(settings: Settings, clock: Clock) -> WebContext:
     )
     syncs = build_sync_queue(settings, backend, clock)
     templates = {t.name: t for t in list_templates()}
-    return WebContext(settings, backend, verifier, syncs, templates, service_gateways, session)
+    return WebContext(settings, backend, verifier, syncs, templates, service_sheets, session)
 
 
-def _closed_after_request(gateway: SheetsGateway) -> SheetsGateway:
-    """A seller's gateway lives for one request: its connections close at the end."""
+def _closed_after_request(sheets: MapSheets) -> MapSheets:
+    """A seller's MapSheets lives for one request: its connections close at the end."""
     if has_request_context():
-        g.setdefault("gateways", []).append(gateway)
-    return gateway
+        g.setdefault("seller_sheets", []).append(sheets)
+    return sheets
 
 
 def _request_hooks(app: Flask, settings: Settings) -> None:
@@ -130,8 +130,8 @@ def _request_hooks(app: Flask, settings: Settings) -> None:
 
     @app.teardown_request
     def _forget(_: BaseException | None) -> None:
-        for gateway in g.pop("gateways", []):
-            close_gateway(gateway)
+        for sheets in g.pop("seller_sheets", []):
+            sheets.close()
         token = g.pop("log_token", None)
         if token is not None:
             try:

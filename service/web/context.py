@@ -8,7 +8,7 @@ import requests
 from flask import current_app, request
 
 from service.config import Settings
-from service.runtime.gateways import ServiceGateways
+from service.runtime.gateways import ServiceSheets
 from service.runtime.sync_queue import SyncQueue
 from service.services.backend import Backend
 from service.store.records import MapRecord
@@ -26,7 +26,7 @@ class WebContext:
     verifier: IdTokenVerifier
     syncs: SyncQueue
     templates: dict[str, Template]
-    service_gateways: ServiceGateways
+    service_sheets: ServiceSheets
     http: requests.Session
 
     # spreadsheet id -> organisation of its MAP; a MAP's organisation never changes, so
@@ -36,7 +36,7 @@ class WebContext:
     def close(self) -> None:
         """Finish the background syncs, then close connections (Google's, the store's)."""
         self.syncs.close()
-        self.service_gateways.close()
+        self.service_sheets.close()
         self.http.close()
         self.backend.store.close()
 

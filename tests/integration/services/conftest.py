@@ -14,13 +14,14 @@ import requests
 from service.clock import Clock
 from service.services.backend import Backend
 from service.services.provision import Contact, MapRequest, Provisioned, provision_map
-from service.sheets.clients import (
+from service.sheets import (
+    GoogleMapSheets,
     PerThreadGateways,
+    RetryPolicy,
     build_gateway,
     service_account_credentials,
     user_credentials,
 )
-from service.sheets.gateway import RetryPolicy
 from service.store import Store
 from tests.db_fixtures import (
     database_url,
@@ -45,6 +46,7 @@ class World:
     backend: Backend
     clock: Clock
     store: Store
+    gateways: PerThreadGateways
 
     def token_for(self, email: str) -> str:
         reply = requests.post(
@@ -112,7 +114,7 @@ def world(emulator: Any, store: Store, clock: Clock) -> Iterator[World]:
     """The emulator and a Backend on a fresh store, once on SQLite, once on PostgreSQL."""
     made = make_world(emulator, store, clock)
     yield made
-    made.backend.service_gateway.close()  # type: ignore[attr-defined]
+    made.gateways.close()
 
 
 @pytest.fixture
@@ -122,7 +124,7 @@ def postgres_world(emulator: Any, clock: Clock) -> Iterator[World]:
         world = make_world(emulator, pg_store, clock)
         world.database_url = url
         yield world
-        world.backend.service_gateway.close()  # type: ignore[attr-defined]
+        world.gateways.close()
 
 
 def make_world(emulator: Any, store: Store, clock: Clock) -> World:
@@ -133,21 +135,23 @@ def make_world(emulator: Any, store: Store, clock: Clock) -> World:
     ).json()
     credentials = service_account_credentials(key_info=key)
 
-    service_gateway = PerThreadGateways(
+    gateways = PerThreadGateways(
         lambda: build_gateway(credentials, api_root=emulator.url, retry=FAST_RETRY)
     )
 
-    def user_gateway(token: str) -> Any:
-        return build_gateway(user_credentials(token), api_root=emulator.url, retry=FAST_RETRY)
+    def seller_sheets(token: str) -> GoogleMapSheets:
+        return GoogleMapSheets(
+            build_gateway(user_credentials(token), api_root=emulator.url, retry=FAST_RETRY)
+        )
 
     backend = Backend(
         store=store,
-        service_gateway=service_gateway,
-        user_gateway=user_gateway,
+        sheets=lambda: GoogleMapSheets(gateways()),
+        seller_sheets=seller_sheets,
         service_account_email=SERVICE_ACCOUNT,
         now=clock,
     )
-    w = World(url=emulator.url, backend=backend, clock=clock, store=store)
+    w = World(url=emulator.url, backend=backend, clock=clock, store=store, gateways=gateways)
     w.backend_emulator_state = emulator.state
     return w
 
