@@ -2,10 +2,10 @@
 
 Given what was read (:class:`SheetRead`) and what should be shown, :func:`plan_write`
 returns the requests and, for verification, what the key cells must hold after the
-write: the ID cell of every milestone row written to, and the label of every header
-row written to. The gateway asks Google for those cells in the write's own response;
-if rows were inserted, deleted or sorted between our read and our write they differ,
-and the sync runs again (DESIGN I3).
+write: the ID cell of every milestone row written to (and the title of a row given an
+ID), and the label of every header row written to. The write asks Google for those
+cells in its own response; if rows were inserted, deleted or sorted between our read and
+our write they differ, and the sync runs again (DESIGN I3).
 
 Only computed cells, notes the backend owns, row metadata and the empty ID cell of a
 row a person added are ever written on the Plan tab (DESIGN I2).
@@ -64,6 +64,11 @@ def plan_write(
             )
         )
         plan.expected[(row_index, id_col)] = milestone_id
+        # The ID cell holds what this write puts there wherever the row went, so it
+        # proves nothing: the row's title must still be where it was read.
+        given = rows_by_index.get(row_index)
+        if given is not None:
+            plan.expected[(row_index, read.columns["title"])] = given.raw.get("title", "").strip()
 
     for row_index, (milestone_id, cells) in sorted(milestones.items()):
         row = rows_by_index.get(row_index)
