@@ -13,7 +13,7 @@ import requests
 
 from service.clock import Clock
 from service.services.backend import Backend
-from service.services.provision import Contact, MapRequest, Provisioned, provision_map
+from service.services.provision import Provisioned, provision_map
 from service.sheets import (
     GoogleMapSheets,
     PerThreadGateways,
@@ -29,12 +29,11 @@ from tests.db_fixtures import (
     migrated_store,
     postgres_database_url,
 )
+from tests.map_requests import BUYER, SELLER, map_request
 
-__all__ = ["database_url", "make_store"]
+__all__ = ["BUYER", "SELLER", "database_url", "make_store"]
 
 SERVICE_ACCOUNT = "map-backend@map-local.iam.gserviceaccount.com"
-SELLER = "sam@vendor.example"
-BUYER = "dana@acme.example"
 FAST_RETRY = RetryPolicy(max_retries=6, base_delay_s=0.01, max_delay_s=0.05)
 
 
@@ -68,18 +67,8 @@ class World:
         return self.today() + timedelta(weeks=weeks)
 
     def provision(self, **overrides: Any) -> Provisioned:
-        values: dict[str, Any] = {
-            "template": "simple-close-plan",
-            "account": "Acme Corp",
-            "outcome": "Cut new-hire ramp time by half",
-            "go_live": self.go_live(),
-            "buyers": (Contact("Dana Lee", BUYER),),
-            "seller_owner": f"Sam Seller <{SELLER}>",
-            "seller_email": SELLER,
-            "org": "vendor.example",
-        }
-        values.update(overrides)
-        return provision_map(self.backend, MapRequest(**values), self.token_for(SELLER))
+        request = map_request(self.go_live(), **overrides)
+        return provision_map(self.backend, request, self.token_for(SELLER))
 
     def counters(self, spreadsheet_id: str) -> dict[str, int]:
         reply = requests.get(
