@@ -68,11 +68,11 @@ def sync_map(deps: SyncDeps, spreadsheet_id: str) -> SyncResult:
 def _sync_once(deps: SyncDeps, spreadsheet_id: str) -> SyncResult:
     now = deps.now()
     record, loaded = load(deps.store, spreadsheet_id)
-    seen = read(deps, spreadsheet_id, loaded, now)
+    seen = read(deps, record, loaded, now)
     edits = diff(deps.store, record, seen)
     result = recompute(seen, edits)
-    written = write(deps, spreadsheet_id, seen, edits, result, now)
-    save(deps.store, spreadsheet_id, loaded, edits, result.computed, written, now)
+    written = write(deps, seen, edits, result, now)
+    save(deps.store, loaded, edits, result.computed, written, now)
     return SyncResult(
         spreadsheet_id,
         result.computed,
@@ -116,11 +116,11 @@ class Written:
     events: list[NewHistoryEvent]  # history this sync records
 
 
-def read(deps: SyncDeps, spreadsheet_id: str, loaded: MapState, now: datetime) -> Seen:
+def read(deps: SyncDeps, record: MapRecord, loaded: MapState, now: datetime) -> Seen:
     """Read the sheet (one call), settle a write whose outcome was unknown by the token
     the sheet carries, and match the sheet's rows to the milestones we knew."""
-    reading = deps.sheets.read(spreadsheet_id, now=now)
-    state = adopt_pending(deps.store, spreadsheet_id, loaded, reading.write_token)
+    reading = deps.sheets.read(record.spreadsheet_id, now=now)
+    state = adopt_pending(deps.store, record.spreadsheet_id, loaded, reading.write_token)
     sheet = reading.to_plan(state.plan, next_id=state.next_id, reason=state.reason)
     return Seen(state, sheet, reading.today)
 
@@ -160,15 +160,9 @@ def recompute(seen: Seen, edits: Edits) -> Recomputed:
     return Recomputed(state, plan, with_problems(compute(plan, today), state))
 
 
-def write(
-    deps: SyncDeps,
-    spreadsheet_id: str,
-    seen: Seen,
-    edits: Edits,
-    result: Recomputed,
-    now: datetime,
-) -> Written:
+def write(deps: SyncDeps, seen: Seen, edits: Edits, result: Recomputed, now: datetime) -> Written:
     """Write what changed on the sheet, with the history rows (at most one call)."""
+    spreadsheet_id = edits.record.spreadsheet_id
     token = uuid.uuid4().hex
     events = history.store_events(
         spreadsheet_id, edits.changes, edits.who, on=seen.today, at=now, write_token=token
@@ -203,7 +197,6 @@ def write(
 
 def save(
     store: Store,
-    spreadsheet_id: str,
     loaded: MapState,
     edits: Edits,
     computed: ComputedPlan,
@@ -211,6 +204,7 @@ def save(
     now: datetime,
 ) -> None:
     """Record the history, the new snapshot (when it changed) and the MAP's summary."""
+    spreadsheet_id = edits.record.spreadsheet_id
     if written.events:
         store.append_history(written.events)
     if written.state != loaded:

@@ -18,7 +18,8 @@ layout a write is prepared against, remembered between syncs), ``provisioning`` 
 MAP's requests), ``gateway`` and ``clients`` (google-api-python-client).
 
 The implementation and the clients load on first use, so importing the errors does not
-import Google's client libraries.
+import Google's client libraries. The package's own modules import each other by their
+full names (``import service.sheets.layout as layout``), never through this face.
 """
 
 from __future__ import annotations

@@ -28,8 +28,9 @@ import httplib2
 from google.auth import exceptions as auth_exceptions
 from googleapiclient.errors import HttpError
 
+import service.sheets.errors as errors
+import service.sheets.layout as layout
 from service.services.map_sheets import Channel
-from service.sheets import errors, layout
 from service.sheets.reader import READ_FIELDS
 
 _CONNECTION_ERRORS = (

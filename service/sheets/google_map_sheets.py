@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import service.sheets.layout as layout
+import service.sheets.requests as rq
 from service.services.map_sheets import (
     Channel,
     NewMap,
@@ -28,8 +30,6 @@ from service.services.map_sheets import (
     SheetUpdate,
     SheetWrite,
 )
-from service.sheets import layout
-from service.sheets import requests as rq
 from service.sheets.errors import AlreadyAMap
 from service.sheets.gateway import SheetsGateway
 from service.sheets.provisioning import add_tabs_requests, create_body, layout_requests

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import service.sheets.layout as layout
+import service.sheets.requests as rq
 from service.domain.model import Milestone
 from service.services.map_sheets import NewMap
-from service.sheets import layout
-from service.sheets import requests as rq
 from service.sheets.cells import cell_data, hex_to_color, shown_cell
 from service.sheets.errors import AlreadyAMap
 from service.sheets.render import Shown, header_cells, milestone_cells

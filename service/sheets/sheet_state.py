@@ -15,8 +15,8 @@ from typing import Any
 from gspread.exceptions import IncorrectCellLabel
 from gspread.utils import a1_to_rowcol
 
+import service.sheets.layout as layout
 from service.domain.history import Change
-from service.sheets import layout
 from service.sheets.reader import MilestoneRow, SheetRead
 from service.sheets.writer import WritePlan
 

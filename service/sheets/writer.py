@@ -19,8 +19,8 @@ from typing import Any
 
 from gspread.utils import rowcol_to_a1
 
-from service.sheets import layout
-from service.sheets import requests as rq
+import service.sheets.layout as layout
+import service.sheets.requests as rq
 from service.sheets.cell_values import cell_text
 from service.sheets.cells import COMPUTED_FIELDS, cell_data, shown_cell, shows
 from service.sheets.errors import LayoutChanged
