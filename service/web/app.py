@@ -1,6 +1,7 @@
 """The app factory: ``create_app(settings=None)`` builds everything the backend needs
-(store, gateways, token verifier, background syncs, logging) from the settings, so
-nothing happens at import time. Run it under gunicorn::
+from the settings (the store, the Google clients, the queue of background syncs and
+logging through :mod:`service.runtime`; the token verifier here), so nothing happens at
+import time. Run it under gunicorn::
 
     gunicorn -b :8080 -w 2 --threads 8 'service.web.app:create_app()'
 """
