@@ -211,7 +211,12 @@ def _wiring(tmp: Path) -> tuple[Any, Any, str, Any]:
 
     from emulator.server import EmulatorServer
     from service.services.backend import Backend
-    from service.sheets.clients import build_gateway, service_account_credentials, user_credentials
+    from service.sheets import (
+        GoogleMapSheets,
+        build_gateway,
+        service_account_credentials,
+        user_credentials,
+    )
     from service.store import Store
 
     server = EmulatorServer().start()
@@ -229,8 +234,10 @@ def _wiring(tmp: Path) -> tuple[Any, Any, str, Any]:
     store.migrate()
     backend = Backend(
         store=store,
-        service_gateway=lambda: build_gateway(credentials, api_root=server.url),
-        user_gateway=lambda t: build_gateway(user_credentials(t), api_root=server.url),
+        sheets=lambda: GoogleMapSheets(build_gateway(credentials, api_root=server.url)),
+        seller_sheets=lambda t: GoogleMapSheets(
+            build_gateway(user_credentials(t), api_root=server.url)
+        ),
         service_account_email=account,
     )
 

@@ -34,13 +34,14 @@ from service.services.backend import Backend
 from service.services.coalesce import sync_coalesced
 from service.services.provision import Contact, MapRequest, provision_map
 from service.services.sync import SyncDeps, sync_map
-from service.sheets.cell_values import date_to_serial, read_date
-from service.sheets.clients import (
+from service.sheets import (
+    GoogleMapSheets,
     PerThreadGateways,
     build_gateway,
     service_account_credentials,
     user_credentials,
 )
+from service.sheets.cell_values import date_to_serial, read_date
 from service.store import Store, migrate
 from service.templates import Template, TemplateMilestone
 
@@ -75,10 +76,13 @@ class Harness:
             f"{url}/__emulator/oidc/service-account", json={"email": SERVICE_ACCOUNT}
         ).json()
         credentials = service_account_credentials(key_info=key)
+        self.gateways = PerThreadGateways(lambda: build_gateway(credentials, api_root=url))
         self.backend = Backend(
             store=store,
-            service_gateway=PerThreadGateways(lambda: build_gateway(credentials, api_root=url)),
-            user_gateway=lambda token: build_gateway(user_credentials(token), api_root=url),
+            sheets=lambda: GoogleMapSheets(self.gateways()),
+            seller_sheets=lambda token: GoogleMapSheets(
+                build_gateway(user_credentials(token), api_root=url)
+            ),
             service_account_email=SERVICE_ACCOUNT,
             now=lambda: NOW,
         )
@@ -156,8 +160,8 @@ def cpu_per_sync(h: Harness, spreadsheet_id: str, rows: int, runs: int) -> tuple
     cpu, wall = [], []
     for i in range(runs):
         h.edit(spreadsheet_id, f"Plan!I{13 + (i % rows)}", f"note {i}")
-        with h.backend.service_gateway() as gateway:
-            deps = SyncDeps(h.backend.store, gateway, h.backend.now)
+        with h.backend.sheets() as sheets:
+            deps = SyncDeps(h.backend.store, sheets, h.backend.now)
             c0, w0 = time.process_time(), time.perf_counter()
             sync_map(deps, spreadsheet_id)
             cpu.append((time.process_time() - c0) * 1000)
@@ -167,25 +171,24 @@ def cpu_per_sync(h: Harness, spreadsheet_id: str, rows: int, runs: int) -> tuple
 
 def sync_logic_cpu(h: Harness, spreadsheet_id: str, runs: int) -> float:
     """Median CPU ms of the sync's own work on one read: parse the sheet, identify rows,
-    diff, compute, plan the write (no network, no store)."""
+    diff, compute, prepare the write (no network, no store)."""
     from service.domain.history import diff_plans
-    from service.services.sheet_plan import plan_from_sheet
-    from service.services.sync import engine_plan, load, plan_cells
-    from service.sheets.reader import read_plan
+    from service.services.sync import engine_plan, load, sheet_update
+    from service.sheets.reading import reading_of
 
     record, state = load(h.backend.store, spreadsheet_id)
-    with h.backend.service_gateway() as gateway:
-        grid = gateway.read_map(spreadsheet_id)
-    today = NOW.date()
+    gateway = h.gateways()
+    grid = gateway.read_map(spreadsheet_id)
+    sheets = GoogleMapSheets(gateway)
     times = []
     for _ in range(runs):
         start = time.process_time()
-        read = read_plan(grid, today=today)
-        sheet_plan = plan_from_sheet(read, state.plan, next_id=state.next_id)
-        diff_plans(state.plan, sheet_plan.plan)
-        plan = engine_plan(record, state, sheet_plan.plan)
-        computed = compute(plan, today)
-        plan_cells(read, plan, computed, sheet_plan.row_of, record, new_ids=sheet_plan.new_ids)
+        reading = reading_of(grid, NOW)
+        seen = reading.to_plan(state.plan, next_id=state.next_id, reason=state.reason)
+        diff_plans(state.plan, seen.plan)
+        plan = engine_plan(record, state, seen.plan)
+        computed = compute(plan, reading.today)
+        sheets.prepare_write(seen.layout, sheet_update(plan, computed, record))
         times.append((time.process_time() - start) * 1000)
     return statistics.median(times)
 

@@ -10,7 +10,8 @@ they start, so every part of a test agrees on the day.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 @dataclass
@@ -36,3 +37,12 @@ class Clock:
     def set(self, instant: datetime) -> None:
         """Make the clock read ``instant`` now (it ticks on from there)."""
         self.offset = instant - datetime.now(UTC)
+
+
+def local_today(now: datetime, time_zone: str) -> date:
+    """The date at ``now`` in ``time_zone`` (an IANA name); UTC's when the zone is unknown.
+    A MAP's days are its spreadsheet's: that is where people read "today"."""
+    try:
+        return now.astimezone(ZoneInfo(time_zone)).date()
+    except (ZoneInfoNotFoundError, ValueError):
+        return now.date()

@@ -1,4 +1,4 @@
-"""The Backend the ``map`` commands use: the web app's own wiring (store, gateways,
+"""The Backend the ``map`` commands use: the runtime's wiring (store, Google clients,
 links) from the settings, after checking that what it needs answers."""
 
 from __future__ import annotations
@@ -8,10 +8,9 @@ from typing import Any
 import requests
 
 from service.config import Settings
+from service.runtime import wiring
+from service.runtime.gateways import ServiceSheets
 from service.services.backend import Backend
-from service.web.gateways import ServiceGateways
-from service.web.wiring import build_backend as build_web_backend
-from service.web.wiring import build_store
 
 
 class BackendUnavailable(Exception):
@@ -19,16 +18,17 @@ class BackendUnavailable(Exception):
 
 
 def build_backend(settings: Settings) -> Backend:
-    """The web app's Backend, without Drive watches (a command runs no hook to receive them)."""
+    """The Backend the web app runs on, without Drive watches (a command runs no hook to
+    receive them)."""
     if settings.google_mode == "local":
         _check_emulator(settings)
     try:
-        store = build_store(settings, migrate=True)
+        store = wiring.build_store(settings, migrate=True)
     except Exception as exc:  # any driver or migration error means the same to a user
         raise BackendUnavailable(
             f"the store at {settings.resolved_database_url()} is unusable: {exc}"
         ) from exc
-    backend = build_web_backend(settings, store, ServiceGateways(settings))
+    backend = wiring.build_backend(settings, store, ServiceSheets(settings))
     backend.drive_hook_url = ""
     return backend
 

@@ -67,7 +67,7 @@ def _run(args: argparse.Namespace) -> int:
     from service.cli.map_backend import BackendUnavailable, build_backend
     from service.cli.map_output import print_map, print_pipeline, print_review
     from service.config import Settings
-    from service.sheets.errors import SheetsError
+    from service.sheets import SheetsError
     from service.store.errors import MapAlreadyExists, MapNotFound
 
     settings = Settings()

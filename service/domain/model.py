@@ -7,6 +7,7 @@ data: no behaviour beyond turning the computed plan into the contract's JSON.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -182,6 +183,14 @@ class Risk:
             "message": self.message,
             "milestones": list(self.milestones),
         }
+
+
+_SEVERITY_RANK = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
+
+
+def most_severe_first(risks: Iterable[Risk]) -> tuple[Risk, ...]:
+    """``risks`` high, then medium, then low; risks of one severity keep their order."""
+    return tuple(sorted(risks, key=lambda r: _SEVERITY_RANK[r.severity]))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

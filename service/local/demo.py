@@ -25,11 +25,11 @@ from emulator.oidc import id_token_claims, mint_id_token
 from emulator.state import EmulatorState
 from emulator.users import mint_access_token
 from service.local.settings import LOCAL_CLIENT_ID
-from service.sheets import layout
 
 log = logging.getLogger(__name__)
 
 MARK_FILE = "demo.json"
+PLAN_TAB = "Plan"
 SELLER = "sam@vendor.example"
 BUYER = "dana@acme.example"
 TIMEOUT_S = 60.0
@@ -81,7 +81,8 @@ class _Seeder:
         self.backend_url = backend_url.rstrip("/")
         self.emulator_url = emulator_url.rstrip("/")
         self.spreadsheet_id = ""
-        self.rows: dict[str, int] = {}
+        self.rows: dict[str, int] = {}  # milestone id -> row index
+        self.columns: dict[str, int] = {}  # column header -> column index
         self.plan_sheet_id = 0
 
     def _id_token(self, email: str) -> str:
@@ -131,24 +132,29 @@ class _Seeder:
         return dict(created)
 
     def find_rows(self) -> None:
+        """Where the milestones and the columns are, read off the Plan tab as a person
+        would: the table's header row names the columns, the ID column the milestones."""
         url = f"{self.emulator_url}/preview/api/sheets/{self.spreadsheet_id}"
         view = self._check(self.session.get(url, timeout=TIMEOUT_S), "the sheet")
-        plan = next(t for t in view["tabs"] if t["title"] == layout.PLAN_TAB)
+        plan = next(t for t in view["tabs"] if t["title"] == PLAN_TAB)
         self.plan_sheet_id = int(plan["sheet_id"])
-        id_col = layout.column_index("id")
-        for row in plan["rows"]:
-            cells = row["c"]
-            if id_col < len(cells) and cells[id_col].get("v"):
-                self.rows[cells[id_col]["v"]] = row["i"]
+        texts = [[str(cell.get("v", "")) for cell in row["c"]] for row in plan["rows"]]
+        header = next(i for i, row in enumerate(texts) if "Milestone" in row and "ID" in row)
+        self.columns = {text: col for col, text in enumerate(texts[header]) if text}
+        id_col = self.columns["ID"]
+        for row, cells in zip(plan["rows"][header + 1 :], texts[header + 1 :], strict=True):
+            if id_col < len(cells) and cells[id_col]:
+                self.rows[cells[id_col]] = row["i"]
 
     def edit(self, who: str, milestone: str, column: str, value: str) -> None:
+        """``who`` types ``value`` into the ``column`` (its header text) of ``milestone``."""
         self.preview(
             "/cell",
             {
                 "as": who,
                 "sheet_id": self.plan_sheet_id,
                 "row": self.rows[milestone],
-                "col": layout.column_index(column),
+                "col": self.columns[column],
                 "value": value,
             },
         )
@@ -184,23 +190,23 @@ def seed_demo(
 
         for title in ("Business case", "Technical deep-dive"):
             m = milestone(title)
-            seeder.edit(SELLER, m["id"], "status", "Done")
-            seeder.edit(SELLER, m["id"], "completed_on", sheet_date(today))
+            seeder.edit(SELLER, m["id"], "Status", "Done")
+            seeder.edit(SELLER, m["id"], "Completed on", sheet_date(today))
         seeder.sync()
 
         security = milestone("Security questionnaire")
-        seeder.edit(BUYER, security["id"], "status", "In progress")
-        seeder.edit(BUYER, security["id"], "owner", "Priya Patel <priya@acme.example>")
+        seeder.edit(BUYER, security["id"], "Status", "In progress")
+        seeder.edit(BUYER, security["id"], "Owner", "Priya Patel <priya@acme.example>")
         dpa = milestone("Data processing agreement")
-        seeder.edit(BUYER, dpa["id"], "status", "Blocked")
-        seeder.edit(BUYER, dpa["id"], "notes", "Waiting for our privacy counsel to come back")
+        seeder.edit(BUYER, dpa["id"], "Status", "Blocked")
+        seeder.edit(BUYER, dpa["id"], "Notes", "Waiting for our privacy counsel to come back")
         seeder.sync()
 
         signature = milestone("Contract signature")
         target = date.fromisoformat(signature["target"])
         for moved_by in (3, 8):
             seeder.edit(
-                BUYER, signature["id"], "due", sheet_date(_business_days_after(target, moved_by))
+                BUYER, signature["id"], "Due", sheet_date(_business_days_after(target, moved_by))
             )
             seeder.sync()
     return demo

@@ -1,7 +1,7 @@
 """What the use cases need from the outside world, in one object.
 
-Built once per process by whoever starts it (the web app factory, a command) from
-:class:`~service.config.Settings`; tests build it around the emulator and a real store.
+Built once per process by :mod:`service.runtime` from :class:`~service.config.Settings`;
+tests build it around the emulator (or an in-memory spreadsheet) and a real store.
 """
 
 from __future__ import annotations
@@ -11,17 +11,18 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from service.clock import Clock
-from service.sheets.gateway import SheetsGateway
+from service.services.map_sheets import MapSheets
 from service.store.store import Store
 
 
 @dataclass
 class Backend:
     store: Store
-    # A new gateway acting as the backend's service account (one per thread).
-    service_gateway: Callable[[], SheetsGateway]
-    # A gateway acting as a person, from their short-lived OAuth access token.
-    user_gateway: Callable[[str], SheetsGateway]
+    # The MAP spreadsheets as the backend's service account sees them (one per thread).
+    sheets: Callable[[], MapSheets]
+    # The MAP spreadsheets as a person sees them, from their short-lived OAuth access
+    # token (the seller, for the request that creates their MAP).
+    seller_sheets: Callable[[str], MapSheets]
     service_account_email: str
     # Where Drive delivers push notifications ("" disables watching, e.g. in a CLI run).
     drive_hook_url: str = ""

@@ -11,13 +11,12 @@ milestone (the buyer's rows are edited by the buyer far more often than not).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from datetime import date, datetime
-
-from gspread.utils import a1_to_rowcol
 
 from service.domain.history import Change
 from service.domain.model import Plan, Side
+from service.services.map_sheets import SheetLayout
 from service.store.history import history_dedupe_key
 from service.store.records import EditEvent, HistorySource, NewHistoryEvent
 
@@ -38,29 +37,21 @@ FIELD_LABELS = {
 
 
 def authors(
-    changes: Sequence[Change],
-    events: Iterable[EditEvent],
-    row_of: dict[str, int],
-    header_rows: dict[str, int],
-    plan_tab: str,
+    changes: Sequence[Change], events: Iterable[EditEvent], layout: SheetLayout
 ) -> list[str]:
-    """The author of each change ('' when unknown), from the add-on's edit events."""
-    by_row: dict[int, str] = {}
+    """The author of each change ('' when unknown): whoever the add-on last reported
+    editing the same row (``layout`` says which row an edit and a change are on)."""
+    by_row: dict[Hashable, str] = {}
     for event in sorted(events, key=lambda e: e.ts):
-        if event.sheet != plan_tab or not event.user_email:
+        if not event.user_email:
             continue
-        try:
-            row, _ = a1_to_rowcol(event.a1.split(":")[0])
-        except Exception:
-            continue
-        by_row[row - 1] = event.user_email
+        row = layout.row_of_edit(event.sheet, event.a1)
+        if row is not None:
+            by_row[row] = event.user_email
     result = []
     for change in changes:
-        if change.milestone_id is not None:
-            row_index = row_of.get(change.milestone_id)
-        else:
-            row_index = header_rows.get(change.field)
-        result.append(by_row.get(row_index, "") if row_index is not None else "")
+        row = layout.row_of_change(change)
+        result.append(by_row.get(row, "") if row is not None else "")
     return result
 
 

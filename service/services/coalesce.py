@@ -51,8 +51,8 @@ def sync_coalesced(
     results: list[SyncResult] = []
 
     def run(lease: Lease) -> None:
-        with backend.service_gateway() as gateway:
-            attempt_syncs(SyncDeps(store=backend.store, gateway=gateway, now=backend.now), lease)
+        with backend.sheets() as sheets:
+            attempt_syncs(SyncDeps(store=backend.store, sheets=sheets, now=backend.now), lease)
 
     def attempt_syncs(deps: SyncDeps, lease: Lease) -> None:
         for attempt in range(attempts):

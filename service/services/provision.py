@@ -22,18 +22,10 @@ from service.domain.errors import PlanInputError
 from service.domain.history import owners_of
 from service.domain.model import ComputedPlan, Plan
 from service.services.backend import Backend
+from service.services.map_sheets import MapSheets, NewMap
 from service.services.map_state import MapState
 from service.services.sync import summary_fields
-from service.sheets import layout
-from service.sheets.errors import GoogleError, PermissionDenied, SheetNotFound
-from service.sheets.gateway import SheetsGateway
-from service.sheets.provisioning import (
-    MapSheetContent,
-    add_tabs_requests,
-    create_body,
-    layout_requests,
-)
-from service.sheets.render import header_cells, milestone_cells
+from service.sheets.errors import AlreadyAMap, GoogleError, PermissionDenied, SheetNotFound
 from service.store.records import MapRecord
 from service.templates import Template, load_template
 
@@ -110,19 +102,18 @@ def provision_map(
         raise ProvisionInputError(field, exc.message) from exc
     map_id = uuid.uuid4().hex
     token = uuid.uuid4().hex
-    content = MapSheetContent(
+    new = NewMap(
         map_id=map_id,
         title=f"{request.account} · Mutual Action Plan",
         account=request.account,
         outcome=request.outcome,
         go_live=request.go_live,
         milestones=plan.milestones,
-        cells=milestone_cells(computed),
-        header=header_cells(computed, plan.milestones, last_review=None),
+        computed=computed,
         write_token=token,
     )
-    with backend.user_gateway(seller_token) as seller:
-        spreadsheet_id = _lay_out(backend, seller, request, content)
+    with backend.seller_sheets(seller_token) as seller:
+        spreadsheet_id = _lay_out(backend, seller, request, new)
         _share(backend, seller, request, spreadsheet_id)
 
     record = backend.store.register_map(
@@ -154,39 +145,27 @@ def provision_map(
     return Provisioned(spreadsheet_id, backend.sheet_url(spreadsheet_id), record, computed, plan)
 
 
-def _lay_out(
-    backend: Backend, seller: SheetsGateway, request: MapRequest, content: MapSheetContent
-) -> str:
+def _lay_out(backend: Backend, seller: MapSheets, request: MapRequest, new: NewMap) -> str:
     """Create the spreadsheet (or take the seller's) and lay the MAP out: two Sheets calls."""
-    if request.spreadsheet_id:
-        spreadsheet_id = request.spreadsheet_id
-        if backend.store.get_map(spreadsheet_id) is not None:
-            raise MapConflict(f"spreadsheet {spreadsheet_id} already holds a MAP")
-        with backend.service_gateway() as service:
+    if not request.spreadsheet_id:
+        return seller.create_map(new)
+    spreadsheet_id = request.spreadsheet_id
+    if backend.store.get_map(spreadsheet_id) is not None:
+        raise MapConflict(f"spreadsheet {spreadsheet_id} already holds a MAP")
+    try:
+        with backend.sheets() as service:
             try:
                 # The add-on shares the seller's current file with the backend first
                 # (its drive.file token cannot open files the app did not create).
-                existing = service.read_tabs(spreadsheet_id)
+                service.lay_out_in(spreadsheet_id, new)
             except (PermissionDenied, SheetNotFound):
-                existing = seller.read_tabs(spreadsheet_id)
-                service = seller
-            metadata = existing.get("developerMetadata", [])
-            if any(m.get("metadataKey") == layout.MAP_ID_KEY for m in metadata):
-                raise MapConflict(f"spreadsheet {spreadsheet_id} already holds a MAP")
-            try:
-                requests = add_tabs_requests(existing.get("sheets", [])) + layout_requests(content)
-            except ValueError as exc:
-                raise MapConflict(str(exc)) from exc
-            service.batch_update(spreadsheet_id, requests)
-        return spreadsheet_id
-    spreadsheet_id = seller.create_spreadsheet(create_body(content.title))
-    seller.batch_update(spreadsheet_id, layout_requests(content))
+                seller.lay_out_in(spreadsheet_id, new)
+    except AlreadyAMap as exc:
+        raise MapConflict(str(exc)) from exc
     return spreadsheet_id
 
 
-def _share(
-    backend: Backend, seller: SheetsGateway, request: MapRequest, spreadsheet_id: str
-) -> None:
+def _share(backend: Backend, seller: MapSheets, request: MapRequest, spreadsheet_id: str) -> None:
     """One Drive permission per buyer (with an invitation) and one for the backend."""
     go_live = request.go_live
     message = (
@@ -195,10 +174,8 @@ def _share(
         f"{go_live.day}, {go_live.year}. Edit it directly: dates and risks update themselves."
     )
     for buyer in request.buyers:
-        seller.share(spreadsheet_id, buyer.email, role="writer", message=message, notify=True)
-    seller.share(
-        spreadsheet_id, backend.service_account_email, role="writer", message="", notify=False
-    )
+        seller.share(spreadsheet_id, buyer.email, message=message, notify=True)
+    seller.share(spreadsheet_id, backend.service_account_email, message="", notify=False)
 
 
 def watch_map(backend: Backend, spreadsheet_id: str) -> bool:
@@ -218,8 +195,8 @@ def watch_map(backend: Backend, spreadsheet_id: str) -> bool:
         expiration=expires,
     )
     try:
-        with backend.service_gateway() as gateway:
-            channel = gateway.watch(
+        with backend.sheets() as sheets:
+            channel = sheets.watch(
                 spreadsheet_id,
                 channel_id=channel_id,
                 token=token,

@@ -70,16 +70,16 @@ def run_review(backend: Backend, spreadsheet_id: str) -> ReviewSummary:
     outcome: list[ReviewSummary] = []
 
     def run(lease: Lease) -> None:
-        with backend.service_gateway() as gateway:
-            deps = SyncDeps(store=backend.store, gateway=gateway, now=backend.now)
+        with backend.sheets() as sheets:
+            deps = SyncDeps(store=backend.store, sheets=sheets, now=backend.now)
             sync_map(deps, spreadsheet_id)
             lease.renew()
             outcome.append(_review(deps, spreadsheet_id))
 
     run_single_flight(backend.store, spreadsheet_id, run)
     if not outcome:  # another worker held the lease; it synced, so review now
-        with backend.service_gateway() as gateway:
-            deps = SyncDeps(store=backend.store, gateway=gateway, now=backend.now)
+        with backend.sheets() as sheets:
+            deps = SyncDeps(store=backend.store, sheets=sheets, now=backend.now)
             outcome.append(_review(deps, spreadsheet_id))
     return outcome[0]
 

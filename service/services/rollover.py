@@ -9,10 +9,12 @@ when a write's outcome is pending, or when rows moved since we last looked.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
 
+from service.clock import local_today
 from service.domain.compute import compute
 from service.services.guarded_write import write_guarded
 from service.services.map_state import MapState
@@ -21,14 +23,12 @@ from service.services.sync import (
     SyncResult,
     engine_plan,
     load,
-    local_today,
-    plan_cells,
+    sheet_update,
     summary_fields,
     sync_map,
     with_problems,
 )
 from service.sheets.errors import LayoutChanged
-from service.sheets.sheet_state import from_state
 from service.store.records import MapRecord
 
 RECONCILE_AFTER = timedelta(days=7)
@@ -54,28 +54,30 @@ def recompute_from_state(
     review_rows: Sequence[Sequence[str]] = (),
 ) -> SyncResult:
     """Recompute from what we know and write what changed, plus ``review_rows`` on the
-    Reviews tab. :class:`LayoutChanged` if rows moved since the last read."""
+    Reviews tab, against the layout the last read or write left.
+    :class:`LayoutChanged` if rows moved since."""
     now = deps.now()
-    read = from_state(state.sheet)
-    read.write_token = state.write_token
-    today = local_today(now, state.sheet.get("time_zone", "Etc/GMT"))
+    layout = deps.sheets.recall(state.sheet)
+    today = local_today(now, layout.time_zone)
     plan = engine_plan(record, state, state.plan)
     computed = with_problems(compute(plan, today), state)
-    row_of = {r.id: r.row for r in read.rows if r.id}
-    write = plan_cells(read, plan, computed, row_of, record, review_rows=review_rows)
+    write = deps.sheets.prepare_write(
+        layout, sheet_update(plan, computed, record, review_rows=review_rows)
+    )
     new_state = replace(state, computed=computed.to_json())
     if write:
         new_state = write_guarded(
             deps.store,
-            deps.gateway,
-            read,
+            deps.sheets,
+            record.spreadsheet_id,
             new_state,
             write,
             plan=state.plan,
             computed=computed,
             events=[],
             next_id=state.next_id,
-            new_ids=[],
+            given_ids=[],
+            token=uuid.uuid4().hex,
         )
     if new_state != state:
         deps.store.save_snapshot(record.spreadsheet_id, **new_state.snapshot())

@@ -87,8 +87,8 @@ def renew_channels(backend: Backend, *, ahead: timedelta = timedelta(hours=6)) -
         if watch_map(backend, channel.spreadsheet_id):
             report.renewed += 1
             try:
-                with backend.service_gateway() as gateway:
-                    gateway.stop_channel(channel.channel_id, channel.resource_id)
+                with backend.sheets() as sheets:
+                    sheets.stop_channel(channel.channel_id, channel.resource_id)
             except SheetsError as exc:  # it expires anyway
                 log.info("stopping channel %s: %s", channel.channel_id, exc)
             backend.store.delete_channel(channel.channel_id)

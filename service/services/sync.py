@@ -1,13 +1,13 @@
 """The one idempotent use case every change path calls: bring a MAP up to date.
 
-``sync_map``: read the sheet (one call) -> parse what people typed -> diff against the
-last snapshot (history) -> compute -> write computed cells, notes, new IDs and history
-(at most one call, none when nothing changed; see ``guarded_write``) -> store the new
-snapshot and the MAP's summary.
+``sync_map`` loads what we knew (the MAP's record and snapshot), reads the sheet (one
+call), diffs the plan it shows against the snapshot (history), computes, writes the
+computed cells, notes, new IDs and history (at most one call, none when nothing changed;
+see ``guarded_write``) and saves the new snapshot and the MAP's summary.
 
-Only computed cells, the backend's own notes, row metadata and the empty ID cell of a new
-row are written (DESIGN I2); the write is planned against the cells as read, so an
-unchanged sync writes nothing (I1).
+The sheet is the port's (``map_sheets``): its write touches only computed cells, the
+backend's own notes and the empty ID cell of a row a person added (DESIGN I2), and is
+prepared against the cells as read, so an unchanged sync writes nothing (I1).
 """
 
 from __future__ import annotations
@@ -17,24 +17,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from service.domain.compute import compute
-from service.domain.history import close_date_entries, diff_plans, owners_of
+from service.domain.history import Change, close_date_entries, diff_plans, owners_of
 from service.domain.model import ComputedPlan, HistoryEntry, Plan
 from service.domain.risks import invalid_input_risk, with_extra_risks
 from service.services import changes as history
-from service.services.guarded_write import adopt_pending, remember, write_guarded
+from service.services.guarded_write import adopt_pending, write_guarded
+from service.services.map_sheets import MapSheets, SheetLayout, SheetPlan, SheetUpdate, SheetWrite
 from service.services.map_state import MapState
-from service.services.sheet_plan import plan_from_sheet, problem_labels, problem_notes
-from service.sheets import layout
 from service.sheets.errors import LayoutChanged
-from service.sheets.gateway import SheetsGateway
-from service.sheets.reader import SheetRead, read_plan, spreadsheet_time_zone
-from service.sheets.render import header_cells, milestone_cells
-from service.sheets.writer import WritePlan, plan_write
 from service.store.errors import MapNotFound
-from service.store.records import MapRecord
+from service.store.records import MapRecord, NewHistoryEvent
 from service.store.store import Store
 
 MAX_LAYOUT_RETRIES = 3
@@ -46,7 +40,7 @@ CAST_DAYS = 7
 @dataclass
 class SyncDeps:
     store: Store
-    gateway: SheetsGateway
+    sheets: MapSheets
     now: Callable[[], datetime]
 
 
@@ -72,119 +66,171 @@ def sync_map(deps: SyncDeps, spreadsheet_id: str) -> SyncResult:
 
 
 def _sync_once(deps: SyncDeps, spreadsheet_id: str) -> SyncResult:
-    store = deps.store
-    record, loaded = load(store, spreadsheet_id)
-    grid = deps.gateway.read_map(spreadsheet_id)
     now = deps.now()
-    today = local_today(now, spreadsheet_time_zone(grid))
-    read = read_plan(grid, today=today)
-    state = adopt_pending(store, spreadsheet_id, loaded, read)
-
-    sheet_plan = plan_from_sheet(read, state.plan, next_id=state.next_id, reason=state.reason)
-    found = diff_plans(
-        state.plan,
-        sheet_plan.plan,
-        reason=sheet_plan.reason,
-        reason_changed=sheet_plan.reason != state.reason,
-    )
-    who = _authors(store, record, read, sheet_plan.row_of, found)
-    activity: dict[str, Any] = {}
-    if found:
-        activity["last_edit_on"] = today
-        if history.buyer_edited(found, who, sheet_plan.plan, record.buyer_emails):
-            activity["last_buyer_edit_on"] = today
-    record = replace(record, **activity)
-
-    known_owners = state.known_owners
-    if today <= record.created_on + timedelta(days=CAST_DAYS):
-        current = owners_of(sheet_plan.plan.milestones)
-        known_owners = tuple(dict.fromkeys((*known_owners, *current)))
-    moves = (*state.close_moves, *close_date_entries(found, sheet_plan.plan, on=today))
-    problems = sheet_plan.problems
-    labels = tuple(problem_labels(problems, sheet_plan.plan))
-    ids = tuple(dict.fromkeys(p.milestone_id for p in problems if p.milestone_id))
-    state = replace(
-        state,
-        reason=sheet_plan.reason,
-        known_owners=known_owners,
-        close_moves=moves,
-        problems=labels,
-        problem_ids=ids,
-    )
-    plan = engine_plan(record, state, sheet_plan.plan)
-    computed = with_problems(compute(plan, today), state)
-
-    write = plan_cells(
-        read,
-        plan,
-        computed,
-        sheet_plan.row_of,
-        record,
-        new_ids=sheet_plan.new_ids,
-        notes=problem_notes(problems),
-        history_rows=history.history_rows(found, who, at=now) if found else [],
-    )
-    token = uuid.uuid4().hex
-    events = history.store_events(spreadsheet_id, found, who, on=today, at=now, write_token=token)
-    if write:
-        new_state = write_guarded(
-            store,
-            deps.gateway,
-            read,
-            state,
-            write,
-            plan=plan,
-            computed=computed,
-            events=events,
-            next_id=sheet_plan.next_id,
-            new_ids=list(sheet_plan.new_ids.values()),
-            token=token,
-        )
-    else:
-        new_state = replace(
-            state,
-            plan=sheet_plan.plan,
-            computed=computed.to_json(),
-            sheet=remember(read, None),
-            next_id=sheet_plan.next_id,
-        )
-    if events:
-        store.append_history(events)
-    if new_state != loaded:
-        store.save_snapshot(spreadsheet_id, **new_state.snapshot())
-    store.update_map(
-        spreadsheet_id, **activity, **summary_fields(computed), last_synced_at=now, last_read_at=now
-    )
+    record, loaded = load(deps.store, spreadsheet_id)
+    seen = read(deps, record, loaded, now)
+    edits = diff(deps.store, record, seen)
+    result = recompute(seen, edits)
+    written = write(deps, seen, edits, result, now)
+    save(deps.store, loaded, edits, result.computed, written, now)
     return SyncResult(
         spreadsheet_id,
-        computed,
+        result.computed,
         read=True,
-        wrote=bool(write),
-        changes=len(found),
-        cells_written=write.cells_written,
+        wrote=bool(written.write),
+        changes=len(edits.changes),
+        cells_written=written.write.cells_written,
     )
 
 
-def plan_cells(
-    read: SheetRead,
+@dataclass(frozen=True)
+class Seen:
+    """The sheet as read, against what we knew."""
+
+    state: MapState  # what we knew, with a write whose outcome was unknown resolved
+    sheet: SheetPlan  # the plan the sheet shows
+    today: date  # in the sheet's time zone
+
+
+@dataclass(frozen=True)
+class Edits:
+    """What people changed since the last sync, and who (when we know)."""
+
+    changes: list[Change]
+    who: list[str]
+    activity: dict[str, Any]  # the MAP's activity dates these changes move
+    record: MapRecord  # the MAP's record with them moved
+
+
+@dataclass(frozen=True)
+class Recomputed:
+    state: MapState  # what this sync knows of the MAP (cast, date moves, unreadable cells)
+    plan: Plan  # as the engine saw it
+    computed: ComputedPlan
+
+
+@dataclass(frozen=True)
+class Written:
+    state: MapState  # what this sync leaves
+    write: SheetWrite  # empty when there was nothing to write
+    events: list[NewHistoryEvent]  # history this sync records
+
+
+def read(deps: SyncDeps, record: MapRecord, loaded: MapState, now: datetime) -> Seen:
+    """Read the sheet (one call), settle a write whose outcome was unknown by the token
+    the sheet carries, and match the sheet's rows to the milestones we knew."""
+    reading = deps.sheets.read(record.spreadsheet_id, now=now)
+    state = adopt_pending(deps.store, record.spreadsheet_id, loaded, reading.write_token)
+    sheet = reading.to_plan(state.plan, next_id=state.next_id, reason=state.reason)
+    return Seen(state, sheet, reading.today)
+
+
+def diff(store: Store, record: MapRecord, seen: Seen) -> Edits:
+    """The changes from the snapshot to the sheet, their authors and the activity dates."""
+    state, sheet = seen.state, seen.sheet
+    changes = diff_plans(
+        state.plan, sheet.plan, reason=sheet.reason, reason_changed=sheet.reason != state.reason
+    )
+    who = _authors(store, record, sheet.layout, changes)
+    activity: dict[str, Any] = {}
+    if changes:
+        activity["last_edit_on"] = seen.today
+        if history.buyer_edited(changes, who, sheet.plan, record.buyer_emails):
+            activity["last_buyer_edit_on"] = seen.today
+    return Edits(changes, who, activity, replace(record, **activity))
+
+
+def recompute(seen: Seen, edits: Edits) -> Recomputed:
+    """What the MAP now knows (the reason for change, its cast, the close-date moves, the
+    cells it could not read) and the plan computed from it."""
+    state, sheet, today, record = seen.state, seen.sheet, seen.today, edits.record
+    known_owners = state.known_owners
+    if today <= record.created_on + timedelta(days=CAST_DAYS):
+        known_owners = tuple(dict.fromkeys((*known_owners, *owners_of(sheet.plan.milestones))))
+    unreadable = sheet.unreadable
+    state = replace(
+        state,
+        reason=sheet.reason,
+        known_owners=known_owners,
+        close_moves=(*state.close_moves, *close_date_entries(edits.changes, sheet.plan, on=today)),
+        problems=tuple(u.label for u in unreadable),
+        problem_ids=tuple(dict.fromkeys(u.milestone_id for u in unreadable if u.milestone_id)),
+    )
+    plan = engine_plan(record, state, sheet.plan)
+    return Recomputed(state, plan, with_problems(compute(plan, today), state))
+
+
+def write(deps: SyncDeps, seen: Seen, edits: Edits, result: Recomputed, now: datetime) -> Written:
+    """Write what changed on the sheet, with the history rows (at most one call)."""
+    spreadsheet_id = edits.record.spreadsheet_id
+    token = uuid.uuid4().hex
+    events = history.store_events(
+        spreadsheet_id, edits.changes, edits.who, on=seen.today, at=now, write_token=token
+    )
+    rows = history.history_rows(edits.changes, edits.who, at=now)
+    update = sheet_update(result.plan, result.computed, edits.record, history_rows=rows)
+    prepared = deps.sheets.prepare_write(seen.sheet.layout, update)
+    if not prepared:
+        state = replace(
+            result.state,
+            plan=seen.sheet.plan,
+            computed=result.computed.to_json(),
+            sheet=seen.sheet.layout.remembered(),
+            next_id=seen.sheet.next_id,
+        )
+        return Written(state, prepared, events)
+    state = write_guarded(
+        deps.store,
+        deps.sheets,
+        spreadsheet_id,
+        result.state,
+        prepared,
+        plan=result.plan,
+        computed=result.computed,
+        events=events,
+        next_id=seen.sheet.next_id,
+        given_ids=list(seen.sheet.given_ids),
+        token=token,
+    )
+    return Written(state, prepared, events)
+
+
+def save(
+    store: Store,
+    loaded: MapState,
+    edits: Edits,
+    computed: ComputedPlan,
+    written: Written,
+    now: datetime,
+) -> None:
+    """Record the history, the new snapshot (when it changed) and the MAP's summary."""
+    spreadsheet_id = edits.record.spreadsheet_id
+    if written.events:
+        store.append_history(written.events)
+    if written.state != loaded:
+        store.save_snapshot(spreadsheet_id, **written.state.snapshot())
+    store.update_map(
+        spreadsheet_id,
+        **edits.activity,
+        **summary_fields(computed),
+        last_synced_at=now,
+        last_read_at=now,
+    )
+
+
+def sheet_update(
     plan: Plan,
     computed: ComputedPlan,
-    row_of: dict[str, int],
     record: MapRecord,
     *,
-    new_ids: dict[int, str] | None = None,
-    notes: dict[tuple[int, int], str] | None = None,
     history_rows: Sequence[Sequence[str]] = (),
     review_rows: Sequence[Sequence[str]] = (),
-) -> WritePlan:
-    """The write that makes the sheet show ``computed``."""
-    cells = milestone_cells(computed)
-    return plan_write(
-        read,
-        milestones={row: (mid, cells[mid]) for mid, row in row_of.items() if mid in cells},
-        header=header_cells(computed, plan.milestones, last_review=record.last_reviewed_on),
-        new_ids=new_ids or {},
-        notes=notes or {},
+) -> SheetUpdate:
+    """What the sheet shows for ``computed``, with rows for the History and Reviews tabs."""
+    return SheetUpdate(
+        computed=computed,
+        milestones=plan.milestones,
+        last_review=record.last_reviewed_on,
         history_rows=history_rows,
         review_rows=review_rows,
     )
@@ -239,24 +285,10 @@ def load(store: Store, spreadsheet_id: str) -> tuple[MapRecord, MapState]:
     return record, MapState.from_snapshot(snapshot)
 
 
-def local_today(now: datetime, time_zone: str) -> date:
-    """Today in the spreadsheet's time zone (a plan's days are its owner's days)."""
-    try:
-        return now.astimezone(ZoneInfo(time_zone)).date()
-    except (ZoneInfoNotFoundError, ValueError):
-        return now.date()
-
-
 def _authors(
-    store: Store,
-    record: MapRecord,
-    read: SheetRead,
-    row_of: dict[str, int],
-    found: Sequence[Any],
+    store: Store, record: MapRecord, layout: SheetLayout, changes: Sequence[Change]
 ) -> list[str]:
-    if not found:
+    if not changes:
         return []
     since = record.last_synced_at or record.created_at
-    header_rows = {k: pos[0] for k, pos in read.header_cells.items()}
-    events = store.edit_events_since(record.spreadsheet_id, since)
-    return history.authors(found, events, row_of, header_rows, layout.PLAN_TAB)
+    return history.authors(changes, store.edit_events_since(record.spreadsheet_id, since), layout)

@@ -12,8 +12,7 @@ from typing import Any
 
 from service.sheets.cell_values import date_to_serial
 from service.sheets.layout import DATE_PATTERN
-
-Value = str | int | float | date | None
+from service.sheets.render import Shown, Value
 
 # What a computed cell write replaces: value, background and number format.
 COMPUTED_FIELDS = (
@@ -53,6 +52,11 @@ def cell_data(value: Value, *, background: str | None = None) -> dict[str, Any]:
     if fmt:
         cell["userEnteredFormat"] = fmt
     return cell
+
+
+def shown_cell(shown: Shown) -> dict[str, Any]:
+    """The CellData of a computed cell (what :mod:`~service.sheets.render` says it shows)."""
+    return cell_data(shown.value, background=shown.background)
 
 
 def shows(current: dict[str, Any] | None, wanted: dict[str, Any]) -> bool:

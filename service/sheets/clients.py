@@ -10,6 +10,8 @@ Credentials:
   the emulator's, so the same google-auth code path runs as in production;
 - a person's OAuth access token (the seller's, for the one request that creates their
   MAP): :func:`user_credentials`.
+
+:class:`PerThreadGateways` keeps one gateway per thread.
 """
 
 from __future__ import annotations
@@ -23,12 +25,13 @@ from typing import Any
 import google.auth
 import google_auth_httplib2
 import httplib2
+from google.auth import credentials as auth_credentials
 from google.auth.credentials import Credentials
-from google.oauth2 import credentials as oauth2_credentials
 from google.oauth2 import service_account
 from googleapiclient.discovery import build_from_document
 from googleapiclient.discovery_cache import get_static_doc
 
+from service.sheets.errors import SellerTokenRejected
 from service.sheets.gateway import ApiResources, RetryPolicy, SheetsGateway
 
 SCOPES = (
@@ -84,10 +87,25 @@ def build_gateway(
     return SheetsGateway(_resources(api_root), http, retry=retry, close=connections.close)
 
 
+class PersonAccessToken(auth_credentials.Credentials):
+    """A person's short-lived access token, used as it is. It cannot be refreshed: when
+    Google refuses it, the request fails with :class:`SellerTokenRejected` (the add-on
+    asks for a fresh one) rather than with google-auth's refresh error."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self.token = token
+
+    def refresh(self, request: Any) -> None:
+        raise SellerTokenRejected(
+            "Google did not accept the seller's access token (expired or revoked); "
+            "reopen the add-on and try again"
+        )
+
+
 def user_credentials(access_token: str) -> Credentials:
     """Credentials for one request made as a person, from their short-lived token."""
-    credentials: Credentials = oauth2_credentials.Credentials(token=access_token)  # type: ignore[no-untyped-call]
-    return credentials
+    return PersonAccessToken(access_token)
 
 
 def service_account_credentials(

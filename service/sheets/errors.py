@@ -3,7 +3,9 @@ above it sees ``googleapiclient.errors.HttpError``.
 
     SheetsError
     ├── NotAMap              the spreadsheet has no MAP layout the reader recognises
+    ├── AlreadyAMap          a MAP (or tabs of its names) is already in the spreadsheet
     ├── LayoutChanged        rows moved between our read and our write; sync again
+    ├── SellerTokenRejected  Google refused the seller's access token (expired, revoked)
     └── GoogleError          Google answered with an error
         ├── SheetNotFound        404
         ├── PermissionDenied     403 (also 401)
@@ -21,6 +23,16 @@ class SheetsError(Exception):
 
 class NotAMap(SheetsError):
     """The spreadsheet does not hold a MAP the reader recognises."""
+
+
+class AlreadyAMap(SheetsError):
+    """The spreadsheet a MAP is to be laid out in already holds one, or tabs of the names
+    a MAP uses."""
+
+
+class SellerTokenRejected(SheetsError):
+    """Google refused the seller's OAuth access token (expired or revoked): the add-on
+    asks for a fresh one."""
 
 
 class LayoutChanged(SheetsError):

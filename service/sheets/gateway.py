@@ -8,7 +8,7 @@ retried on 429, 5xx, timeouts and dropped connections. A ``batchUpdate`` is retr
 on 429 (Google rejects over-quota calls before doing anything); after a 5xx or a dropped
 connection it may or may not have been applied, so it is not repeated blindly: the
 caller learns the outcome from the write token on its next read (see
-``service.services.sync``).
+``google_map_sheets.py`` and ``service.services.guarded_write``).
 """
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ import httplib2
 from google.auth import exceptions as auth_exceptions
 from googleapiclient.errors import HttpError
 
-from service.sheets import errors, layout
+import service.sheets.errors as errors
+import service.sheets.layout as layout
+from service.services.map_sheets import Channel
 from service.sheets.reader import READ_FIELDS
 
 _CONNECTION_ERRORS = (
@@ -62,13 +64,6 @@ class ApiResources:
     files: Any
     permissions: Any
     channels: Any
-
-
-@dataclass(frozen=True)
-class Channel:
-    channel_id: str
-    resource_id: str
-    expiration_ms: int
 
 
 class SheetsGateway:

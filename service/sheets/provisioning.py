@@ -9,15 +9,15 @@ to see what is there), then the one ``batchUpdate`` built here.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
+import service.sheets.layout as layout
+import service.sheets.requests as rq
 from service.domain.model import Milestone
-from service.sheets import layout
-from service.sheets import requests as rq
-from service.sheets.cells import cell_data, hex_to_color
-from service.sheets.render import COMPUTED_BACKGROUND, HeaderCells, MilestoneCells
+from service.services.map_sheets import NewMap
+from service.sheets.cells import cell_data, hex_to_color, shown_cell
+from service.sheets.errors import AlreadyAMap
+from service.sheets.render import Shown, header_cells, milestone_cells
 
 # sheetIds we give our tabs (fixed, so one batchUpdate can refer to tabs it adds).
 PLAN_SHEET_ID = 1001
@@ -60,21 +60,6 @@ GUIDE_LINES = (
 )
 
 
-@dataclass(frozen=True)
-class MapSheetContent:
-    """Everything the new MAP shows."""
-
-    map_id: str
-    title: str
-    account: str
-    outcome: str
-    go_live: date
-    milestones: Sequence[Milestone]
-    cells: Mapping[str, MilestoneCells]
-    header: HeaderCells
-    write_token: str
-
-
 def create_body(title: str) -> dict[str, Any]:
     """The ``spreadsheets.create`` body: the title and the four tabs."""
     return {
@@ -87,23 +72,24 @@ def create_body(title: str) -> dict[str, Any]:
 
 
 def add_tabs_requests(existing: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """For "create here": add our tabs to an existing spreadsheet (before anything else)."""
+    """For "create here": add our tabs to an existing spreadsheet (before anything else);
+    :class:`AlreadyAMap` when it has tabs of their names."""
     taken_titles = {s["properties"]["title"] for s in existing}
     taken_ids = {s["properties"]["sheetId"] for s in existing}
     clash = [t for t in TAB_IDS if t in taken_titles]
     if clash or taken_ids & set(TAB_IDS.values()):
-        raise ValueError(f"this spreadsheet already has a tab named {', '.join(clash)}")
+        raise AlreadyAMap(f"this spreadsheet already has a tab named {', '.join(clash)}")
     return [
         {"addSheet": {"properties": {"sheetId": sheet_id, "title": name, "index": index}}}
         for index, (name, sheet_id) in enumerate(TAB_IDS.items())
     ]
 
 
-def layout_requests(content: MapSheetContent) -> list[dict[str, Any]]:
+def layout_requests(new: NewMap) -> list[dict[str, Any]]:
     """The one batchUpdate that fills a spreadsheet that has our four tabs."""
-    rows = _plan_rows(content)
+    rows = _plan_rows(new)
     first = layout.FIRST_MILESTONE_ROW
-    table_rows = len(content.milestones) + SPARE_ROWS
+    table_rows = len(new.milestones) + SPARE_ROWS
     last = first + table_rows
     col = layout.column_index
     computed_cols = [col(k) for k in layout.COMPUTED_COLUMNS]
@@ -169,12 +155,12 @@ def layout_requests(content: MapSheetContent) -> list[dict[str, Any]]:
                 }
             }
         },
-        rq.spreadsheet_metadata(layout.MAP_ID_KEY, content.map_id),
+        rq.spreadsheet_metadata(layout.MAP_ID_KEY, new.map_id),
         rq.spreadsheet_metadata(layout.LAYOUT_KEY, layout.LAYOUT_VERSION),
-        rq.spreadsheet_metadata(layout.WRITE_TOKEN_KEY, content.write_token),
+        rq.spreadsheet_metadata(layout.WRITE_TOKEN_KEY, new.write_token),
         *(
             rq.create_row_metadata(PLAN_SHEET_ID, first + i, layout.MILESTONE_KEY, m.id)
-            for i, m in enumerate(content.milestones)
+            for i, m in enumerate(new.milestones)
         ),
         *_log_tab(HISTORY_SHEET_ID, layout.HISTORY_HEADERS),
         *_log_tab(REVIEWS_SHEET_ID, layout.REVIEWS_HEADERS),
@@ -183,26 +169,21 @@ def layout_requests(content: MapSheetContent) -> list[dict[str, Any]]:
     return requests
 
 
-def _plan_rows(content: MapSheetContent) -> list[list[dict[str, Any]]]:
+def _plan_rows(new: NewMap) -> list[list[dict[str, Any]]]:
     width = len(layout.COLUMNS)
     rows: list[list[dict[str, Any]]] = [
         [{} for _ in range(width)] for _ in range(layout.FIRST_MILESTONE_ROW)
     ]
-    title = cell_data(f"Mutual Action Plan · {content.account}")
+    cells = milestone_cells(new.computed)
+    header = header_cells(new.computed, new.milestones, last_review=None)
+    title = cell_data(f"Mutual Action Plan · {new.account}")
     title["userEnteredFormat"] = {"textFormat": {"bold": True, "fontSize": 16}}
     rows[layout.TITLE_ROW][1] = title
     header_values: dict[str, Any] = {
-        "account": cell_data(content.account),
-        "outcome": cell_data(content.outcome),
-        "go_live": cell_data(content.go_live),
-        "projected_go_live": cell_data(
-            content.header.projected_go_live, background=COMPUTED_BACKGROUND
-        ),
-        "slip_bd": cell_data(content.header.slip_bd, background=COMPUTED_BACKGROUND),
-        "health": cell_data(content.header.health, background=content.header.health_colour),
-        "top_risks": cell_data(content.header.top_risks, background=COMPUTED_BACKGROUND),
-        "last_review": cell_data(content.header.last_review, background=COMPUTED_BACKGROUND),
-        "next_step": cell_data(content.header.next_step, background=COMPUTED_BACKGROUND),
+        "account": cell_data(new.account),
+        "outcome": cell_data(new.outcome),
+        "go_live": cell_data(new.go_live),
+        **{key: shown_cell(shown) for key, shown in header.items()},
     }
     for spec in layout.HEADER_FIELDS:
         label = cell_data(spec.label)
@@ -214,8 +195,8 @@ def _plan_rows(content: MapSheetContent) -> list[list[dict[str, Any]]]:
     reason_label["userEnteredFormat"] = {"textFormat": {"bold": True}}
     rows[go_live_row][layout.REASON_LABEL_COL] = reason_label
     rows[layout.TABLE_HEADER_ROW] = [_table_header(c) for c in layout.COLUMNS]
-    for milestone in content.milestones:
-        rows.append(_milestone_row(milestone, content.cells[milestone.id]))
+    for milestone in new.milestones:
+        rows.append(_milestone_row(milestone, cells[milestone.id]))
     return rows
 
 
@@ -228,7 +209,7 @@ def _table_header(column: layout.Column) -> dict[str, Any]:
     return cell
 
 
-def _milestone_row(m: Milestone, cells: MilestoneCells) -> list[dict[str, Any]]:
+def _milestone_row(m: Milestone, cells: Mapping[str, Shown]) -> list[dict[str, Any]]:
     values: dict[str, dict[str, Any]] = {
         "id": cell_data(m.id),
         "title": cell_data(m.title),
@@ -239,10 +220,7 @@ def _milestone_row(m: Milestone, cells: MilestoneCells) -> list[dict[str, Any]]:
         "status": cell_data(m.status.value),
         "completed_on": cell_data(m.completed_on) if m.completed_on else _date_format_only(),
         "notes": cell_data(m.notes),
-        "target": cell_data(cells.target, background=COMPUTED_BACKGROUND),
-        "projected": cell_data(cells.projected, background=COMPUTED_BACKGROUND),
-        "health": cell_data(cells.health, background=cells.health_colour),
-        "risk": cell_data(cells.risk, background=COMPUTED_BACKGROUND),
+        **{key: shown_cell(cells[key]) for key in layout.COMPUTED_COLUMNS},
     }
     return [values[c.key] for c in layout.COLUMNS]
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from service.sheets import layout
+import service.sheets.layout as layout
 from service.sheets.cell_values import (
     UnreadableCell,
     cell_text,

@@ -1,8 +1,10 @@
 """What the backend shows in the computed cells, and in which colours.
 
 Pure presentation of a :class:`ComputedPlan`: the Target/Projected/Health/Risk cells of
-each milestone and the computed header fields. No Google request bodies here (see
-``cells.py`` and ``requests.py``).
+each milestone and the computed header fields, each as a :class:`Shown` (value and
+colour) under its layout key. The one place that says what a computed cell holds: the
+writer and provisioning both turn these into cells (``cells.shown_cell``). No Google
+request bodies here (see ``cells.py`` and ``requests.py``).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from service.domain.model import ComputedPlan, Milestone, Risk, Severity
+from service.domain.model import ComputedPlan, Milestone, Risk, most_severe_first
 
 # Background colours (hex) by milestone health; close to Sheets' light palette.
 HEALTH_COLOURS = {
@@ -45,48 +47,39 @@ RISK_LABELS = {
     "VAGUE_DELIVERABLE": "No deliverable",
     "INVALID_INPUT": "A cell could not be read (see its note)",
 }
-_SEVERITY_ORDER = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
+
+
+# What a cell can show.
+Value = str | int | float | date | None
 
 
 @dataclass(frozen=True)
-class MilestoneCells:
-    target: date | None
-    projected: date | None
-    health: str
-    risk: str
-    health_colour: str
+class Shown:
+    """What one computed cell shows: a value on a background colour."""
+
+    value: Value
+    background: str = COMPUTED_BACKGROUND
 
 
-@dataclass(frozen=True)
-class HeaderCells:
-    projected_go_live: date
-    slip_bd: int
-    health: str
-    health_colour: str
-    top_risks: str
-    last_review: date | None
-    next_step: str
-
-
-def milestone_cells(computed: ComputedPlan) -> dict[str, MilestoneCells]:
-    """The computed cells of every milestone, by milestone id."""
+def milestone_cells(computed: ComputedPlan) -> dict[str, dict[str, Shown]]:
+    """The computed cells of every milestone: milestone id -> column key -> what it shows
+    (one entry per computed column of the layout)."""
     labels: dict[str, list[str]] = {}
-    for risk in sorted(computed.risks, key=lambda r: _SEVERITY_ORDER[r.severity]):
+    for risk in most_severe_first(computed.risks):
         for milestone_id in risk.milestones:
             labels.setdefault(milestone_id, []).append(RISK_LABELS.get(risk.code, risk.code))
-    cells: dict[str, MilestoneCells] = {}
+    cells: dict[str, dict[str, Shown]] = {}
     for m in computed.milestones:
         parts = []
         if m.slip_bd > 0:
             parts.append(f"Slips {m.slip_bd} business day{'s' if m.slip_bd != 1 else ''}")
         parts.extend(labels.get(m.id, []))
-        cells[m.id] = MilestoneCells(
-            target=m.target,
-            projected=m.projected,
-            health=m.health.value,
-            risk="; ".join(dict.fromkeys(parts)),
-            health_colour=HEALTH_COLOURS.get(m.health.value, "#ffffff"),
-        )
+        cells[m.id] = {
+            "target": Shown(m.target),
+            "projected": Shown(m.projected),
+            "health": Shown(m.health.value, HEALTH_COLOURS.get(m.health.value, "#ffffff")),
+            "risk": Shown("; ".join(dict.fromkeys(parts))),
+        }
     return cells
 
 
@@ -95,20 +88,24 @@ def header_cells(
     milestones: tuple[Milestone, ...],
     *,
     last_review: date | None,
-) -> HeaderCells:
-    return HeaderCells(
-        projected_go_live=computed.projected_go_live,
-        slip_bd=computed.slip_bd,
-        health=f"{computed.health.score} · {computed.health.label}",
-        health_colour=DEAL_COLOURS.get(computed.health.label, "#ffffff"),
-        top_risks=top_risks_text(computed.risks),
-        last_review=last_review,
-        next_step=next_step_text(computed, milestones),
-    )
+) -> dict[str, Shown]:
+    """The computed header fields: header key -> what it shows (one entry per computed
+    field of the layout's header block)."""
+    return {
+        "projected_go_live": Shown(computed.projected_go_live),
+        "slip_bd": Shown(computed.slip_bd),
+        "health": Shown(
+            f"{computed.health.score} · {computed.health.label}",
+            DEAL_COLOURS.get(computed.health.label, "#ffffff"),
+        ),
+        "top_risks": Shown(top_risks_text(computed.risks)),
+        "last_review": Shown(last_review),
+        "next_step": Shown(next_step_text(computed, milestones)),
+    }
 
 
 def top_risks_text(risks: tuple[Risk, ...], limit: int = 3) -> str:
-    ordered = sorted(risks, key=lambda r: _SEVERITY_ORDER[r.severity])[:limit]
+    ordered = most_severe_first(risks)[:limit]
     if not ordered:
         return "None: keep the dates honest and review weekly."
     return "\n".join(f"• {r.message}" for r in ordered)

@@ -1,18 +1,66 @@
-"""What the backend remembers of a sheet between syncs: where things are and what the
-computed cells show. Stored as JSON in the MAP's snapshot.
+"""The layout a write is prepared against (:class:`KnownSheet`, the Google
+implementation's ``SheetLayout``), and what the backend remembers of it between syncs:
+where things are and what the computed cells show, stored as JSON in the MAP's snapshot.
 
-It lets a sync that does not read the sheet (the date rollover at midnight, DESIGN I8)
-plan its write against what it last wrote, as if it had read it.
+Remembering lets a sync that does not read the sheet (the date rollover at midnight,
+DESIGN I8) prepare its write against what it last wrote, as if it had read it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from service.sheets import layout
+from gspread.exceptions import IncorrectCellLabel
+from gspread.utils import a1_to_rowcol
+
+import service.sheets.layout as layout
+from service.domain.history import Change
 from service.sheets.reader import MilestoneRow, SheetRead
 from service.sheets.writer import WritePlan
+
+
+@dataclass(frozen=True)
+class KnownSheet:
+    """A read of the Plan tab (or what we remember of one), its rows matched to
+    milestones."""
+
+    read: SheetRead
+    row_of: dict[str, int]  # milestone id -> row index
+    given_ids: dict[int, str] = field(default_factory=dict)  # row -> id for its ID cell
+    # The backend's note for each cell it could not read: (row, col) -> text.
+    notes: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    @property
+    def time_zone(self) -> str:
+        return self.read.time_zone
+
+    def remembered(self) -> dict[str, Any]:
+        return to_state(self.read)
+
+    def row_of_change(self, change: Change) -> int | None:
+        if change.milestone_id is not None:
+            return self.row_of.get(change.milestone_id)
+        position = self.read.header_cells.get(change.field)
+        return position[0] if position is not None else None
+
+    def row_of_edit(self, tab: str, cell: str) -> int | None:
+        if tab != layout.PLAN_TAB:
+            return None
+        try:
+            row, _ = a1_to_rowcol(cell.split(":")[0])
+        except IncorrectCellLabel:  # not a cell: the edit names no row we know
+            return None
+        return int(row) - 1
+
+
+def recall(state: Mapping[str, Any]) -> KnownSheet:
+    """The layout remembered in ``state`` (:func:`to_state`)."""
+    read = from_state(state)
+    # The sheet as we left it carries our write token (provisioning stamps the first).
+    read.write_token = ""
+    return KnownSheet(read, row_of={r.id: r.row for r in read.rows if r.id})
 
 
 def to_state(read: SheetRead, written: WritePlan | None = None) -> dict[str, Any]:
@@ -27,6 +75,7 @@ def to_state(read: SheetRead, written: WritePlan | None = None) -> dict[str, Any
         _apply_metadata(written, read.plan_sheet_id, metadata)
     return {
         "spreadsheet_id": read.spreadsheet_id,
+        "time_zone": read.time_zone,
         "title": read.title,
         "map_id": read.map_id,
         "sheet_ids": read.sheet_ids,
@@ -62,6 +111,7 @@ def from_state(state: Mapping[str, Any]) -> SheetRead:
         header_cells={k: (int(v[0]), int(v[1])) for k, v in state["header_cells"].items()},
         header_computed=dict(state.get("header_computed", {})),
         header_notes={},
+        time_zone=str(state.get("time_zone", "Etc/GMT")),
     )
     for item in state.get("rows", []):
         read.rows.append(

@@ -2,10 +2,10 @@
 
 Given what was read (:class:`SheetRead`) and what should be shown, :func:`plan_write`
 returns the requests and, for verification, what the key cells must hold after the
-write: the ID cell of every milestone row written to, and the label of every header
-row written to. The gateway asks Google for those cells in the write's own response;
-if rows were inserted, deleted or sorted between our read and our write they differ,
-and the sync runs again (DESIGN I3).
+write: the ID cell of every milestone row written to (and the title of a row given an
+ID), and the label of every header row written to. The write asks Google for those
+cells in its own response; if rows were inserted, deleted or sorted between our read and
+our write they differ, and the sync runs again (DESIGN I3).
 
 Only computed cells, notes the backend owns, row metadata and the empty ID cell of a
 row a person added are ever written on the Plan tab (DESIGN I2).
@@ -19,13 +19,13 @@ from typing import Any
 
 from gspread.utils import rowcol_to_a1
 
-from service.sheets import layout
-from service.sheets import requests as rq
+import service.sheets.layout as layout
+import service.sheets.requests as rq
 from service.sheets.cell_values import cell_text
-from service.sheets.cells import COMPUTED_FIELDS, cell_data, shows
+from service.sheets.cells import COMPUTED_FIELDS, cell_data, shown_cell, shows
 from service.sheets.errors import LayoutChanged
 from service.sheets.reader import SheetRead
-from service.sheets.render import COMPUTED_BACKGROUND, HeaderCells, MilestoneCells
+from service.sheets.render import Shown
 
 
 @dataclass
@@ -42,8 +42,8 @@ class WritePlan:
 def plan_write(
     read: SheetRead,
     *,
-    milestones: Mapping[int, tuple[str, MilestoneCells]],
-    header: HeaderCells | None,
+    milestones: Mapping[int, tuple[str, Mapping[str, Shown]]],
+    header: Mapping[str, Shown] | None,
     new_ids: Mapping[int, str],
     notes: Mapping[tuple[int, int], str],
     history_rows: Sequence[Sequence[str]] = (),
@@ -64,11 +64,16 @@ def plan_write(
             )
         )
         plan.expected[(row_index, id_col)] = milestone_id
+        # The ID cell holds what this write puts there wherever the row went, so it
+        # proves nothing: the row's title must still be where it was read.
+        given = rows_by_index.get(row_index)
+        if given is not None:
+            plan.expected[(row_index, read.columns["title"])] = given.raw.get("title", "").strip()
 
     for row_index, (milestone_id, cells) in sorted(milestones.items()):
         row = rows_by_index.get(row_index)
         current = row.computed if row is not None else {}
-        wanted = _milestone_cell_data(cells)
+        wanted = {key: shown_cell(cells[key]) for key in layout.COMPUTED_COLUMNS}
         changed = [
             key for key in layout.COMPUTED_COLUMNS if not shows(current.get(key), wanted[key])
         ]
@@ -105,15 +110,6 @@ def plan_write(
     if review_rows and layout.REVIEWS_TAB in read.sheet_ids:
         plan.requests.append(rq.append_text_rows(read.sheet_ids[layout.REVIEWS_TAB], review_rows))
     return plan
-
-
-def _milestone_cell_data(cells: MilestoneCells) -> dict[str, dict[str, Any]]:
-    return {
-        "target": cell_data(cells.target, background=COMPUTED_BACKGROUND),
-        "projected": cell_data(cells.projected, background=COMPUTED_BACKGROUND),
-        "health": cell_data(cells.health, background=cells.health_colour),
-        "risk": cell_data(cells.risk, background=COMPUTED_BACKGROUND),
-    }
 
 
 def _write_runs(
@@ -166,16 +162,9 @@ def _fix_row_metadata(
     plan.requests.append(rq.create_row_metadata(sheet_id, row, layout.MILESTONE_KEY, milestone_id))
 
 
-def _write_header(plan: WritePlan, read: SheetRead, header: HeaderCells) -> None:
-    wanted: dict[str, dict[str, Any]] = {
-        "projected_go_live": cell_data(header.projected_go_live, background=COMPUTED_BACKGROUND),
-        "slip_bd": cell_data(header.slip_bd, background=COMPUTED_BACKGROUND),
-        "health": cell_data(header.health, background=header.health_colour),
-        "top_risks": cell_data(header.top_risks, background=COMPUTED_BACKGROUND),
-        "last_review": cell_data(header.last_review, background=COMPUTED_BACKGROUND),
-        "next_step": cell_data(header.next_step, background=COMPUTED_BACKGROUND),
-    }
-    for key, cell in wanted.items():
+def _write_header(plan: WritePlan, read: SheetRead, header: Mapping[str, Shown]) -> None:
+    for key, shown in header.items():
+        cell = shown_cell(shown)
         position = read.header_cells.get(key)
         if position is None or shows(read.header_computed.get(key), cell):
             continue

@@ -12,13 +12,11 @@
     validation.py     bodies and queries into schemas, errors naming the field
     errors.py         every error as {"error": {code, message, details}} and its status
     openapi.py        the OpenAPI 3.1 description, from the schemas
-    sync_pool.py      background syncs after a hook (threads, deduplicated queue)
-    sync_processes.py the same syncs in niced processes (MAP_SYNC_PROCESSES)
-    wiring.py         the use cases' Backend from the settings
-    gateways.py       the backend's and a seller's Sheets/Drive gateways
     calendar_feed.py  milestones as iCalendar
-    logs.py           structured logs for Cloud Logging, credentials redacted
     context.py        what the routes share; the caller and the MAPs they may act on
+
+The store, the Google clients, the Backend and the queue of background syncs come from
+:mod:`service.runtime`, which the app factory asks for them.
 
 See docs/api.md for the contract and docs/deploy.md for running it.
 """

@@ -1,6 +1,7 @@
 """The app factory: ``create_app(settings=None)`` builds everything the backend needs
-(store, gateways, token verifier, background syncs, logging) from the settings, so
-nothing happens at import time. Run it under gunicorn::
+from the settings (the store, the Google clients, the queue of background syncs and
+logging through :mod:`service.runtime`; the token verifier here), so nothing happens at
+import time. Run it under gunicorn::
 
     gunicorn -b :8080 -w 2 --threads 8 'service.web.app:create_app()'
 """
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 
 import google.auth.transport.requests
 import requests
@@ -17,18 +17,17 @@ from flask import Flask, Response, g, has_request_context, request
 
 from service.clock import Clock
 from service.config import Settings
-from service.services.coalesce import sync_coalesced
-from service.sheets.gateway import SheetsGateway
+from service.runtime import logs
+from service.runtime.gateways import ServiceSheets
+from service.runtime.sync_queue import build_sync_queue
+from service.runtime.wiring import build_backend, build_store
+from service.services.map_sheets import MapSheets
 from service.templates import list_templates
-from service.web import api, hooks, logs, meta, tasks
+from service.web import api, hooks, meta, tasks
 from service.web.auth import IdTokenVerifier
 from service.web.certs_cache import CachingCertsRequest
 from service.web.context import EXTENSION, WebContext
 from service.web.errors import register_error_handlers
-from service.web.gateways import ServiceGateways, close_gateway
-from service.web.sync_pool import SyncPool
-from service.web.sync_processes import SyncProcesses
-from service.web.wiring import build_backend, build_store
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("service.web.access")
@@ -59,11 +58,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
 
 
 def build_context(settings: Settings, clock: Clock) -> WebContext:
-    """The store (migrated), the use cases' Backend, the token verifier and the pool."""
+    """The store (migrated), the use cases' Backend, the token verifier and the queue of
+    background syncs."""
     store = build_store(settings, migrate=True, clock=clock)
-    service_gateways = ServiceGateways(settings)
+    service_sheets = ServiceSheets(settings)
     backend = build_backend(
-        settings, store, service_gateways, keep_user_gateway=_closed_after_request, clock=clock
+        settings, store, service_sheets, keep_seller_sheets=_closed_after_request, clock=clock
     )
     session = requests.Session()
     verifier = IdTokenVerifier(
@@ -73,35 +73,16 @@ def build_context(settings: Settings, clock: Clock) -> WebContext:
         transport=CachingCertsRequest(google.auth.transport.requests.Request(session)),
         personal_domains=settings.personal_email_domains,
     )
-    processes: SyncProcesses | None = None
-    if settings.sync_processes:
-        processes = SyncProcesses(
-            settings,
-            processes=settings.sync_processes,
-            niceness=settings.sync_niceness,
-            clock=clock,
-        )
-        run: Callable[[str], None] = processes
-    else:
-
-        def run(spreadsheet_id: str) -> None:
-            sync_coalesced(backend, spreadsheet_id, notify=False)
-
-    syncs = SyncPool(
-        run,
-        workers=max(settings.sync_workers, settings.sync_processes),
-        queue_size=settings.sync_queue_size,
-        on_close=processes.close if processes else None,
-    )
+    syncs = build_sync_queue(settings, backend, clock)
     templates = {t.name: t for t in list_templates()}
-    return WebContext(settings, backend, verifier, syncs, templates, service_gateways, session)
+    return WebContext(settings, backend, verifier, syncs, templates, service_sheets, session)
 
 
-def _closed_after_request(gateway: SheetsGateway) -> SheetsGateway:
-    """A seller's gateway lives for one request: its connections close at the end."""
+def _closed_after_request(sheets: MapSheets) -> MapSheets:
+    """A seller's MapSheets lives for one request: its connections close at the end."""
     if has_request_context():
-        g.setdefault("gateways", []).append(gateway)
-    return gateway
+        g.setdefault("seller_sheets", []).append(sheets)
+    return sheets
 
 
 def _request_hooks(app: Flask, settings: Settings) -> None:
@@ -150,8 +131,8 @@ def _request_hooks(app: Flask, settings: Settings) -> None:
 
     @app.teardown_request
     def _forget(_: BaseException | None) -> None:
-        for gateway in g.pop("gateways", []):
-            close_gateway(gateway)
+        for sheets in g.pop("seller_sheets", []):
+            sheets.close()
         token = g.pop("log_token", None)
         if token is not None:
             try:

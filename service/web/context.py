@@ -8,13 +8,13 @@ import requests
 from flask import current_app, request
 
 from service.config import Settings
+from service.runtime.gateways import ServiceSheets
+from service.runtime.sync_queue import SyncQueue
 from service.services.backend import Backend
 from service.store.records import MapRecord
 from service.templates import Template
 from service.web.auth import Caller, IdTokenVerifier, bearer_token
 from service.web.errors import Forbidden, NotFound
-from service.web.gateways import ServiceGateways
-from service.web.sync_pool import SyncPool
 
 EXTENSION = "map_backend"
 
@@ -24,9 +24,9 @@ class WebContext:
     settings: Settings
     backend: Backend
     verifier: IdTokenVerifier
-    syncs: SyncPool
+    syncs: SyncQueue
     templates: dict[str, Template]
-    service_gateways: ServiceGateways
+    service_sheets: ServiceSheets
     http: requests.Session
 
     # spreadsheet id -> organisation of its MAP; a MAP's organisation never changes, so
@@ -36,7 +36,7 @@ class WebContext:
     def close(self) -> None:
         """Finish the background syncs, then close connections (Google's, the store's)."""
         self.syncs.close()
-        self.service_gateways.close()
+        self.service_sheets.close()
         self.http.close()
         self.backend.store.close()
 

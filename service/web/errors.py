@@ -25,11 +25,10 @@ from google.auth.exceptions import RefreshError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from service import sheets
 from service.domain.errors import PlanInputError
 from service.services.provision import MapConflict, ProvisionInputError
-from service.sheets import errors as sheets_errors
 from service.store.errors import LeaseLost, MapAlreadyExists, MapNotFound
-from service.web.gateways import SellerTokenRejected
 
 log = logging.getLogger(__name__)
 
@@ -147,46 +146,46 @@ def register_error_handlers(app: Flask) -> None:
     def _map_not_found(exc: MapNotFound) -> Response:
         return error_response(404, "NOT_FOUND", f"no MAP in spreadsheet {exc.spreadsheet_id}")
 
-    @app.errorhandler(sheets_errors.RateLimited)
-    def _rate_limited(exc: sheets_errors.RateLimited) -> Response:
+    @app.errorhandler(sheets.RateLimited)
+    def _rate_limited(exc: sheets.RateLimited) -> Response:
         return error_response(
             429, "RATE_LIMITED", "Google's quota is used up for now; try again in a minute"
         )
 
-    @app.errorhandler(sheets_errors.GoogleUnavailable)
-    def _google_unavailable(exc: sheets_errors.GoogleUnavailable) -> Response:
+    @app.errorhandler(sheets.GoogleUnavailable)
+    def _google_unavailable(exc: sheets.GoogleUnavailable) -> Response:
         return error_response(
             503, "GOOGLE_UNAVAILABLE", "Google did not answer after several tries; try again"
         )
 
-    @app.errorhandler(sheets_errors.SheetNotFound)
-    def _sheet_not_found(exc: sheets_errors.SheetNotFound) -> Response:
+    @app.errorhandler(sheets.SheetNotFound)
+    def _sheet_not_found(exc: sheets.SheetNotFound) -> Response:
         return error_response(
             404, "NOT_FOUND", f"Google has no such spreadsheet, or it is not shared: {exc}"
         )
 
-    @app.errorhandler(sheets_errors.PermissionDenied)
-    def _permission_denied(exc: sheets_errors.PermissionDenied) -> Response:
+    @app.errorhandler(sheets.PermissionDenied)
+    def _permission_denied(exc: sheets.PermissionDenied) -> Response:
         return error_response(403, "FORBIDDEN", f"Google refused access: {exc}")
 
-    @app.errorhandler(sheets_errors.NotAMap)
-    def _not_a_map(exc: sheets_errors.NotAMap) -> Response:
+    @app.errorhandler(sheets.NotAMap)
+    def _not_a_map(exc: sheets.NotAMap) -> Response:
         return error_response(409, "CONFLICT", f"the spreadsheet no longer holds a MAP: {exc}")
 
-    @app.errorhandler(sheets_errors.LayoutChanged)
+    @app.errorhandler(sheets.LayoutChanged)
     @app.errorhandler(LeaseLost)
     def _try_again(exc: Exception) -> Response:
         return error_response(
             409, "CONFLICT", "the MAP changed while it was being updated; try again"
         )
 
-    @app.errorhandler(sheets_errors.GoogleError)
-    def _google_rejected(exc: sheets_errors.GoogleError) -> Response:
+    @app.errorhandler(sheets.GoogleError)
+    def _google_rejected(exc: sheets.GoogleError) -> Response:
         log.warning("Google rejected a request: %s (HTTP %s)", exc, exc.status)
         return error_response(502, "GOOGLE_REJECTED", f"Google rejected the request: {exc}")
 
-    @app.errorhandler(SellerTokenRejected)
-    def _seller_token(exc: SellerTokenRejected) -> Response:
+    @app.errorhandler(sheets.SellerTokenRejected)
+    def _seller_token(exc: sheets.SellerTokenRejected) -> Response:
         return error_response(401, "UNAUTHENTICATED", str(exc))
 
     @app.errorhandler(RefreshError)

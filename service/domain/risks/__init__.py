@@ -16,7 +16,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 
-from service.domain.model import ComputedPlan, Forecast, Risk, RiskCode, Severity
+from service.domain.model import (
+    ComputedPlan,
+    Forecast,
+    Risk,
+    RiskCode,
+    most_severe_first,
+)
 from service.domain.risks.common import SEVERITY
 from service.domain.risks.people import missing_stakeholder, new_stakeholder, no_owner, team_owner
 from service.domain.risks.progress import (
@@ -42,8 +48,6 @@ __all__ = [
     "slip_origin",
     "with_extra_risks",
 ]
-
-_SEVERITY_ORDER = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
 
 # The contract's table order, less SLIP_LIKELY (which needs the forecast).
 RULES: tuple[Callable[[Schedule], Risk | None], ...] = (
@@ -73,7 +77,7 @@ def plan_risks(schedule: Schedule, forecast: Forecast) -> tuple[Risk, ...]:
     likely = slip_likely(schedule, forecast, quarter_slip_fired=fired)
     if likely is not None:
         found.append(likely)
-    return _by_severity(found)
+    return most_severe_first(found)
 
 
 def invalid_input_risk(cells: Sequence[str], milestones: Sequence[str] = ()) -> Risk:
@@ -96,8 +100,4 @@ def with_extra_risks(computed: ComputedPlan, extra: Iterable[Risk]) -> ComputedP
     The deal health stays: it is the forecast's chance of going live on time, which risks
     do not change.
     """
-    return dataclasses.replace(computed, risks=_by_severity([*computed.risks, *extra]))
-
-
-def _by_severity(risks: list[Risk]) -> tuple[Risk, ...]:
-    return tuple(sorted(risks, key=lambda r: _SEVERITY_ORDER[r.severity]))
+    return dataclasses.replace(computed, risks=most_severe_first([*computed.risks, *extra]))

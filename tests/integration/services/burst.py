@@ -13,8 +13,12 @@ import requests
 from service.clock import Clock
 from service.services.backend import Backend
 from service.services.coalesce import sync_coalesced
-from service.sheets.clients import build_gateway, service_account_credentials
-from service.sheets.gateway import RetryPolicy
+from service.sheets import (
+    GoogleMapSheets,
+    RetryPolicy,
+    build_gateway,
+    service_account_credentials,
+)
 from service.store import Store
 from tests.clock import START
 
@@ -89,8 +93,12 @@ def child_process_burst(
     retry = RetryPolicy(max_retries=6, base_delay_s=0.01, max_delay_s=0.05)
     backend = Backend(
         store=store,
-        service_gateway=lambda: build_gateway(credentials, api_root=emulator_url, retry=retry),
-        user_gateway=lambda token: build_gateway(credentials, api_root=emulator_url),
+        sheets=lambda: GoogleMapSheets(
+            build_gateway(credentials, api_root=emulator_url, retry=retry)
+        ),
+        seller_sheets=lambda token: GoogleMapSheets(
+            build_gateway(credentials, api_root=emulator_url)
+        ),
         service_account_email=service_account,
         now=clock,
     )

@@ -13,14 +13,15 @@ import requests
 
 from service.clock import Clock
 from service.services.backend import Backend
-from service.services.provision import Contact, MapRequest, Provisioned, provision_map
-from service.sheets.clients import (
+from service.services.provision import Provisioned, provision_map
+from service.sheets import (
+    GoogleMapSheets,
     PerThreadGateways,
+    RetryPolicy,
     build_gateway,
     service_account_credentials,
     user_credentials,
 )
-from service.sheets.gateway import RetryPolicy
 from service.store import Store
 from tests.db_fixtures import (
     database_url,
@@ -28,12 +29,11 @@ from tests.db_fixtures import (
     migrated_store,
     postgres_database_url,
 )
+from tests.map_requests import BUYER, SELLER, map_request
 
-__all__ = ["database_url", "make_store"]
+__all__ = ["BUYER", "SELLER", "database_url", "make_store"]
 
 SERVICE_ACCOUNT = "map-backend@map-local.iam.gserviceaccount.com"
-SELLER = "sam@vendor.example"
-BUYER = "dana@acme.example"
 FAST_RETRY = RetryPolicy(max_retries=6, base_delay_s=0.01, max_delay_s=0.05)
 
 
@@ -45,6 +45,7 @@ class World:
     backend: Backend
     clock: Clock
     store: Store
+    gateways: PerThreadGateways
 
     def token_for(self, email: str) -> str:
         reply = requests.post(
@@ -66,18 +67,8 @@ class World:
         return self.today() + timedelta(weeks=weeks)
 
     def provision(self, **overrides: Any) -> Provisioned:
-        values: dict[str, Any] = {
-            "template": "simple-close-plan",
-            "account": "Acme Corp",
-            "outcome": "Cut new-hire ramp time by half",
-            "go_live": self.go_live(),
-            "buyers": (Contact("Dana Lee", BUYER),),
-            "seller_owner": f"Sam Seller <{SELLER}>",
-            "seller_email": SELLER,
-            "org": "vendor.example",
-        }
-        values.update(overrides)
-        return provision_map(self.backend, MapRequest(**values), self.token_for(SELLER))
+        request = map_request(self.go_live(), **overrides)
+        return provision_map(self.backend, request, self.token_for(SELLER))
 
     def counters(self, spreadsheet_id: str) -> dict[str, int]:
         reply = requests.get(
@@ -112,7 +103,7 @@ def world(emulator: Any, store: Store, clock: Clock) -> Iterator[World]:
     """The emulator and a Backend on a fresh store, once on SQLite, once on PostgreSQL."""
     made = make_world(emulator, store, clock)
     yield made
-    made.backend.service_gateway.close()  # type: ignore[attr-defined]
+    made.gateways.close()
 
 
 @pytest.fixture
@@ -122,7 +113,7 @@ def postgres_world(emulator: Any, clock: Clock) -> Iterator[World]:
         world = make_world(emulator, pg_store, clock)
         world.database_url = url
         yield world
-        world.backend.service_gateway.close()  # type: ignore[attr-defined]
+        world.gateways.close()
 
 
 def make_world(emulator: Any, store: Store, clock: Clock) -> World:
@@ -133,21 +124,23 @@ def make_world(emulator: Any, store: Store, clock: Clock) -> World:
     ).json()
     credentials = service_account_credentials(key_info=key)
 
-    service_gateway = PerThreadGateways(
+    gateways = PerThreadGateways(
         lambda: build_gateway(credentials, api_root=emulator.url, retry=FAST_RETRY)
     )
 
-    def user_gateway(token: str) -> Any:
-        return build_gateway(user_credentials(token), api_root=emulator.url, retry=FAST_RETRY)
+    def seller_sheets(token: str) -> GoogleMapSheets:
+        return GoogleMapSheets(
+            build_gateway(user_credentials(token), api_root=emulator.url, retry=FAST_RETRY)
+        )
 
     backend = Backend(
         store=store,
-        service_gateway=service_gateway,
-        user_gateway=user_gateway,
+        sheets=lambda: GoogleMapSheets(gateways()),
+        seller_sheets=seller_sheets,
         service_account_email=SERVICE_ACCOUNT,
         now=clock,
     )
-    w = World(url=emulator.url, backend=backend, clock=clock, store=store)
+    w = World(url=emulator.url, backend=backend, clock=clock, store=store, gateways=gateways)
     w.backend_emulator_state = emulator.state
     return w
 

@@ -136,3 +136,40 @@ def test_i5_duplicate_notifications_are_harmless(world: World) -> None:
     counts = world.counters(sid)
     assert counts.get("sheets.spreadsheets.batchUpdate") == 1
     assert len(world.store.history(sid)) == 1
+
+
+def test_i3_a_row_added_and_one_inserted_above_it_before_the_write_keep_their_milestones(
+    world: World,
+) -> None:
+    sid = world.provision().spreadsheet_id
+    sync_coalesced(world.backend, sid)
+    first = row_number(world.backend_emulator_state, sid, "m1")
+    last = row_number(world.backend_emulator_state, sid, "m6")
+    world.edit(sid, f"Plan!B{last + 1}", "Celebrate with the team")
+    # The new ID's row moves down before the write lands: the ID must not land on Go-live.
+    race_hook(
+        world,
+        sid,
+        batch_update={
+            "requests": [
+                {
+                    "insertDimension": {
+                        "range": {
+                            "sheetId": PLAN_SHEET_ID,
+                            "dimension": "ROWS",
+                            "startIndex": first - 1,
+                            "endIndex": first,
+                        },
+                        "inheritFromBefore": False,
+                    }
+                }
+            ]
+        },
+    )
+    sync_coalesced(world.backend, sid)
+    assert race_hooks_fired(world)[-1] == "fired"
+    assert_every_row_shows_its_own_milestone(world, sid)
+    rows = milestone_rows(world.backend_emulator_state, sid)
+    assert rows["m6"]["Milestone"] == "Go-live"
+    [added] = [m for m, r in rows.items() if r["Milestone"] == "Celebrate with the team"]
+    assert added not in {"m1", "m2", "m3", "m4", "m5", "m6"}

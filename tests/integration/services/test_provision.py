@@ -44,8 +44,8 @@ def test_the_buyer_is_invited_with_a_message_naming_the_account_and_go_live(worl
 def test_a_sync_right_after_provisioning_reads_once_and_writes_nothing(world: World) -> None:
     made = world.provision()
     world.reset_counters()
-    with world.backend.service_gateway() as gateway:
-        result = sync_map(SyncDeps(world.store, gateway, world.clock), made.spreadsheet_id)
+    with world.backend.sheets() as sheets:
+        result = sync_map(SyncDeps(world.store, sheets, world.clock), made.spreadsheet_id)
     counts = world.counters(made.spreadsheet_id)
     assert counts.get("sheets.spreadsheets.get") == 1, counts
     assert "sheets.spreadsheets.batchUpdate" not in counts, (counts, result)
@@ -72,7 +72,7 @@ def test_provisioning_registers_one_drive_watch(world: World) -> None:
 
 
 def test_a_map_can_be_laid_out_in_the_sellers_existing_spreadsheet(world: World) -> None:
-    from service.sheets.clients import build_gateway, user_credentials
+    from service.sheets import build_gateway, user_credentials
 
     seller = build_gateway(user_credentials(world.token_for(SELLER)), api_root=world.url)
     with seller:

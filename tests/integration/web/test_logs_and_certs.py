@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service.web.logs import redact
+from service.runtime.logs import redact
 from tests.integration.web.conftest import context
 from tests.integration.web.flows import MAP_BODY
 from tests.integration.web.seed import seed_map

@@ -4,7 +4,7 @@ A sync is CPU work (parse the grid, compute the plan, plan the write). Run on th
 of a web process, it competes for that process's interpreter lock with the threads
 that acknowledge hooks, and acknowledgements wait. In processes of their own, started
 with ``spawn`` (never ``fork`` from a threaded server) and niced, syncs take the CPU
-the web threads leave. The :class:`~service.web.sync_pool.SyncPool` threads hand each
+the web threads leave. The :class:`~service.runtime.sync_pool.SyncPool` threads hand each
 spreadsheet to :class:`SyncProcesses` and wait for it; the store's lease still makes
 one sync at a time per spreadsheet across every process.
 
@@ -23,11 +23,11 @@ from concurrent.futures.process import BrokenProcessPool
 
 from service.clock import Clock
 from service.config import Settings
+from service.runtime import logs
+from service.runtime.gateways import ServiceSheets
+from service.runtime.wiring import build_backend, build_store
 from service.services.backend import Backend
 from service.services.coalesce import sync_coalesced
-from service.web import logs
-from service.web.gateways import ServiceGateways
-from service.web.wiring import build_backend, build_store
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ def _start_child(settings: Settings, niceness: int, clock: Clock) -> None:
         os.nice(niceness)
     logs.configure_logging(settings.log_format, settings.log_level)
     store = build_store(settings, migrate=False, clock=clock)
-    _child_backend = build_backend(settings, store, ServiceGateways(settings), clock=clock)
+    _child_backend = build_backend(settings, store, ServiceSheets(settings), clock=clock)
 
 
 def _sync_in_child(spreadsheet_id: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 
-from service.web.sync_pool import SyncPool
+from service.runtime.sync_pool import SyncPool
 
 
 def blocking_run(ran: list[str]) -> tuple[threading.Event, threading.Event, object]:

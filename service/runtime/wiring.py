@@ -1,6 +1,6 @@
-"""The use cases' :class:`Backend` built from the settings: the store, the backend's own
-gateways (one per thread), a seller's gateway, the links and the Drive hook address.
-Used by the web app and by the processes that run syncs for it."""
+"""The use cases' :class:`Backend` built from the settings: the store, the MAP
+spreadsheets as the backend (a Google client per thread) and as a seller, the links and
+the Drive hook address. Used by the web app, the ``map`` command and the sync processes."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from urllib.parse import quote
 
 from service.clock import Clock
 from service.config import Settings
+from service.runtime.gateways import ServiceSheets, seller_sheets
 from service.services.backend import Backend
-from service.sheets.gateway import SheetsGateway
+from service.services.map_sheets import MapSheets
 from service.store.store import Store
-from service.web.gateways import ServiceGateways, user_gateway
 
 
 def build_store(settings: Settings, *, migrate: bool, clock: Clock | None = None) -> Store:
@@ -35,18 +35,18 @@ def build_store(settings: Settings, *, migrate: bool, clock: Clock | None = None
 def build_backend(
     settings: Settings,
     store: Store,
-    service_gateways: ServiceGateways,
+    service_sheets: ServiceSheets,
     *,
-    keep_user_gateway: Callable[[SheetsGateway], SheetsGateway] = lambda gateway: gateway,
+    keep_seller_sheets: Callable[[MapSheets], MapSheets] = lambda sheets: sheets,
     clock: Clock | None = None,
 ) -> Backend:
-    """``keep_user_gateway`` sees every seller's gateway made (to close it later);
+    """``keep_seller_sheets`` sees every seller's MapSheets made (to close it later);
     ``clock`` is the process's one clock (the store's too)."""
     public_url = settings.public_url.rstrip("/")
     return Backend(
         store=store,
-        service_gateway=service_gateways,
-        user_gateway=lambda token: keep_user_gateway(user_gateway(settings, token)),
+        sheets=service_sheets,
+        seller_sheets=lambda token: keep_seller_sheets(seller_sheets(settings, token)),
         service_account_email=settings.service_account_email,
         drive_hook_url=f"{public_url}/hooks/drive" if public_url else "",
         sheet_url=sheet_url_builder(settings),

@@ -6,8 +6,11 @@ from datetime import date
 from typing import Any
 
 from service.domain.model import Milestone, Plan, Side, Status
-from service.services.sheet_plan import plan_from_sheet
+from service.services.map_sheets import SheetPlan
 from service.sheets.reader import MilestoneRow, ReadProblem, SheetRead
+from service.sheets.reading import GoogleReading
+from service.sheets.sheet_state import KnownSheet
+from tests.clock import START
 
 
 def previous() -> Plan:
@@ -54,6 +57,15 @@ def sheet(*rows: MilestoneRow, problems: list[ReadProblem] | None = None) -> She
     )
 
 
+def plan_from_sheet(read: SheetRead, known: Plan, *, next_id: int) -> SheetPlan:
+    return GoogleReading(read, START.date()).to_plan(known, next_id=next_id, reason="")
+
+
+def layout_of(result: SheetPlan) -> KnownSheet:
+    assert isinstance(result.layout, KnownSheet)
+    return result.layout
+
+
 def test_rows_keep_their_milestone_and_its_hidden_structure() -> None:
     read = sheet(
         row(12, "m1", "Pricing review", status="Done"),
@@ -65,7 +77,7 @@ def test_rows_keep_their_milestone_and_its_hidden_structure() -> None:
     assert (m1.status, m1.lead_bd, m2.lead_bd) == (Status.DONE, 3, 15)
     assert m3.depends_on == ("m1", "m2")
     assert result.plan.go_live == date(2027, 4, 30) and result.reason == "procurement delay"
-    assert result.new_ids == {}
+    assert layout_of(result).given_ids == {} and result.given_ids == ()
 
 
 def test_a_row_a_person_added_gets_the_next_id_and_default_structure() -> None:
@@ -78,8 +90,8 @@ def test_a_row_a_person_added_gets_the_next_id_and_default_structure() -> None:
     result = plan_from_sheet(read, previous(), next_id=4)
     added = result.plan.milestones[1]
     assert (added.id, added.lead_bd, added.depends_on) == ("m4", 5, None)
-    assert result.new_ids == {13: "m4"}
-    assert result.row_of["m4"] == 13
+    assert layout_of(result).given_ids == {13: "m4"} and result.given_ids == ("m4",)
+    assert layout_of(result).row_of["m4"] == 13
 
 
 def test_a_copied_row_becomes_a_new_milestone_and_the_original_keeps_its_id() -> None:
@@ -91,7 +103,7 @@ def test_a_copied_row_becomes_a_new_milestone_and_the_original_keeps_its_id() ->
     )
     result = plan_from_sheet(read, previous(), next_id=4)
     assert [m.id for m in result.plan.milestones] == ["m1", "m4", "m2", "m3"]
-    assert result.new_ids == {13: "m4"}
+    assert layout_of(result).given_ids == {13: "m4"}
 
 
 def test_a_row_whose_id_was_lost_is_recognised_by_its_title() -> None:
@@ -102,7 +114,7 @@ def test_a_row_whose_id_was_lost_is_recognised_by_its_title() -> None:
     )
     result = plan_from_sheet(read, previous(), next_id=4)
     assert [m.id for m in result.plan.milestones] == ["m1", "m2", "m3"]
-    assert result.new_ids == {13: "m2"}  # the ID cell is put right
+    assert layout_of(result).given_ids == {13: "m2"}  # the ID cell is put right
 
 
 def test_dependencies_on_a_deleted_milestone_are_dropped() -> None:
@@ -128,4 +140,6 @@ def test_an_unreadable_cell_keeps_the_last_good_value() -> None:
     )
     result = plan_from_sheet(read, earlier, next_id=4)
     assert result.plan.milestones[0].status is Status.IN_PROGRESS
-    assert result.problems[0].milestone_id == "m1"
+    assert result.unreadable[0].milestone_id == "m1"
+    assert result.unreadable[0].label == 'Status of "Pricing review": "almost"'
+    assert layout_of(result).notes == {(12, 6): "MAP could not read this: 'almost' is not a status"}

@@ -1,0 +1,63 @@
+"""The queue of background syncs: what a hook hands a spreadsheet to after recording its
+notification in the store.
+
+:class:`SyncQueue` is all the web layer knows of it. The in-process implementation is
+:class:`~service.runtime.sync_pool.SyncPool` (worker threads; with ``MAP_SYNC_PROCESSES``
+they hand each sync to niced processes, :mod:`~service.runtime.sync_processes`). Another
+queue (Cloud Tasks, say) replaces it by implementing these four methods and being
+returned by :func:`build_sync_queue`: a notification is in the store before it is
+queued, so a queue may drop work (full, closed, crashed) and the sweep still covers it.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from service.clock import Clock
+from service.config import Settings
+from service.runtime.sync_pool import SyncPool
+from service.runtime.sync_processes import SyncProcesses
+from service.services.backend import Backend
+from service.services.coalesce import sync_coalesced
+
+
+class SyncQueue(Protocol):
+    def submit(self, spreadsheet_id: str) -> bool:
+        """Sync ``spreadsheet_id`` soon; False when the queue cannot take it."""
+        ...
+
+    def submit_later(self, spreadsheet_id: str, delay_s: float) -> bool:
+        """Sync ``spreadsheet_id`` after ``delay_s`` seconds (once however often it is
+        asked meanwhile); False when the queue cannot take it."""
+        ...
+
+    def wait_idle(self, timeout_s: float = 30.0) -> bool:
+        """Wait until nothing is queued or running; False on timeout."""
+        ...
+
+    def close(self) -> None:
+        """Stop taking work and finish what was taken."""
+        ...
+
+
+def build_sync_queue(settings: Settings, backend: Backend, clock: Clock) -> SyncQueue:
+    """The in-process queue: ``settings.sync_workers`` threads, which sync themselves or,
+    with ``settings.sync_processes``, hand each sync to that many niced processes."""
+    if settings.sync_processes:
+        processes = SyncProcesses(
+            settings,
+            processes=settings.sync_processes,
+            niceness=settings.sync_niceness,
+            clock=clock,
+        )
+        return SyncPool(
+            processes,
+            workers=max(settings.sync_workers, settings.sync_processes),
+            queue_size=settings.sync_queue_size,
+            on_close=processes.close,
+        )
+
+    def run(spreadsheet_id: str) -> None:
+        sync_coalesced(backend, spreadsheet_id, notify=False)
+
+    return SyncPool(run, workers=settings.sync_workers, queue_size=settings.sync_queue_size)

@@ -1,0 +1,160 @@
+"""MAP spreadsheets in Google Sheets: the implementation of the use cases' port
+(:class:`~service.services.map_sheets.MapSheets`) over one :class:`SheetsGateway`.
+
+A sync's write is made safe here:
+
+- Write token (exactly-once history, DESIGN I7): every write also stamps the use case's
+  token on the spreadsheet (developer metadata ``map.write``), in the same atomic
+  ``batchUpdate``; the next read returns it (``SheetReading.write_token``), which tells
+  whether a write whose outcome was unknown landed.
+- Verified layout (DESIGN I3): the write asks Google (``responseRanges``) for the key
+  cells as they stand right after it: the ID of every milestone row written to, the
+  label of every header row. If rows were inserted, deleted or sorted since the read,
+  they differ and :class:`LayoutChanged` is raised; the caller syncs again, which puts
+  every computed cell back on its milestone's row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import service.sheets.layout as layout
+import service.sheets.requests as rq
+from service.services.map_sheets import (
+    Channel,
+    NewMap,
+    SheetLayout,
+    SheetUpdate,
+    SheetWrite,
+)
+from service.sheets.errors import AlreadyAMap
+from service.sheets.gateway import SheetsGateway
+from service.sheets.provisioning import add_tabs_requests, create_body, layout_requests
+from service.sheets.reading import GoogleReading, reading_of
+from service.sheets.render import header_cells, milestone_cells
+from service.sheets.sheet_state import KnownSheet, recall, to_state
+from service.sheets.writer import WritePlan, check_written, plan_write, verify_ranges
+
+
+@dataclass(frozen=True)
+class GoogleWrite:
+    """A ``batchUpdate`` prepared against a :class:`KnownSheet`."""
+
+    known: KnownSheet
+    plan: WritePlan
+
+    @property
+    def cells_written(self) -> int:
+        return self.plan.cells_written
+
+    def __bool__(self) -> bool:
+        return bool(self.plan)
+
+    def layout_after(self) -> dict[str, Any]:
+        return to_state(self.known.read, self.plan)
+
+
+class GoogleMapSheets:
+    """MAP spreadsheets through ``gateway`` (whose credentials it acts with)."""
+
+    def __init__(self, gateway: SheetsGateway) -> None:
+        self._gateway = gateway
+
+    def close(self) -> None:
+        self._gateway.close()
+
+    def __enter__(self) -> GoogleMapSheets:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- a sync ----------------------------------------------------------------------
+    def read(self, spreadsheet_id: str, *, now: datetime) -> GoogleReading:
+        return reading_of(self._gateway.read_map(spreadsheet_id), now)
+
+    def recall(self, remembered: Mapping[str, Any]) -> KnownSheet:
+        return recall(remembered)
+
+    def prepare_write(self, layout: SheetLayout, update: SheetUpdate) -> GoogleWrite:
+        known = _known(layout)
+        cells = milestone_cells(update.computed)
+        header = header_cells(update.computed, update.milestones, last_review=update.last_review)
+        milestones = {row: (mid, cells[mid]) for mid, row in known.row_of.items() if mid in cells}
+        return GoogleWrite(
+            known,
+            plan_write(
+                known.read,
+                milestones=milestones,
+                header=header,
+                new_ids=known.given_ids,
+                notes=known.notes,
+                history_rows=update.history_rows,
+                review_rows=update.review_rows,
+            ),
+        )
+
+    def write(self, write: SheetWrite, *, token: str) -> None:
+        if not isinstance(write, GoogleWrite):
+            raise TypeError(f"not a write prepared by GoogleMapSheets: {write!r}")
+        read = write.known.read
+        stamp = (
+            rq.set_spreadsheet_metadata(layout.WRITE_TOKEN_KEY, token)
+            if read.write_token is not None
+            else rq.spreadsheet_metadata(layout.WRITE_TOKEN_KEY, token)
+        )
+        reply = self._gateway.batch_update(
+            read.spreadsheet_id,
+            [*write.plan.requests, stamp],
+            response_ranges=verify_ranges(write.plan),
+        )
+        check_written(reply, write.plan)
+
+    # -- a new MAP -------------------------------------------------------------------
+    def create_map(self, new: NewMap) -> str:
+        """Two Sheets calls: ``create`` with the four tabs, then one ``batchUpdate``."""
+        spreadsheet_id = self._gateway.create_spreadsheet(create_body(new.title))
+        self._gateway.batch_update(spreadsheet_id, layout_requests(new))
+        return spreadsheet_id
+
+    def lay_out_in(self, spreadsheet_id: str, new: NewMap) -> None:
+        """Two Sheets calls: a ``get`` of what the spreadsheet holds, one ``batchUpdate``."""
+        existing = self._gateway.read_tabs(spreadsheet_id)
+        metadata = existing.get("developerMetadata", [])
+        if any(m.get("metadataKey") == layout.MAP_ID_KEY for m in metadata):
+            raise AlreadyAMap(f"spreadsheet {spreadsheet_id} already holds a MAP")
+        requests = add_tabs_requests(existing.get("sheets", [])) + layout_requests(new)
+        self._gateway.batch_update(spreadsheet_id, requests)
+
+    def share(self, spreadsheet_id: str, email: str, *, message: str, notify: bool) -> None:
+        self._gateway.share(spreadsheet_id, email, role="writer", message=message, notify=notify)
+
+    # -- change notifications --------------------------------------------------------
+    def watch(
+        self,
+        spreadsheet_id: str,
+        *,
+        channel_id: str,
+        token: str,
+        address: str,
+        expiration_ms: int,
+    ) -> Channel:
+        return self._gateway.watch(
+            spreadsheet_id,
+            channel_id=channel_id,
+            token=token,
+            address=address,
+            expiration_ms=expiration_ms,
+        )
+
+    def stop_channel(self, channel_id: str, resource_id: str) -> None:
+        self._gateway.stop_channel(channel_id, resource_id)
+
+
+def _known(layout: SheetLayout) -> KnownSheet:
+    if not isinstance(layout, KnownSheet):
+        raise TypeError(f"not a layout GoogleMapSheets made: {layout!r}")
+    return layout

@@ -1,0 +1,121 @@
+"""Which row is which milestone, and the milestones the rows make.
+
+Identity: a row is the milestone whose ID its hidden ID cell holds. A row without an
+ID (a person added it), with an ID we do not know, or with an ID another row already
+has (a copied row) is matched by its title to a milestone that is missing from the
+sheet; failing that it is a new milestone and gets the next free ID (``m<n>``, never
+reused). Structure people do not see (category, kind, lead time, dependencies) comes
+from the previous plan; a new row gets the defaults (lead time 5 business days, after
+the row above it). Dependencies on milestones no longer on the sheet are dropped.
+
+Rows are given by a key of the caller's choosing (a row index here; anything hashable
+for another backend), the ID in their ID cell, their title and the inputs that could be
+read (a key is absent when its cell could not be, so the milestone keeps its last good
+value).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Generic, TypeVar
+
+from service.domain.model import Milestone, Plan, Side, Status
+
+Key = TypeVar("Key", bound=Hashable)
+
+_ID_NUMBER = re.compile(r"^m(\d+)$")
+
+
+@dataclass(frozen=True)
+class TypedRow(Generic[Key]):
+    """One milestone row as read."""
+
+    key: Key
+    id: str | None  # from the ID cell; None when it is empty
+    title: str  # as shown, for matching a row by its title
+    inputs: Mapping[str, Any]  # parsed inputs by field; absent when unreadable
+
+
+@dataclass(frozen=True)
+class MatchedRows(Generic[Key]):
+    milestones: tuple[Milestone, ...]  # in row order
+    ids: dict[Key, str]  # row -> milestone id
+    given_ids: dict[Key, str]  # rows whose ID cell must be (re)written -> id
+    next_id: int
+
+
+def match_rows(rows: Sequence[TypedRow[Key]], previous: Plan, *, next_id: int) -> MatchedRows[Key]:
+    """The milestone of every row, given the plan as last seen and the next free id number."""
+    known = {m.id: m for m in previous.milestones}
+    next_id = max(next_id, _next_free(known))
+    assigned: dict[Key, str] = {}
+    used: set[str] = set()
+    unmatched: list[TypedRow[Key]] = []
+    for row in rows:
+        if row.id and row.id in known and row.id not in used:
+            assigned[row.key] = row.id
+            used.add(row.id)
+        else:
+            unmatched.append(row)
+    missing_by_title: dict[str, list[str]] = {}
+    for m in previous.milestones:
+        if m.id not in used:
+            missing_by_title.setdefault(_title_key(m.title), []).append(m.id)
+    given: dict[Key, str] = {}
+    for row in unmatched:
+        candidates = missing_by_title.get(_title_key(row.title), [])
+        if candidates:
+            milestone_id = candidates.pop(0)
+        else:
+            milestone_id = f"m{next_id}"
+            next_id += 1
+        assigned[row.key] = milestone_id
+        used.add(milestone_id)
+        if row.id != milestone_id:
+            given[row.key] = milestone_id
+    milestones = [_milestone(row, assigned[row.key], known.get(assigned[row.key])) for row in rows]
+    return MatchedRows(
+        milestones=_drop_dangling_dependencies(milestones),
+        ids={row.key: assigned[row.key] for row in rows},
+        given_ids=given,
+        next_id=next_id,
+    )
+
+
+def _milestone(row: TypedRow[Any], milestone_id: str, before: Milestone | None) -> Milestone:
+    base = before or Milestone(id=milestone_id, title=row.title)
+    values: dict[str, Any] = {}
+    inputs = row.inputs
+    if "side" in inputs:
+        values["side"] = Side(inputs["side"]) if inputs["side"] else base.side
+    if "status" in inputs:
+        values["status"] = Status(inputs["status"])
+    for key in ("title", "owner", "deliverable", "notes", "due", "completed_on"):
+        if key in inputs:
+            values[key] = inputs[key]
+    return replace(base, id=milestone_id, **values)
+
+
+def _drop_dangling_dependencies(milestones: list[Milestone]) -> tuple[Milestone, ...]:
+    """A milestone left with none of its explicit predecessors follows the row above it
+    again."""
+    ids = {m.id for m in milestones}
+    result = []
+    for m in milestones:
+        if m.depends_on:
+            kept = tuple(d for d in m.depends_on if d in ids and d != m.id)
+            if kept != m.depends_on:
+                m = replace(m, depends_on=kept or None)
+        result.append(m)
+    return tuple(result)
+
+
+def _next_free(known: dict[str, Milestone]) -> int:
+    numbers = [int(match.group(1)) for i in known if (match := _ID_NUMBER.match(i))]
+    return max(numbers, default=0) + 1
+
+
+def _title_key(title: str) -> str:
+    return " ".join(title.split()).casefold()
