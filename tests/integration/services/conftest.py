@@ -67,7 +67,8 @@ class World:
         return self.today() + timedelta(weeks=weeks)
 
     def provision(self, **overrides: Any) -> Provisioned:
-        request = map_request(self.go_live(), **overrides)
+        go_live = overrides.pop("go_live", self.go_live())
+        request = map_request(go_live, **overrides)
         return provision_map(self.backend, request, self.token_for(SELLER))
 
     def counters(self, spreadsheet_id: str) -> dict[str, int]:
