@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from service.domain.model import ComputedPlan, Milestone, Risk, most_severe_first
+from service.domain.model import ComputedPlan, Milestone, Risk, RiskCode, most_severe_first
 
 # Background colours (hex) by milestone health; close to Sheets' light palette.
 HEALTH_COLOURS = {
@@ -28,24 +28,26 @@ DEAL_COLOURS = {"Healthy": "#d9ead3", "Watch": "#fff2cc", "At risk": "#f4cccc"}
 COMPUTED_BACKGROUND = "#f3f3f3"
 
 # How each risk reads in the Risk column of the milestones it names.
-RISK_LABELS = {
-    "GO_LIVE_SLIP": "Pushes go-live",
-    "QUARTER_SLIP": "Signature slips into next quarter",
-    "BUYER_MISSED_CONSECUTIVE": "Buyer missed dates in a row",
-    "ONLY_SELLER_PROGRESS": "Waiting on the buyer",
-    "CLOSE_DATE_MOVED": "Date moved without a reason",
-    "MISSING_STAKEHOLDER": "Needs a named person",
-    "DATE_CONFLICT": "Due is later than the plan allows",
-    "NEW_STAKEHOLDER": "New stakeholder",
-    "TEAM_OWNER": "Owner is a team, not a person",
-    "NO_OWNER": "No owner",
-    "UNBALANCED_PLAN": "Plan is one-sided",
-    "STALE_PLAN": "Plan is stale",
-    "NO_NEXT_STEP": "No next step",
-    "BUYER_NOT_ENGAGED": "Buyer not engaged",
-    "PLAN_SIZE": "Plan size",
-    "VAGUE_DELIVERABLE": "No deliverable",
-    "INVALID_INPUT": "A cell could not be read (see its note)",
+# Every RiskCode has one (a test holds this): the sheet shows words, never a code.
+RISK_LABELS: dict[RiskCode, str] = {
+    RiskCode.GO_LIVE_SLIP: "Pushes go-live",
+    RiskCode.QUARTER_SLIP: "Signature slips into next quarter",
+    RiskCode.SLIP_LIKELY: "Signature likely to slip",
+    RiskCode.BUYER_MISSED_CONSECUTIVE: "Buyer missed dates in a row",
+    RiskCode.ONLY_SELLER_PROGRESS: "Waiting on the buyer",
+    RiskCode.CLOSE_DATE_MOVED: "Date moved without a reason",
+    RiskCode.MISSING_STAKEHOLDER: "Needs a named person",
+    RiskCode.DATE_CONFLICT: "Due is later than the plan allows",
+    RiskCode.NEW_STAKEHOLDER: "New stakeholder",
+    RiskCode.TEAM_OWNER: "Owner is a team, not a person",
+    RiskCode.NO_OWNER: "No owner",
+    RiskCode.UNBALANCED_PLAN: "Plan is one-sided",
+    RiskCode.STALE_PLAN: "Plan is stale",
+    RiskCode.NO_NEXT_STEP: "No next step",
+    RiskCode.BUYER_NOT_ENGAGED: "Buyer not engaged",
+    RiskCode.PLAN_SIZE: "Plan size",
+    RiskCode.VAGUE_DELIVERABLE: "No deliverable",
+    RiskCode.INVALID_INPUT: "A cell could not be read (see its note)",
 }
 
 
