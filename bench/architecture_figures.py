@@ -10,7 +10,7 @@ Run: ``.venv/bin/python bench/architecture_figures.py [--no-trace]``. Prints:
 - which modules of ``service/sheets/`` are imported from outside that package;
 - the longest functions of the shipped code (the emulator included), in lines;
 - import cycles among the product's modules (static, top-level and function-level
-  imports alike).
+  imports alike; those for the type checker only left out).
 """
 
 from __future__ import annotations
@@ -66,7 +66,16 @@ def imports_of(path: Path) -> set[str]:
     package = (
         module_name(path) if path.name == "__init__.py" else module_name(path).rpartition(".")[0]
     )
+    # Imports made only for the type checker (``if TYPE_CHECKING:``) never run.
+    type_only = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+        for inner in ast.walk(node)
+    }
     for node in ast.walk(tree):
+        if id(node) in type_only:
+            continue
         if isinstance(node, ast.Import):
             found.update(a.name for a in node.names)
         elif isinstance(node, ast.ImportFrom):
