@@ -131,7 +131,10 @@ class Dispatcher:
             notification = self._take()
             if notification is None:
                 return
-            live = notification.final or self._is_live(notification.channel_id)
+            # Liveness first, then ``final``: whoever closes a channel with its file
+            # queues the final message (which marks what is queued) before closing
+            # it, so a channel seen closed here has its messages already marked.
+            live = self._is_live(notification.channel_id) or notification.final
             ok = live and self._attempt(notification)
             self._finish(notification, ok, live)
 

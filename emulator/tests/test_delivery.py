@@ -28,8 +28,10 @@ def test_what_was_queued_before_a_channel_closed_with_its_file_still_goes_out_in
             dispatcher.enqueue(
                 Notification("channel", "http://x", {"X-Goog-Resource-State": state})
             )
-        live["channel"] = False  # the file was deleted: the channel closes with it
+        # The file was deleted: its last message is queued, then the channel closes
+        # (the order the emulator's Drive keeps).
         dispatcher.enqueue(notification("remove", final=True))
+        live["channel"] = False
         gate.set()
         wait_for(lambda: len(sent) == 3, what="three deliveries")
     finally:
