@@ -29,6 +29,31 @@ def subject_for(email: str) -> str:
     return str(10**20 + digest % (9 * 10**20))
 
 
+# Addresses at these domains are consumer Google accounts; the emulator treats every
+# other domain as a Google Workspace domain, whose users' ID tokens carry ``hd``.
+CONSUMER_DOMAINS = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "hotmail.com",
+        "live.com",
+        "yahoo.com",
+        "icloud.com",
+        "me.com",
+        "aol.com",
+        "proton.me",
+        "gmx.de",
+    }
+)
+
+
+def hosted_domain(email: str) -> str | None:
+    """The Workspace domain Google would put in ``hd`` for ``email``'s sign-in."""
+    domain = email.rpartition("@")[2].strip().lower()
+    return None if not domain or domain in CONSUMER_DOMAINS else domain
+
+
 def id_token_claims(
     *,
     issuer: str,

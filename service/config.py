@@ -54,8 +54,6 @@ class Settings(BaseSettings):
     # Audiences accepted on the cron service account's ID tokens besides the OAuth
     # client ids ([] = the public URL, the default audience of a scheduler's token).
     cron_audiences: list[str] = []
-    # Email domains of personal accounts: each such user is an organisation of their own.
-    personal_email_domains: list[str] = ["gmail.com", "googlemail.com"]
 
     # Background syncs after a hook (per process): worker threads and queue bound.
     sync_workers: int = Field(default=4, ge=1, le=64)

@@ -24,7 +24,7 @@ from typing import Any
 import requests
 from flask import Flask
 
-from emulator.oidc import id_token_claims, mint_id_token
+from emulator.oidc import hosted_domain, id_token_claims, mint_id_token
 from emulator.state import EmulatorState
 from emulator.users import mint_access_token
 
@@ -136,7 +136,9 @@ def call_backend(
     with_seller_token: bool,
 ) -> BackendAnswer:
     """What ``callBackend_`` in the add-on's BackendClient.js does, as ``user``."""
-    claims = id_token_claims(issuer=issuer, email=user, audience=config.client_id)
+    claims = id_token_claims(
+        issuer=issuer, email=user, audience=config.client_id, hd=hosted_domain(user)
+    )
     headers = {"Authorization": f"Bearer {mint_id_token(state, claims)}"}
     if with_seller_token:
         headers["X-Goog-Access-Token"] = mint_access_token(state, user, 3599, SELLER_TOKEN_SCOPE)

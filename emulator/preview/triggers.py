@@ -26,7 +26,7 @@ from typing import Any
 
 import requests
 
-from emulator.oidc import id_token_claims, mint_id_token
+from emulator.oidc import hosted_domain, id_token_claims, mint_id_token
 from emulator.preview import addon
 from emulator.preview.acting import Edited
 from emulator.state import EmulatorState
@@ -199,7 +199,12 @@ class TriggerRunner:
     def _deliver(self, session: requests.Session, post: HookPost) -> None:
         problem = ""
         for attempt in (1, 2):
-            claims = id_token_claims(issuer=post.issuer, email=post.seller, audience=post.audience)
+            claims = id_token_claims(
+                issuer=post.issuer,
+                email=post.seller,
+                audience=post.audience,
+                hd=hosted_domain(post.seller),
+            )
             token = mint_id_token(self._state, claims)
             try:
                 response = session.post(

@@ -21,7 +21,7 @@ from typing import Any
 
 import requests
 
-from emulator.oidc import id_token_claims, mint_id_token
+from emulator.oidc import hosted_domain, id_token_claims, mint_id_token
 from emulator.state import EmulatorState
 from emulator.users import mint_access_token
 from service.local.settings import LOCAL_CLIENT_ID
@@ -86,7 +86,12 @@ class _Seeder:
         self.plan_sheet_id = 0
 
     def _id_token(self, email: str) -> str:
-        claims = id_token_claims(issuer=self.emulator_url, email=email, audience=LOCAL_CLIENT_ID)
+        claims = id_token_claims(
+            issuer=self.emulator_url,
+            email=email,
+            audience=LOCAL_CLIENT_ID,
+            hd=hosted_domain(email),
+        )
         return mint_id_token(self.state, claims)
 
     def _check(self, response: requests.Response, what: str) -> Any:

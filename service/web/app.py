@@ -71,7 +71,6 @@ def build_context(settings: Settings, clock: Clock) -> WebContext:
         issuers=settings.resolved_token_issuers(),
         certs_url=settings.resolved_certs_url(),
         transport=CachingCertsRequest(google.auth.transport.requests.Request(session)),
-        personal_domains=settings.personal_email_domains,
     )
     syncs = build_sync_queue(settings, backend, clock)
     templates = {t.name: t for t in list_templates()}

@@ -6,9 +6,11 @@ certificates, cached by :class:`CachingCertsRequest`; expiry; audience = one of 
 client ids), then its issuer and ``email_verified`` are checked here. Local mode runs the
 same code against the emulator's issuer.
 
-The caller's organisation is the token's ``hd`` claim (the Workspace domain), else the
-domain of the email, except for personal-account domains (gmail.com): there every
-person is an organisation of their own, or every Gmail user would share a pipeline.
+The caller's organisation is the token's ``hd`` claim (the Workspace domain Google
+vouches for). A token without ``hd`` is a consumer account (gmail.com, outlook.com,
+yahoo.com, or any address not managed by Workspace): that account is an organisation of
+its own, named by its address. The email's domain is never trusted on its own: anyone can
+make a Google account for any address they can receive mail at (docs/security.md).
 
 Messages say what is wrong with a token, never what is in it: google-auth's own messages
 may quote the token, so they are not passed on.
@@ -56,17 +58,12 @@ def bearer_token(authorization: str | None) -> str:
     return token
 
 
-def organisation(claims: Mapping[str, Any], personal_domains: Sequence[str]) -> str:
-    """The caller's organisation: ``hd``, else the email's domain; a personal account
-    (gmail.com) is an organisation of its own, named by its address."""
+def organisation(claims: Mapping[str, Any]) -> str:
+    """The caller's organisation: ``hd``; without it, the account's own address."""
     hd = claims.get("hd")
     if isinstance(hd, str) and hd.strip():
         return hd.strip().lower()
-    email = str(claims["email"]).strip().lower()
-    domain = email.rpartition("@")[2]
-    if domain in {d.lower() for d in personal_domains}:
-        return email
-    return domain
+    return str(claims["email"]).strip().lower()
 
 
 class IdTokenVerifier:
@@ -77,7 +74,6 @@ class IdTokenVerifier:
         issuers: Sequence[str],
         certs_url: str,
         transport: CachingCertsRequest,
-        personal_domains: Sequence[str] = (),
         clock_skew_s: int = 10,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -87,7 +83,6 @@ class IdTokenVerifier:
         self.issuers = frozenset(issuers)
         self.certs_url = certs_url
         self.transport = transport
-        self.personal_domains = list(personal_domains)
         self.clock_skew_s = clock_skew_s
         self.clock = clock
         # sha256(token) -> (caller, expiry): Apps Script reuses one ID token for up to an
@@ -124,7 +119,7 @@ class IdTokenVerifier:
             raise Unauthenticated("the ID token's email is not verified")
         caller = Caller(
             email=email.strip().lower(),
-            org=organisation(claims, self.personal_domains),
+            org=organisation(claims),
             subject=str(claims.get("sub", "")),
         )
         # Trusted until its expiry (with the same allowance for clock skew as google-auth).

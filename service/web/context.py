@@ -14,7 +14,7 @@ from service.services.backend import Backend
 from service.store.records import MapRecord
 from service.templates import Template
 from service.web.auth import Caller, IdTokenVerifier, bearer_token
-from service.web.errors import Forbidden, NotFound
+from service.web.errors import NotFound
 
 EXTENSION = "map_backend"
 
@@ -53,21 +53,25 @@ def authenticated_caller() -> Caller:
 
 
 def owned_map(caller: Caller, spreadsheet_id: str) -> MapRecord:
-    """The MAP, if the caller's organisation owns it: 404 when there is none, 403 when it
-    belongs to another organisation."""
+    """The MAP, if the caller's organisation owns it; 404 when there is none *and* when it
+    belongs to another organisation, with the same answer, so that nobody outside can
+    tell which spreadsheets hold a MAP."""
     record = web().backend.store.get_map(spreadsheet_id) if plausible_id(spreadsheet_id) else None
-    if record is None:
-        raise NotFound(f"no MAP in spreadsheet {spreadsheet_id[:200]}")
-    if record.org != caller.org:
-        raise Forbidden("this MAP belongs to another organisation")
+    if record is None or record.org != caller.org:
+        raise no_map(spreadsheet_id)
     return record
+
+
+def no_map(spreadsheet_id: str) -> NotFound:
+    """The one answer for "no MAP here" and "not your organisation's MAP"."""
+    return NotFound(f"no MAP in spreadsheet {spreadsheet_id[:200]}")
 
 
 MAP_ORGS_KEPT = 50_000
 
 
 def check_map_org(caller: Caller, spreadsheet_id: str) -> None:
-    """Like :func:`owned_map` (404, 403), remembering each MAP's organisation."""
+    """Like :func:`owned_map` (404 either way), remembering each MAP's organisation."""
     context = web()
     org = context.map_orgs.get(spreadsheet_id)
     if org is None:
@@ -76,7 +80,7 @@ def check_map_org(caller: Caller, spreadsheet_id: str) -> None:
             context.map_orgs.clear()
         context.map_orgs[spreadsheet_id] = org
     if org != caller.org:
-        raise Forbidden("this MAP belongs to another organisation")
+        raise no_map(spreadsheet_id)
 
 
 def plausible_id(identifier: str) -> bool:

@@ -29,9 +29,10 @@ _ERRORS = {
     400: "The body is not JSON, or not a JSON object.",
     401: "No credentials, or they do not verify (expired, wrong audience or issuer, "
     "bad signature, email not verified).",
-    403: "A valid caller who may not do this (another organisation's MAP, a forged "
-    "channel token), or Google refused access.",
-    404: "No such MAP, spreadsheet, channel or calendar key.",
+    403: "A valid caller who may not do this (a forged channel token, a spreadsheet the "
+    "caller cannot edit), or Google refused access.",
+    404: "No such MAP (also the answer for another organisation's MAP), spreadsheet, "
+    "channel or calendar key.",
     409: "The spreadsheet already holds a MAP, or it changed under an update.",
     413: "The body is over 1 MB.",
     422: "Fields are wrong; details.fields names each (field is a JSON path).",

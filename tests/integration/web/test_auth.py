@@ -1,9 +1,11 @@
 """Every endpoint refuses a caller who is not who they must be, and changes nothing:
 no token, an expired one, a wrong audience or issuer, a bad signature, an unverified
-email, another organisation's user, a forged Drive channel token, a stranger at cron."""
+email, another organisation's user (who is told no more than "no MAP"), a forged Drive
+channel token, a stranger at cron."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -131,31 +133,42 @@ def test_a_request_without_a_valid_id_token_is_refused_with_401_and_changes_noth
 
 
 @pytest.mark.parametrize(("method", "path", "kind"), MAP_ENDPOINTS)
-def test_another_organisations_user_is_forbidden_the_map_and_changes_nothing(
+def test_another_organisations_map_answers_exactly_as_no_map_and_changes_nothing(
     client: FlaskClient, store: Store, emulator: Any, method: str, path: str, kind: str | None
 ) -> None:
     record = seed_map(store)
     before = everything(store, emulator.url, record)
+    outsider = bearer(emulator.url, OTHER_ORG_USER)
 
-    response = call(
-        client, method, path, record, kind, headers=bearer(emulator.url, OTHER_ORG_USER)
-    )
+    theirs = call(client, method, path, record, kind, headers=outsider)
+    missing = replace(record, spreadsheet_id="1NoMapInThisFileAtAll")
+    none = call(client, method, path, missing, kind, headers=outsider)
 
-    assert response.status_code == 403
-    assert response.get_json()["error"]["code"] == "FORBIDDEN"
+    assert theirs.status_code == none.status_code == 404
+    # The same answer, word for word but the id: nothing tells a MAP from no MAP.
+    assert theirs.get_json() == {
+        "error": {
+            **none.get_json()["error"],
+            "message": f"no MAP in spreadsheet {record.spreadsheet_id}",
+        }
+    }
+    assert none.get_json()["error"]["message"] == "no MAP in spreadsheet 1NoMapInThisFileAtAll"
     assert everything(store, emulator.url, record) == before
 
 
-def test_a_user_of_the_same_domain_without_hd_belongs_to_the_maps_organisation(
+def test_a_user_of_the_same_email_domain_without_hd_is_an_organisation_of_their_own(
     client: FlaskClient, store: Store, emulator: Any
 ) -> None:
+    """Anyone can make a consumer Google account with an address at any domain: only
+    Google's ``hd`` claim puts a caller in a Workspace organisation."""
     record = seed_map(store)
+    lee = bearer(emulator.url, "lee@vendor.example", hd=None)
 
-    response = client.get(
-        f"/api/maps/{record.spreadsheet_id}", headers=bearer(emulator.url, "lee@vendor.example")
-    )
+    response = client.get(f"/api/maps/{record.spreadsheet_id}", headers=lee)
+    pipeline = client.get("/api/maps", headers=lee)
 
-    assert response.status_code == 200
+    assert response.status_code == 404
+    assert pipeline.get_json() == {"maps": []}
 
 
 def test_the_hd_claim_decides_the_organisation_over_the_email_domain(
@@ -168,24 +181,28 @@ def test_the_hd_claim_decides_the_organisation_over_the_email_domain(
     other = bearer(emulator.url, "mallory@vendor.example", hd="rival.example")
 
     assert client.get(f"/api/maps/{record.spreadsheet_id}", headers=same).status_code == 200
-    assert client.get(f"/api/maps/{record.spreadsheet_id}", headers=other).status_code == 403
+    assert client.get(f"/api/maps/{record.spreadsheet_id}", headers=other).status_code == 404
 
 
+@pytest.mark.parametrize(
+    "domain", ["gmail.com", "outlook.com", "yahoo.com", "icloud.com", "proton.me", "gmx.de"]
+)
 def test_personal_accounts_do_not_share_an_organisation(
-    client: FlaskClient, store: Store, emulator: Any
+    client: FlaskClient, store: Store, emulator: Any, domain: str
 ) -> None:
-    record = seed_map(store, org="ann@gmail.com", seller_email="ann@gmail.com")
+    ann, bob = f"ann@{domain}", f"bob@{domain}"
+    record = seed_map(store, org=ann, seller_email=ann)
 
-    own = client.get(
-        f"/api/maps/{record.spreadsheet_id}", headers=bearer(emulator.url, "ann@gmail.com")
+    own = client.get(f"/api/maps/{record.spreadsheet_id}", headers=bearer(emulator.url, ann))
+    stranger = client.get(f"/api/maps/{record.spreadsheet_id}", headers=bearer(emulator.url, bob))
+    review = client.post(
+        f"/api/maps/{record.spreadsheet_id}/review", headers=bearer(emulator.url, bob), json={}
     )
-    stranger = client.get(
-        f"/api/maps/{record.spreadsheet_id}", headers=bearer(emulator.url, "bob@gmail.com")
-    )
-    pipeline = client.get("/api/maps", headers=bearer(emulator.url, "bob@gmail.com"))
+    pipeline = client.get("/api/maps", headers=bearer(emulator.url, bob))
 
     assert own.status_code == 200
-    assert stranger.status_code == 403
+    assert stranger.status_code == 404
+    assert review.status_code == 404
     assert pipeline.get_json() == {"maps": []}
 
 

@@ -20,8 +20,12 @@ CRON_ACCOUNT = "map-cron@map-local.iam.gserviceaccount.com"
 
 
 def id_token(emulator_url: str, email: str = SELLER, **claims: Any) -> str:
-    """An ID token the emulator signs, as ScriptApp.getIdentityToken() gives one."""
-    body = {"email": email, "audience": AUDIENCE, **claims}
+    """An ID token the emulator signs, as ScriptApp.getIdentityToken() gives one. Users at
+    the test's ``.example`` domains are Workspace users (``hd`` is their domain) unless
+    ``hd=None`` says otherwise; others (gmail.com, outlook.com) are consumer accounts."""
+    domain = email.rpartition("@")[2]
+    hd = claims.pop("hd", domain if domain.endswith(".example") else None)
+    body = {"email": email, "audience": AUDIENCE, "hd": hd, **claims}
     response = requests.post(f"{emulator_url}/__emulator/oidc/id-token", json=body, timeout=10)
     response.raise_for_status()
     token: str = response.json()["id_token"]
