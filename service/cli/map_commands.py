@@ -115,6 +115,7 @@ def _create(args: argparse.Namespace, settings: Any, backend: Any) -> int:
         Contact,
         MapConflict,
         MapRequest,
+        NotAnEditor,
         ProvisionInputError,
         provision_map,
     )
@@ -154,7 +155,7 @@ def _create(args: argparse.Namespace, settings: Any, backend: Any) -> int:
         made = provision_map(backend, request, token)
     except ProvisionInputError as exc:
         fail(f"--{exc.field.replace('_', '-')}: {exc.message}")
-    except (TemplateError, MapConflict) as exc:
+    except (TemplateError, MapConflict, NotAnEditor) as exc:
         fail(str(exc))
     print(f"Created {made.url}")
     print_map(map_view(backend, made.spreadsheet_id).to_json())

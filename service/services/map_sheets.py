@@ -192,6 +192,11 @@ class MapSheets(Protocol):
         names a MAP uses."""
         ...
 
+    def can_edit(self, spreadsheet_id: str) -> bool:
+        """Whether the credentials of this ``MapSheets`` may edit the spreadsheet;
+        :class:`~service.sheets.errors.SheetNotFound` when they cannot see it at all."""
+        ...
+
     def share(self, spreadsheet_id: str, email: str, *, message: str, notify: bool) -> None:
         """Let ``email`` edit the spreadsheet; with ``notify``, invite them with ``message``."""
         ...

@@ -3,7 +3,8 @@ spreadsheet that the backend watches.
 
 API calls, whatever the template's size: two to Sheets (``create`` or, for "create
 here", a ``get`` of the existing file; then one ``batchUpdate``), one Drive permission
-per person shared with (each buyer, and the backend's service account), and one watch.
+per person shared with (each buyer, and the backend's service account), and one watch;
+"create here" first asks Drive, as the seller, whether the seller may edit the file.
 The spreadsheet is created and shared with the seller's own token (service accounts
 cannot own files in My Drive); the watch is the service account's, so its channel
 outlives the seller's token.
@@ -34,6 +35,17 @@ log = logging.getLogger(__name__)
 
 class MapConflict(Exception):
     """The spreadsheet already holds a MAP."""
+
+
+class NotAnEditor(Exception):
+    """The seller asked for a MAP in a spreadsheet they cannot edit."""
+
+    def __init__(self, spreadsheet_id: str) -> None:
+        super().__init__(
+            f"you cannot edit spreadsheet {spreadsheet_id}: a MAP can only be created in a "
+            "spreadsheet you may edit (ask its owner for edit access)"
+        )
+        self.spreadsheet_id = spreadsheet_id
 
 
 class ProvisionInputError(ValueError):
@@ -150,6 +162,11 @@ def _lay_out(backend: Backend, seller: MapSheets, request: MapRequest, new: NewM
     if not request.spreadsheet_id:
         return seller.create_map(new)
     spreadsheet_id = request.spreadsheet_id
+    # As the seller, with the seller's token, before the backend touches the file: the
+    # backend's own account may edit files the seller cannot (anyone may share a file
+    # with it), and laying a MAP out there would lock its owner out.
+    if not seller.can_edit(spreadsheet_id):
+        raise NotAnEditor(spreadsheet_id)
     if backend.store.get_map(spreadsheet_id) is not None:
         raise MapConflict(f"spreadsheet {spreadsheet_id} already holds a MAP")
     try:

@@ -148,6 +148,16 @@ class SheetsGateway:
         return result
 
     # -- Drive ---------------------------------------------------------------------------
+    def can_edit(self, file_id: str) -> bool:
+        """Whether these credentials may edit the file: Drive's ``files.get`` with
+        ``capabilities(canEdit)``. :class:`~service.sheets.errors.SheetNotFound` when
+        they cannot see it at all (Drive answers 404 for a file not shared with them)."""
+        request = self._files.get(
+            fileId=file_id, fields="capabilities(canEdit)", supportsAllDrives=True
+        )
+        result: dict[str, Any] = self._call(request, idempotent=True)
+        return bool(result.get("capabilities", {}).get("canEdit", False))
+
     def share(self, file_id: str, email: str, *, role: str, message: str, notify: bool) -> str:
         body = {"type": "user", "role": role, "emailAddress": email}
         kwargs: dict[str, Any] = {"sendNotificationEmail": notify}

@@ -129,6 +129,10 @@ class GoogleMapSheets:
         requests = add_tabs_requests(existing.get("sheets", [])) + layout_requests(new)
         self._gateway.batch_update(spreadsheet_id, requests)
 
+    def can_edit(self, spreadsheet_id: str) -> bool:
+        """One Drive call: ``files.get`` of the file's capabilities."""
+        return self._gateway.can_edit(spreadsheet_id)
+
     def share(self, spreadsheet_id: str, email: str, *, message: str, notify: bool) -> None:
         self._gateway.share(spreadsheet_id, email, role="writer", message=message, notify=notify)
 

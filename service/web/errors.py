@@ -27,7 +27,7 @@ from werkzeug.exceptions import HTTPException
 
 from service import sheets
 from service.domain.errors import PlanInputError
-from service.services.provision import MapConflict, ProvisionInputError
+from service.services.provision import MapConflict, NotAnEditor, ProvisionInputError
 from service.store.errors import LeaseLost, MapAlreadyExists, MapNotFound
 
 log = logging.getLogger(__name__)
@@ -141,6 +141,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(MapAlreadyExists)
     def _conflict(exc: Exception) -> Response:
         return error_response(409, "CONFLICT", str(exc))
+
+    @app.errorhandler(NotAnEditor)
+    def _not_an_editor(exc: NotAnEditor) -> Response:
+        return error_response(403, "FORBIDDEN", str(exc))
 
     @app.errorhandler(MapNotFound)
     def _map_not_found(exc: MapNotFound) -> Response:

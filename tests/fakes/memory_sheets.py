@@ -32,7 +32,7 @@ from service.services.map_sheets import (
     SheetWrite,
     Unreadable,
 )
-from service.sheets.errors import AlreadyAMap, GoogleUnavailable, LayoutChanged
+from service.sheets.errors import AlreadyAMap, GoogleUnavailable, LayoutChanged, SheetNotFound
 from service.sheets.row_identity import TypedRow, match_rows
 from tests.fakes.memory_drive import INPUTS, PLAN_TAB, MemoryDrive, Row, Spreadsheet
 
@@ -341,6 +341,14 @@ class MemoryMapSheets:
         if sheet.map_id is not None:
             raise AlreadyAMap(f"spreadsheet {spreadsheet_id} already holds a MAP")
         _lay_out(sheet, new)
+
+    def can_edit(self, spreadsheet_id: str) -> bool:
+        self.drive.calls["can_edit"] += 1
+        sheet = self.drive.sheets.get(spreadsheet_id)
+        if sheet is None or (self.actor != sheet.owner and self.actor not in sheet.editors):
+            # Drive answers 404 for a file the caller may not see.
+            raise SheetNotFound(f"File not found: {spreadsheet_id}", status=404)
+        return True
 
     def share(self, spreadsheet_id: str, email: str, *, message: str, notify: bool) -> None:
         self.drive.calls["share"] += 1

@@ -79,6 +79,83 @@ def test_create_map_in_the_current_spreadsheet_builds_the_map_there(
     assert len(store.list_maps("vendor.example")) == 1
 
 
+def someone_elses_spreadsheet(
+    emulator_url: str, owner: str, shared: dict[str, str]
+) -> tuple[str, dict[str, Any]]:
+    """A spreadsheet of ``owner``'s, shared ``{email: role}``; its id and its contents."""
+    token = access_token(emulator_url, owner)
+    auth = {"Authorization": f"Bearer {token}"}
+    created = requests.post(
+        f"{emulator_url}/v4/spreadsheets",
+        json={"properties": {"title": "Board minutes"}},
+        headers=auth,
+        timeout=10,
+    ).json()
+    sid = created["spreadsheetId"]
+    for email, role in shared.items():
+        requests.post(
+            f"{emulator_url}/drive/v3/files/{sid}/permissions",
+            params={"sendNotificationEmail": "false"},
+            json={"type": "user", "role": role, "emailAddress": email},
+            headers=auth,
+            timeout=10,
+        ).raise_for_status()
+    return sid, spreadsheet_as(emulator_url, sid, owner)
+
+
+def spreadsheet_as(emulator_url: str, sid: str, user: str) -> dict[str, Any]:
+    token = access_token(emulator_url, user)
+    response = requests.get(
+        f"{emulator_url}/v4/spreadsheets/{sid}",
+        params={"includeGridData": "true"},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    response.raise_for_status()
+    body: dict[str, Any] = response.json()
+    return body
+
+
+@pytest.mark.parametrize(
+    ("sellers_role", "status"), [(None, 404), ("reader", 403), ("commenter", 403)]
+)
+def test_create_map_in_a_spreadsheet_the_seller_cannot_edit_is_refused_and_leaves_it_untouched(
+    app: Flask,
+    client: FlaskClient,
+    store: Store,
+    emulator: Any,
+    sellers_role: str | None,
+    status: int,
+) -> None:
+    """The file is shared with the backend (anyone can share a file with it), but the
+    seller may not edit it: the backend must not lay a MAP out there for them."""
+    backend_account = context(app).settings.service_account_email
+    shared = {backend_account: "writer"}
+    if sellers_role:
+        shared[SELLER] = sellers_role
+    sid, before = someone_elses_spreadsheet(emulator.url, "owen@owner.example", shared)
+    permissions = file_info(emulator.url, sid)["permissions"]
+    headers = {**bearer(emulator.url), "X-Goog-Access-Token": access_token(emulator.url)}
+
+    response = client.post("/api/maps", json={**MAP_BODY, "spreadsheet_id": sid}, headers=headers)
+
+    assert response.status_code == status, response.get_data(as_text=True)
+    error = response.get_json()["error"]
+    if status == 403:
+        assert error == {
+            "code": "FORBIDDEN",
+            "message": f"you cannot edit spreadsheet {sid}: a MAP can only be created in a "
+            "spreadsheet you may edit (ask its owner for edit access)",
+            "details": {},
+        }
+    else:
+        assert error["code"] == "NOT_FOUND" and sid in error["message"]
+    assert spreadsheet_as(emulator.url, sid, "owen@owner.example") == before
+    assert file_info(emulator.url, sid)["permissions"] == permissions
+    assert store.get_map(sid) is None
+    assert store.list_maps("vendor.example") == []
+
+
 def test_create_map_with_a_token_google_refuses_is_forbidden_and_registers_nothing(
     client: FlaskClient, store: Store, emulator: Any
 ) -> None:
