@@ -94,6 +94,24 @@ function refreshMap() {
 }
 
 /**
+ * POST /api/maps/<this file>/calendar-key: a new link for the calendar feed; the old
+ * link stops working (also turns a feed that was off back on).
+ * @returns {{calendar_url: string | null}}
+ */
+function newCalendarLink() {
+  return callBackend_('post', mapPath_('/calendar-key'), { body: {}, meanings: { NOT_FOUND: NOT_A_MAP_MESSAGE } });
+}
+
+/**
+ * DELETE /api/maps/<this file>/calendar-key: turns the calendar feed off; every link
+ * to it stops working until a new one is made.
+ * @returns {{calendar_url: string | null}}
+ */
+function turnOffCalendarLink() {
+  return callBackend_('delete', mapPath_('/calendar-key'), { meanings: { NOT_FOUND: NOT_A_MAP_MESSAGE } });
+}
+
+/**
  * POST /api/maps/<this file>/review: appends a review to the Reviews tab.
  * @returns {{review: any}}
  */

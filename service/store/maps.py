@@ -19,9 +19,19 @@ from service.store.tables import MapRow
 _CHANGEABLE = frozenset(MapChanges.__annotations__)
 
 
+# A revoked feed's column holds this prefix and random bits that nobody is given: the
+# column stays NOT NULL and unique (no migration, no rebuild of the table on SQLite),
+# and "." never occurs in a key (URL-safe base64), so no key a caller sends can match.
+REVOKED_PREFIX = "revoked."
+
+
 def new_calendar_key() -> str:
     """An unguessable key for a MAP's iCalendar feed (256 random bits, URL-safe)."""
     return secrets.token_urlsafe(32)
+
+
+def _shown_key(stored: str) -> str | None:
+    return None if stored.startswith(REVOKED_PREFIX) else stored
 
 
 def _pipeline_order(sort: MapSort) -> list[ColumnElement[Any]]:
@@ -53,7 +63,7 @@ def _to_record(row: MapRow) -> MapRecord:
         created_on=row.created_on,
         shared_on=row.shared_on,
         buyer_emails=tuple(row.buyer_emails),
-        calendar_key=row.calendar_key,
+        calendar_key=_shown_key(row.calendar_key),
         projected_go_live=row.projected_go_live,
         slip_bd=row.slip_bd,
         health_score=row.health_score,
@@ -129,7 +139,7 @@ class Maps(StoreBase):
             return None if row is None else _to_record(row)
 
     def get_map_by_calendar_key(self, calendar_key: str) -> MapRecord | None:
-        if not calendar_key:
+        if not calendar_key or calendar_key.startswith(REVOKED_PREFIX):
             return None
         with self._reading() as session:
             row = session.scalar(select(MapRow).where(MapRow.calendar_key == calendar_key))
@@ -156,6 +166,29 @@ class Maps(StoreBase):
                 update(MapRow)
                 .where(MapRow.spreadsheet_id == spreadsheet_id)
                 .values(**values)
+                .returning(MapRow)
+                .execution_options(synchronize_session=False)
+            )
+            if row is None:
+                raise MapNotFound(spreadsheet_id)
+            return _to_record(row)
+
+    def rotate_calendar_key(self, spreadsheet_id: str) -> MapRecord:
+        """A fresh key for the MAP's iCalendar feed (also after a revocation); the old
+        key is refused from now on. ``MapNotFound`` if there is no such MAP."""
+        return self._set_calendar_key(spreadsheet_id, new_calendar_key())
+
+    def revoke_calendar_key(self, spreadsheet_id: str) -> MapRecord:
+        """No key at all (``calendar_key`` None): the feed answers 404 until a key is
+        made again."""
+        return self._set_calendar_key(spreadsheet_id, REVOKED_PREFIX + new_calendar_key())
+
+    def _set_calendar_key(self, spreadsheet_id: str, key: str) -> MapRecord:
+        with self._writing() as session:
+            row = session.scalar(
+                update(MapRow)
+                .where(MapRow.spreadsheet_id == spreadsheet_id)
+                .values(calendar_key=key, updated_at=self._now())
                 .returning(MapRow)
                 .execution_options(synchronize_session=False)
             )

@@ -45,7 +45,7 @@ class MapRecord:
     created_on: date
     shared_on: date | None
     buyer_emails: tuple[str, ...]
-    calendar_key: str
+    calendar_key: str | None  # None: the feed is turned off
     projected_go_live: date | None
     slip_bd: int | None
     health_score: int | None

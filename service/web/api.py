@@ -17,6 +17,7 @@ from service.web.calendar_feed import milestone_calendar
 from service.web.context import authenticated_caller, owned_map, plausible_id, web
 from service.web.errors import NotFound, Unauthenticated, ValidationFailed
 from service.web.schemas import (
+    CalendarFeed,
     CalendarQuery,
     CreatedMap,
     CreateMapRequest,
@@ -121,14 +122,32 @@ def review(spreadsheet_id: str) -> Any:
     return dump(ReviewResult.model_validate({"review": summary.to_json()}))
 
 
+@bp.post("/maps/<spreadsheet_id>/calendar-key")
+def rotate_calendar_key(spreadsheet_id: str) -> Any:
+    """A new key for the calendar feed (also turns a revoked feed back on)."""
+    owned_map(authenticated_caller(), spreadsheet_id)
+    record = web().backend.store.rotate_calendar_key(spreadsheet_id)
+    return dump(CalendarFeed(calendar_url=calendar_url(record)))
+
+
+@bp.delete("/maps/<spreadsheet_id>/calendar-key")
+def revoke_calendar_key(spreadsheet_id: str) -> Any:
+    """Turn the calendar feed off: its key is refused from now on."""
+    owned_map(authenticated_caller(), spreadsheet_id)
+    record = web().backend.store.revoke_calendar_key(spreadsheet_id)
+    return dump(CalendarFeed(calendar_url=calendar_url(record)))
+
+
 @bp.get("/maps/<spreadsheet_id>/calendar.ics")
 def calendar(spreadsheet_id: str) -> Any:
     """The milestones as an iCalendar feed; the per-MAP key stands in for a token."""
     query = parse_query(request.args, CalendarQuery)
     context = web()
     record = context.backend.store.get_map(spreadsheet_id) if plausible_id(spreadsheet_id) else None
-    expected = record.calendar_key if record is not None else "-"
-    if not hmac.compare_digest(query.key.encode(), expected.encode()) or record is None:
+    expected = record.calendar_key if record is not None else None  # None: revoked
+    # Compared in constant time whether or not there is a key to compare with.
+    matches = hmac.compare_digest(query.key.encode(), (expected or "-").encode())
+    if record is None or expected is None or not matches:
         raise NotFound("no such calendar")
     view = views.map_view(context.backend, spreadsheet_id)
     body = milestone_calendar(
@@ -144,7 +163,10 @@ def calendar(spreadsheet_id: str) -> Any:
     return response
 
 
-def calendar_url(record: MapRecord) -> str:
+def calendar_url(record: MapRecord) -> str | None:
+    """The feed's address with its key; None when the key is revoked."""
+    if record.calendar_key is None:
+        return None
     base = web().settings.public_url.rstrip("/")
     sid = quote(record.spreadsheet_id)
     return f"{base}/api/maps/{sid}/calendar.ics?key={quote(record.calendar_key)}"

@@ -18,6 +18,7 @@ _RESPONSES: list[type[BaseModel]] = [
     schemas.CreatedMap,
     schemas.MapDetail,
     schemas.ReviewResult,
+    schemas.CalendarFeed,
     schemas.Accepted,
     schemas.SweepCounts,
     schemas.RenewCounts,
@@ -161,7 +162,7 @@ def openapi_document(
             "get": _operation(
                 "Deal health: one MAP's plan, risks and next steps (the sidebar)",
                 ok=(200, _json(schemas.MapDetail, "The MAP as last computed.")),
-                errors=(401, 403, 404, 503),
+                errors=(401, 404, 503),
                 security=ID_TOKEN,
                 parameters=[SPREADSHEET_PARAM],
                 tag="api",
@@ -186,6 +187,24 @@ def openapi_document(
                 parameters=[SPREADSHEET_PARAM],
                 tag="api",
             )
+        },
+        "/api/maps/{spreadsheet_id}/calendar-key": {
+            "post": _operation(
+                "A new key for the MAP's calendar feed; the old one is refused from now on",
+                ok=(200, _json(schemas.CalendarFeed, "The feed's new address.")),
+                errors=(401, 404, 503),
+                security=ID_TOKEN,
+                parameters=[SPREADSHEET_PARAM],
+                tag="api",
+            ),
+            "delete": _operation(
+                "Turn the MAP's calendar feed off (its key revoked) until a new key is made",
+                ok=(200, _json(schemas.CalendarFeed, "The feed is off: calendar_url is null.")),
+                errors=(401, 404, 503),
+                security=ID_TOKEN,
+                parameters=[SPREADSHEET_PARAM],
+                tag="api",
+            ),
         },
         "/api/maps/{spreadsheet_id}/calendar.ics": {
             "get": _operation(

@@ -247,7 +247,14 @@ class MapDetail(BaseModel):
     milestones: list[MilestoneView]
     risks: list[Risk]
     next_steps: list[NextStep]
-    calendar_url: str
+    # None: the feed is turned off (its key revoked)
+    calendar_url: str | None
+
+
+class CalendarFeed(BaseModel):
+    """The MAP's iCalendar feed after its key was made anew or revoked."""
+
+    calendar_url: str | None
 
 
 class ReviewBody(BaseModel):

@@ -4,6 +4,7 @@ permissions), following changes, and the add-on's pages."""
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -365,9 +366,26 @@ def test_the_stand_in_answers_as_urlfetchapp_when_the_backend_does_not(
     assert answer.ok
     assert answer.json()["status"] == 0
     assert "Address unavailable" in answer.json()["text"]
+    revoke = {**call, "method": "delete", "path": "/api/maps/x/calendar-key"}
+    assert preview(emulator_with_addon.url, "POST", "/api/addon/call", json=revoke).ok
     for bad in ({**call, "path": "/hooks/drive"}, {**call, "user": "x"}, {**call, "method": "put"}):
         refused = preview(emulator_with_addon.url, "POST", "/api/addon/call", json=bad)
         assert refused.status_code == 400
+
+
+def test_the_stand_in_has_every_server_function_the_addons_html_calls() -> None:
+    """Local mode serves the add-on's own HTML: each name it calls on google.script.run
+    must be one the stand-in maps to the backend (as ServerApi.js does)."""
+    stand_in = (ROOT / "emulator" / "preview" / "static" / "standin.js").read_text()
+    server_api = (ROOT / "appsscript" / "src" / "ServerApi.js").read_text()
+    for page in ("Sidebar", "CreateMap", "Pipeline", "WeeklyReview"):
+        html = (ROOT / "appsscript" / "src" / f"{page}.html").read_text()
+        # call('name'), load('name', ...), changeCalendar('name', ...): the pages' helpers
+        called = set(re.findall(r"\b(?:call|load|changeCalendar)\('(\w+)'", html))
+        assert called, page
+        for name in called:
+            assert f"function {name}(" in server_api, (page, name)
+            assert f"{name}: function" in stand_in, (page, name)
 
 
 def test_the_trigger_posts_plan_edits_and_names_the_editor_only_in_the_sellers_domain() -> None:

@@ -102,3 +102,45 @@ test('text typed into the sheet is shown as text, never run as markup', options,
   assert.equal(await page.evaluate(() => /** @type {any} */ (window).__pwned), undefined);
   assert.equal(await page.isVisible('#calendar'), false, 'only http(s) links are shown');
 });
+
+test('New link replaces the calendar link and says the old one no longer works', options, async (t) => {
+  const { page, backend, release } = await openSidebar(t, { hold: ['newCalendarLink'] });
+  await page.waitForSelector('#health', { state: 'visible' });
+  const old = await page.getAttribute('#calendar', 'href');
+  await page.click('#calendar-new');
+  await page.waitForFunction(() => /** @type {HTMLButtonElement} */ (document.getElementById('calendar-new')).disabled);
+  assert.equal(await page.isDisabled('#calendar-revoke'), true);
+  release('newCalendarLink');
+  await page.waitForFunction(() => document.getElementById('calendar-note').textContent !== '');
+  const now = await page.getAttribute('#calendar', 'href');
+  assert.notEqual(now, old);
+  assert.match(now, /calendar\.ics\?key=k3y1$/);
+  assert.match(await page.textContent('#calendar-note'), /old link no longer works/);
+  assert.equal(await page.isDisabled('#calendar-new'), false);
+  const sent = await backend.requests('/api/maps/' + MAP_ID + '/calendar-key');
+  assert.deepEqual(sent.map((r) => r.method), ['POST']);
+});
+
+test('Turn off hides the calendar link, says the feed is off, and offers to turn it on', options, async (t) => {
+  const { page, backend } = await openSidebar(t);
+  await page.waitForSelector('#health', { state: 'visible' });
+  await page.click('#calendar-revoke');
+  await page.waitForSelector('#calendar-off', { state: 'visible' });
+  assert.equal(await page.isVisible('#calendar'), false);
+  assert.equal(await page.isVisible('#calendar-revoke'), false);
+  assert.equal(await page.textContent('#calendar-new'), 'Turn on with a new link');
+  assert.match(await page.textContent('#calendar-note'), /feed is off/);
+  await page.click('#calendar-new');
+  await page.waitForSelector('#calendar', { state: 'visible' });
+  assert.equal(await page.isVisible('#calendar-off'), false);
+  const sent = await backend.requests('/api/maps/' + MAP_ID + '/calendar-key');
+  assert.deepEqual(sent.map((r) => r.method), ['DELETE', 'POST']);
+});
+
+test('a MAP whose calendar feed is off opens with the feed shown as off', options, async (t) => {
+  const { page } = await openSidebar(t, { detail: mapDetail({ spreadsheet_id: MAP_ID, calendar_url: null }) });
+  await page.waitForSelector('#health', { state: 'visible' });
+  assert.equal(await page.isVisible('#calendar'), false);
+  assert.equal(await page.isVisible('#calendar-off'), true);
+  assert.equal(await page.textContent('#calendar-new'), 'Turn on with a new link');
+});

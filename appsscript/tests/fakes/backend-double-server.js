@@ -23,6 +23,7 @@ function createBackendDouble(options = {}) {
   let rules = [];
   let created = 0;
   let answered = 0;
+  let calendarKeys = 0;
   for (const m of options.maps || []) maps.set(m.spreadsheet_id, m);
 
   const server = http.createServer(async (req, res) => {
@@ -82,11 +83,18 @@ function createBackendDouble(options = {}) {
       list.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
       return send(200, { maps: list });
     }
-    const mapRoute = /^\/api\/maps\/([^/]+)(\/refresh|\/review)?$/.exec(route);
+    const mapRoute = /^\/api\/maps\/([^/]+)(\/refresh|\/review|\/calendar-key)?$/.exec(route);
     if (mapRoute) {
       const id = decodeURIComponent(mapRoute[1]);
       if (!maps.has(id)) return fail(404, 'NOT_FOUND', 'no MAP ' + id);
       const overrides = maps.get(id);
+      if (mapRoute[2] === '/calendar-key' && (req.method === 'POST' || req.method === 'DELETE')) {
+        calendarKeys += 1;
+        const base = mapDetail({ ...overrides, calendar_url: undefined }).calendar_url;
+        const url = base.replace(/key=.*$/, 'key=k3y' + calendarKeys);
+        overrides.calendar_url = req.method === 'POST' ? url : null;
+        return send(200, { calendar_url: overrides.calendar_url });
+      }
       if (req.method === 'GET' && !mapRoute[2]) return send(200, mapDetail(overrides));
       if (req.method === 'POST' && mapRoute[2] === '/refresh') return send(200, mapDetail(overrides));
       if (req.method === 'POST' && mapRoute[2] === '/review') return send(200, REVIEW);

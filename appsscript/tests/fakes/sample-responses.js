@@ -11,7 +11,8 @@ const TEMPLATES = {
 
 /**
  * @param {{spreadsheet_id?: string, account?: string, score?: number, label?: string, slip_bd?: number,
- *          committed_go_live?: string, projected_go_live?: string, seller_email?: string}} [overrides]
+ *          committed_go_live?: string, projected_go_live?: string, seller_email?: string,
+ *          calendar_url?: string | null}} [overrides]
  */
 function mapSummary(overrides = {}) {
   const id = overrides.spreadsheet_id || '1AbCacme';
@@ -53,7 +54,10 @@ function mapDetail(overrides = {}) {
       { id: 'm2', title: 'Security questionnaire', owner: 'Dana Lee <dana@acme.com>', target: '2027-01-04' },
       { id: 'm3', title: 'Legal redlines', owner: 'Legal team', target: '2027-02-01' },
     ],
-    calendar_url: 'https://backend.example/api/maps/' + summary.spreadsheet_id + '/calendar.ics?key=k3y',
+    calendar_url:
+      overrides.calendar_url !== undefined
+        ? overrides.calendar_url
+        : 'https://backend.example/api/maps/' + summary.spreadsheet_id + '/calendar.ics?key=k3y',
   };
 }
 

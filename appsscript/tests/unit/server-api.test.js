@@ -46,3 +46,29 @@ test('Refresh MAP from the menu syncs and shows the health, go-live and slip in 
     seconds: 8,
   }]);
 });
+
+test('a new calendar link is asked for this spreadsheet and the answer is the new link', async (t) => {
+  const { backend, addon } = await addonWithBackend();
+  t.after(() => backend.close());
+  const answer = addon.call('newCalendarLink');
+  const sent = await backend.requests('/api/maps/' + MAP_ID + '/calendar-key');
+  assert.deepEqual(sent.map((r) => r.method), ['POST']);
+  assert.match(answer.calendar_url, /calendar\.ics\?key=k3y1$/);
+  assert.equal(addon.call('getDealHealth').calendar_url, answer.calendar_url);
+});
+
+test('turning the calendar link off sends DELETE and the deal health then has no link', async (t) => {
+  const { backend, addon } = await addonWithBackend();
+  t.after(() => backend.close());
+  assert.deepEqual(addon.call('turnOffCalendarLink'), { calendar_url: null });
+  const sent = await backend.requests('/api/maps/' + MAP_ID + '/calendar-key');
+  assert.deepEqual(sent.map((r) => r.method), ['DELETE']);
+  assert.equal(addon.call('getDealHealth').calendar_url, null);
+});
+
+test('the calendar link of a spreadsheet that is not a MAP says what to do', async (t) => {
+  const { backend, addon } = await addonWithBackend({ spreadsheet: { id: 'plain', name: 'Budget' } });
+  t.after(() => backend.close());
+  assert.throws(() => addon.call('newCalendarLink'), /not a MAP yet/);
+  assert.throws(() => addon.call('turnOffCalendarLink'), /not a MAP yet/);
+});

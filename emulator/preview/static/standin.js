@@ -67,6 +67,8 @@
     },
     getDealHealth: function () { return backend('get', mapPath(''), { meanings: { NOT_FOUND: notAMap } }); },
     refreshMap: function () { return backend('post', mapPath('/refresh'), { body: {}, meanings: { NOT_FOUND: notAMap } }); },
+    newCalendarLink: function () { return backend('post', mapPath('/calendar-key'), { body: {}, meanings: { NOT_FOUND: notAMap } }); },
+    turnOffCalendarLink: function () { return backend('delete', mapPath('/calendar-key'), { meanings: { NOT_FOUND: notAMap } }); },
     runWeeklyReview: function () { return backend('post', mapPath('/review'), { body: {}, meanings: { NOT_FOUND: notAMap } }); },
     getPipeline: function (sort) {
       var order = sorts.indexOf(String(sort)) >= 0 ? String(sort) : 'risk';

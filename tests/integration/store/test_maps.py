@@ -97,6 +97,33 @@ def test_a_map_is_found_by_its_calendar_key_and_only_by_it(store: Store) -> None
     assert store.get_map_by_calendar_key("") is None
 
 
+def test_a_rotated_calendar_key_replaces_the_old_one_and_a_revoked_one_matches_nothing(
+    store: Store,
+) -> None:
+    registered = make_map(store)
+    old = registered.calendar_key
+    assert old is not None
+
+    rotated = store.rotate_calendar_key(registered.spreadsheet_id)
+
+    assert rotated.calendar_key not in (None, old)
+    assert store.get_map_by_calendar_key(old) is None
+    assert store.get_map_by_calendar_key(rotated.calendar_key or "") == rotated
+
+    revoked = store.revoke_calendar_key(registered.spreadsheet_id)
+
+    assert revoked.calendar_key is None
+    assert _get(store, registered.spreadsheet_id).calendar_key is None
+    assert store.get_map_by_calendar_key(rotated.calendar_key or "") is None
+    assert store.get_map_by_calendar_key("revoked.") is None
+    # A second revoked MAP does not collide with the first (the column is unique).
+    assert store.revoke_calendar_key(make_map(store).spreadsheet_id).calendar_key is None
+    with pytest.raises(MapNotFound):
+        store.rotate_calendar_key("nope")
+    with pytest.raises(MapNotFound):
+        store.revoke_calendar_key("nope")
+
+
 def test_update_map_changes_only_the_given_fields(clocked_store: Store, clock: FakeClock) -> None:
     registered = make_map(clocked_store, spreadsheet_id="sheet-1")
     synced_at = clock.advance(hours=1)
