@@ -7,6 +7,11 @@ them into serial numbers (days since 1899-12-30); statuses come in any case, wit
 
 A cell arrives as Google's ``CellData`` JSON; :func:`cell_text` and :func:`cell_number`
 give its typed value whatever render option was used.
+
+Text the backend writes goes through :func:`neutralised` (OWASP's advice on CSV
+injection): a tab exported as CSV and opened in Excel or LibreOffice never runs a
+person's words as a formula. :func:`read_text` takes that quote off again, so a title
+the backend laid out reads back as it was typed.
 """
 
 from __future__ import annotations
@@ -41,6 +46,26 @@ _SIDES = {
     "both": "joint",
     "shared": "joint",
 }
+
+
+# What makes a spreadsheet program read a CSV field as a formula (OWASP, "CSV Injection"):
+# =, +, -, @, and tab or carriage return before them.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+NEUTRALISER = "'"
+
+
+def neutralised(text: str) -> str:
+    """``text`` as the backend writes it into a cell: prefixed with a single quote when it
+    starts with a formula trigger, so that no program opening an export of the tab runs
+    it (the cell stays text in Sheets either way: the backend writes ``stringValue``)."""
+    return NEUTRALISER + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def unneutralised(text: str) -> str:
+    """What :func:`neutralised` was given."""
+    if text.startswith(NEUTRALISER) and text[1:].startswith(FORMULA_TRIGGERS):
+        return text[1:]
+    return text
 
 
 class UnreadableCell(ValueError):
@@ -183,4 +208,4 @@ def read_text(value: Any) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return unneutralised(str(value)).strip()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from service.sheets.cell_values import neutralised
 from service.sheets.cells import cell_data
 
 
@@ -35,7 +36,9 @@ def update_cells(
 
 
 def set_note(sheet_id: int, row: int, col: int, note: str) -> dict[str, Any]:
-    return update_cells(sheet_id, row, col, [{"note": note} if note else {}], "note")
+    """A cell's note (neutralised as cell text is: ``cells.cell_data``)."""
+    cell = {"note": neutralised(note)} if note else {}
+    return update_cells(sheet_id, row, col, [cell], "note")
 
 
 def append_text_rows(sheet_id: int, rows: Sequence[Sequence[str]]) -> dict[str, Any]:

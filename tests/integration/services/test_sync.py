@@ -112,7 +112,9 @@ def test_text_a_buyer_types_is_never_written_back_as_a_formula(world: World) -> 
     synced(world, sid)
     history = tab_cells(world.backend_emulator_state, sid, "History")
     written = [c for r in history[1:] for c in r]
-    assert any(c.get("userEnteredValue", {}).get("stringValue") == formula for c in written)
+    # As text, behind OWASP's single quote for CSV exports (test_injection.py).
+    neutralised = "'" + formula
+    assert any(c.get("userEnteredValue", {}).get("stringValue") == neutralised for c in written)
     assert not any("formulaValue" in c.get("userEnteredValue", {}) for c in written)
     plan = tab_cells(world.backend_emulator_state, sid, "Plan")
     computed_cells = [c for r in plan for c in r[9:]] + [r[2] for r in plan[:11] if len(r) > 2]

@@ -103,9 +103,10 @@ def test_text_people_typed_is_written_as_text_never_as_a_formula(text: str) -> N
     appended = next(r["appendCells"] for r in write.requests if "appendCells" in r)
     assert appended["fields"] == "userEnteredValue"
     history_row = [c.get("userEnteredValue") for c in appended["rows"][0]["values"]]
-    assert {"stringValue": text} in history_row
+    # As text, behind OWASP's single quote for CSV exports (test_cells.py).
+    assert {"stringValue": "'" + text} in history_row
     written = [c for body in updates_on_the_plan(write) for c in body["rows"][0]["values"]]
-    assert {"stringValue": text} in [c.get("userEnteredValue") for c in written]
+    assert {"stringValue": "'" + text} in [c.get("userEnteredValue") for c in written]
 
 
 def reply(shown: dict[tuple[int, int], str]) -> dict[str, Any]:
