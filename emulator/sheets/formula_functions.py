@@ -24,7 +24,12 @@ from emulator.sheets.formula_values import (
     truthy,
     wrong_arity,
 )
-from emulator.sheets.number_format import datetime_from_serial, serial_from_datetime
+from emulator.sheets.number_format import (
+    automatic,
+    datetime_from_serial,
+    is_date_serial,
+    serial_from_datetime,
+)
 
 
 class Evaluator(Protocol):
@@ -230,7 +235,11 @@ def _date(ev: Evaluator, name: str, args: list[fp.Node]) -> Scalar:
 
 def _part(attr: str) -> Callable[[Evaluator, str, list[fp.Node]], Scalar]:
     def run(ev: Evaluator, name: str, args: list[fp.Node]) -> Scalar:
-        return float(getattr(datetime_from_serial(ev.number(args[0], name)), attr))
+        serial = ev.number(args[0], name)
+        if not is_date_serial(serial):
+            message = f"Function {name} parameter 1 value {automatic(serial)} is out of range."
+            raise Raised(FormulaError("NUM", message))
+        return float(getattr(datetime_from_serial(serial), attr))
 
     return run
 

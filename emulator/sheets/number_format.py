@@ -50,6 +50,15 @@ def serial_from_datetime(moment: datetime | date) -> float:
     return delta.days + delta.seconds / 86400 + delta.microseconds / 86_400_000_000
 
 
+# The serial of 9999-12-31 23:59:59.999, the last moment a date can show.
+LAST_DATE_SERIAL = 2958465.99999
+
+
+def is_date_serial(serial: float) -> bool:
+    """Whether ``serial`` is a moment between 1899-12-30 and the end of the year 9999."""
+    return math.isfinite(serial) and 0 <= serial <= LAST_DATE_SERIAL
+
+
 def datetime_from_serial(serial: float) -> datetime:
     # Round to the millisecond, as Sheets keeps times.
     millis = round(serial * 86_400_000)
@@ -111,6 +120,10 @@ def format_number(value: float, number_format: dict[str, Any] | None) -> str:
     elif value < 0:
         negative_prefix, value = "-", -value
     if kind in DATE_TYPES or (kind == "" and _looks_like_date(section)):
+        if not is_date_serial(value):
+            # Beyond the dates there are (a person typed 20270304 in a date cell): the
+            # number is shown as it is, and the read answers as it does for any cell.
+            return automatic(-value if negative_prefix else value)
         return negative_prefix + format_datetime(value, section)
     return negative_prefix + _format_digits(value, section)
 

@@ -583,3 +583,54 @@ def test_a_function_missing_its_arguments_shows_googles_na_instead_of_failing(
     assert read(sheets, sid, "A1:C1", valueRenderOption="UNFORMATTED_VALUE") == [
         ["#N/A", "#N/A", 5]
     ]
+
+
+def date_formatted(sheets: Any, sid: str, rng: dict[str, int]) -> None:
+    sheets.spreadsheets().batchUpdate(
+        spreadsheetId=sid,
+        body={
+            "requests": [
+                {
+                    "repeatCell": {
+                        "range": {"sheetId": 0, **rng},
+                        "cell": {
+                            "userEnteredFormat": {
+                                "numberFormat": {"type": "DATE", "pattern": "mmm d, yyyy"}
+                            }
+                        },
+                        "fields": "userEnteredFormat.numberFormat",
+                    }
+                }
+            ]
+        },
+    ).execute()
+
+
+@pytest.mark.parametrize(
+    "typed", ["20270304", "2958466", "99999999", "-1", "-700000", "1e300", "0.5"]
+)
+def test_odd_numbers_in_a_date_cell_read_back_instead_of_failing(
+    sheets: Any, sid: str, typed: str
+) -> None:
+    """A person types 20270304 into a Due date cell: every read of the spreadsheet must
+    still answer (the number is beyond the dates Sheets can show: it shows the number)."""
+    date_formatted(
+        sheets,
+        sid,
+        {"startRowIndex": 0, "endRowIndex": 2, "startColumnIndex": 0, "endColumnIndex": 1},
+    )
+    put(sheets, sid, "A1:A2", [[typed], ["1/5/2027"]])
+
+    shown = read(sheets, sid, "A1:A2")
+    raw = read(sheets, sid, "A1", valueRenderOption="UNFORMATTED_VALUE")
+    whole = (
+        sheets.spreadsheets()
+        .get(spreadsheetId=sid, includeGridData=True, ranges=["A1:A2"])
+        .execute()
+    )
+
+    assert shown[1] == ["Jan 5, 2027"]
+    assert raw == [[json.loads(typed) if "e" not in typed else float(typed)]]
+    cell = whole["sheets"][0]["data"][0]["rowData"][0]["values"][0]
+    assert cell["effectiveValue"] == {"numberValue": raw[0][0]}
+    assert cell["formattedValue"] == shown[0][0]

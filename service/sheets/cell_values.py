@@ -141,10 +141,15 @@ def read_date(value: Any, *, today: date) -> date | None:
     if isinstance(value, bool):
         raise UnreadableCell("a date is needed here, like 2027-01-05 or Jan 5, 2027")
     if isinstance(value, int | float):
-        day = serial_to_date(value)
-        if not _MIN_YEAR <= day.year <= _MAX_YEAR:
-            raise UnreadableCell(f"{value} is not a date; type one like 2027-01-05 or Jan 5, 2027")
-        return day
+        try:
+            serial_day: date | None = serial_to_date(value)
+        except (OverflowError, ValueError):  # beyond any date (20270304), or not a number
+            serial_day = None
+        if serial_day is None or not _MIN_YEAR <= serial_day.year <= _MAX_YEAR:
+            raise UnreadableCell(
+                f"'{read_text(value)}' is not a date; type one like 2027-01-05 or Jan 5, 2027"
+            )
+        return serial_day
     text = str(value).strip()
     if not text:
         return None
@@ -157,6 +162,7 @@ def read_date(value: Any, *, today: date) -> date | None:
         raise UnreadableCell(
             f"'{text}' is not a date; type one like 2027-01-05 or Jan 5, 2027"
         ) from exc
+    day: date
     if first == second:
         day = first
     else:  # no year typed

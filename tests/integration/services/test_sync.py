@@ -90,6 +90,23 @@ def test_a_cell_that_cannot_be_read_keeps_its_value_gets_a_note_and_a_risk(world
     )
 
 
+def test_a_number_typed_in_due_that_is_no_date_is_noted_and_every_read_still_answers(
+    world: World,
+) -> None:
+    """20270304 (4 March 2027 without separators) in a date cell is a serial beyond the
+    year 9999: the read answers, and the note quotes what was typed."""
+    sid = world.provision().spreadsheet_id
+    synced(world, sid)
+    row = row_number(world.backend_emulator_state, sid, "m3")
+    world.edit(sid, f"Plan!{DUE}{row}", "20270304")
+    synced(world, sid)
+    rows = milestone_rows(world.backend_emulator_state, sid)
+    assert rows["m3"]["Due"] == "20270304"
+    note = cell_note(world.backend_emulator_state, sid, row, 6)
+    assert "'20270304' is not a date" in note, note
+    assert "could not be read" in rows["m3"]["Risk"]
+
+
 def test_a_row_a_person_adds_gets_an_id_and_dates(world: World) -> None:
     sid = world.provision().spreadsheet_id
     synced(world, sid)

@@ -95,3 +95,23 @@ def test_a_formula_a_person_typed_is_read_as_its_text() -> None:
         "effectiveValue": {"errorValue": {"type": "ERROR"}},
     }
     assert typed_value(cell) == '=IMPORTXML("http://x", "//a")'
+
+
+@pytest.mark.parametrize(
+    ("typed", "quoted"),
+    [
+        (20270304, "'20270304'"),
+        (20270304.0, "'20270304'"),
+        (99999999999.0, "'99999999999'"),
+        (-700000, "'-700000'"),
+        (float("inf"), "'inf'"),
+        (float("nan"), "'nan'"),
+    ],
+)
+def test_a_number_beyond_any_date_is_refused_quoting_what_was_typed(
+    typed: float, quoted: str
+) -> None:
+    with pytest.raises(UnreadableCell) as refused:
+        read_date(typed, today=TODAY)
+
+    assert str(refused.value).startswith(f"{quoted} is not a date")
