@@ -4,7 +4,8 @@ Only the fields a client may write are stored: ``userEnteredValue``,
 ``userEnteredFormat``, ``note``, ``dataValidation``, ``textFormatRuns`` and
 ``pivotTable``; the rest (effective and formatted values, hyperlinks) are computed.
 A ``stringValue`` that starts with ``=`` stays text, as in RAW input; a
-``formulaValue`` is kept in Google's normal form.
+``formulaValue`` is kept in Google's normal form. A value over Google's 50,000
+characters raises :class:`~emulator.sheets.user_entered.CellTooLong`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import copy
 
 from emulator.sheets import fields_mask
 from emulator.sheets.model import Json, Sheet
-from emulator.sheets.user_entered import normal_formula
+from emulator.sheets.user_entered import check_cell_size, normal_formula
 
 WRITABLE = (
     "userEnteredValue",
@@ -40,6 +41,7 @@ def writable_part(cell: Json | None) -> Json:
             raise ReadOnlyField("Error values cannot be written; use a formula instead.")
         if "formulaValue" in entered:
             entered["formulaValue"] = normal_formula(str(entered["formulaValue"]))
+        check_cell_size(entered)
         if not entered:
             source.pop("userEnteredValue")
     if source.get("note") == "":

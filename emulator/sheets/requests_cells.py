@@ -17,6 +17,7 @@ from typing import Any
 from emulator.sheets import cell_update, dimensions, geometry
 from emulator.sheets.batch_update import MISSING_FIELDS, RequestContext
 from emulator.sheets.model import Json, Sheet
+from emulator.sheets.user_entered import CellTooLong
 
 
 def _fields(ctx: RequestContext, params: Json) -> Any:
@@ -29,7 +30,7 @@ def _fields(ctx: RequestContext, params: Json) -> Any:
 def _source(ctx: RequestContext, cell: Json | None) -> Json:
     try:
         return cell_update.writable_part(cell)
-    except cell_update.ReadOnlyField as exc:
+    except (cell_update.ReadOnlyField, CellTooLong) as exc:
         raise ctx.fail(str(exc)) from exc
 
 

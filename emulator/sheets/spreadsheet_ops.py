@@ -27,6 +27,7 @@ from emulator.sheets.model import Json, Sheet, Spreadsheet
 from emulator.sheets.output import prune, sheet_properties_json
 from emulator.sheets.requests_ranges import add_named_range
 from emulator.sheets.resource import GOOGLE_SHEETS_URL, Reader, spreadsheet_json, wants_grid
+from emulator.sheets.user_entered import CellTooLong
 from emulator.state import (
     CONTENT,
     PROPERTIES,
@@ -133,7 +134,10 @@ def _load_grid_data(sheet: Sheet, data: Json) -> None:
     r0, c0 = int(data.get("startRow", 0)), int(data.get("startColumn", 0))
     for i, row in enumerate(data.get("rowData") or []):
         for j, cell in enumerate(row.get("values") or []):
-            part = cell_update.writable_part(cell)
+            try:
+                part = cell_update.writable_part(cell)
+            except (cell_update.ReadOnlyField, CellTooLong) as exc:
+                raise GoogleApiError(400, str(exc)) from exc
             if part:
                 sheet.set_cell(r0 + i, c0 + j, part)
     for i, props in enumerate(data.get("rowMetadata") or []):

@@ -68,6 +68,26 @@ _DATE_FORMS: list[tuple[re.Pattern[str], str, str]] = [
 ]
 
 
+# Google's limit on one cell: a value or formula longer than this is refused (400
+# INVALID_ARGUMENT) with this message, also through batchUpdate.
+MAX_CELL_CHARS = 50_000
+CELL_TOO_LONG = (
+    f"Your input contains more than the maximum of {MAX_CELL_CHARS} characters in a single cell."
+)
+
+
+class CellTooLong(ValueError):
+    def __init__(self) -> None:
+        super().__init__(CELL_TOO_LONG)
+
+
+def check_cell_size(entered: Json | None) -> None:
+    """:class:`CellTooLong` when ``entered`` (a userEnteredValue) is over Google's limit."""
+    for key in ("stringValue", "formulaValue"):
+        if entered and len(str(entered.get(key, ""))) > MAX_CELL_CHARS:
+            raise CellTooLong()
+
+
 class InvalidValue(ValueError):
     """A value of a type the API does not take in a cell (a list, an object)."""
 
@@ -89,6 +109,7 @@ def parse_value(value: Any, option: str) -> tuple[Json | None, Json | None]:
     text = str(value)
     if text == "":
         return None, None
+    check_cell_size({"stringValue": text})
     if option == RAW:
         return {"stringValue": text}, None
     return _typed(text)

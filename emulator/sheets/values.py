@@ -186,6 +186,8 @@ def write(
                 raise GoogleApiError(
                     400, f"Invalid values[{i}][{j}]: {exc.kind} {_proto_text(value)}"
                 ) from exc
+            except user_entered.CellTooLong as exc:
+                raise GoogleApiError(400, str(exc)) from exc
             result.cells += 1
             result.rows.add(r0 + i)
             result.columns.add(c0 + j)

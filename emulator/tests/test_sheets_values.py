@@ -634,3 +634,55 @@ def test_odd_numbers_in_a_date_cell_read_back_instead_of_failing(
     cell = whole["sheets"][0]["data"][0]["rowData"][0]["values"][0]
     assert cell["effectiveValue"] == {"numberValue": raw[0][0]}
     assert cell["formattedValue"] == shown[0][0]
+
+
+LIMIT_MESSAGE = "Your input contains more than the maximum of 50000 characters in a single cell."
+
+
+@pytest.mark.parametrize("option", ["RAW", "USER_ENTERED"])
+def test_a_value_over_50000_characters_is_refused_as_google_refuses_it(
+    sheets: Any, sid: str, option: str
+) -> None:
+    put(sheets, sid, "A1", [["x" * 50_000]], option=option)
+
+    with pytest.raises(HttpError) as refused:
+        put(sheets, sid, "A2:B2", [["ok", "x" * 50_001]], option=option)
+
+    assert refused.value.resp.status == 400
+    assert error_of(refused.value) == {
+        "code": 400,
+        "message": LIMIT_MESSAGE,
+        "status": "INVALID_ARGUMENT",
+    }
+    assert read(sheets, sid, "A1:B2") == [["x" * 50_000]], "nothing of the refused write"
+
+
+@pytest.mark.parametrize(
+    "entered",
+    [{"stringValue": "x" * 50_001}, {"formulaValue": '="' + "x" * 50_000 + '"'}],
+)
+def test_a_batch_update_with_a_cell_over_the_limit_is_refused_whole(
+    sheets: Any, sid: str, entered: dict[str, str]
+) -> None:
+    requests = [
+        {
+            "updateCells": {
+                "range": {"sheetId": 0, "startRowIndex": 0, "startColumnIndex": 0},
+                "rows": [{"values": [{"userEnteredValue": {"stringValue": "first"}}]}],
+                "fields": "userEnteredValue",
+            }
+        },
+        {
+            "appendCells": {
+                "sheetId": 0,
+                "rows": [{"values": [{"userEnteredValue": entered}]}],
+                "fields": "userEnteredValue",
+            }
+        },
+    ]
+    with pytest.raises(HttpError) as refused:
+        sheets.spreadsheets().batchUpdate(spreadsheetId=sid, body={"requests": requests}).execute()
+
+    assert refused.value.resp.status == 400
+    assert error_of(refused.value)["message"] == f"Invalid requests[1].appendCells: {LIMIT_MESSAGE}"
+    assert read(sheets, sid, "A1:A3") == []

@@ -61,6 +61,19 @@ def neutralised(text: str) -> str:
     return NEUTRALISER + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
+# Google refuses a cell over 50,000 characters (400 INVALID_ARGUMENT, the whole write);
+# what the backend writes is cut below that, visibly.
+MAX_CELL_CHARS = 50_000
+CUT_MARK = " […]"
+
+
+def capped(text: str) -> str:
+    """``text`` cut to fit in one cell, ending in a mark that says it was cut."""
+    if len(text) <= MAX_CELL_CHARS:
+        return text
+    return text[: MAX_CELL_CHARS - len(CUT_MARK)] + CUT_MARK
+
+
 def unneutralised(text: str) -> str:
     """What :func:`neutralised` was given."""
     if text.startswith(NEUTRALISER) and text[1:].startswith(FORMULA_TRIGGERS):

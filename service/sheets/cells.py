@@ -5,7 +5,8 @@ Text is always written as ``stringValue``: through ``updateCells``/``appendCells
 string is never parsed, so "=IMPORTXML(...)" typed by a buyer stays text (DESIGN I6).
 :func:`cell_data` is the one place text becomes a cell, and it neutralises text a
 spreadsheet program would run as a formula once the tab is exported as CSV
-(``cell_values.neutralised``, docs/security.md): Next step, Top risks, History and
+(``cell_values.neutralised``, docs/security.md), and cuts text to fit Google's
+50,000 characters a cell (``cell_values.capped``): Next step, Top risks, History and
 Reviews rows, and what provisioning lays out all pass through it.
 """
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from service.sheets.cell_values import date_to_serial, neutralised
+from service.sheets.cell_values import capped, date_to_serial, neutralised
 from service.sheets.layout import DATE_PATTERN
 from service.sheets.render import Shown, Value
 
@@ -50,7 +51,7 @@ def cell_data(value: Value, *, background: str | None = None) -> dict[str, Any]:
     elif isinstance(value, int | float):
         cell["userEnteredValue"] = {"numberValue": value}
     elif value is not None and value != "":
-        cell["userEnteredValue"] = {"stringValue": neutralised(str(value))}
+        cell["userEnteredValue"] = {"stringValue": capped(neutralised(str(value)))}
     if background is not None:
         fmt["backgroundColor"] = hex_to_color(background)
     if fmt:

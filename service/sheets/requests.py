@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from service.sheets.cell_values import neutralised
+from service.sheets.cell_values import capped, neutralised
 from service.sheets.cells import cell_data
 
 
@@ -37,7 +37,7 @@ def update_cells(
 
 def set_note(sheet_id: int, row: int, col: int, note: str) -> dict[str, Any]:
     """A cell's note (neutralised as cell text is: ``cells.cell_data``)."""
-    cell = {"note": neutralised(note)} if note else {}
+    cell = {"note": capped(neutralised(note))} if note else {}
     return update_cells(sheet_id, row, col, [cell], "note")
 
 

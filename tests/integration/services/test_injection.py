@@ -65,3 +65,27 @@ def test_text_people_typed_is_written_back_behind_a_single_quote(world: World) -
     world.reset_counters()
     sync_coalesced(world.backend, sid)
     assert "sheets.spreadsheets.batchUpdate" not in world.counters(sid)
+
+
+def test_a_title_near_googles_cell_limit_still_syncs_and_next_step_fits_in_its_cell(
+    world: World,
+) -> None:
+    """A 49,990-character title: the Next step built from it would be over Google's
+    50,000 characters a cell, which Google (and the emulator) refuses, failing the write."""
+    sid = world.provision().spreadsheet_id
+    sync_coalesced(world.backend, sid)
+    state = world.backend_emulator_state
+    first = row_number(state, sid, "m1")
+    title = "Pricing " + "x" * 49_982
+    typed_as_text(world, sid, f"Plan!{TITLE}{first}", title)
+
+    sync_coalesced(world.backend, sid)
+
+    plan = tab_cells(state, sid, "Plan")
+    labels = {str(r[1].get("formattedValue", "")): r for r in plan if len(r) > 2}
+    next_step = strings([[labels["Next step"][2]]])[0]
+    assert next_step.startswith("Pricing xxx") and next_step.endswith(" […]")
+    assert len(next_step) == 50_000
+    assert any(len(t) == len(title) for t in strings(tab_cells(state, sid, "History")))
+    state_after = world.store.sync_state(sid)
+    assert state_after is not None and state_after.last_error is None, state_after

@@ -59,3 +59,16 @@ def test_a_neutralised_input_reads_back_as_it_was_typed(text: str) -> None:
     written = cell_data(text)["userEnteredValue"]["stringValue"]
 
     assert read_text(written) == text.strip()
+
+
+def test_text_over_googles_cell_limit_is_cut_visibly_below_it() -> None:
+    title = "=" + "x" * 49_989  # 49,990 characters
+    next_step = f"{title} (Dana Lee <dana@acme.example>), by Mar 4, 2027"
+
+    written = cell_data(next_step)["userEnteredValue"]["stringValue"]
+    note = set_note(7, 3, 4, "y" * 60_000)["updateCells"]["rows"][0]["values"][0]["note"]
+
+    assert len(next_step) > 50_000
+    assert len(written) == 50_000 and written.startswith("'=xxx") and written.endswith(" […]")
+    assert len(note) == 50_000
+    assert cell_data(title)["userEnteredValue"]["stringValue"] == "'" + title
