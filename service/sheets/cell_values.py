@@ -142,8 +142,55 @@ def date_to_serial(day: date) -> int:
     return (day - SERIAL_EPOCH).days
 
 
-def read_date(value: Any, *, today: date) -> date | None:
-    """A date from a serial number or a typed string; None when empty.
+# Locales whose short dates put the month first, or the year first; every other locale
+# puts the day first (04.03.2027 in de_DE, 04/03/2027 in en_GB: 4 March).
+_MONTH_FIRST_LOCALES = frozenset({"en_US", "es_US", "en_PH", "fil_PH", "en_PR", "es_PR"})
+_YEAR_FIRST_LANGUAGES = frozenset({"ja", "zh", "ko", "hu", "lt", "mn"})
+# Day and month as numbers, both 12 or less: which is which depends on the locale.
+_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})\s*$")
+
+
+def date_order(locale: str) -> str:
+    """How the spreadsheet's locale writes short dates: "MDY", "DMY" or "YMD"."""
+    name = (locale or "en_US").replace("-", "_")
+    if name in _MONTH_FIRST_LOCALES:
+        return "MDY"
+    if name.split("_")[0] in _YEAR_FIRST_LANGUAGES:
+        return "YMD"
+    return "DMY"
+
+
+def date_notice(value: Any, day: date, *, locale: str) -> str | None:
+    """What to tell the person when ``value`` (as typed) could be another date than the
+    ``day`` it was read as (04.03.2027: 4 March or 3 April); None when it is plain."""
+    if not isinstance(value, str):
+        return None
+    match = _NUMERIC_DATE.match(value)
+    if match is None:
+        return None
+    first, second = int(match.group(1)), int(match.group(2))
+    if first == second or first > 12 or second > 12:
+        return None
+    try:
+        other = day.replace(month=day.day, day=day.month)
+    except ValueError:
+        return None
+    which = "month" if date_order(locale) == "MDY" else "day"
+    return (
+        f"'{value.strip()}' was read as {_long(day)}, not {_long(other)}: this "
+        f"spreadsheet's locale ({locale}) puts the {which} first. To be sure, type "
+        f"{day.isoformat()}."
+    )
+
+
+def _long(day: date) -> str:
+    return f"{day.day} {day:%B} {day.year}"
+
+
+def read_date(value: Any, *, today: date, locale: str = "en_US") -> date | None:
+    """A date from a serial number or a typed string; None when empty. A typed date
+    whose day and month are both numbers is read in the order of the spreadsheet's
+    ``locale`` (:func:`date_notice` says when that was a guess).
 
     A string without a year ("Jan 5") means the first such day on or after 90 days
     before today: MAP dates lie ahead, but a step finished last month is still
@@ -169,8 +216,10 @@ def read_date(value: Any, *, today: date) -> date | None:
     if not _DATE_SHAPE.match(text):
         raise UnreadableCell(f"'{text}' is not a date; type one like 2027-01-05 or Jan 5, 2027")
     try:
-        first = date_parser.parse(text, default=datetime(2000, 1, 1)).date()
-        second = date_parser.parse(text, default=datetime(2004, 1, 1)).date()
+        order = date_order(locale)
+        options = {"dayfirst": order == "DMY", "yearfirst": order == "YMD"}
+        first = date_parser.parse(text, default=datetime(2000, 1, 1), **options).date()
+        second = date_parser.parse(text, default=datetime(2004, 1, 1), **options).date()
     except (ValueError, OverflowError) as exc:
         raise UnreadableCell(
             f"'{text}' is not a date; type one like 2027-01-05 or Jan 5, 2027"

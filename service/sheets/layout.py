@@ -50,6 +50,10 @@ LAYOUT_VERSION = "1"
 # Prefix of the notes the backend puts on cells it could not read; only such notes
 # are ever cleared by the backend (a person's own notes are left alone).
 NOTE_PREFIX = "MAP could not read this: "
+# The backend's note on a cell it read by a guess (an ambiguous date); cleared, as the
+# other, when it no longer applies.
+NOTICE_PREFIX = "MAP read this by the spreadsheet's locale: "
+BACKEND_NOTE_PREFIXES = (NOTE_PREFIX, NOTICE_PREFIX)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ import service.sheets.layout as layout
 from service.sheets.cell_values import (
     UnreadableCell,
     cell_text,
+    date_notice,
     read_date,
     read_side,
     read_status,
@@ -30,7 +31,7 @@ from service.sheets.errors import NotAMap
 # cell is read as its text (its value could change with nobody editing, and a plan's
 # commitments must not), and other cells' typed values are their userEnteredValue.
 READ_FIELDS = (
-    "spreadsheetId,properties(title,timeZone),developerMetadata(metadataId,metadataKey,metadataValue),"
+    "spreadsheetId,properties(title,timeZone,locale),developerMetadata(metadataId,metadataKey,metadataValue),"
     "sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount)),"
     "data(startRow,startColumn,rowData(values(userEnteredValue,formattedValue,"
     "note,userEnteredFormat(backgroundColor,numberFormat))),"
@@ -48,6 +49,15 @@ class ReadProblem:
     raw: str
     message: str
     milestone_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ReadNotice:
+    """A cell read, but by a guess the person should see (an ambiguous date)."""
+
+    row: int
+    col: int
+    message: str
 
 
 @dataclass
@@ -77,11 +87,13 @@ class SheetRead:
     header_notes: dict[str, str]
     rows: list[MilestoneRow] = field(default_factory=list)
     problems: list[ReadProblem] = field(default_factory=list)
+    notices: list[ReadNotice] = field(default_factory=list)
     # Rows without a milestone whose computed cells still show something (a milestone's
     # content was cleared, or a write landed on a row inserted under it): to be cleared.
     stray_rows: list[int] = field(default_factory=list)
     write_token: str | None = None  # the token of the last write that reached the sheet
     time_zone: str = "Etc/GMT"
+    locale: str = "en_US"
 
     @property
     def plan_sheet_id(self) -> int:
@@ -115,6 +127,7 @@ def read_plan(spreadsheet: dict[str, Any], *, today: date) -> SheetRead:
         header_notes={},
         write_token=_spreadsheet_metadata(spreadsheet, layout.WRITE_TOKEN_KEY),
         time_zone=spreadsheet_time_zone(spreadsheet),
+        locale=str(spreadsheet.get("properties", {}).get("locale") or "en_US"),
     )
     _read_header(grid[:table_row], read, today)
     for index in range(table_row + 1, len(grid)):
@@ -182,7 +195,7 @@ def _read_header(rows: list[list[dict[str, Any]]], read: SheetRead, today: date)
         value = typed_value(cell)
         try:
             parsed = (
-                read_date(value, today=today)
+                _read_date(value, today, read, index, layout.VALUE_COL)
                 if spec.kind is layout.CellKind.DATE
                 else read_text(value)
             )
@@ -222,7 +235,10 @@ def _read_row(
     for key in layout.INPUT_COLUMNS:
         value = typed_value(_cell(cells, columns[key]))
         try:
-            inputs[key] = _parse_input(key, value, today)
+            if layout.COLUMN_BY_KEY[key].kind is layout.CellKind.DATE:
+                inputs[key] = _read_date(value, today, read, index, columns[key])
+            else:
+                inputs[key] = _parse_input(key, value, today)
         except UnreadableCell as exc:
             read.problems.append(
                 ReadProblem(
@@ -247,6 +263,15 @@ def _read_row(
             if _cell(cells, col).get("note")
         },
     )
+
+
+def _read_date(value: Any, today: date, read: SheetRead, row: int, col: int) -> date | None:
+    """A date read in the spreadsheet's locale, with a notice when that was a guess."""
+    day = read_date(value, today=today, locale=read.locale)
+    notice = date_notice(value, day, locale=read.locale) if day is not None else None
+    if notice is not None:
+        read.notices.append(ReadNotice(row, col, notice))
+    return day
 
 
 def _parse_input(key: str, value: Any, today: date) -> Any:

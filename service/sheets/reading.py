@@ -16,7 +16,7 @@ from typing import Any
 from service.clock import local_today
 from service.domain.model import Plan
 from service.services.map_sheets import SheetPlan, Unreadable
-from service.sheets.layout import NOTE_PREFIX
+from service.sheets.layout import NOTE_PREFIX, NOTICE_PREFIX
 from service.sheets.reader import ReadProblem, SheetRead, read_plan, spreadsheet_time_zone
 from service.sheets.row_identity import TypedRow, match_rows
 from service.sheets.sheet_state import KnownSheet
@@ -57,7 +57,10 @@ class GoogleReading:
                 read,
                 row_of={milestone_id: row for row, milestone_id in matched.ids.items()},
                 given_ids=matched.given_ids,
-                notes={(p.row, p.col): f"{NOTE_PREFIX}{p.message}" for p in problems},
+                notes={
+                    **{(n.row, n.col): f"{NOTICE_PREFIX}{n.message}" for n in read.notices},
+                    **{(p.row, p.col): f"{NOTE_PREFIX}{p.message}" for p in problems},
+                },
             ),
         )
 

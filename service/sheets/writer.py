@@ -187,7 +187,7 @@ def _write_notes(plan: WritePlan, read: SheetRead, notes: Mapping[tuple[int, int
         if current.get((row_index, col)) != note:
             plan.requests.append(rq.set_note(read.plan_sheet_id, row_index, col, note))
     for (row_index, col), note in sorted(current.items()):
-        if note.startswith(layout.NOTE_PREFIX) and (row_index, col) not in notes:
+        if note.startswith(layout.BACKEND_NOTE_PREFIXES) and (row_index, col) not in notes:
             plan.requests.append(rq.set_note(read.plan_sheet_id, row_index, col, ""))
 
 

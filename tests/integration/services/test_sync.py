@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
+from emulator.sheets.values_ops import apply_values_update
 from service.services.coalesce import sync_coalesced
 from tests.integration.services.conftest import BUYER, World
 from tests.integration.services.sheet_view import (
@@ -105,6 +108,52 @@ def test_a_number_typed_in_due_that_is_no_date_is_noted_and_every_read_still_ans
     note = cell_note(world.backend_emulator_state, sid, row, 6)
     assert "'20270304' is not a date" in note, note
     assert "could not be read" in rows["m3"]["Risk"]
+
+
+def spreadsheet_locale(world: World, sid: str, locale: str) -> None:
+    from emulator.sheets.spreadsheet_ops import batch_update
+
+    body = {
+        "requests": [
+            {"updateSpreadsheetProperties": {"properties": {"locale": locale}, "fields": "locale"}}
+        ]
+    }
+    batch_update(world.backend_emulator_state, sid, body, user=world.backend.service_account_email)
+
+
+@pytest.mark.parametrize("locale", ["de_DE", "en_US"])
+def test_a_date_typed_with_day_and_month_as_numbers_is_read_by_the_locale_and_noted(
+    world: World, locale: str
+) -> None:
+    sid = world.provision().spreadsheet_id
+    synced(world, sid)
+    spreadsheet_locale(world, sid, locale)
+    # A day from the 1st to the 12th, not the month's own number: 04.03 vs 03.04.
+    day = next(
+        d
+        for d in (world.monday_in(weeks=6) + timedelta(days=n) for n in range(60))
+        if d.day <= 12 and d.day != d.month
+    )
+    typed = f"{day.day:02d}.{day.month:02d}.{day.year}"
+    other = day.replace(month=day.day, day=day.month)
+    meant = day if locale == "de_DE" else other
+    row = row_number(world.backend_emulator_state, sid, "m2")
+    apply_values_update(
+        world.backend_emulator_state, sid, f"Plan!{DUE}{row}", [[typed]], "RAW", BUYER
+    )
+
+    synced(world, sid)
+
+    rows = milestone_rows(world.backend_emulator_state, sid)
+    assert rows["m2"]["Target date"] == shown(meant)
+    note = cell_note(world.backend_emulator_state, sid, row, 6)
+    assert f"'{typed}' was read as {meant.day} {meant:%B} {meant.year}" in note, note
+    assert f"({locale})" in note
+    assert "could not be read" not in rows["m2"]["Risk"]
+    # Typed unambiguously, the note goes.
+    world.edit(sid, f"Plan!{DUE}{row}", meant.isoformat())
+    synced(world, sid)
+    assert cell_note(world.backend_emulator_state, sid, row, 6) == ""
 
 
 def test_a_row_a_person_adds_gets_an_id_and_dates(world: World) -> None:

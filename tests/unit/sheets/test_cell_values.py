@@ -8,6 +8,7 @@ import pytest
 
 from service.sheets.cell_values import (
     UnreadableCell,
+    date_notice,
     date_to_serial,
     read_date,
     read_side,
@@ -115,3 +116,40 @@ def test_a_number_beyond_any_date_is_refused_quoting_what_was_typed(
         read_date(typed, today=TODAY)
 
     assert str(refused.value).startswith(f"{quoted} is not a date")
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("de_DE", date(2027, 3, 4)),
+        ("en_GB", date(2027, 3, 4)),
+        ("fr_FR", date(2027, 3, 4)),
+        ("en_US", date(2027, 4, 3)),
+    ],
+)
+def test_a_typed_date_is_read_in_the_order_of_the_spreadsheets_locale(
+    locale: str, expected: date
+) -> None:
+    for typed in ("04.03.2027", "04/03/2027", "4-3-2027"):
+        assert read_date(typed, today=TODAY, locale=locale) == expected
+
+
+def test_an_ambiguous_date_gets_a_notice_quoting_what_was_typed() -> None:
+    day = read_date("04.03.2027", today=TODAY, locale="de_DE")
+    assert day is not None
+
+    notice = date_notice("04.03.2027", day, locale="de_DE")
+
+    assert notice == (
+        "'04.03.2027' was read as 4 March 2027, not 3 April 2027: this spreadsheet's "
+        "locale (de_DE) puts the day first. To be sure, type 2027-03-04."
+    )
+    us = date_notice("04.03.2027", date(2027, 4, 3), locale="en_US")
+    assert us is not None and "puts the month first" in us
+
+
+@pytest.mark.parametrize("typed", ["2027-03-04", "25.03.2027", "03.03.2027", "Mar 4, 2027", 46450])
+def test_a_date_that_can_be_read_one_way_only_gets_no_notice(typed: object) -> None:
+    day = read_date(typed, today=TODAY, locale="de_DE")
+    assert day is not None
+    assert date_notice(typed, day, locale="de_DE") is None
