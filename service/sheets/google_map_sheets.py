@@ -30,12 +30,13 @@ from service.services.map_sheets import (
     SheetUpdate,
     SheetWrite,
 )
-from service.sheets.errors import AlreadyAMap
+from service.sheets.errors import AlreadyAMap, InvalidRequest
 from service.sheets.gateway import SheetsGateway
 from service.sheets.provisioning import add_tabs_requests, create_body, layout_requests
 from service.sheets.reading import GoogleReading, reading_of
 from service.sheets.render import header_cells, milestone_cells
 from service.sheets.sheet_state import KnownSheet, recall, to_state
+from service.sheets.tabs import is_missing_tab, restore_requests
 from service.sheets.writer import WritePlan, check_written, plan_write, verify_ranges
 
 
@@ -74,7 +75,20 @@ class GoogleMapSheets:
 
     # -- a sync ----------------------------------------------------------------------
     def read(self, spreadsheet_id: str, *, now: datetime) -> GoogleReading:
-        return reading_of(self._gateway.read_map(spreadsheet_id), now)
+        """One call; three more (tabs, repair, read again) when people renamed or deleted
+        the backend's tabs (``tabs.py``)."""
+        try:
+            reply = self._gateway.read_map(spreadsheet_id)
+        except InvalidRequest as exc:
+            if not is_missing_tab(exc):
+                raise
+            existing = self._gateway.read_tabs(spreadsheet_id).get("sheets", [])
+            repair = restore_requests(existing, today=now.date())
+            if not repair:
+                raise
+            self._gateway.batch_update(spreadsheet_id, repair)
+            reply = self._gateway.read_map(spreadsheet_id)
+        return reading_of(reply, now)
 
     def recall(self, remembered: Mapping[str, Any]) -> KnownSheet:
         return recall(remembered)

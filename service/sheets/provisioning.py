@@ -162,8 +162,8 @@ def layout_requests(new: NewMap) -> list[dict[str, Any]]:
             rq.create_row_metadata(PLAN_SHEET_ID, first + i, layout.MILESTONE_KEY, m.id)
             for i, m in enumerate(new.milestones)
         ),
-        *_log_tab(HISTORY_SHEET_ID, layout.HISTORY_HEADERS),
-        *_log_tab(REVIEWS_SHEET_ID, layout.REVIEWS_HEADERS),
+        *log_tab_requests(HISTORY_SHEET_ID, layout.HISTORY_HEADERS),
+        *log_tab_requests(REVIEWS_SHEET_ID, layout.REVIEWS_HEADERS),
         _guide(),
     ]
     return requests
@@ -319,7 +319,8 @@ def _protect(grid: dict[str, int], description: str) -> dict[str, Any]:
     }
 
 
-def _log_tab(sheet_id: int, headers: Sequence[str]) -> list[dict[str, Any]]:
+def log_tab_requests(sheet_id: int, headers: Sequence[str]) -> list[dict[str, Any]]:
+    """A log tab's header row, frozen, and its protection (History, Reviews)."""
     header_cells = []
     for text in headers:
         cell = cell_data(text, background=HEADER_FILL)

@@ -1,0 +1,99 @@
+"""The sheet survives what people do to its tabs: a renamed or deleted History or
+Reviews tab, or a renamed Plan tab, no longer stops syncs; the backend restores what it
+owns and says so in a note. A deleted Plan tab is a clear error naming the cause."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from emulator.sheets.spreadsheet_ops import batch_update, spreadsheet_resource
+from service.services.coalesce import sync_coalesced
+from service.services.review import run_review
+from service.sheets.errors import NotAMap
+from service.sheets.provisioning import TAB_IDS
+from tests.integration.services.conftest import SELLER, World
+from tests.integration.services.sheet_view import milestone_rows, row_number, tab_cells
+
+STATUS = "G"
+
+
+def tabs(world: World, sid: str) -> dict[int, str]:
+    resource = spreadsheet_resource(world.backend_emulator_state, sid, include_grid_data=False)
+    return {s["properties"]["sheetId"]: s["properties"]["title"] for s in resource["sheets"]}
+
+
+def as_the_seller(world: World, sid: str, request: dict[str, Any]) -> None:
+    batch_update(world.backend_emulator_state, sid, {"requests": [request]}, user=SELLER)
+
+
+def rename(world: World, sid: str, tab: str, title: str) -> None:
+    as_the_seller(
+        world,
+        sid,
+        {
+            "updateSheetProperties": {
+                "properties": {"sheetId": TAB_IDS[tab], "title": title},
+                "fields": "title",
+            }
+        },
+    )
+
+
+def delete(world: World, sid: str, tab: str) -> None:
+    as_the_seller(world, sid, {"deleteSheet": {"sheetId": TAB_IDS[tab]}})
+
+
+def mark_done(world: World, sid: str, milestone_id: str) -> None:
+    row = row_number(world.backend_emulator_state, sid, milestone_id)
+    world.edit(sid, f"Plan!{STATUS}{row}", "Done")
+
+
+@pytest.mark.parametrize("tab", ["History", "Reviews", "Plan"])
+def test_a_renamed_tab_gets_its_name_back_with_a_note_and_the_sync_goes_on(
+    world: World, tab: str
+) -> None:
+    sid = world.provision().spreadsheet_id
+    sync_coalesced(world.backend, sid)
+    mark_done(world, sid, "m1")
+    rename(world, sid, tab, "Old stuff")
+
+    sync_coalesced(world.backend, sid)
+
+    assert tabs(world, sid)[TAB_IDS[tab]] == tab
+    first = tab_cells(world.backend_emulator_state, sid, tab)[0][0]
+    assert "renamed to 'Old stuff'" in first.get("note", ""), first
+    assert milestone_rows(world.backend_emulator_state, sid)["m1"]["Health"] == "Done"
+    history = tab_cells(world.backend_emulator_state, sid, "History")
+    assert any(c.get("formattedValue") == "Done" for r in history[1:] for c in r)
+    state = world.store.sync_state(sid)
+    assert state is not None and state.last_error is None and not state.pending
+
+
+@pytest.mark.parametrize("tab", ["History", "Reviews"])
+def test_a_deleted_log_tab_is_made_again_with_its_header_and_a_note(world: World, tab: str) -> None:
+    sid = world.provision().spreadsheet_id
+    sync_coalesced(world.backend, sid)
+    delete(world, sid, tab)
+    mark_done(world, sid, "m1")
+
+    sync_coalesced(world.backend, sid)
+    run_review(world.backend, sid)
+
+    assert tabs(world, sid)[TAB_IDS[tab]] == tab
+    rows = tab_cells(world.backend_emulator_state, sid, tab)
+    assert "it had been deleted" in rows[0][0].get("note", "")
+    assert rows[0][0].get("formattedValue") in ("When (UTC)", "Review date")
+    assert len(rows) > 1, "the sync's entries (or the review) are in the new tab"
+    state = world.store.sync_state(sid)
+    assert state is not None and state.last_error is None
+
+
+def test_a_deleted_plan_tab_is_an_error_that_names_the_cause(world: World) -> None:
+    sid = world.provision().spreadsheet_id
+    sync_coalesced(world.backend, sid)
+    delete(world, sid, "Plan")
+
+    with world.backend.sheets() as sheets, pytest.raises(NotAMap, match="'Plan' tab was deleted"):
+        sheets.read(sid, now=world.backend.now())
