@@ -128,6 +128,8 @@ REASON_LABEL_COL = 3
 REASON_VALUE_COL = 4
 
 TITLE_ROW = 0
+# The sheet's title (column B of TITLE_ROW) starts with this, then the account.
+TITLE_PREFIX = "Mutual Action Plan · "
 TABLE_HEADER_ROW = 11  # 0-based; milestones start on the row after it
 FIRST_MILESTONE_ROW = TABLE_HEADER_ROW + 1
 FROZEN_ROWS = TABLE_HEADER_ROW + 1

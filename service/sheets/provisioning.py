@@ -176,7 +176,7 @@ def _plan_rows(new: NewMap) -> list[list[dict[str, Any]]]:
     ]
     cells = milestone_cells(new.computed)
     header = header_cells(new.computed, new.milestones, last_review=None)
-    title = cell_data(f"Mutual Action Plan · {new.account}")
+    title = cell_data(f"{layout.TITLE_PREFIX}{new.account}")
     title["userEnteredFormat"] = {"textFormat": {"bold": True, "fontSize": 16}}
     rows[layout.TITLE_ROW][1] = title
     header_values: dict[str, Any] = {

@@ -129,12 +129,34 @@ def read_plan(spreadsheet: dict[str, Any], *, today: date) -> SheetRead:
         time_zone=spreadsheet_time_zone(spreadsheet),
         locale=str(spreadsheet.get("properties", {}).get("locale") or "en_US"),
     )
-    _read_header(grid[:table_row], read, today)
-    for index in range(table_row + 1, len(grid)):
+    # Rows are told apart by what they hold, not by where they are: a sort that took in
+    # the header block mixes header rows, the title and milestones, above and below the
+    # table's header row. A row with an ID, or below the table, is a milestone unless
+    # it is a header row or the title; above the table, only a row with an ID is one.
+    header_rows: list[tuple[int, list[dict[str, Any]]]] = []
+    body: list[int] = []
+    for index, cells in enumerate(grid):
+        if index == table_row:
+            continue
+        if _is_header_row(cells, columns):
+            header_rows.append((index, cells))
+        elif index > table_row or cell_text(_cell(cells, columns["id"])).strip():
+            body.append(index)
+    _read_header(header_rows, read, today)
+    for index in body:
         row = _read_row(grid[index], index, row_meta.get(index, []), read, today)
         if row is not None:
             read.rows.append(row)
     return read
+
+
+def _is_header_row(row: list[dict[str, Any]], columns: dict[str, int]) -> bool:
+    """A header block row (its label names a header field) without a milestone's ID.
+    Row metadata is no guide: a sort moves cells, not the rows' metadata."""
+    if cell_text(_cell(row, columns["id"])).strip():
+        return False
+    label = cell_text(_cell(row, layout.LABEL_COL))
+    return label.startswith(layout.TITLE_PREFIX) or layout.match_header_field(label) is not None
 
 
 def _grid(sheet: dict[str, Any]) -> tuple[list[list[dict[str, Any]]], dict[int, list[Any]]]:
@@ -179,8 +201,10 @@ def _find_table(grid: list[list[dict[str, Any]]]) -> tuple[int, dict[str, int]]:
     raise NotAMap("no milestone table (a header row with Milestone and Status) on the Plan tab")
 
 
-def _read_header(rows: list[list[dict[str, Any]]], read: SheetRead, today: date) -> None:
-    for index, row in enumerate(rows):
+def _read_header(
+    rows: list[tuple[int, list[dict[str, Any]]]], read: SheetRead, today: date
+) -> None:
+    for index, row in rows:
         key = layout.match_header_field(cell_text(_cell(row, layout.LABEL_COL)))
         if key is None or key in read.header_cells:
             continue

@@ -11,6 +11,7 @@ import pytest
 from emulator.sheets.spreadsheet_ops import batch_update, spreadsheet_resource
 from service.services.coalesce import sync_coalesced
 from service.services.review import run_review
+from service.services.views import map_view
 from service.sheets.errors import NotAMap
 from service.sheets.provisioning import TAB_IDS
 from tests.integration.services.conftest import SELLER, World
@@ -97,3 +98,36 @@ def test_a_deleted_plan_tab_is_an_error_that_names_the_cause(world: World) -> No
 
     with world.backend.sheets() as sheets, pytest.raises(NotAMap, match="'Plan' tab was deleted"):
         sheets.read(sid, now=world.backend.now())
+
+
+def test_a_sort_that_takes_in_the_header_block_never_reads_header_rows_as_milestones(
+    world: World,
+) -> None:
+    sid = world.provision().spreadsheet_id
+    sync_coalesced(world.backend, sid)
+    before = {m["id"]: m["title"] for m in map_view(world.backend, sid).milestones}
+    last = max(row_number(world.backend_emulator_state, sid, m) for m in before)
+    # Sorted by the Milestone column (B), from the first row to the last milestone: the
+    # header labels (Account, Committed Go-Live, ...) land among the milestones.
+    as_the_seller(
+        world,
+        sid,
+        {
+            "sortRange": {
+                "range": {
+                    "sheetId": TAB_IDS["Plan"],
+                    "startRowIndex": 0,
+                    "endRowIndex": last,
+                    "startColumnIndex": 0,
+                    "endColumnIndex": 14,
+                },
+                "sortSpecs": [{"dimensionIndex": 1, "sortOrder": "ASCENDING"}],
+            }
+        },
+    )
+
+    sync_coalesced(world.backend, sid)
+
+    after = {m["id"]: m["title"] for m in map_view(world.backend, sid).milestones}
+    assert after == before
+    assert not [e for e in world.store.history(sid) if e.field in ("added", "removed")]
