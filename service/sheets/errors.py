@@ -4,6 +4,7 @@ above it sees ``googleapiclient.errors.HttpError``.
     SheetsError
     ├── NotAMap              the spreadsheet has no MAP layout the reader recognises
     ├── AlreadyAMap          a MAP (or tabs of its names) is already in the spreadsheet
+    ├── MilestonesDeleted    every milestone row of the Plan tab was deleted
     ├── LayoutChanged        rows moved between our read and our write; sync again
     ├── SellerTokenRejected  Google refused the seller's access token (expired, revoked)
     └── GoogleError          Google answered with an error
@@ -28,6 +29,11 @@ class NotAMap(SheetsError):
 class AlreadyAMap(SheetsError):
     """The spreadsheet a MAP is to be laid out in already holds one, or tabs of the names
     a MAP uses."""
+
+
+class MilestonesDeleted(SheetsError):
+    """Every milestone row was deleted: there is no plan to sync until they are back (the
+    sheet shows a banner saying so)."""
 
 
 class SellerTokenRejected(SheetsError):

@@ -30,7 +30,8 @@ from service.services.map_sheets import (
     SheetUpdate,
     SheetWrite,
 )
-from service.sheets.errors import AlreadyAMap, InvalidRequest
+from service.sheets.cells import cell_data, shows
+from service.sheets.errors import AlreadyAMap, InvalidRequest, MilestonesDeleted
 from service.sheets.gateway import SheetsGateway
 from service.sheets.provisioning import add_tabs_requests, create_body, layout_requests
 from service.sheets.reading import GoogleReading, reading_of
@@ -38,6 +39,12 @@ from service.sheets.render import header_cells, milestone_cells
 from service.sheets.sheet_state import KnownSheet, recall, to_state
 from service.sheets.tabs import is_missing_tab, restore_requests
 from service.sheets.writer import WritePlan, check_written, plan_write, verify_ranges
+
+MILESTONES_DELETED = (
+    "Every milestone row of this plan was deleted, so it cannot be updated. Undo the "
+    "deletion (Edit > Undo) or restore the rows from File > Version history; the plan "
+    "keeps its last state until then."
+)
 
 
 @dataclass(frozen=True)
@@ -88,7 +95,24 @@ class GoogleMapSheets:
                 raise
             self._gateway.batch_update(spreadsheet_id, repair)
             reply = self._gateway.read_map(spreadsheet_id)
-        return reading_of(reply, now)
+        reading = reading_of(reply, now)
+        if not reading.read.rows:
+            self._banner(reading, MILESTONES_DELETED)
+            raise MilestonesDeleted(MILESTONES_DELETED)
+        return reading
+
+    def _banner(self, reading: GoogleReading, text: str) -> None:
+        """``text`` in the Next step cell (the backend's, rewritten by the next sync that
+        has a plan): what people see when there is no plan to sync."""
+        read = reading.read
+        if "next_step" not in read.header_cells:
+            return
+        wanted = cell_data(text)
+        if shows(read.header_computed.get("next_step"), wanted):
+            return
+        row, col = read.header_cells["next_step"]
+        update = rq.update_cells(read.plan_sheet_id, row, col, [wanted], "userEnteredValue")
+        self._gateway.batch_update(read.spreadsheet_id, [update])
 
     def recall(self, remembered: Mapping[str, Any]) -> KnownSheet:
         return recall(remembered)

@@ -172,6 +172,10 @@ def register_error_handlers(app: Flask) -> None:
     def _permission_denied(exc: sheets.PermissionDenied) -> Response:
         return error_response(403, "FORBIDDEN", f"Google refused access: {exc}")
 
+    @app.errorhandler(sheets.MilestonesDeleted)
+    def _milestones_deleted(exc: sheets.MilestonesDeleted) -> Response:
+        return error_response(409, "CONFLICT", str(exc))
+
     @app.errorhandler(sheets.NotAMap)
     def _not_a_map(exc: sheets.NotAMap) -> Response:
         return error_response(409, "CONFLICT", f"the spreadsheet no longer holds a MAP: {exc}")

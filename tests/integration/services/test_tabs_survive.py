@@ -12,10 +12,15 @@ from emulator.sheets.spreadsheet_ops import batch_update, spreadsheet_resource
 from service.services.coalesce import sync_coalesced
 from service.services.review import run_review
 from service.services.views import map_view
-from service.sheets.errors import NotAMap
+from service.sheets.errors import MilestonesDeleted, NotAMap
 from service.sheets.provisioning import TAB_IDS
 from tests.integration.services.conftest import SELLER, World
-from tests.integration.services.sheet_view import milestone_rows, row_number, tab_cells
+from tests.integration.services.sheet_view import (
+    header_value,
+    milestone_rows,
+    row_number,
+    tab_cells,
+)
 
 STATUS = "G"
 
@@ -131,3 +136,36 @@ def test_a_sort_that_takes_in_the_header_block_never_reads_header_rows_as_milest
     after = {m["id"]: m["title"] for m in map_view(world.backend, sid).milestones}
     assert after == before
     assert not [e for e in world.store.history(sid) if e.field in ("added", "removed")]
+
+
+def test_every_milestone_row_deleted_is_a_banner_in_the_sheet_and_a_clear_error(
+    world: World,
+) -> None:
+    sid = world.provision().spreadsheet_id
+    sync_coalesced(world.backend, sid)
+    rows = {m: row_number(world.backend_emulator_state, sid, m) for m in ("m1", "m6")}
+    as_the_seller(
+        world,
+        sid,
+        {
+            "deleteDimension": {
+                "range": {
+                    "sheetId": TAB_IDS["Plan"],
+                    "dimension": "ROWS",
+                    "startIndex": rows["m1"] - 1,
+                    "endIndex": rows["m6"],
+                }
+            }
+        },
+    )
+
+    with pytest.raises(MilestonesDeleted, match="Every milestone row of this plan was deleted"):
+        sync_coalesced(world.backend, sid)
+
+    assert header_value(world.backend_emulator_state, sid, "Next step").startswith(
+        "Every milestone row of this plan was deleted"
+    )
+    # A step typed back in: the plan syncs again and the banner gives way.
+    world.edit(sid, f"Plan!B{rows['m1']}", "Pricing proposal review")
+    sync_coalesced(world.backend, sid)
+    assert not header_value(world.backend_emulator_state, sid, "Next step").startswith("Every")

@@ -122,9 +122,12 @@ def test_create_without_the_sellers_access_token_is_unauthenticated(
     assert "X-Goog-Access-Token" in response.get_json()["error"]["message"]
 
 
-def test_creating_a_map_in_a_spreadsheet_that_holds_one_is_a_conflict(
+def test_creating_a_map_in_a_spreadsheet_that_holds_one_is_not_found_to_who_cannot_see_it(
     client: FlaskClient, store: Store, emulator: Any
 ) -> None:
+    """Whether a file holds a MAP is not told to someone who cannot open it: Drive is
+    asked first, as the seller (a file they may edit that holds one is a 409:
+    test_create_map.py)."""
     record = seed_map(store)
     before = emulator_calls(emulator.url)
 
@@ -134,10 +137,10 @@ def test_creating_a_map_in_a_spreadsheet_that_holds_one_is_a_conflict(
         headers=seller_headers(emulator.url),
     )
 
-    assert response.status_code == 409
-    assert response.get_json()["error"]["code"] == "CONFLICT"
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "NOT_FOUND"
     assert len(store.list_maps("vendor.example")) == 1
-    assert emulator_calls(emulator.url) == before
+    assert emulator_calls(emulator.url) == before + 1  # the one files.get, as the seller
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -21,7 +22,7 @@ from tests.integration.web.flows import (
     read_range,
 )
 from tests.integration.web.seed import seed_map
-from tests.integration.web.tokens import CRON_ACCOUNT, bearer
+from tests.integration.web.tokens import CRON_ACCOUNT, access_token, bearer
 
 pytestmark = pytest.mark.parametrize("db_backend", BACKENDS, indirect=True)
 
@@ -111,3 +112,40 @@ def test_channel_renewal_runs_with_the_cron_accounts_id_token(
     assert response.get_json() == {"renewed": 1, "created": 0, "failed": []}
     assert api_calls(emulator.url, sid).get("drive.files.watch", 0) == watches_before + 1
     assert store.get_channel("about-to-expire") is None
+
+
+@pytest.mark.parametrize(
+    ("damage", "status", "cause"),
+    [
+        ("delete History", 200, None),
+        ("delete Plan", 409, "the 'Plan' tab was deleted"),
+        ("delete every milestone row", 409, "Every milestone row of this plan was deleted"),
+    ],
+)
+def test_refresh_after_people_damage_the_sheet_restores_it_or_names_the_cause(
+    client: FlaskClient, emulator: Any, damage: str, status: int, cause: str | None
+) -> None:
+    sid = create_map(client, emulator.url)["spreadsheet_id"]
+    token = access_token(emulator.url)
+    if damage == "delete every milestone row":
+        request: dict[str, Any] = {
+            "deleteDimension": {
+                "range": {"sheetId": 1001, "dimension": "ROWS", "startIndex": 12, "endIndex": 18}
+            }
+        }
+    else:
+        sheet_id = {"delete History": 1002, "delete Plan": 1001}[damage]
+        request = {"deleteSheet": {"sheetId": sheet_id}}
+    requests.post(
+        f"{emulator.url}/v4/spreadsheets/{sid}:batchUpdate",
+        json={"requests": [request]},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    ).raise_for_status()
+
+    response = client.post(f"/api/maps/{sid}/refresh", headers=bearer(emulator.url))
+
+    assert response.status_code == status, response.get_data(as_text=True)
+    if cause is not None:
+        assert response.get_json()["error"]["code"] == "CONFLICT"
+        assert cause in response.get_json()["error"]["message"]
