@@ -175,6 +175,9 @@ class Risk:
     severity: Severity
     message: str
     milestones: tuple[str, ...] = ()
+    # The same risk in mutual words, for the sheet both sides read: the facts, no advice
+    # to either side. Not part of the contract's output (``message`` is the seller's).
+    mutual: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {

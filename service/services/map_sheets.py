@@ -115,6 +115,9 @@ class SheetUpdate:
     last_review: date | None
     history_rows: Sequence[Sequence[str]] = ()  # appended to the History tab
     review_rows: Sequence[Sequence[str]] = ()  # appended to the Reviews tab
+    # The date of the weekly review ``review_rows`` belong to: the sheet adds that review's
+    # open risks (``computed``'s), in its own words, after them.
+    review_on: date | None = None
 
 
 class SheetWrite(Protocol):

@@ -43,7 +43,8 @@ class ReviewSummary:
         }
 
     def rows(self) -> list[list[str]]:
-        """Rows for the Reviews tab: Review date, Section, Item, Detail."""
+        """Rows for the Reviews tab: Review date, Section, Item, Detail (the open risks
+        are the sheet's to word: ``SheetUpdate.review_on``)."""
         day = self.on.isoformat()
         rows = [[day, "Review", f"Weekly review since {self.since.isoformat()}", ""]]
         sections = (
@@ -56,11 +57,7 @@ class ReviewSummary:
             rows.extend([day, name, item, ""] for item in items)
             if not items:
                 rows.append([day, name, empty, ""])
-        for risk in self.risks:
-            rows.append([day, "Open risk", risk["code"], risk["message"]])
-        if not self.risks:
-            rows.append([day, "Open risk", "None", ""])
-        return rows
+        return rows  # the sheet adds the open risks, in its own words
 
 
 def run_review(backend: Backend, spreadsheet_id: str) -> ReviewSummary:
@@ -118,6 +115,6 @@ def _review(deps: SyncDeps, spreadsheet_id: str) -> ReviewSummary:
 
     record = store.update_map(spreadsheet_id, last_reviewed_on=today)
     state = replace(state, known_owners=tuple(dict.fromkeys((*state.known_owners, *current))))
-    recompute_from_state(deps, record, state, review_rows=summary.rows())
+    recompute_from_state(deps, record, state, review_rows=summary.rows(), review_on=today)
     store.record_review(spreadsheet_id, today, summary.to_json())
     return summary

@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 
 from service.clock import local_today
 from service.domain.compute import compute
@@ -52,6 +52,7 @@ def recompute_from_state(
     state: MapState,
     *,
     review_rows: Sequence[Sequence[str]] = (),
+    review_on: date | None = None,
 ) -> SyncResult:
     """Recompute from what we know and write what changed, plus ``review_rows`` on the
     Reviews tab, against the layout the last read or write left.
@@ -62,7 +63,7 @@ def recompute_from_state(
     plan = engine_plan(record, state, state.plan)
     computed = with_problems(compute(plan, today), state)
     write = deps.sheets.prepare_write(
-        layout, sheet_update(plan, computed, record, review_rows=review_rows)
+        layout, sheet_update(plan, computed, record, review_rows=review_rows, review_on=review_on)
     )
     new_state = replace(state, computed=computed.to_json())
     if write:

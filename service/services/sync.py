@@ -225,6 +225,7 @@ def sheet_update(
     *,
     history_rows: Sequence[Sequence[str]] = (),
     review_rows: Sequence[Sequence[str]] = (),
+    review_on: date | None = None,
 ) -> SheetUpdate:
     """What the sheet shows for ``computed``, with rows for the History and Reviews tabs."""
     return SheetUpdate(
@@ -233,6 +234,7 @@ def sheet_update(
         last_review=record.last_reviewed_on,
         history_rows=history_rows,
         review_rows=review_rows,
+        review_on=review_on,
     )
 
 

@@ -34,7 +34,7 @@ from service.sheets.errors import AlreadyAMap
 from service.sheets.gateway import SheetsGateway
 from service.sheets.provisioning import add_tabs_requests, create_body, layout_requests
 from service.sheets.reading import GoogleReading, reading_of
-from service.sheets.render import header_cells, milestone_cells
+from service.sheets.render import header_cells, milestone_cells, review_risk_rows
 from service.sheets.sheet_state import KnownSheet, recall, to_state
 from service.sheets.writer import WritePlan, check_written, plan_write, verify_ranges
 
@@ -93,7 +93,7 @@ class GoogleMapSheets:
                 new_ids=known.given_ids,
                 notes=known.notes,
                 history_rows=update.history_rows,
-                review_rows=update.review_rows,
+                review_rows=review_rows(update),
             ),
         )
 
@@ -158,3 +158,12 @@ def _known(layout: SheetLayout) -> KnownSheet:
     if not isinstance(layout, KnownSheet):
         raise TypeError(f"not a layout GoogleMapSheets made: {layout!r}")
     return layout
+
+
+def review_rows(update: SheetUpdate) -> list[list[str]]:
+    """The rows ``update`` appends to the Reviews tab: a review's own rows, then its open
+    risks in the sheet's words."""
+    rows = [list(r) for r in update.review_rows]
+    if update.review_on is not None:
+        rows += review_risk_rows(update.computed.risks, update.review_on)
+    return rows

@@ -107,10 +107,23 @@ def header_cells(
 
 
 def top_risks_text(risks: tuple[Risk, ...], limit: int = 3) -> str:
+    """The most severe risks in mutual words (the sheet is shared with the buyer: the
+    seller's advice, ``Risk.message``, stays in the add-on and the API)."""
     ordered = most_severe_first(risks)[:limit]
     if not ordered:
-        return "None: keep the dates honest and review weekly."
-    return "\n".join(f"• {r.message}" for r in ordered)
+        return "None."
+    return "\n".join(f"• {r.mutual or RISK_LABELS.get(r.code, r.code)}" for r in ordered)
+
+
+def review_risk_rows(risks: tuple[Risk, ...], on: date) -> list[list[str]]:
+    """A weekly review's open risks for the Reviews tab: Review date, Section, Item (the
+    risk's label), Detail (the risk in mutual words)."""
+    day = on.isoformat()
+    rows = [
+        [day, "Open risk", RISK_LABELS.get(r.code, r.code), r.mutual]
+        for r in most_severe_first(risks)
+    ]
+    return rows or [[day, "Open risk", "None", ""]]
 
 
 def next_steps(

@@ -33,6 +33,7 @@ from service.services.map_sheets import (
     Unreadable,
 )
 from service.sheets.errors import AlreadyAMap, GoogleUnavailable, LayoutChanged
+from service.sheets.google_map_sheets import review_rows
 from service.sheets.row_identity import TypedRow, match_rows
 from tests.fakes.memory_drive import INPUTS, PLAN_TAB, MemoryDrive, Row, Spreadsheet
 
@@ -303,7 +304,7 @@ class MemoryMapSheets:
             header=header,
             notes=notes,
             history_rows=tuple(tuple(r) for r in update.history_rows),
-            review_rows=tuple(tuple(r) for r in update.review_rows),
+            review_rows=tuple(tuple(r) for r in review_rows(update)),
             expected=expected,
             titles={row: layout.titles[row] for row in layout.given_ids},
         )
