@@ -147,6 +147,7 @@ class NewMap:
     milestones: tuple[Milestone, ...]
     computed: ComputedPlan
     write_token: str
+    time_zone: str = ""  # a new spreadsheet's (IANA); "" leaves the default
 
 
 @dataclass(frozen=True)

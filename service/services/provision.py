@@ -17,6 +17,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from service.clock import DEFAULT_TIME_ZONE, is_time_zone, local_today
 from service.domain.compute import compute
 from service.domain.errors import PlanInputError
 from service.domain.history import owners_of
@@ -64,6 +65,9 @@ class MapRequest:
     country: str = "US"
     signature_date: date | None = None
     spreadsheet_id: str | None = None  # "in this spreadsheet"
+    # The spreadsheet's time zone (an IANA name): a new one gets it; for "in this
+    # spreadsheet" it is the one the spreadsheet has. "" = a new spreadsheet's default, UTC.
+    time_zone: str = ""
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,8 @@ def provision_map(
 ) -> Provisioned:
     """Lay out, share, register and watch a new MAP (see the module docstring).
     ``template`` overrides looking ``request.template`` up in ``sheets_templates/``."""
-    today = backend.now().date()
+    _check_time_zone(request.time_zone)
+    today = local_today(backend.now(), request.time_zone or DEFAULT_TIME_ZONE)
     _check(request, today)
     template = template or load_template(request.template)
     plan = template.to_plan(
@@ -111,6 +116,7 @@ def provision_map(
         milestones=plan.milestones,
         computed=computed,
         write_token=token,
+        time_zone=request.time_zone,
     )
     with backend.seller_sheets(seller_token) as seller:
         spreadsheet_id = _lay_out(backend, seller, request, new)
@@ -210,6 +216,13 @@ def watch_map(backend: Backend, spreadsheet_id: str) -> bool:
     granted = datetime.fromtimestamp(channel.expiration_ms / 1000, tz=UTC)
     backend.store.set_channel_resource(channel_id, channel.resource_id, granted)
     return True
+
+
+def _check_time_zone(time_zone: str) -> None:
+    if time_zone and not is_time_zone(time_zone):
+        raise ProvisionInputError(
+            "time_zone", f"{time_zone!r} is not a time zone name (such as Europe/Berlin)"
+        )
 
 
 def _check(request: MapRequest, today: date) -> None:

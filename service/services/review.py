@@ -9,9 +9,11 @@ NEW_STAKEHOLDER flags a newcomer until a review has put them in front of the sel
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from service.clock import is_time_zone, local_today
 from service.domain.history import owners_of
 from service.services.backend import Backend
 from service.services.map_state import MapState
@@ -88,11 +90,14 @@ def _review(deps: SyncDeps, spreadsheet_id: str) -> ReviewSummary:
     if record is None or snapshot is None:
         raise MapNotFound(spreadsheet_id)
     state = MapState.from_snapshot(snapshot)
-    today = deps.now().date()
+    zone = deps.sheets.recall(state.sheet).time_zone
+    today = local_today(deps.now(), zone)  # the review is dated in the sheet's time zone
     last = store.last_review(spreadsheet_id)
     since = last.on if last is not None else record.created_on
     titles = {m.id: m.title for m in state.plan.milestones}
-    events = store.history(spreadsheet_id, since=datetime.combine(since, time.min, tzinfo=UTC))
+    events = store.history(
+        spreadsheet_id, since=datetime.combine(since, time.min, tzinfo=_zone(zone))
+    )
     summary = ReviewSummary(on=today, since=since)
     for e in events:
         title = titles.get(e.milestone_id or "", "")
@@ -118,3 +123,7 @@ def _review(deps: SyncDeps, spreadsheet_id: str) -> ReviewSummary:
     recompute_from_state(deps, record, state, review_rows=summary.rows(), review_on=today)
     store.record_review(spreadsheet_id, today, summary.to_json())
     return summary
+
+
+def _zone(name: str) -> tzinfo:
+    return ZoneInfo(name) if is_time_zone(name) else UTC

@@ -60,10 +60,12 @@ GUIDE_LINES = (
 )
 
 
-def create_body(title: str) -> dict[str, Any]:
-    """The ``spreadsheets.create`` body: the title and the four tabs."""
+def create_body(title: str, time_zone: str = "") -> dict[str, Any]:
+    """The ``spreadsheets.create`` body: the title, the time zone (when chosen) and the
+    four tabs."""
+    zone = {"timeZone": time_zone} if time_zone else {}
     return {
-        "properties": {"title": title, "locale": "en_US"},
+        "properties": {"title": title, "locale": "en_US", **zone},
         "sheets": [
             {"properties": {"sheetId": sheet_id, "title": name, "index": index}}
             for index, (name, sheet_id) in enumerate(TAB_IDS.items())

@@ -79,6 +79,7 @@ def create_map() -> Any:
         country=body.country,
         signature_date=body.signature_date,
         spreadsheet_id=body.spreadsheet_id,
+        time_zone=body.time_zone,
     )
     provisioned = provision_map(context.backend, map_request, seller_token)
     created = CreatedMap(

@@ -147,6 +147,12 @@ class CreateMapRequest(RequestModel):
     country: CountryCode = "US"
     signature_date: IsoDate | None = None
     spreadsheet_id: SpreadsheetId | None = None
+    time_zone: str = Field(
+        default="",
+        max_length=64,
+        description="The spreadsheet's time zone (IANA, such as Europe/Berlin): a new one "
+        "gets it; its date is the MAP's today. Empty: UTC.",
+    )
 
 
 class PipelineQuery(RequestModel):

@@ -333,6 +333,8 @@ class MemoryMapSheets:
     def create_map(self, new: NewMap) -> str:
         self.drive.calls["create"] += 1
         spreadsheet_id = self.drive.new_spreadsheet(self.actor)
+        if new.time_zone:
+            self.drive.sheet(spreadsheet_id).time_zone = new.time_zone
         _lay_out(self.drive.sheet(spreadsheet_id), new)
         return spreadsheet_id
 
