@@ -12,11 +12,12 @@ milestone (the buyer's rows are edited by the buyer far more often than not).
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 
 from service.domain.history import Change
-from service.domain.model import Plan, Side
-from service.services.map_sheets import SheetLayout
+from service.domain.model import HistoryEntry, Kind, Plan, Side
+from service.services.map_sheets import LoggedChange, SheetLayout
 from service.store.history import history_dedupe_key
 from service.store.records import EditEvent, HistorySource, NewHistoryEvent
 
@@ -119,3 +120,41 @@ def history_rows(changes: Sequence[Change], who: Sequence[str], *, at: datetime)
         ]
         for change, author in zip(changes, who, strict=True)
     ]
+
+
+def explain_moves(
+    moves: Sequence[HistoryEntry], logged: Sequence[LoggedChange], plan: Plan
+) -> tuple[HistoryEntry, ...]:
+    """``moves`` (the go-live and signature date moves) with the reasons people have
+    typed since on their History rows: a move without a reason takes its row's.
+
+    A move's row is the first one not yet taken, in order, with its field, old and new
+    values (and, for a signature move, a signature milestone's title). A reason, once
+    given, stays: clearing the cell later does not make the move unexplained again.
+    """
+    signatures = {m.title for m in plan.milestones if m.kind is Kind.SIGNATURE}
+    taken: set[int] = set()
+    explained = []
+    for move in moves:
+        found = next(
+            (
+                i
+                for i, row in enumerate(logged)
+                if i not in taken and _logs_move(row, move, signatures)
+            ),
+            None,
+        )
+        if found is not None:
+            taken.add(found)
+            if not move.reason.strip() and logged[found].reason:
+                move = replace(move, reason=logged[found].reason)
+        explained.append(move)
+    return tuple(explained)
+
+
+def _logs_move(row: LoggedChange, move: HistoryEntry, signatures: set[str]) -> bool:
+    if (row.old, row.new) != (move.old or "", move.new or ""):
+        return False
+    if move.field == "go_live":
+        return row.field == FIELD_LABELS["go_live"]
+    return row.field == FIELD_LABELS["due"] and row.milestone in signatures

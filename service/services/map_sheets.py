@@ -73,6 +73,18 @@ class Unreadable:
 
 
 @dataclass(frozen=True)
+class LoggedChange:
+    """A row of the History tab as people see it now: the reason may have been typed
+    after the backend logged the change."""
+
+    milestone: str
+    field: str  # the Field column's label ("Committed Go-Live", "Due")
+    old: str
+    new: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class SheetPlan:
     """What the sheet shows, as a plan: every row matched to a milestone."""
 
@@ -85,6 +97,7 @@ class SheetPlan:
     given_ids: tuple[str, ...]
     unreadable: tuple[Unreadable, ...]
     layout: SheetLayout
+    logged: tuple[LoggedChange, ...] = ()  # the History tab's rows, oldest first
 
 
 class SheetReading(Protocol):

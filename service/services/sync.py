@@ -152,7 +152,11 @@ def recompute(seen: Seen, edits: Edits) -> Recomputed:
         state,
         reason=sheet.reason,
         known_owners=known_owners,
-        close_moves=(*state.close_moves, *close_date_entries(edits.changes, sheet.plan, on=today)),
+        close_moves=history.explain_moves(
+            (*state.close_moves, *close_date_entries(edits.changes, sheet.plan, on=today)),
+            sheet.logged,
+            sheet.plan,
+        ),
         problems=tuple(u.label for u in unreadable),
         problem_ids=tuple(dict.fromkeys(u.milestone_id for u in unreadable if u.milestone_id)),
     )

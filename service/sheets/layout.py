@@ -131,6 +131,10 @@ FROZEN_ROWS = TABLE_HEADER_ROW + 1
 HEADER_SCAN_ROWS = 40
 
 HISTORY_HEADERS = ("When (UTC)", "Who", "Milestone", "Field", "Old", "New", "Reason", "Source")
+# The History columns a sync reads back (Milestone to Reason: people may give a reason
+# for a date move later), as an A1 range of the History tab and their 0-based indexes.
+HISTORY_READ_RANGE = "C:G"
+HISTORY_READ_COLUMNS = {"milestone": 2, "field": 3, "old": 4, "new": 5, "reason": 6}
 REVIEWS_HEADERS = ("Review date", "Section", "Item", "Detail")
 
 SIDE_CHOICES = ("Buyer", "Seller", "Joint")

@@ -164,7 +164,11 @@ def layout_requests(new: NewMap) -> list[dict[str, Any]]:
             rq.create_row_metadata(PLAN_SHEET_ID, first + i, layout.MILESTONE_KEY, m.id)
             for i, m in enumerate(new.milestones)
         ),
-        *_log_tab(HISTORY_SHEET_ID, layout.HISTORY_HEADERS),
+        *_log_tab(
+            HISTORY_SHEET_ID,
+            layout.HISTORY_HEADERS,
+            open_column=layout.HISTORY_READ_COLUMNS["reason"],
+        ),
         *_log_tab(REVIEWS_SHEET_ID, layout.REVIEWS_HEADERS),
         _guide(),
     ]
@@ -313,15 +317,26 @@ def _status_colour(text: str, colour: str, first: int, last: int) -> dict[str, A
     }
 
 
-def _protect(grid: dict[str, int], description: str) -> dict[str, Any]:
-    return {
-        "addProtectedRange": {
-            "protectedRange": {"range": grid, "description": description, "warningOnly": True}
-        }
-    }
+def _protect(
+    grid: dict[str, int], description: str, *, unprotected: Sequence[dict[str, int]] = ()
+) -> dict[str, Any]:
+    protected: dict[str, Any] = {"range": grid, "description": description, "warningOnly": True}
+    if unprotected:
+        protected["unprotectedRanges"] = list(unprotected)
+    return {"addProtectedRange": {"protectedRange": protected}}
 
 
-def _log_tab(sheet_id: int, headers: Sequence[str]) -> list[dict[str, Any]]:
+def _log_tab(
+    sheet_id: int, headers: Sequence[str], *, open_column: int | None = None
+) -> list[dict[str, Any]]:
+    """A log tab: bold frozen headers, protected (append-only) but for ``open_column``
+    below the header (History's Reason: people may say why a date moved, at any time)."""
+    opening = (
+        [{"sheetId": sheet_id, "startRowIndex": 1, "startColumnIndex": open_column,
+          "endColumnIndex": open_column + 1}]
+        if open_column is not None
+        else []
+    )  # fmt: skip
     header_cells = []
     for text in headers:
         cell = cell_data(text, background=HEADER_FILL)
@@ -338,6 +353,7 @@ def _log_tab(sheet_id: int, headers: Sequence[str]) -> list[dict[str, Any]]:
         _protect(
             {"sheetId": sheet_id},
             "Kept by the MAP backend; append-only.",
+            unprotected=opening,
         ),
     ]
 

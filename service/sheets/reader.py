@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 import service.sheets.layout as layout
+from service.services.map_sheets import LoggedChange
 from service.sheets.cell_values import (
     UnreadableCell,
     cell_text,
@@ -82,6 +83,7 @@ class SheetRead:
     stray_rows: list[int] = field(default_factory=list)
     write_token: str | None = None  # the token of the last write that reached the sheet
     time_zone: str = "Etc/GMT"
+    logged: list[LoggedChange] = field(default_factory=list)  # the History tab's rows
 
     @property
     def plan_sheet_id(self) -> int:
@@ -116,12 +118,27 @@ def read_plan(spreadsheet: dict[str, Any], *, today: date) -> SheetRead:
         write_token=_spreadsheet_metadata(spreadsheet, layout.WRITE_TOKEN_KEY),
         time_zone=spreadsheet_time_zone(spreadsheet),
     )
+    history = sheets.get(layout.HISTORY_TAB)
+    if history is not None:
+        read.logged = read_history(history)
     _read_header(grid[:table_row], read, today)
     for index in range(table_row + 1, len(grid)):
         row = _read_row(grid[index], index, row_meta.get(index, []), read, today)
         if row is not None:
             read.rows.append(row)
     return read
+
+
+def read_history(sheet: dict[str, Any]) -> list[LoggedChange]:
+    """The History tab's rows under its header (those that name a field)."""
+    grid, _ = _grid(sheet)
+    at = layout.HISTORY_READ_COLUMNS
+    logged = []
+    for row in grid[1:]:
+        text = {key: cell_text(_cell(row, col)).strip() for key, col in at.items()}
+        if text["field"]:
+            logged.append(LoggedChange(**text))
+    return logged
 
 
 def _grid(sheet: dict[str, Any]) -> tuple[list[list[dict[str, Any]]], dict[int, list[Any]]]:
