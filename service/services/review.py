@@ -92,7 +92,7 @@ def _review(deps: SyncDeps, spreadsheet_id: str) -> ReviewSummary:
     state = MapState.from_snapshot(snapshot)
     zone = deps.sheets.recall(state.sheet).time_zone
     today = local_today(deps.now(), zone)  # the review is dated in the sheet's time zone
-    last = store.last_review(spreadsheet_id)
+    last = store.last_review(spreadsheet_id, before=today)  # a rerun today replaces today's
     since = last.on if last is not None else record.created_on
     titles = {m.id: m.title for m in state.plan.milestones}
     events = store.history(

@@ -102,13 +102,14 @@ class SheetsGateway:
     # -- Sheets ------------------------------------------------------------------------
     def read_map(self, spreadsheet_id: str) -> dict[str, Any]:
         """The Plan tab with grid data and row metadata, the History tab's Milestone to
-        Reason columns, and our other tabs' properties: one ``spreadsheets.get``."""
+        Reason columns, the Reviews tab's dates, and the other tabs' properties: one
+        ``spreadsheets.get``."""
         request = self._spreadsheets.get(
             spreadsheetId=spreadsheet_id,
             ranges=[
                 layout.PLAN_TAB,
                 f"'{layout.HISTORY_TAB}'!{layout.HISTORY_READ_RANGE}",
-                f"'{layout.REVIEWS_TAB}'!A1",
+                f"'{layout.REVIEWS_TAB}'!{layout.REVIEWS_READ_RANGE}",
             ],
             includeGridData=True,
             fields=READ_FIELDS,

@@ -94,6 +94,7 @@ class GoogleMapSheets:
                 notes=known.notes,
                 history_rows=update.history_rows,
                 review_rows=review_rows(update),
+                review_day=update.review_on.isoformat() if update.review_on else None,
             ),
         )
 

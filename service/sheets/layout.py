@@ -136,6 +136,8 @@ HISTORY_HEADERS = ("When (UTC)", "Who", "Milestone", "Field", "Old", "New", "Rea
 HISTORY_READ_RANGE = "C:G"
 HISTORY_READ_COLUMNS = {"milestone": 2, "field": 3, "old": 4, "new": 5, "reason": 6}
 REVIEWS_HEADERS = ("Review date", "Section", "Item", "Detail")
+# The Reviews column a sync reads (the review dates: a rerun on the same day replaces them).
+REVIEWS_READ_RANGE = "A:A"
 
 SIDE_CHOICES = ("Buyer", "Seller", "Joint")
 STATUS_CHOICES = ("Not started", "In progress", "Done", "Blocked", "N/A")

@@ -84,6 +84,8 @@ class SheetRead:
     write_token: str | None = None  # the token of the last write that reached the sheet
     time_zone: str = "Etc/GMT"
     logged: list[LoggedChange] = field(default_factory=list)  # the History tab's rows
+    # The Reviews tab's rows by review date (as shown in its first column).
+    review_rows: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def plan_sheet_id(self) -> int:
@@ -121,6 +123,9 @@ def read_plan(spreadsheet: dict[str, Any], *, today: date) -> SheetRead:
     history = sheets.get(layout.HISTORY_TAB)
     if history is not None:
         read.logged = read_history(history)
+    reviews = sheets.get(layout.REVIEWS_TAB)
+    if reviews is not None:
+        read.review_rows = read_review_rows(reviews)
     _read_header(grid[:table_row], read, today)
     for index in range(table_row + 1, len(grid)):
         row = _read_row(grid[index], index, row_meta.get(index, []), read, today)
@@ -139,6 +144,17 @@ def read_history(sheet: dict[str, Any]) -> list[LoggedChange]:
         if text["field"]:
             logged.append(LoggedChange(**text))
     return logged
+
+
+def read_review_rows(sheet: dict[str, Any]) -> dict[str, list[int]]:
+    """The Reviews tab's 0-based rows under its header, by the review date they show."""
+    grid, _ = _grid(sheet)
+    rows: dict[str, list[int]] = {}
+    for index, row in enumerate(grid[1:], start=1):
+        day = cell_text(_cell(row, 0)).strip()
+        if day:
+            rows.setdefault(day, []).append(index)
+    return rows
 
 
 def _grid(sheet: dict[str, Any]) -> tuple[list[list[dict[str, Any]]], dict[int, list[Any]]]:

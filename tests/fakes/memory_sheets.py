@@ -389,6 +389,8 @@ def _apply(sheet: Spreadsheet, write: MemoryWrite, token: str) -> None:
             sheet.rows[row].notes.pop(key, None)
     sheet.header_computed.update(write.header)
     sheet.history.extend(list(r) for r in write.history_rows)
+    days = {r[0] for r in write.review_rows}  # a rerun on the same day replaces its rows
+    sheet.reviews[:] = [r for r in sheet.reviews if r[0] not in days]
     sheet.reviews.extend(list(r) for r in write.review_rows)
     sheet.token = token
 
