@@ -123,6 +123,13 @@ def layout_requests(new: NewMap) -> list[dict[str, Any]]:
         },
         _hide_column(col("id")),
         *_column_widths(),
+        _align_top(PLAN_SHEET_ID, first, 0, rows=table_rows, cols=len(layout.COLUMNS)),
+        *(_wrap(PLAN_SHEET_ID, first, col(key), rows=table_rows) for key in layout.WRAPPED_COLUMNS),
+        *(
+            _wrap(PLAN_SHEET_ID, first, col(key), rows=table_rows, strategy="CLIP")
+            for key in layout.CLIPPED_COLUMNS
+        ),
+        *_top_risks_block(),
         _dropdown(col("side"), layout.SIDE_CHOICES, first, last),
         _dropdown(col("status"), layout.STATUS_CHOICES, first, last),
         _date_validation(col("due"), first, last),
@@ -248,6 +255,47 @@ def _hide_column(index: int) -> dict[str, Any]:
             "fields": "hiddenByUser",
         }
     }
+
+
+def _wrap(
+    sheet_id: int, row: int, col: int, *, rows: int = 1, cols: int = 1, strategy: str = "WRAP"
+) -> dict[str, Any]:
+    """Text in the range wraps (its row grows) instead of running on, or with
+    ``strategy="CLIP"`` stops at the cell's edge."""
+    return {
+        "repeatCell": {
+            "range": rq.grid_range(sheet_id, row, col, rows=rows, cols=cols),
+            "cell": {"userEnteredFormat": {"wrapStrategy": strategy}},
+            "fields": "userEnteredFormat.wrapStrategy",
+        }
+    }
+
+
+def _align_top(sheet_id: int, row: int, col: int, *, rows: int, cols: int) -> dict[str, Any]:
+    return {
+        "repeatCell": {
+            "range": rq.grid_range(sheet_id, row, col, rows=rows, cols=cols),
+            "cell": {"userEnteredFormat": {"verticalAlignment": "TOP"}},
+            "fields": "userEnteredFormat.verticalAlignment",
+        }
+    }
+
+
+def _top_risks_block() -> list[dict[str, Any]]:
+    """Top risks spans the value column to Health (what fits on the first screen) and
+    wraps, so every risk can be read whole."""
+    row = layout.HEADER_BY_KEY["top_risks"].row
+    cols = layout.column_index("health") - layout.VALUE_COL + 1
+    return [
+        {
+            "mergeCells": {
+                "range": rq.grid_range(PLAN_SHEET_ID, row, layout.VALUE_COL, cols=cols),
+                "mergeType": "MERGE_ALL",
+            }
+        },
+        _wrap(PLAN_SHEET_ID, row, layout.VALUE_COL, cols=cols),
+        _align_top(PLAN_SHEET_ID, row, layout.LABEL_COL, rows=1, cols=1),
+    ]
 
 
 def _column_widths() -> list[dict[str, Any]]:
