@@ -18,12 +18,12 @@ test.after(async () => {
 /** The sidebar on the add-on, on a backend double. */
 /**
  * @param {import('node:test').TestContext} t
- * @param {{hold?: string[], addonOptions?: object, detail?: object}} [options]
+ * @param {{hold?: string[], addonOptions?: object, detail?: object, locale?: string, now?: string}} [options]
  */
-async function openSidebar(t, { hold = [], addonOptions = {}, detail = undefined } = {}) {
+async function openSidebar(t, { hold = [], addonOptions = {}, detail = undefined, locale = 'en-US', now = undefined } = {}) {
   const { backend, addon } = await addonWithBackend(addonOptions);
   if (detail) await backend.answer({ path: '/api/maps/' + MAP_ID, status: 200, body: detail });
-  const sidebar = await openAddonPage(browser, 'Sidebar', { addon, hold });
+  const sidebar = await openAddonPage(browser, 'Sidebar', { addon, hold, locale, now });
   t.after(async () => {
     await sidebar.close();
     await backend.close();
@@ -40,16 +40,16 @@ test('the sidebar shows the score, go-live dates, slip, each risk with what to d
   assert.equal(await page.textContent('#score'), '55');
   assert.equal(await page.textContent('#label'), 'Watch');
   assert.match(await page.getAttribute('#score', 'class'), /watch/);
-  assert.equal(await page.textContent('#committed'), '2027-03-31');
-  assert.equal(await page.textContent('#projected'), '2027-04-05');
+  assert.equal(await page.textContent('#committed'), 'Mar 31, 2027');
+  assert.equal(await page.textContent('#projected'), 'Apr 5, 2027');
   assert.equal(await page.textContent('#slip'), '3 business days late');
   assert.deepEqual(await texts(page, '#risks li'), [
     'highGo-live is projected 3 business days late: agree a date for legal redlines with Dana.Milestones: Legal redlines',
     'mediumName one person for "Legal redlines" instead of "Legal team".Milestones: Legal redlines',
   ]);
   assert.deepEqual(await texts(page, '#next-steps li'), [
-    'Security questionnaireDana Lee <dana@acme.com> · due 2027-01-04',
-    'Legal redlinesLegal team · due 2027-02-01',
+    'Security questionnaireDana Lee <dana@acme.com> · due Jan 4, 2027',
+    'Legal redlinesLegal team · due Feb 1, 2027',
   ]);
   assert.equal(await page.getAttribute('#calendar', 'href'), mapDetail({ spreadsheet_id: MAP_ID }).calendar_url);
   assert.equal(await page.isVisible('#loading'), false);
@@ -102,3 +102,40 @@ test('text typed into the sheet is shown as text, never run as markup', options,
   assert.equal(await page.evaluate(() => /** @type {any} */ (window).__pwned), undefined);
   assert.equal(await page.isVisible('#calendar'), false, 'only http(s) links are shown');
 });
+
+test('a German reader sees every date in German order, and only in that format', options, async (t) => {
+  const { page, pageErrors } = await openSidebar(t, { locale: 'de-DE' });
+  await page.waitForSelector('#health', { state: 'visible' });
+  const german = (y, m, d) =>
+    new Date(Date.UTC(y, m - 1, d)).toLocaleDateString('de-DE', { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' });
+  assert.equal(await page.textContent('#committed'), german(2027, 3, 31));
+  assert.match(await page.textContent('#committed'), /^31\. März 2027$/);
+  assert.equal(await page.textContent('#projected'), german(2027, 4, 5));
+  const steps = await texts(page, '#next-steps li');
+  assert.ok(steps[0].endsWith('due ' + german(2027, 1, 4)), steps[0]);
+  const shown = [await page.textContent('#committed'), await page.textContent('#projected'), ...steps].join(' ');
+  assert.doesNotMatch(shown, /\d{4}-\d{2}-\d{2}/); // no ISO date left
+  assert.deepEqual(pageErrors, []);
+});
+
+test('the sidebar says how long ago the MAP was synced, not a raw timestamp', options, async (t) => {
+  const detail = mapDetail({ spreadsheet_id: MAP_ID });
+  detail.summary.last_synced_at = '2026-12-03T08:12:09.111272+00:00';
+  const { page } = await openSidebar(t, { detail, now: '2026-12-03T08:15:30Z' });
+  await page.waitForSelector('#health', { state: 'visible' });
+  assert.equal(await page.textContent('#synced'), 'Synced 3 min ago');
+  assert.match(await page.getAttribute('#synced', 'title'), /2026/); // the full time on hover
+});
+
+/** @type {[number, string, string][]} */
+const TONES = [[72, 'Healthy', 'good'], [45, 'Watch', 'watch'], [39, 'At risk', 'bad']];
+for (const [score, label, tone] of TONES) {
+  test(`the colour of a score of ${score} is the colour of its label, ${label}`, options, async (t) => {
+    const detail = mapDetail({ spreadsheet_id: MAP_ID, score, label });
+    const { page } = await openSidebar(t, { detail });
+    await page.waitForSelector('#health', { state: 'visible' });
+    assert.equal(await page.textContent('#label'), label);
+    assert.equal(await page.getAttribute('#score', 'class'), 'number ' + tone);
+    assert.equal(await page.getAttribute('#label', 'class'), 'label ' + tone);
+  });
+}
