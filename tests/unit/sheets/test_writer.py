@@ -129,3 +129,50 @@ def test_a_row_given_an_id_must_still_be_where_it_was_read() -> None:
     moved = {**landed, (FIRST + 1, COLUMNS["title"]): "Pricing review"}
     with pytest.raises(LayoutChanged):
         check_written(reply(moved), write)
+
+
+REVIEWS = 1003
+
+
+def test_a_review_rerun_deletes_that_days_rows_bottom_up_before_appending() -> None:
+    read = sheet_read(row(FIRST, "m1", "Pricing review"))
+    read.sheet_ids[layout.REVIEWS_TAB] = REVIEWS
+    # Today's rows are 5-7 and, after someone moved one, 10.
+    read.review_rows = {"2026-11-23": [1, 2, 3, 4], "2026-11-30": [5, 6, 7, 10]}
+    write = plan_write(
+        read,
+        milestones={},
+        header=None,
+        new_ids={},
+        notes={},
+        review_rows=[["2026-11-30", "Review", "Weekly review since 2026-11-23", ""]],
+        review_day="2026-11-30",
+    )
+    deleted = [
+        (r["deleteDimension"]["range"]["startIndex"], r["deleteDimension"]["range"]["endIndex"])
+        for r in write.requests
+        if "deleteDimension" in r
+    ]
+    assert deleted == [(10, 11), (5, 8)]  # the lowest last: no deletion moves the next
+    assert all(
+        r["deleteDimension"]["range"]["sheetId"] == REVIEWS
+        for r in write.requests
+        if "deleteDimension" in r
+    )
+    assert "appendCells" in write.requests[-1]
+
+
+def test_a_first_review_of_the_day_deletes_nothing() -> None:
+    read = sheet_read(row(FIRST, "m1", "Pricing review"))
+    read.sheet_ids[layout.REVIEWS_TAB] = REVIEWS
+    read.review_rows = {"2026-11-23": [1, 2]}
+    write = plan_write(
+        read,
+        milestones={},
+        header=None,
+        new_ids={},
+        notes={},
+        review_rows=[["2026-11-30", "Review", "", ""]],
+        review_day="2026-11-30",
+    )
+    assert [list(r) for r in write.requests] == [["appendCells"]]
