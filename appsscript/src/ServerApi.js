@@ -66,8 +66,11 @@ function createMap(form) {
   if (checked.errors.length) throw fieldErrors_(checked.errors);
   const sharing = checked.request.spreadsheet_id ? shareWithBackend_(spreadsheet) : null;
   try {
+    // The MAP's "today" is its spreadsheet's date: a new spreadsheet gets the zone of the
+    // one the seller works in (their account's), "in this spreadsheet" keeps its own.
+    const body = Object.assign({}, checked.request, { time_zone: spreadsheet.getSpreadsheetTimeZone() });
     return callBackend_('post', '/api/maps', {
-      body: checked.request,
+      body: body,
       withSellerToken: true,
       meanings: CREATE_MAP_MEANINGS,
     });

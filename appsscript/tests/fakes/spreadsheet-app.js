@@ -127,12 +127,13 @@ class FakeSheet {
 class FakeSpreadsheet {
   /**
    * @param {import('./environment').FakeEnvironment} env
-   * @param {{id: string, name: string, sheets?: Record<string, unknown[][]>, editors?: string[]}} spec
+   * @param {{id: string, name: string, sheets?: Record<string, unknown[][]>, editors?: string[], timeZone?: string}} spec
    */
-  constructor(env, { id, name, sheets = { Plan: [] }, editors = [] }) {
+  constructor(env, { id, name, sheets = { Plan: [] }, editors = [], timeZone = 'Etc/GMT' }) {
     this.env = env;
     this.id = id;
     this.name = name;
+    this.timeZone = timeZone;
     this.sheets = Object.entries(sheets).map(([n, rows]) => new FakeSheet(this, n, rows));
     this.editors = editors.slice();
     /** @type {{message: string, title: string, seconds: number | undefined}[]} */
@@ -143,6 +144,9 @@ class FakeSpreadsheet {
   }
   getName() {
     return this.name;
+  }
+  getSpreadsheetTimeZone() {
+    return this.timeZone;
   }
   getUrl() {
     return 'https://docs.google.com/spreadsheets/d/' + this.id + '/edit';

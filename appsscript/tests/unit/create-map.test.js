@@ -13,7 +13,7 @@ test('Create MAP in a new spreadsheet sends the form as the API body and answers
   assert.equal(answer.url, 'https://docs.google.com/spreadsheets/d/new-map-1/edit');
   assert.equal(answer.summary.account, 'Acme Corp');
   const [post] = await backend.requests('/api/maps');
-  assert.deepEqual(post.json, createForm());
+  assert.deepEqual(post.json, { ...createForm(), time_zone: 'Etc/GMT' }); // and the sheet's zone
   assert.equal(post.headers['x-goog-access-token'], 'seller-oauth');
 });
 
