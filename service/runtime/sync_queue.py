@@ -7,6 +7,9 @@ they hand each sync to niced processes, :mod:`~service.runtime.sync_processes`).
 queue (Cloud Tasks, say) replaces it by implementing these four methods and being
 returned by :func:`build_sync_queue`: a notification is in the store before it is
 queued, so a queue may drop work (full, closed, crashed) and the sweep still covers it.
+With ``MAP_SYNC_DISPATCHER=cloud_tasks`` it is
+:class:`~service.runtime.cloud_tasks.CloudTasksQueue`: Cloud Tasks calls ``POST
+/tasks/sync``, which syncs.
 """
 
 from __future__ import annotations
@@ -42,7 +45,12 @@ class SyncQueue(Protocol):
 
 def build_sync_queue(settings: Settings, backend: Backend, clock: Clock) -> SyncQueue:
     """The in-process queue: ``settings.sync_workers`` threads, which sync themselves or,
-    with ``settings.sync_processes``, hand each sync to that many niced processes."""
+    with ``settings.sync_processes``, hand each sync to that many niced processes; or
+    the Cloud Tasks queue when ``settings.sync_dispatcher`` says so."""
+    if settings.sync_dispatcher == "cloud_tasks":
+        from service.runtime.cloud_tasks import build_cloud_tasks_queue
+
+        return build_cloud_tasks_queue(settings, clock)
     if settings.sync_processes:
         processes = SyncProcesses(
             settings,

@@ -1,0 +1,71 @@
+"""Cloud Tasks as the dispatcher of syncs: the real ``google-cloud-tasks`` client against
+the Cloud Tasks emulator, which calls the real app over HTTP with an OIDC token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from google.cloud import tasks_v2
+
+from emulator.testing import wait_for
+from service.runtime.cloud_tasks import CloudTasksQueue
+from service.store import Store
+from tests.db_fixtures import BACKENDS
+from tests.integration.tasks.conftest import context
+from tests.integration.web.flows import create_map, edit_cell, read_range, report_edit
+
+pytestmark = pytest.mark.parametrize("db_backend", BACKENDS, indirect=True)
+
+# The first milestone's computed cells: Target date .. Risk (service/sheets/layout.py).
+FIRST_COMPUTED = "Plan!J13:M13"
+
+
+def settled(store: Store, spreadsheet_id: str) -> bool:
+    """No sync pending or failed (a new MAP has no sync state until its first edit)."""
+    state = store.sync_state(spreadsheet_id)
+    return state is None or (not state.pending and state.last_error is None)
+
+
+def test_a_buyers_edit_reaches_the_computed_cells_through_a_cloud_task(
+    make_tasks_app: Any, emulator: Any, queue_path: str, tasks: tasks_v2.CloudTasksClient
+) -> None:
+    app: Flask = make_tasks_app()
+    client = app.test_client()
+    store = context(app).backend.store
+    sid = create_map(client, emulator.url)["spreadsheet_id"]
+    wait_for(lambda: settled(store, sid), what="the new MAP settled")
+    before = read_range(emulator.url, sid, FIRST_COMPUTED)
+
+    edit_cell(emulator.url, sid, "G13", "Blocked")
+    assert report_edit(client, emulator.url, sid, value="Blocked").status_code == 202
+
+    wait_for(
+        lambda: [e.new for e in store.history(sid) if e.field == "status"] == ["Blocked"],
+        what="the edit synced by the task",
+    )
+    wait_for(lambda: settled(store, sid), what="the sync finished")
+    after = read_range(emulator.url, sid, FIRST_COMPUTED)
+    assert after != before
+    assert "Blocked" in " ".join(after[0])
+    queue = context(app).syncs
+    assert isinstance(queue, CloudTasksQueue) and queue.created >= 1
+    wait_for(lambda: not list(tasks.list_tasks(parent=queue_path)), what="the queue drained")
+
+
+def test_the_same_map_submitted_twice_in_a_window_makes_one_task(
+    make_tasks_app: Any, queue_path: str, tasks: tasks_v2.CloudTasksClient
+) -> None:
+    tasks.pause_queue(name=queue_path)
+    app = make_tasks_app(tasks_coalesce_s=60)
+    queue = context(app).syncs
+    assert isinstance(queue, CloudTasksQueue)
+
+    assert queue.submit("sheet-a") and queue.submit("sheet-a") and queue.submit("sheet-b")
+
+    listed = list(tasks.list_tasks(parent=queue_path))
+    assert len(listed) == 2
+    assert (queue.created, queue.deduplicated) == (2, 1)
+    assert all(t.http_request.url.endswith("/tasks/sync") for t in listed)
+    assert all(t.http_request.oidc_token.service_account_email for t in listed)
