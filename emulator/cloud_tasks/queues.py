@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +27,32 @@ DEFAULT_RETRY = tasks_v2.RetryConfig(
     max_doublings=16,
 )
 DEFAULT_RATE = tasks_v2.RateLimits(max_dispatches_per_second=500, max_concurrent_dispatches=1000)
+
+
+class FollowedClock:
+    """Another emulator's time, read over HTTP (``GET /__emulator/clock``): its offset
+    from real time is read again at most every ``refresh_s`` seconds."""
+
+    def __init__(self, url: str, refresh_s: float = 0.05) -> None:
+        import requests
+
+        self._url = url
+        self._http = requests.Session()
+        self._refresh_s = refresh_s
+        self._offset = timedelta(0)
+        self._read_at = 0.0
+        self._lock = threading.Lock()
+
+    def __call__(self) -> datetime:
+        with self._lock:
+            if time.monotonic() - self._read_at >= self._refresh_s:
+                try:
+                    reply = self._http.get(self._url, timeout=10).json()
+                except (OSError, ValueError):  # gone or starting: keep the last offset
+                    return datetime.now(UTC) + self._offset
+                self._offset = datetime.fromisoformat(reply["now"]) - datetime.now(UTC)
+                self._read_at = time.monotonic()
+            return datetime.now(UTC) + self._offset
 
 
 class TasksError(Exception):

@@ -19,7 +19,6 @@ from google.cloud import tasks_v2
 from google.cloud.tasks_v2.services.cloud_tasks.transports import CloudTasksGrpcTransport
 
 from emulator.http_server import WSGIServer
-from service.clock import Clock
 
 PROJECT = "map-local"
 LOCATION = "us-central1"
@@ -27,8 +26,10 @@ TASKS_ACCOUNT = "map-tasks@map-local.iam.gserviceaccount.com"
 
 
 @contextmanager
-def cloud_tasks_emulator(issuer_url: str, clock: Clock) -> Iterator[str]:
-    """The emulator's ``host:port``, on ``clock``'s time; stopped afterwards."""
+def cloud_tasks_emulator(emulator_url: str) -> Iterator[str]:
+    """The Cloud Tasks emulator's ``host:port``; stopped afterwards. Its ID tokens come
+    from the Google emulator at ``emulator_url``, and its time too (that emulator follows
+    the test's clock, so a test that moves its clock moves the queue's)."""
     process = subprocess.Popen(
         [
             sys.executable,
@@ -37,9 +38,9 @@ def cloud_tasks_emulator(issuer_url: str, clock: Clock) -> Iterator[str]:
             "--port",
             "0",
             "--oidc-issuer",
-            issuer_url,
-            "--clock-offset-s",
-            str(clock.offset.total_seconds()),
+            emulator_url,
+            "--clock-url",
+            f"{emulator_url}/__emulator/clock",
         ],
         stdout=subprocess.PIPE,
         text=True,

@@ -33,9 +33,9 @@ context = web.context
 
 
 @pytest.fixture
-def tasks_host(emulator: Any, clock: Clock) -> Iterator[str]:
-    """A Cloud Tasks emulator on the test's clock (one per test: its clock is the test's)."""
-    with cloud_tasks_emulator(emulator.url, clock) as host:
+def tasks_host(emulator: Any) -> Iterator[str]:
+    """A Cloud Tasks emulator on the test's clock, for one test."""
+    with cloud_tasks_emulator(emulator.url) as host:
         yield host
 
 

@@ -6,15 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import requests
 from flask import Flask
 from google.cloud import tasks_v2
 
 from emulator.testing import wait_for
+from service.clock import Clock
 from service.runtime.cloud_tasks import CloudTasksQueue
 from service.store import Store
 from tests.db_fixtures import BACKENDS
 from tests.integration.tasks.conftest import context
 from tests.integration.web.flows import create_map, edit_cell, read_range, report_edit
+from tests.integration.web.tokens import access_token
 
 pytestmark = pytest.mark.parametrize("db_backend", BACKENDS, indirect=True)
 
@@ -69,3 +72,48 @@ def test_the_same_map_submitted_twice_in_a_window_makes_one_task(
     assert (queue.created, queue.deduplicated) == (2, 1)
     assert all(t.http_request.url.endswith("/tasks/sync") for t in listed)
     assert all(t.http_request.oidc_token.service_account_email for t in listed)
+
+
+def test_a_sync_refused_by_the_sheets_quota_is_retried_by_the_queue_not_lost(
+    make_tasks_app: Any, emulator: Any, clock: Clock
+) -> None:
+    app: Flask = make_tasks_app()
+    client = app.test_client()
+    store = context(app).backend.store
+    sid = create_map(client, emulator.url)["spreadsheet_id"]
+    wait_for(lambda: settled(store, sid), what="the new MAP settled")
+    before = read_range(emulator.url, sid, FIRST_COMPUTED)
+    # One read a minute per user, and the backend's account has just spent it.
+    quotas(emulator.url, "PUT", json={"read_per_user": 1})
+    read_as(emulator.url, context(app).settings.service_account_email, sid)
+
+    edit_cell(emulator.url, sid, "G13", "Blocked")
+    assert report_edit(client, emulator.url, sid, value="Blocked").status_code == 202
+
+    # Refused (429), and tried again by the queue: the notification stays pending.
+    wait_for(lambda: quotas(emulator.url, "GET")["refused"] >= 3, what="retries refused")
+    state = store.sync_state(sid)
+    assert state is not None and state.pending and "RateLimited" in (state.last_error or "")
+
+    clock.advance(seconds=61)  # a new minute: the quota is back
+
+    wait_for(lambda: settled(store, sid), what="the sync went through on a retry")
+    assert [e.new for e in store.history(sid) if e.field == "status"] == ["Blocked"]
+    quotas(emulator.url, "DELETE")
+    assert read_range(emulator.url, sid, FIRST_COMPUTED) != before
+
+
+def quotas(emulator_url: str, method: str, **kwargs: Any) -> Any:
+    response = requests.request(method, f"{emulator_url}/__emulator/quotas", timeout=10, **kwargs)
+    response.raise_for_status()
+    return response.json()
+
+
+def read_as(emulator_url: str, email: str, spreadsheet_id: str) -> None:
+    token = access_token(emulator_url, email)
+    response = requests.get(
+        f"{emulator_url}/v4/spreadsheets/{spreadsheet_id}",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    response.raise_for_status()
