@@ -25,6 +25,7 @@ from emulator import (
     oauth2,
     quotas,
     race_hooks,
+    secret_manager,
     service_accounts,
     users,
 )
@@ -62,6 +63,7 @@ def create_emulator_app(state: EmulatorState) -> Flask:
         counters.attach,
         faults.attach,
         quotas.attach,
+        secret_manager.attach,
         race_hooks.attach,
         service_accounts.attach,
         permissions.attach,
@@ -75,6 +77,7 @@ def create_emulator_app(state: EmulatorState) -> Flask:
         oauth2.blueprint,
         sheets_api.blueprint,
         drive_api.blueprint,
+        secret_manager.api,
         preview.blueprint,
     ):
         app.register_blueprint(blueprint)

@@ -26,7 +26,7 @@ from typing import Any
 
 from flask import Blueprint, jsonify, request
 
-from emulator import counters, credentials, faults, quotas, race_hooks
+from emulator import counters, credentials, faults, quotas, race_hooks, secret_manager
 from emulator.context import current_state
 from emulator.drive.permissions import outbox
 from emulator.drive.push import channel_book
@@ -161,6 +161,7 @@ for part in (
     counters.blueprint,
     faults.blueprint,
     quotas.blueprint,
+    secret_manager.blueprint,
     race_hooks.blueprint,
     credentials.blueprint,
     channels,

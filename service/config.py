@@ -21,6 +21,11 @@ class Settings(BaseSettings):
     data_dir: Path = Path(".map-data")
     # SQLAlchemy URL of the store; empty means a SQLite file under data_dir.
     database_url: str = Field(default="", validation_alias="DATABASE_URL")
+    # The store's password, if DATABASE_URL has none: given here (Cloud Run puts a Secret
+    # Manager secret in it), or read from Secret Manager at start from the secret version
+    # named here (projects/<p>/secrets/<s>/versions/latest; App Engine).
+    database_password: str = Field(default="", repr=False)
+    database_password_secret: str = ""
 
     # "local": the embedded emulator of the Google APIs; "google": the real ones.
     google_mode: Literal["local", "google"] = "local"

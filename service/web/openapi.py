@@ -276,6 +276,14 @@ def openapi_document(
                 tag="meta",
             )
         },
+        "/_ah/warmup": {
+            "get": _operation(
+                "App Engine's warmup request: connect to the store before taking traffic",
+                ok=(200, _json(schemas.HealthStatus, "Warm.")),
+                errors=(503,),
+                tag="meta",
+            )
+        },
         "/openapi.json": {
             "get": _operation(
                 "This description",
