@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     # their own, niced processes syncs do not hold up the threads acknowledging hooks.
     sync_processes: int = Field(default=0, ge=0, le=32)
     sync_niceness: int = Field(default=19, ge=0, le=19)
+    # A sync Google's quota refused (after the client's and the sync's own retries) is
+    # queued again this many seconds later: Google's quota is counted per minute.
+    sync_quota_retry_s: float = Field(default=60.0, gt=0, le=3600)
     # Who runs the syncs a hook asks for: "pool" (the in-process SyncPool above, the
     # default of `serve`) or "cloud_tasks" (a Cloud Tasks queue calls POST /tasks/sync;
     # docs/deploy.md). The tasks_* settings are read only for "cloud_tasks".

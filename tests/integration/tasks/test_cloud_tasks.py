@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import requests
 from flask import Flask
 from google.cloud import tasks_v2
 
@@ -17,7 +16,7 @@ from service.store import Store
 from tests.db_fixtures import BACKENDS
 from tests.integration.tasks.conftest import context
 from tests.integration.web.flows import create_map, edit_cell, read_range, report_edit
-from tests.integration.web.tokens import access_token
+from tests.integration.web.quota_flows import quotas, read_as
 
 pytestmark = pytest.mark.parametrize("db_backend", BACKENDS, indirect=True)
 
@@ -101,19 +100,3 @@ def test_a_sync_refused_by_the_sheets_quota_is_retried_by_the_queue_not_lost(
     assert [e.new for e in store.history(sid) if e.field == "status"] == ["Blocked"]
     quotas(emulator.url, "DELETE")
     assert read_range(emulator.url, sid, FIRST_COMPUTED) != before
-
-
-def quotas(emulator_url: str, method: str, **kwargs: Any) -> Any:
-    response = requests.request(method, f"{emulator_url}/__emulator/quotas", timeout=10, **kwargs)
-    response.raise_for_status()
-    return response.json()
-
-
-def read_as(emulator_url: str, email: str, spreadsheet_id: str) -> None:
-    token = access_token(emulator_url, email)
-    response = requests.get(
-        f"{emulator_url}/v4/spreadsheets/{spreadsheet_id}",
-        headers={"Authorization": f"Bearer {token}"},
-        timeout=10,
-    )
-    response.raise_for_status()
