@@ -3,6 +3,7 @@ the Cloud Tasks emulator, which calls the real app over HTTP with an OIDC token.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from emulator.testing import wait_for
 from service.clock import Clock
 from service.runtime.cloud_tasks import CloudTasksQueue
 from service.store import Store
+from tests.clock import START
 from tests.db_fixtures import BACKENDS
 from tests.integration.tasks.conftest import context
 from tests.integration.web.flows import create_map, edit_cell, read_range, report_edit
@@ -57,12 +59,14 @@ def test_a_buyers_edit_reaches_the_computed_cells_through_a_cloud_task(
 
 
 def test_the_same_map_submitted_twice_in_a_window_makes_one_task(
-    make_tasks_app: Any, queue_path: str, tasks: tasks_v2.CloudTasksClient
+    make_tasks_app: Any, queue_path: str, tasks: tasks_v2.CloudTasksClient, clock: Clock
 ) -> None:
     tasks.pause_queue(name=queue_path)
     app = make_tasks_app(tasks_coalesce_s=60)
     queue = context(app).syncs
     assert isinstance(queue, CloudTasksQueue)
+    # Ten seconds into a minute-long window: the submits below all fall in it.
+    clock.set(START + timedelta(seconds=10))
 
     assert queue.submit("sheet-a") and queue.submit("sheet-a") and queue.submit("sheet-b")
 
