@@ -173,15 +173,20 @@ def injected_error(method: str, code: int) -> GoogleApiError:
     )
 
 
-def quota_exceeded(method: str) -> GoogleApiError:
-    """Sheets' 429 for the per-user per-minute read or write quota."""
-    kind = "Read" if method.rsplit(".", 1)[-1] in _READ_METHODS else "Write"
+def is_read(method: str) -> bool:
+    """Whether Sheets counts ``method`` (an endpoint name) against the read quota."""
+    return method.rsplit(".", 1)[-1] in _READ_METHODS
+
+
+def quota_exceeded(method: str, *, per_user: bool = True, limit_value: int = 60) -> GoogleApiError:
+    """Sheets' 429 for the per-minute read or write quota (per user, or per project)."""
+    kind = "Read" if is_read(method) else "Write"
     metric = f"sheets.googleapis.com/{kind.lower()}_requests"
-    limit = f"{kind}RequestsPerMinutePerUser"
+    limit = f"{kind}RequestsPerMinutePer{'User' if per_user else 'Project'}"
     message = (
         f"Quota exceeded for quota metric '{kind} requests' and limit '{kind} requests per "
-        "minute per user' of service 'sheets.googleapis.com' for consumer "
-        "'project_number:000000000000'."
+        f"minute{' per user' if per_user else ''}' of service 'sheets.googleapis.com' for "
+        "consumer 'project_number:000000000000'."
     )
     details: list[dict[str, Any]] = [
         {
@@ -192,7 +197,7 @@ def quota_exceeded(method: str) -> GoogleApiError:
                 "quota_location": "global",
                 "quota_metric": metric,
                 "quota_limit": limit,
-                "quota_limit_value": "60",
+                "quota_limit_value": str(limit_value),
                 "service": "sheets.googleapis.com",
                 "consumer": "projects/000000000000",
             },

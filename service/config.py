@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -21,6 +21,11 @@ class Settings(BaseSettings):
     data_dir: Path = Path(".map-data")
     # SQLAlchemy URL of the store; empty means a SQLite file under data_dir.
     database_url: str = Field(default="", validation_alias="DATABASE_URL")
+    # The store's password, if DATABASE_URL has none: given here (Cloud Run puts a Secret
+    # Manager secret in it), or read from Secret Manager at start from the secret version
+    # named here (projects/<p>/secrets/<s>/versions/latest; App Engine).
+    database_password: str = Field(default="", repr=False)
+    database_password_secret: str = ""
 
     # "local": the embedded emulator of the Google APIs; "google": the real ones.
     google_mode: Literal["local", "google"] = "local"
@@ -64,6 +69,32 @@ class Settings(BaseSettings):
     # their own, niced processes syncs do not hold up the threads acknowledging hooks.
     sync_processes: int = Field(default=0, ge=0, le=32)
     sync_niceness: int = Field(default=19, ge=0, le=19)
+    # A sync Google's quota refused (after the client's and the sync's own retries) is
+    # queued again this many seconds later: Google's quota is counted per minute.
+    sync_quota_retry_s: float = Field(default=60.0, gt=0, le=3600)
+    # Who runs the syncs a hook asks for: "pool" (the in-process SyncPool above, the
+    # default of `serve`) or "cloud_tasks" (a Cloud Tasks queue calls POST /tasks/sync;
+    # docs/deploy.md). The tasks_* settings are read only for "cloud_tasks".
+    sync_dispatcher: Literal["pool", "cloud_tasks"] = "pool"
+    # The queue: projects/<tasks_project>/locations/<tasks_location>/queues/<tasks_queue>
+    # (tasks_project "" = GOOGLE_CLOUD_PROJECT).
+    tasks_project: str = ""
+    tasks_location: str = "us-central1"
+    tasks_queue: str = "map-sync"
+    # Where Cloud Tasks sends the syncs ("" = public_url) and the service account whose
+    # OIDC token it attaches ("" = service_account_email). The route accepts only that
+    # account's tokens, for the audience tasks_audience ("" = the target base URL).
+    tasks_target_url: str = ""
+    tasks_service_account: str = ""
+    tasks_audience: str = ""
+    # host:port of a local Cloud Tasks emulator (insecure gRPC); "" = Google's.
+    tasks_emulator_host: str = ""
+    # Whether /tasks/sync demands the OIDC token. Turning it off is refused in
+    # google_mode "google": only for a local queue that sends no token.
+    tasks_require_oidc: bool = True
+    # A MAP's edits within one window of this many seconds share one task (its name holds
+    # the MAP and the window); the task runs when the window closes.
+    tasks_coalesce_s: float = Field(default=1.0, gt=0, le=60)
     # Size of the database connection pool of each process (PostgreSQL).
     database_pool_size: int = Field(default=10, ge=1)
 
@@ -73,6 +104,29 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # The project whose traces the request logs are tied to (App Engine sets it).
     google_cloud_project: str = Field(default="", validation_alias="GOOGLE_CLOUD_PROJECT")
+
+    @model_validator(mode="after")
+    def _tasks_authenticated_in_production(self) -> Settings:
+        if self.google_mode == "google" and not self.tasks_require_oidc:
+            raise ValueError(
+                "MAP_TASKS_REQUIRE_OIDC may be false only in google_mode local: in "
+                "production /tasks/sync must check the queue's OIDC token"
+            )
+        return self
+
+    def resolved_tasks_queue_path(self) -> str:
+        project = self.tasks_project or self.google_cloud_project
+        return f"projects/{project}/locations/{self.tasks_location}/queues/{self.tasks_queue}"
+
+    def resolved_tasks_target_url(self) -> str:
+        """The full URL Cloud Tasks calls for a sync."""
+        return f"{(self.tasks_target_url or self.public_url).rstrip('/')}/tasks/sync"
+
+    def resolved_tasks_service_account(self) -> str:
+        return self.tasks_service_account or self.service_account_email
+
+    def resolved_tasks_audience(self) -> str:
+        return self.tasks_audience or (self.tasks_target_url or self.public_url).rstrip("/")
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -34,6 +34,9 @@ TAB_IDS = {
 # within the table inherit them; the read covers every row that has any, so this
 # stays modest.
 SPARE_ROWS = 100
+# Rows of a tab Google adds (create, addSheet); the Plan tab grows past it when the plan
+# needs more, and never shrinks.
+NEW_TAB_ROWS = 1000
 HEADER_FILL = "#cfe2f3"
 STATUS_COLOURS = {
     "Done": "#d9ead3",
@@ -97,14 +100,18 @@ def layout_requests(new: NewMap) -> list[dict[str, Any]]:
     col = layout.column_index
     computed_cols = [col(k) for k in layout.COMPUTED_COLUMNS]
     requests: list[dict[str, Any]] = [
+        # First, so every request after it may write anywhere in the table.
         {
             "updateSheetProperties": {
                 "properties": {
                     "sheetId": PLAN_SHEET_ID,
-                    "gridProperties": {"frozenRowCount": layout.FROZEN_ROWS},
+                    "gridProperties": {
+                        "frozenRowCount": layout.FROZEN_ROWS,
+                        "rowCount": plan_grid_rows(len(new.milestones)),
+                    },
                     "tabColorStyle": {"rgbColor": hex_to_color("#3c78d8")},
                 },
-                "fields": "gridProperties.frozenRowCount,tabColorStyle",
+                "fields": "gridProperties.frozenRowCount,gridProperties.rowCount,tabColorStyle",
             }
         },
         {
@@ -181,6 +188,11 @@ def layout_requests(new: NewMap) -> list[dict[str, Any]]:
         _guide(),
     ]
     return requests
+
+
+def plan_grid_rows(milestones: int) -> int:
+    """Rows the Plan tab needs: the header block, the table and its spare rows."""
+    return max(NEW_TAB_ROWS, layout.FIRST_MILESTONE_ROW + milestones + SPARE_ROWS)
 
 
 def _plan_rows(new: NewMap) -> list[list[dict[str, Any]]]:

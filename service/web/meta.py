@@ -1,4 +1,4 @@
-"""Health check and the API's own description."""
+"""Health check, App Engine's warmup request and the API's own description."""
 
 from __future__ import annotations
 
@@ -17,6 +17,14 @@ bp = Blueprint("meta", __name__)
 @bp.get("/healthz")
 def healthz() -> Any:
     """The process is up and serving."""
+    return dump(HealthStatus(status="ok"))
+
+
+@bp.get("/_ah/warmup")
+def warmup() -> Any:
+    """App Engine's warmup request: open a connection to the store before the instance
+    takes traffic (the app itself was built when the worker started)."""
+    web().backend.store.get_map("warmup")
     return dump(HealthStatus(status="ok"))
 
 

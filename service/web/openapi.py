@@ -11,7 +11,11 @@ from pydantic.json_schema import models_json_schema
 from service.web import schemas
 from service.web.schemas import SPREADSHEET_ID_PATTERN
 
-_REQUESTS: list[type[BaseModel]] = [schemas.CreateMapRequest, schemas.SheetEditHook]
+_REQUESTS: list[type[BaseModel]] = [
+    schemas.CreateMapRequest,
+    schemas.SheetEditHook,
+    schemas.SyncTask,
+]
 _RESPONSES: list[type[BaseModel]] = [
     schemas.TemplateList,
     schemas.Pipeline,
@@ -19,6 +23,7 @@ _RESPONSES: list[type[BaseModel]] = [
     schemas.MapDetail,
     schemas.ReviewResult,
     schemas.Accepted,
+    schemas.SyncTaskResult,
     schemas.SweepCounts,
     schemas.RenewCounts,
     schemas.HealthStatus,
@@ -244,6 +249,16 @@ def openapi_document(
                 tag="tasks",
             )
         ),
+        "/tasks/sync": {
+            "post": _operation(
+                "Cloud Tasks: sync one MAP; an error status asks the queue to retry",
+                ok=(200, _json(schemas.SyncTaskResult, "Synced, or failed for good.")),
+                errors=(400, 401, 403, 409, 422, 429, 503),
+                security=ID_TOKEN,
+                body=schemas.SyncTask,
+                tag="tasks",
+            )
+        },
         "/tasks/renew-channels": _both_methods(
             _operation(
                 "Cron: renew Drive channels about to expire, watch MAPs without one",
@@ -258,6 +273,14 @@ def openapi_document(
                 "Is the backend up",
                 ok=(200, _json(schemas.HealthStatus, "It is.")),
                 errors=(),
+                tag="meta",
+            )
+        },
+        "/_ah/warmup": {
+            "get": _operation(
+                "App Engine's warmup request: connect to the store before taking traffic",
+                ok=(200, _json(schemas.HealthStatus, "Warm.")),
+                errors=(503,),
                 tag="meta",
             )
         },

@@ -175,6 +175,12 @@ class SheetEditHook(RequestModel):
     ts: AwareDatetime
 
 
+class SyncTask(RequestModel):
+    """The body of a Cloud Tasks sync task."""
+
+    spreadsheet_id: SpreadsheetId
+
+
 # -- responses ------------------------------------------------------------------------
 
 
@@ -272,6 +278,13 @@ class ReviewResult(BaseModel):
 
 class Accepted(BaseModel):
     accepted: bool
+
+
+class SyncTaskResult(BaseModel):
+    # syncs run here (0: nothing pending, or another worker holds the MAP's lease);
+    # "failed": a failure retrying cannot mend, recorded on the MAP for the sweep.
+    syncs: int
+    outcome: Literal["synced", "failed"]
 
 
 class SweepCounts(BaseModel):
