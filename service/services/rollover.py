@@ -79,9 +79,10 @@ def recompute_from_state(
             given_ids=[],
             token=uuid.uuid4().hex,
         )
-    if new_state != state:
-        deps.store.save_snapshot(record.spreadsheet_id, **new_state.snapshot())
-    deps.store.update_map(record.spreadsheet_id, **summary_fields(computed), last_synced_at=now)
+    with deps.store.transaction():
+        if new_state != state:
+            deps.store.save_snapshot(record.spreadsheet_id, **new_state.snapshot())
+        deps.store.update_map(record.spreadsheet_id, **summary_fields(computed), last_synced_at=now)
     return SyncResult(
         record.spreadsheet_id,
         computed,

@@ -152,7 +152,12 @@ def recompute(seen: Seen, edits: Edits) -> Recomputed:
         state,
         reason=sheet.reason,
         known_owners=known_owners,
-        close_moves=(*state.close_moves, *close_date_entries(edits.changes, sheet.plan, on=today)),
+        # Once each: a sync redone after a write that never landed finds the same moves.
+        close_moves=tuple(
+            dict.fromkeys(
+                (*state.close_moves, *close_date_entries(edits.changes, sheet.plan, on=today))
+            )
+        ),
         problems=tuple(u.label for u in unreadable),
         problem_ids=tuple(dict.fromkeys(u.milestone_id for u in unreadable if u.milestone_id)),
     )
@@ -205,17 +210,21 @@ def save(
 ) -> None:
     """Record the history, the new snapshot (when it changed) and the MAP's summary."""
     spreadsheet_id = edits.record.spreadsheet_id
-    if written.events:
-        store.append_history(written.events)
-    if written.state != loaded:
-        store.save_snapshot(spreadsheet_id, **written.state.snapshot())
-    store.update_map(
-        spreadsheet_id,
-        **edits.activity,
-        **summary_fields(computed),
-        last_synced_at=now,
-        last_read_at=now,
-    )
+    # One transaction: a failure part-way (a lost connection, a killed process) leaves
+    # the store as it was, and the write stamped on the sheet stays pending, so the
+    # next read adopts it and records its history once.
+    with store.transaction():
+        if written.events:
+            store.append_history(written.events)
+        if written.state != loaded:
+            store.save_snapshot(spreadsheet_id, **written.state.snapshot())
+        store.update_map(
+            spreadsheet_id,
+            **edits.activity,
+            **summary_fields(computed),
+            last_synced_at=now,
+            last_read_at=now,
+        )
 
 
 def sheet_update(
