@@ -21,6 +21,7 @@ from typing import Any
 from service.domain.compute import compute
 from service.domain.history import Change, close_date_entries, diff_plans, owners_of
 from service.domain.model import ComputedPlan, HistoryEntry, Plan
+from service.domain.parse import plan_to_json
 from service.domain.risks import invalid_input_risk, with_extra_risks
 from service.services import changes as history
 from service.services.guarded_write import adopt_pending, write_guarded
@@ -28,6 +29,7 @@ from service.services.map_sheets import MapSheets, SheetLayout, SheetPlan, Sheet
 from service.services.map_state import MapState
 from service.sheets.errors import LayoutChanged
 from service.store.errors import MapNotFound
+from service.store.history import history_dedupe_key
 from service.store.records import MapRecord, NewHistoryEvent
 from service.store.store import Store
 
@@ -169,10 +171,11 @@ def write(deps: SyncDeps, seen: Seen, edits: Edits, result: Recomputed, now: dat
     """Write what changed on the sheet, with the history rows (at most one call)."""
     spreadsheet_id = edits.record.spreadsheet_id
     token = uuid.uuid4().hex
+    base = history_dedupe_key(seen.state.write_token, plan_to_json(seen.state.plan))
     events = history.store_events(
-        spreadsheet_id, edits.changes, edits.who, on=seen.today, at=now, write_token=token
+        spreadsheet_id, edits.changes, edits.who, on=seen.today, at=now, base=base
     )
-    rows = history.history_rows(edits.changes, edits.who, at=now)
+    rows = history.history_rows(edits.changes, edits.who, events, at=now)
     update = sheet_update(result.plan, result.computed, edits.record, history_rows=rows)
     prepared = deps.sheets.prepare_write(seen.sheet.layout, update)
     if not prepared:

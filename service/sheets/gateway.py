@@ -27,6 +27,7 @@ from typing import Any
 import httplib2
 from google.auth import exceptions as auth_exceptions
 from googleapiclient.errors import HttpError
+from gspread.utils import rowcol_to_a1
 
 import service.sheets.errors as errors
 import service.sheets.layout as layout
@@ -101,11 +102,16 @@ class SheetsGateway:
 
     # -- Sheets ------------------------------------------------------------------------
     def read_map(self, spreadsheet_id: str) -> dict[str, Any]:
-        """The Plan tab with grid data and row metadata, and our other tabs' properties:
-        one ``spreadsheets.get``."""
+        """The Plan tab with grid data and row metadata, the History tab's event ids and
+        our other tabs' properties: one ``spreadsheets.get``."""
+        event_col = rowcol_to_a1(1, layout.HISTORY_EVENT_COL + 1).rstrip("1")
         request = self._spreadsheets.get(
             spreadsheetId=spreadsheet_id,
-            ranges=[layout.PLAN_TAB, f"'{layout.HISTORY_TAB}'!A1", f"'{layout.REVIEWS_TAB}'!A1"],
+            ranges=[
+                layout.PLAN_TAB,
+                f"'{layout.HISTORY_TAB}'!{event_col}:{event_col}",
+                f"'{layout.REVIEWS_TAB}'!A1",
+            ],
             includeGridData=True,
             fields=READ_FIELDS,
         )

@@ -130,7 +130,20 @@ FROZEN_ROWS = TABLE_HEADER_ROW + 1
 # How far down the reader looks for the table header before giving up.
 HEADER_SCAN_ROWS = 40
 
-HISTORY_HEADERS = ("When (UTC)", "Who", "Milestone", "Field", "Old", "New", "Reason", "Source")
+HISTORY_HEADERS = (
+    "When (UTC)",
+    "Who",
+    "Milestone",
+    "Field",
+    "Old",
+    "New",
+    "Reason",
+    "Source",
+    "Event",
+)
+# The History tab's "Event" column (0-based): each row's event id, so that a sync redone
+# after a write whose outcome it never learned finds the rows already there.
+HISTORY_EVENT_COL = HISTORY_HEADERS.index("Event")
 REVIEWS_HEADERS = ("Review date", "Section", "Item", "Detail")
 
 SIDE_CHOICES = ("Buyer", "Seller", "Joint")

@@ -81,6 +81,8 @@ class SheetRead:
     # content was cleared, or a write landed on a row inserted under it): to be cleared.
     stray_rows: list[int] = field(default_factory=list)
     write_token: str | None = None  # the token of the last write that reached the sheet
+    # The History tab's event ids: id -> its rows (0-based), more than one if doubled.
+    history_events: dict[str, list[int]] = field(default_factory=dict)
     time_zone: str = "Etc/GMT"
 
     @property
@@ -116,6 +118,9 @@ def read_plan(spreadsheet: dict[str, Any], *, today: date) -> SheetRead:
         write_token=_spreadsheet_metadata(spreadsheet, layout.WRITE_TOKEN_KEY),
         time_zone=spreadsheet_time_zone(spreadsheet),
     )
+    history = sheets.get(layout.HISTORY_TAB)
+    if history is not None:
+        read.history_events = _history_events(history)
     _read_header(grid[:table_row], read, today)
     for index in range(table_row + 1, len(grid)):
         row = _read_row(grid[index], index, row_meta.get(index, []), read, today)
@@ -144,6 +149,17 @@ def _grid(sheet: dict[str, Any]) -> tuple[list[list[dict[str, Any]]], dict[int, 
                         (item.get("metadataId", 0), item.get("metadataValue", ""))
                     )
     return grid, meta
+
+
+def _history_events(sheet: dict[str, Any]) -> dict[str, list[int]]:
+    """The event id in each row of the History tab (its header row left out)."""
+    grid, _ = _grid(sheet)
+    events: dict[str, list[int]] = {}
+    for index, row in enumerate(grid[1:], start=1):
+        text = cell_text(_cell(row, layout.HISTORY_EVENT_COL)).strip()
+        if text:
+            events.setdefault(text, []).append(index)
+    return events
 
 
 def _cell(row: list[dict[str, Any]], col: int) -> dict[str, Any]:

@@ -106,3 +106,17 @@ def set_spreadsheet_metadata(key: str, value: str) -> dict[str, Any]:
             "fields": "metadataValue",
         }
     }
+
+
+def delete_rows(sheet_id: int, start: int, end: int) -> dict[str, Any]:
+    """Delete rows ``start`` to ``end - 1`` (0-based) of a tab."""
+    return {
+        "deleteDimension": {
+            "range": {
+                "sheetId": sheet_id,
+                "dimension": "ROWS",
+                "startIndex": start,
+                "endIndex": end,
+            }
+        }
+    }

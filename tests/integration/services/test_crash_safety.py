@@ -4,11 +4,20 @@ learned; and one weekly review per request."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
 import pytest
+import requests
 from sqlalchemy.exc import OperationalError
 
+from emulator.testing import wait_for
 from service.services.coalesce import sync_coalesced
-from tests.integration.services.conftest import World
+from service.services.sync import SyncDeps, sync_map
+from service.sheets import GoogleMapSheets, build_gateway, service_account_credentials
+from service.sheets.errors import GoogleUnavailable
+from tests.integration.services.conftest import FAST_RETRY, SERVICE_ACCOUNT, World
 from tests.integration.services.sheet_view import row_number, tab_cells
 from tests.integration.services.store_faults import after, store_fails
 
@@ -39,3 +48,78 @@ def test_a_store_failure_between_history_and_snapshot_records_history_once(world
     assert store_history(world, sid) == [("m1", "status", "Done")]
     assert history_tab(world, sid) == [("Pricing proposal review", "Status", "Done")]
     assert world.store.sync_state(sid) is not None and not world.store.sync_state(sid).pending
+
+
+def impatient_sheets(world: World, timeout_s: float) -> GoogleMapSheets:
+    """The backend's spreadsheets through a client that gives up after ``timeout_s``."""
+    key = requests.post(
+        f"{world.url}/__emulator/oidc/service-account", json={"email": SERVICE_ACCOUNT}, timeout=10
+    ).json()
+    gateway = build_gateway(
+        service_account_credentials(key_info=key),
+        api_root=world.url,
+        timeout_s=timeout_s,
+        retry=FAST_RETRY,
+    )
+    return GoogleMapSheets(gateway)
+
+
+@contextmanager
+def first_write_held(world: World, spreadsheet_id: str) -> Iterator[Any]:
+    """The spreadsheet's next ``batchUpdate`` waits in the emulator until the block ends
+    (or ``let_go()``); later ones go through. Yields ``let_go``."""
+    url = f"{world.url}/__emulator/faults"
+    rule = {
+        "method": "sheets.spreadsheets.batchUpdate",
+        "spreadsheet_id": spreadsheet_id,
+        "hold": True,
+        "times": 1,
+    }
+    rule_id = requests.post(url, json=rule, timeout=10).json()["id"]
+
+    def let_go() -> None:
+        requests.delete(url, params={"id": rule_id}, timeout=10).raise_for_status()
+
+    try:
+        yield let_go
+    finally:
+        let_go()
+
+
+def test_a_write_whose_outcome_was_never_learned_is_shown_once(world: World) -> None:
+    sid = world.provision().spreadsheet_id
+    sync_coalesced(world.backend, sid)
+    world.edit(sid, f"Plan!G{row_number(world.backend_emulator_state, sid, 'm1')}", "Done")
+    with first_write_held(world, sid) as let_go:
+        # The write is slow; the client gives up before Google answers.
+        with impatient_sheets(world, timeout_s=3) as sheets, pytest.raises(GoogleUnavailable):
+            sync_map(SyncDeps(world.store, sheets, world.clock), sid)
+        # The sync is redone while the first write is still on its way: it is not on
+        # the sheet, so the work is done again.
+        with world.backend.sheets() as sheets:
+            assert sync_map(SyncDeps(world.store, sheets, world.clock), sid).wrote
+        let_go()
+        # The first write lands after all, with the same history row.
+        wait_for(lambda: len(history_tab(world, sid)) == 2, what="the held write landing")
+    # The sync its notification causes finds the row twice and keeps one.
+    sync_coalesced(world.backend, sid)
+    assert history_tab(world, sid) == [("Pricing proposal review", "Status", "Done")]
+    assert store_history(world, sid) == [("m1", "status", "Done")]
+    sync_coalesced(world.backend, sid)
+    assert history_tab(world, sid) == [("Pricing proposal review", "Status", "Done")]
+
+
+def test_a_redone_sync_finds_its_rows_on_the_history_tab_and_adds_none(world: World) -> None:
+    sid = world.provision().spreadsheet_id
+    sync_coalesced(world.backend, sid)
+    world.edit(sid, f"Plan!G{row_number(world.backend_emulator_state, sid, 'm1')}", "Done")
+    with first_write_held(world, sid) as let_go:
+        with impatient_sheets(world, timeout_s=3) as sheets, pytest.raises(GoogleUnavailable):
+            sync_map(SyncDeps(world.store, sheets, world.clock), sid)
+        let_go()
+        wait_for(lambda: len(history_tab(world, sid)) == 1, what="the held write landing")
+    world.reset_counters()
+    run = sync_coalesced(world.backend, sid)
+    assert run.last is not None and not run.last.wrote  # adopted by its token
+    assert history_tab(world, sid) == [("Pricing proposal review", "Status", "Done")]
+    assert store_history(world, sid) == [("m1", "status", "Done")]

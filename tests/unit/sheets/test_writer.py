@@ -129,3 +129,35 @@ def test_a_row_given_an_id_must_still_be_where_it_was_read() -> None:
     moved = {**landed, (FIRST + 1, COLUMNS["title"]): "Pricing review"}
     with pytest.raises(LayoutChanged):
         check_written(reply(moved), write)
+
+
+def history_row(event: str) -> list[str]:
+    return ["2027-01-04 10:00", "", "Kickoff", "Status", "", "Done", "", "sheet edit", event]
+
+
+def test_history_rows_already_on_the_tab_are_not_appended_again() -> None:
+    read = sheet_read(row(FIRST, "m1", "Kickoff"))
+    read.history_events = {"e1": [1]}
+    plan = plan_write(
+        read,
+        milestones={},
+        header=None,
+        new_ids={},
+        notes={},
+        history_rows=[history_row("e1"), history_row("e2")],
+    )
+    appended = [r["appendCells"] for r in plan.requests if "appendCells" in r]
+    assert len(appended) == 1 and len(appended[0]["rows"]) == 1
+    assert appended[0]["rows"][0]["values"][-1]["userEnteredValue"] == {"stringValue": "e2"}
+
+
+def test_an_event_found_twice_on_the_history_tab_keeps_its_first_row() -> None:
+    read = sheet_read(row(FIRST, "m1", "Kickoff"))
+    read.history_events = {"e1": [1, 4], "e2": [2, 3, 5]}
+    plan = plan_write(read, milestones={}, header=None, new_ids={}, notes={})
+    deleted = [r["deleteDimension"]["range"] for r in plan.requests if "deleteDimension" in r]
+    assert [(d["sheetId"], d["startIndex"], d["endIndex"]) for d in deleted] == [
+        (HISTORY, 5, 6),
+        (HISTORY, 4, 5),
+        (HISTORY, 3, 4),
+    ]
