@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     # their own, niced processes syncs do not hold up the threads acknowledging hooks.
     sync_processes: int = Field(default=0, ge=0, le=32)
     sync_niceness: int = Field(default=19, ge=0, le=19)
+    # At start, queue every MAP whose notifications no sync has covered yet (a process
+    # that died, a full queue), each once the lease a dead process left has expired.
+    resume_syncs_at_start: bool = True
     # Size of the database connection pool of each process (PostgreSQL).
     database_pool_size: int = Field(default=10, ge=1)
 
