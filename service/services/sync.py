@@ -24,6 +24,7 @@ from service.domain.model import ComputedPlan, HistoryEntry, Plan
 from service.domain.parse import plan_to_json
 from service.domain.risks import invalid_input_risk, with_extra_risks
 from service.services import changes as history
+from service.services import versions
 from service.services.guarded_write import adopt_pending, write_guarded
 from service.services.map_sheets import MapSheets, SheetLayout, SheetPlan, SheetUpdate, SheetWrite
 from service.services.map_state import MapState
@@ -70,11 +71,14 @@ def sync_map(deps: SyncDeps, spreadsheet_id: str) -> SyncResult:
 def _sync_once(deps: SyncDeps, spreadsheet_id: str) -> SyncResult:
     now = deps.now()
     record, loaded = load(deps.store, spreadsheet_id)
+    version = versions.file_version(deps.sheets, spreadsheet_id)  # before the read
     seen = read(deps, record, loaded, now)
     edits = diff(deps.store, record, seen)
     result = recompute(seen, edits)
     written = write(deps, seen, edits, result, now)
-    save(deps.store, loaded, edits, result.computed, written, now)
+    if written.write:
+        version = versions.after_own_write(deps.sheets, spreadsheet_id, version)
+    save(deps.store, loaded, edits, result.computed, written, now, drive_version=version)
     return SyncResult(
         spreadsheet_id,
         result.computed,
@@ -210,8 +214,11 @@ def save(
     computed: ComputedPlan,
     written: Written,
     now: datetime,
+    *,
+    drive_version: str | None = None,
 ) -> None:
-    """Record the history, the new snapshot (when it changed) and the MAP's summary."""
+    """Record the history, the new snapshot (when it changed), the MAP's summary and the
+    Drive version the sheet was read at."""
     spreadsheet_id = edits.record.spreadsheet_id
     # One transaction: a failure part-way (a lost connection, a killed process) leaves
     # the store as it was, and the write stamped on the sheet stays pending, so the
@@ -227,6 +234,7 @@ def save(
             **summary_fields(computed),
             last_synced_at=now,
             last_read_at=now,
+            drive_version=drive_version,
         )
 
 

@@ -154,6 +154,11 @@ class SheetsGateway:
         return result
 
     # -- Drive ---------------------------------------------------------------------------
+    def file_version(self, file_id: str) -> str:
+        """The file's Drive version: it goes up with every change to the file."""
+        request = self._files.get(fileId=file_id, fields="version", supportsAllDrives=True)
+        return str(self._call(request, idempotent=True)["version"])
+
     def share(self, file_id: str, email: str, *, role: str, message: str, notify: bool) -> str:
         body = {"type": "user", "role": role, "emailAddress": email}
         kwargs: dict[str, Any] = {"sendNotificationEmail": notify}

@@ -270,6 +270,7 @@ class Accepted(BaseModel):
 
 class SweepCounts(BaseModel):
     retried: int
+    changed: int
     recomputed: int
     failed: list[str]
 

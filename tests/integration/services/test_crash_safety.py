@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 
 from emulator.testing import wait_for
 from service.services.coalesce import sync_coalesced
+from service.services.sweep import sweep
 from service.services.sync import SyncDeps, sync_map
 from service.sheets import GoogleMapSheets, build_gateway, service_account_credentials
 from service.sheets.errors import GoogleUnavailable
@@ -123,3 +124,28 @@ def test_a_redone_sync_finds_its_rows_on_the_history_tab_and_adds_none(world: Wo
     assert run.last is not None and not run.last.wrote  # adopted by its token
     assert history_tab(world, sid) == [("Pricing proposal review", "Status", "Done")]
     assert store_history(world, sid) == [("m1", "status", "Done")]
+
+
+def test_the_sweep_reads_only_the_maps_whose_file_changed_since_their_last_sync(
+    world: World,
+) -> None:
+    maps = [world.provision(account=f"Account {i}").spreadsheet_id for i in range(3)]
+    for sid in maps:
+        sync_coalesced(world.backend, sid)
+    edited, *untouched = maps
+    # Edited while the backend was down: its notification never arrived.
+    world.edit(edited, f"Plan!G{row_number(world.backend_emulator_state, edited, 'm1')}", "Done")
+    world.reset_counters()
+    report = sweep(world.backend)
+    assert report.changed == 1 and not report.failed
+    assert store_history(world, edited) == [("m1", "status", "Done")]
+    assert history_tab(world, edited) == [("Pricing proposal review", "Status", "Done")]
+    assert world.counters(edited).get("sheets.spreadsheets.get") == 1
+    for sid in untouched:
+        counts = world.counters(sid)
+        assert "sheets.spreadsheets.get" not in counts, counts
+        assert counts.get("drive.files.get") == 1, counts
+    # Its own write moved the file on, and that was recorded: no read the next time.
+    world.reset_counters()
+    assert sweep(world.backend).changed == 0
+    assert "sheets.spreadsheets.get" not in world.counters(edited)
