@@ -5,19 +5,23 @@ learned; and one weekly review per request."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
 import pytest
 import requests
+from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from emulator.testing import wait_for
+from emulator.testing import Hold, wait_for
 from service.services.coalesce import sync_coalesced
+from service.services.review import run_review
 from service.services.sweep import sweep
 from service.services.sync import SyncDeps, sync_map
 from service.sheets import GoogleMapSheets, build_gateway, service_account_credentials
 from service.sheets.errors import GoogleUnavailable
+from service.store.tables import ReviewRow
 from tests.integration.services.conftest import FAST_RETRY, SERVICE_ACCOUNT, World
 from tests.integration.services.sheet_view import row_number, tab_cells
 from tests.integration.services.store_faults import after, store_fails
@@ -149,3 +153,30 @@ def test_the_sweep_reads_only_the_maps_whose_file_changed_since_their_last_sync(
     world.reset_counters()
     assert sweep(world.backend).changed == 0
     assert "sheets.spreadsheets.get" not in world.counters(edited)
+
+
+def reviews_on_the_tab(world: World, spreadsheet_id: str) -> int:
+    rows = tab_cells(world.backend_emulator_state, spreadsheet_id, "Reviews")[1:]
+    return sum(1 for r in rows if len(r) > 1 and r[1].get("formattedValue") == "Review")
+
+
+def test_one_review_request_appends_one_review_even_if_notified_meanwhile(world: World) -> None:
+    sid = world.provision().spreadsheet_id
+    sync_coalesced(world.backend, sid)
+    world.clock.advance(days=8)
+    with (
+        ThreadPoolExecutor(1) as pool,
+        Hold(world.url, "sheets.spreadsheets.batchUpdate", sid) as hold,
+    ):
+        review = pool.submit(run_review, world.backend, sid)
+        hold.wait_until_held()  # the review's write is on its way
+        world.store.request_sync(sid)  # the Drive notification of that write
+        hold.release()
+        review.result(timeout=120)
+    assert reviews_on_the_tab(world, sid) == 1
+    with world.store.engine.connect() as connection:
+        stored = connection.scalar(
+            select(func.count()).select_from(ReviewRow).where(ReviewRow.spreadsheet_id == sid)
+        )
+    assert stored == 1
+    assert not world.store.sync_state(sid).pending
