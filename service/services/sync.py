@@ -25,6 +25,7 @@ from service.domain.parse import plan_to_json
 from service.domain.risks import invalid_input_risk, with_extra_risks
 from service.services import changes as history
 from service.services import versions
+from service.services.crash_points import crash_point
 from service.services.guarded_write import adopt_pending, write_guarded
 from service.services.map_sheets import MapSheets, SheetLayout, SheetPlan, SheetUpdate, SheetWrite
 from service.services.map_state import MapState
@@ -73,9 +74,12 @@ def _sync_once(deps: SyncDeps, spreadsheet_id: str) -> SyncResult:
     record, loaded = load(deps.store, spreadsheet_id)
     version = versions.file_version(deps.sheets, spreadsheet_id)  # before the read
     seen = read(deps, record, loaded, now)
+    crash_point("read")
     edits = diff(deps.store, record, seen)
     result = recompute(seen, edits)
+    crash_point("compute")
     written = write(deps, seen, edits, result, now)
+    crash_point("write")
     if written.write:
         version = versions.after_own_write(deps.sheets, spreadsheet_id, version)
     save(deps.store, loaded, edits, result.computed, written, now, drive_version=version)
@@ -226,6 +230,7 @@ def save(
     with store.transaction():
         if written.events:
             store.append_history(written.events)
+        crash_point("store")
         if written.state != loaded:
             store.save_snapshot(spreadsheet_id, **written.state.snapshot())
         store.update_map(
