@@ -83,6 +83,8 @@ class SheetRead:
     write_token: str | None = None  # the token of the last write that reached the sheet
     # The History tab's event ids: id -> its rows (0-based), more than one if doubled.
     history_events: dict[str, list[int]] = field(default_factory=dict)
+    # Whether the History tab's "Event" column has its header (MAPs made before it do not).
+    history_event_header: bool = True
     time_zone: str = "Etc/GMT"
 
     @property
@@ -121,6 +123,9 @@ def read_plan(spreadsheet: dict[str, Any], *, today: date) -> SheetRead:
     history = sheets.get(layout.HISTORY_TAB)
     if history is not None:
         read.history_events = _history_events(history)
+        grid_rows, _ = _grid(history)
+        first = grid_rows[0] if grid_rows else []
+        read.history_event_header = bool(cell_text(_cell(first, layout.HISTORY_EVENT_COL)))
     _read_header(grid[:table_row], read, today)
     for index in range(table_row + 1, len(grid)):
         row = _read_row(grid[index], index, row_meta.get(index, []), read, today)

@@ -126,6 +126,11 @@ def _write_history(plan: WritePlan, read: SheetRead, rows: Sequence[Sequence[str
     fresh = [r for r in rows if len(r) <= col or r[col] not in read.history_events]
     if fresh:
         plan.requests.append(rq.append_text_rows(sheet_id, fresh))
+        if not read.history_event_header:  # a tab made before the column was
+            header = layout.HISTORY_HEADERS[col]
+            plan.requests.append(
+                rq.update_cells(sheet_id, 0, col, [cell_data(header)], "userEnteredValue")
+            )
 
 
 def _write_runs(

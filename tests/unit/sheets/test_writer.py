@@ -161,3 +161,15 @@ def test_an_event_found_twice_on_the_history_tab_keeps_its_first_row() -> None:
         (HISTORY, 4, 5),
         (HISTORY, 3, 4),
     ]
+
+
+def test_a_history_tab_made_before_the_event_column_gets_its_header() -> None:
+    read = sheet_read(row(FIRST, "m1", "Kickoff"))
+    read.history_event_header = False
+    plan = plan_write(
+        read, milestones={}, header=None, new_ids={}, notes={}, history_rows=[history_row("e1")]
+    )
+    headers = [r["updateCells"] for r in plan.requests if "updateCells" in r]
+    assert [(h["range"]["sheetId"], h["range"]["startRowIndex"]) for h in headers] == [(HISTORY, 0)]
+    assert headers[0]["range"]["startColumnIndex"] == layout.HISTORY_EVENT_COL
+    assert headers[0]["rows"][0]["values"][0]["userEnteredValue"] == {"stringValue": "Event"}
