@@ -95,6 +95,9 @@ class Settings(BaseSettings):
     # A MAP's edits within one window of this many seconds share one task (its name holds
     # the MAP and the window); the task runs when the window closes.
     tasks_coalesce_s: float = Field(default=1.0, gt=0, le=60)
+    # At start, queue every MAP whose notifications no sync has covered yet (a process
+    # that died, a full queue), each once the lease a dead process left has expired.
+    resume_syncs_at_start: bool = True
     # Size of the database connection pool of each process (PostgreSQL).
     database_pool_size: int = Field(default=10, ge=1)
 

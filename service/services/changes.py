@@ -77,8 +77,12 @@ def store_events(
     *,
     on: date,
     at: datetime,
-    write_token: str,
+    base: str,
 ) -> list[NewHistoryEvent]:
+    """The store's events for ``changes``. ``base`` names what they were diffed from (the
+    last write's token and the plan as then known): a sync redone from the same base
+    (its write's outcome was never learned, or the process died) finds the same changes
+    and gives them the same keys, so each is recorded, and shown, once."""
     return [
         NewHistoryEvent(
             spreadsheet_id=spreadsheet_id,
@@ -89,7 +93,7 @@ def store_events(
             source=HistorySource.SYNC,
             dedupe_key=history_dedupe_key(
                 spreadsheet_id,
-                write_token,
+                base,
                 change.milestone_id,
                 change.field,
                 change.old,
@@ -104,8 +108,20 @@ def store_events(
     ]
 
 
-def history_rows(changes: Sequence[Change], who: Sequence[str], *, at: datetime) -> list[list[str]]:
-    """Rows for the History tab: When, Who, Milestone, Field, Old, New, Reason, Source."""
+def event_id(event: NewHistoryEvent) -> str:
+    """The id the History tab shows for ``event`` (the start of its key)."""
+    return event.dedupe_key[:16]
+
+
+def history_rows(
+    changes: Sequence[Change],
+    who: Sequence[str],
+    events: Sequence[NewHistoryEvent],
+    *,
+    at: datetime,
+) -> list[list[str]]:
+    """Rows for the History tab: When, Who, Milestone, Field, Old, New, Reason, Source,
+    Event (the id a redone sync finds the row by)."""
     when = at.strftime("%Y-%m-%d %H:%M")
     return [
         [
@@ -117,8 +133,9 @@ def history_rows(changes: Sequence[Change], who: Sequence[str], *, at: datetime)
             change.new,
             change.reason,
             "sheet edit",
+            event_id(event),
         ]
-        for change, author in zip(changes, who, strict=True)
+        for change, author, event in zip(changes, who, events, strict=True)
     ]
 
 

@@ -199,6 +199,11 @@ class MapSheets(Protocol):
         unknown."""
         ...
 
+    def file_version(self, spreadsheet_id: str) -> str:
+        """The spreadsheet's Drive file version (one Drive call, not a Sheets read): it
+        goes up with every change to the file, people's and ours."""
+        ...
+
     def create_map(self, new: NewMap) -> str:
         """A new spreadsheet laid out as ``new``; its id."""
         ...

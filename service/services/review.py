@@ -2,8 +2,10 @@
 
 Runs under the spreadsheet's sync lease: first a full sync (so the review sees the sheet
 as it is), then one write that appends the review and stamps "Last review" (which
-STALE_PLAN reads). Owners listed as new stakeholders count as acknowledged from then on:
-NEW_STAKEHOLDER flags a newcomer until a review has put them in front of the seller.
+STALE_PLAN reads). One request, one review: notifications arriving meanwhile (the
+review's own write causes one) make the lease holder sync again, never review again.
+Owners listed as new stakeholders count as acknowledged from then on: NEW_STAKEHOLDER
+flags a newcomer until a review has put them in front of the seller.
 """
 
 from __future__ import annotations
@@ -72,8 +74,9 @@ def run_review(backend: Backend, spreadsheet_id: str) -> ReviewSummary:
         with backend.sheets() as sheets:
             deps = SyncDeps(store=backend.store, sheets=sheets, now=backend.now)
             sync_map(deps, spreadsheet_id)
-            lease.renew()
-            outcome.append(_review(deps, spreadsheet_id))
+            if not outcome:  # later rounds cover notifications: a sync, not a review
+                lease.renew()
+                outcome.append(_review(deps, spreadsheet_id))
 
     run_single_flight(backend.store, spreadsheet_id, run)
     if not outcome:  # another worker held the lease; it synced, so review now

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 
 from service.clock import local_today
 from service.domain.compute import compute
+from service.services import versions
 from service.services.guarded_write import write_guarded
 from service.services.map_state import MapState
 from service.services.sync import (
@@ -66,7 +67,9 @@ def recompute_from_state(
         layout, sheet_update(plan, computed, record, review_rows=review_rows, review_on=review_on)
     )
     new_state = replace(state, computed=computed.to_json())
+    version = record.drive_version
     if write:
+        before = versions.file_version(deps.sheets, record.spreadsheet_id)
         new_state = write_guarded(
             deps.store,
             deps.sheets,
@@ -80,9 +83,18 @@ def recompute_from_state(
             given_ids=[],
             token=uuid.uuid4().hex,
         )
-    if new_state != state:
-        deps.store.save_snapshot(record.spreadsheet_id, **new_state.snapshot())
-    deps.store.update_map(record.spreadsheet_id, **summary_fields(computed), last_synced_at=now)
+        if before is not None and before == record.drive_version:
+            # Nobody changed the file since the last read: our write alone moves it on.
+            version = versions.after_own_write(deps.sheets, record.spreadsheet_id, before)
+    with deps.store.transaction():
+        if new_state != state:
+            deps.store.save_snapshot(record.spreadsheet_id, **new_state.snapshot())
+        deps.store.update_map(
+            record.spreadsheet_id,
+            **summary_fields(computed),
+            drive_version=version,
+            last_synced_at=now,
+        )
     return SyncResult(
         record.spreadsheet_id,
         computed,

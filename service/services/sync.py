@@ -21,13 +21,17 @@ from typing import Any
 from service.domain.compute import compute
 from service.domain.history import Change, close_date_entries, diff_plans, owners_of
 from service.domain.model import ComputedPlan, HistoryEntry, Plan
+from service.domain.parse import plan_to_json
 from service.domain.risks import invalid_input_risk, with_extra_risks
 from service.services import changes as history
+from service.services import versions
+from service.services.crash_points import crash_point
 from service.services.guarded_write import adopt_pending, write_guarded
 from service.services.map_sheets import MapSheets, SheetLayout, SheetPlan, SheetUpdate, SheetWrite
 from service.services.map_state import MapState
 from service.sheets.errors import LayoutChanged
 from service.store.errors import MapNotFound
+from service.store.history import history_dedupe_key
 from service.store.records import MapRecord, NewHistoryEvent
 from service.store.store import Store
 
@@ -68,11 +72,17 @@ def sync_map(deps: SyncDeps, spreadsheet_id: str) -> SyncResult:
 def _sync_once(deps: SyncDeps, spreadsheet_id: str) -> SyncResult:
     now = deps.now()
     record, loaded = load(deps.store, spreadsheet_id)
+    version = versions.file_version(deps.sheets, spreadsheet_id)  # before the read
     seen = read(deps, record, loaded, now)
+    crash_point("read")
     edits = diff(deps.store, record, seen)
     result = recompute(seen, edits)
+    crash_point("compute")
     written = write(deps, seen, edits, result, now)
-    save(deps.store, loaded, edits, result.computed, written, now)
+    crash_point("write")
+    if written.write:
+        version = versions.after_own_write(deps.sheets, spreadsheet_id, version)
+    save(deps.store, loaded, edits, result.computed, written, now, drive_version=version)
     return SyncResult(
         spreadsheet_id,
         result.computed,
@@ -152,8 +162,13 @@ def recompute(seen: Seen, edits: Edits) -> Recomputed:
         state,
         reason=sheet.reason,
         known_owners=known_owners,
+        # Once each: a sync redone after a write that never landed finds the same moves.
         close_moves=history.explain_moves(
-            (*state.close_moves, *close_date_entries(edits.changes, sheet.plan, on=today)),
+            tuple(
+                dict.fromkeys(
+                    (*state.close_moves, *close_date_entries(edits.changes, sheet.plan, on=today))
+                )
+            ),
             sheet.logged,
             sheet.plan,
         ),
@@ -168,10 +183,11 @@ def write(deps: SyncDeps, seen: Seen, edits: Edits, result: Recomputed, now: dat
     """Write what changed on the sheet, with the history rows (at most one call)."""
     spreadsheet_id = edits.record.spreadsheet_id
     token = uuid.uuid4().hex
+    base = history_dedupe_key(seen.state.write_token, plan_to_json(seen.state.plan))
     events = history.store_events(
-        spreadsheet_id, edits.changes, edits.who, on=seen.today, at=now, write_token=token
+        spreadsheet_id, edits.changes, edits.who, on=seen.today, at=now, base=base
     )
-    rows = history.history_rows(edits.changes, edits.who, at=now)
+    rows = history.history_rows(edits.changes, edits.who, events, at=now)
     update = sheet_update(result.plan, result.computed, edits.record, history_rows=rows)
     prepared = deps.sheets.prepare_write(seen.sheet.layout, update)
     if not prepared:
@@ -206,20 +222,29 @@ def save(
     computed: ComputedPlan,
     written: Written,
     now: datetime,
+    *,
+    drive_version: str | None = None,
 ) -> None:
-    """Record the history, the new snapshot (when it changed) and the MAP's summary."""
+    """Record the history, the new snapshot (when it changed), the MAP's summary and the
+    Drive version the sheet was read at."""
     spreadsheet_id = edits.record.spreadsheet_id
-    if written.events:
-        store.append_history(written.events)
-    if written.state != loaded:
-        store.save_snapshot(spreadsheet_id, **written.state.snapshot())
-    store.update_map(
-        spreadsheet_id,
-        **edits.activity,
-        **summary_fields(computed),
-        last_synced_at=now,
-        last_read_at=now,
-    )
+    # One transaction: a failure part-way (a lost connection, a killed process) leaves
+    # the store as it was, and the write stamped on the sheet stays pending, so the
+    # next read adopts it and records its history once.
+    with store.transaction():
+        if written.events:
+            store.append_history(written.events)
+        crash_point("store")
+        if written.state != loaded:
+            store.save_snapshot(spreadsheet_id, **written.state.snapshot())
+        store.update_map(
+            spreadsheet_id,
+            **edits.activity,
+            **summary_fields(computed),
+            last_synced_at=now,
+            last_read_at=now,
+            drive_version=drive_version,
+        )
 
 
 def sheet_update(

@@ -102,7 +102,7 @@ class SheetsGateway:
     # -- Sheets ------------------------------------------------------------------------
     def read_map(self, spreadsheet_id: str) -> dict[str, Any]:
         """The Plan tab with grid data and row metadata, the History tab's Milestone to
-        Reason columns, the Reviews tab's dates, and the other tabs' properties: one
+        Event columns, the Reviews tab's dates, and the other tabs' properties: one
         ``spreadsheets.get``."""
         request = self._spreadsheets.get(
             spreadsheetId=spreadsheet_id,
@@ -153,6 +153,11 @@ class SheetsGateway:
         return result
 
     # -- Drive ---------------------------------------------------------------------------
+    def file_version(self, file_id: str) -> str:
+        """The file's Drive version: it goes up with every change to the file."""
+        request = self._files.get(fileId=file_id, fields="version", supportsAllDrives=True)
+        return str(self._call(request, idempotent=True)["version"])
+
     def share(self, file_id: str, email: str, *, role: str, message: str, notify: bool) -> str:
         body = {"type": "user", "role": role, "emailAddress": email}
         kwargs: dict[str, Any] = {"sendNotificationEmail": notify}

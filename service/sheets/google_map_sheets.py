@@ -114,6 +114,9 @@ class GoogleMapSheets:
         )
         check_written(reply, write.plan)
 
+    def file_version(self, spreadsheet_id: str) -> str:
+        return self._gateway.file_version(spreadsheet_id)
+
     # -- a new MAP -------------------------------------------------------------------
     def create_map(self, new: NewMap) -> str:
         """Two Sheets calls: ``create`` with the four tabs, then one ``batchUpdate``."""

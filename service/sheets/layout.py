@@ -142,10 +142,24 @@ FROZEN_ROWS = TABLE_HEADER_ROW + 1
 # How far down the reader looks for the table header before giving up.
 HEADER_SCAN_ROWS = 40
 
-HISTORY_HEADERS = ("When (UTC)", "Who", "Milestone", "Field", "Old", "New", "Reason", "Source")
-# The History columns a sync reads back (Milestone to Reason: people may give a reason
-# for a date move later), as an A1 range of the History tab and their 0-based indexes.
-HISTORY_READ_RANGE = "C:G"
+HISTORY_HEADERS = (
+    "When (UTC)",
+    "Who",
+    "Milestone",
+    "Field",
+    "Old",
+    "New",
+    "Reason",
+    "Source",
+    "Event",
+)
+# The History tab's "Event" column (0-based): each row's event id, so that a sync redone
+# after a write whose outcome it never learned finds the rows already there.
+HISTORY_EVENT_COL = HISTORY_HEADERS.index("Event")
+# The History columns a sync reads back (Milestone to Event: people may give a reason
+# for a date move later; the event ids find a redone sync's rows), as an A1 range of the
+# History tab, and the 0-based indexes of the columns read as logged changes.
+HISTORY_READ_RANGE = "C:I"
 HISTORY_READ_COLUMNS = {"milestone": 2, "field": 3, "old": 4, "new": 5, "reason": 6}
 REVIEWS_HEADERS = ("Review date", "Section", "Item", "Detail")
 # The Reviews column a sync reads (the review dates: a rerun on the same day replaces them).

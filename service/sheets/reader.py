@@ -82,6 +82,10 @@ class SheetRead:
     # content was cleared, or a write landed on a row inserted under it): to be cleared.
     stray_rows: list[int] = field(default_factory=list)
     write_token: str | None = None  # the token of the last write that reached the sheet
+    # The History tab's event ids: id -> its rows (0-based), more than one if doubled.
+    history_events: dict[str, list[int]] = field(default_factory=dict)
+    # Whether the History tab's "Event" column has its header (MAPs made before it do not).
+    history_event_header: bool = True
     time_zone: str = "Etc/GMT"
     logged: list[LoggedChange] = field(default_factory=list)  # the History tab's rows
     # The Reviews tab's rows by review date (as shown in its first column).
@@ -123,6 +127,10 @@ def read_plan(spreadsheet: dict[str, Any], *, today: date) -> SheetRead:
     history = sheets.get(layout.HISTORY_TAB)
     if history is not None:
         read.logged = read_history(history)
+        read.history_events = _history_events(history)
+        grid_rows, _ = _grid(history)
+        first = grid_rows[0] if grid_rows else []
+        read.history_event_header = bool(cell_text(_cell(first, layout.HISTORY_EVENT_COL)))
     reviews = sheets.get(layout.REVIEWS_TAB)
     if reviews is not None:
         read.review_rows = read_review_rows(reviews)
@@ -177,6 +185,17 @@ def _grid(sheet: dict[str, Any]) -> tuple[list[list[dict[str, Any]]], dict[int, 
                         (item.get("metadataId", 0), item.get("metadataValue", ""))
                     )
     return grid, meta
+
+
+def _history_events(sheet: dict[str, Any]) -> dict[str, list[int]]:
+    """The event id in each row of the History tab (its header row left out)."""
+    grid, _ = _grid(sheet)
+    events: dict[str, list[int]] = {}
+    for index, row in enumerate(grid[1:], start=1):
+        text = cell_text(_cell(row, layout.HISTORY_EVENT_COL)).strip()
+        if text:
+            events.setdefault(text, []).append(index)
+    return events
 
 
 def _cell(row: list[dict[str, Any]], col: int) -> dict[str, Any]:

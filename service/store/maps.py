@@ -66,6 +66,7 @@ def _to_record(row: MapRow) -> MapRecord:
         last_reviewed_on=row.last_reviewed_on,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        drive_version=row.drive_version,
     )
 
 

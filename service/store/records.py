@@ -58,6 +58,7 @@ class MapRecord:
     last_reviewed_on: date | None
     created_at: datetime
     updated_at: datetime
+    drive_version: str | None = None  # the Drive file's version the last sync read
 
 
 class MapChanges(TypedDict, total=False):
@@ -81,6 +82,7 @@ class MapChanges(TypedDict, total=False):
     last_edit_on: date | None
     last_buyer_edit_on: date | None
     last_reviewed_on: date | None
+    drive_version: str | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,6 +80,8 @@ class MapRow(Base):
     last_reviewed_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # The Drive file's version the last sync read (None: not known).
+    drive_version: Mapped[str | None] = mapped_column(String(32))
 
 
 class SnapshotRow(Base):

@@ -19,6 +19,7 @@ from service.clock import Clock
 from service.config import Settings
 from service.runtime import logs
 from service.runtime.gateways import ServiceSheets
+from service.runtime.recovery import resume_pending
 from service.runtime.sync_queue import build_sync_queue
 from service.runtime.wiring import build_backend, build_store
 from service.services.map_sheets import MapSheets
@@ -74,6 +75,8 @@ def build_context(settings: Settings, clock: Clock) -> WebContext:
         personal_domains=settings.personal_email_domains,
     )
     syncs = build_sync_queue(settings, backend, clock)
+    if settings.resume_syncs_at_start:
+        resume_pending(store, syncs, clock())
     templates = {t.name: t for t in list_templates()}
     return WebContext(settings, backend, verifier, syncs, templates, service_sheets, session)
 

@@ -289,6 +289,7 @@ class SyncTaskResult(BaseModel):
 
 class SweepCounts(BaseModel):
     retried: int
+    changed: int
     recomputed: int
     failed: list[str]
 

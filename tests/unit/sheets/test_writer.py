@@ -176,3 +176,47 @@ def test_a_first_review_of_the_day_deletes_nothing() -> None:
         review_day="2026-11-30",
     )
     assert [list(r) for r in write.requests] == [["appendCells"]]
+
+
+def history_row(event: str) -> list[str]:
+    return ["2027-01-04 10:00", "", "Kickoff", "Status", "", "Done", "", "sheet edit", event]
+
+
+def test_history_rows_already_on_the_tab_are_not_appended_again() -> None:
+    read = sheet_read(row(FIRST, "m1", "Kickoff"))
+    read.history_events = {"e1": [1]}
+    plan = plan_write(
+        read,
+        milestones={},
+        header=None,
+        new_ids={},
+        notes={},
+        history_rows=[history_row("e1"), history_row("e2")],
+    )
+    appended = [r["appendCells"] for r in plan.requests if "appendCells" in r]
+    assert len(appended) == 1 and len(appended[0]["rows"]) == 1
+    assert appended[0]["rows"][0]["values"][-1]["userEnteredValue"] == {"stringValue": "e2"}
+
+
+def test_an_event_found_twice_on_the_history_tab_keeps_its_first_row() -> None:
+    read = sheet_read(row(FIRST, "m1", "Kickoff"))
+    read.history_events = {"e1": [1, 4], "e2": [2, 3, 5]}
+    plan = plan_write(read, milestones={}, header=None, new_ids={}, notes={})
+    deleted = [r["deleteDimension"]["range"] for r in plan.requests if "deleteDimension" in r]
+    assert [(d["sheetId"], d["startIndex"], d["endIndex"]) for d in deleted] == [
+        (HISTORY, 5, 6),
+        (HISTORY, 4, 5),
+        (HISTORY, 3, 4),
+    ]
+
+
+def test_a_history_tab_made_before_the_event_column_gets_its_header() -> None:
+    read = sheet_read(row(FIRST, "m1", "Kickoff"))
+    read.history_event_header = False
+    plan = plan_write(
+        read, milestones={}, header=None, new_ids={}, notes={}, history_rows=[history_row("e1")]
+    )
+    headers = [r["updateCells"] for r in plan.requests if "updateCells" in r]
+    assert [(h["range"]["sheetId"], h["range"]["startRowIndex"]) for h in headers] == [(HISTORY, 0)]
+    assert headers[0]["range"]["startColumnIndex"] == layout.HISTORY_EVENT_COL
+    assert headers[0]["rows"][0]["values"][0]["userEnteredValue"] == {"stringValue": "Event"}
