@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -73,6 +73,25 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # The project whose traces the request logs are tied to (App Engine sets it).
     google_cloud_project: str = Field(default="", validation_alias="GOOGLE_CLOUD_PROJECT")
+
+    # Reminders by email. SMTP server of any provider ("" = none: in local mode the
+    # server `serve` embeds; elsewhere messages stay in the outbox until one is set).
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_starttls: bool = True
+    smtp_user: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_timeout_s: float = Field(default=20.0, gt=0)
+    mail_from: str = "MAP reminders <reminders@map.local>"
+    # Signs the one-click links in reminders (at least 16 characters; in local mode a
+    # random one is kept under data_dir when unset).
+    link_secret: SecretStr = SecretStr("")
+    link_max_age_days: int = Field(default=14, ge=1, le=90)
+    # Business days before a step's date its owner is reminded.
+    reminder_lead_bd: int = Field(default=2, ge=0, le=20)
+    # Chat webhook (Google Chat or Slack incoming webhook) per organisation, for MAPs
+    # without their own: {"vendor.com": "https://chat.googleapis.com/..."}.
+    org_chat_webhooks: dict[str, str] = {}
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -25,7 +25,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from service.domain.calendar import BusinessCalendar
-from service.domain.model import ComputedMilestone, Milestone, Plan
+from service.domain.model import Milestone, Plan
 from service.domain.owners import parse_owner
 
 DEFAULT_LEAD_BD = 2
@@ -86,11 +86,9 @@ class DueReminders:
     unreachable: tuple[Unreachable, ...]
 
 
-def milestone_date(milestone: Milestone, computed: ComputedMilestone | None) -> date | None:
+def milestone_date(milestone: Milestone, target: date | None) -> date | None:
     """The date a milestone is held to: its Due pin, else its back-scheduled target."""
-    if milestone.due is not None:
-        return milestone.due
-    return None if computed is None else computed.target
+    return milestone.due if milestone.due is not None else target
 
 
 def reminder_key(
@@ -114,15 +112,15 @@ def reminder_key(
 
 def due_reminders(
     plan: Plan,
-    computed: Mapping[str, ComputedMilestone],
+    targets: Mapping[str, date | None],
     today: date,
     *,
     lead_bd: int = DEFAULT_LEAD_BD,
     opted_out: Iterable[str] = (),
 ) -> DueReminders:
     """The reminders ``plan`` owes on ``today``, batched one per person, plus the
-    owners who would get one but have no email. ``computed`` maps milestone ids to the
-    engine's output; ``opted_out`` holds emails (any case) that asked for none."""
+    owners who would get one but have no email. ``targets`` maps milestone ids to the
+    engine's targets; ``opted_out`` holds emails (any case) that asked for none."""
     if lead_bd < 0:
         raise ValueError("lead_bd must not be negative")
     calendar = BusinessCalendar.get(plan.country, plan.non_working_days)
@@ -133,7 +131,7 @@ def due_reminders(
     for milestone in plan.milestones:
         if not milestone.is_open or not milestone.owner.strip():
             continue
-        due = milestone_date(milestone, computed.get(milestone.id))
+        due = milestone_date(milestone, targets.get(milestone.id))
         if due is None:
             continue
         key = reminder_key(milestone.id, due, today, calendar, lead_bd)

@@ -34,8 +34,8 @@ def _next_monday(day: date) -> date:
 def _run(
     plan: Plan, today: date, *, lead_bd: int = 2, opted_out: tuple[str, ...] = ()
 ) -> DueReminders:
-    computed = {m.id: m for m in compute(plan, today).milestones}
-    return due_reminders(plan, computed, today, lead_bd=lead_bd, opted_out=opted_out)
+    targets = {m.id: m.target for m in compute(plan, today).milestones}
+    return due_reminders(plan, targets, today, lead_bd=lead_bd, opted_out=opted_out)
 
 
 def _kinds(plan: Plan, today: date) -> dict[str, tuple[str, date]]:

@@ -1,0 +1,123 @@
+"""What a reminder message says: subject, plain text and HTML, with the one-click links.
+
+One message per person per MAP per day (a :class:`~service.domain.reminders.Batch`).
+It names only that MAP's account and that person's steps: nothing of another MAP or
+another company. Stored in the outbox as JSON (``content``) and turned into an email
+or a chat post when it is sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+from typing import Any
+
+from service.domain.reminders import Reminder, ReminderKind, days_overdue
+from service.domain.wording import day_text
+from service.services.action_links import ACTION_LABELS, Action, ActionLinks
+
+
+@dataclass(frozen=True)
+class MapHeading:
+    spreadsheet_id: str
+    account: str
+    sheet_url: str
+
+
+@dataclass(frozen=True)
+class _Item:
+    line: str
+    deliverable: str
+    actions: list[tuple[str, str]]
+
+
+def _status_line(reminder: Reminder, today: date) -> str:
+    title = f'"{reminder.title}"'
+    if reminder.key.kind is ReminderKind.UPCOMING:
+        if reminder.due == today:
+            return f"{title} is due today ({day_text(reminder.due)})."
+        return f"{title} is due {day_text(reminder.due)}."
+    late = days_overdue(reminder, today)
+    plural = "" if late == 1 else "s"
+    return f"{title} was due {day_text(reminder.due)} ({late} day{plural} ago)."
+
+
+def _actions(links: ActionLinks, heading: MapHeading, reminder: Reminder) -> list[tuple[str, str]]:
+    return [
+        (
+            ACTION_LABELS[action],
+            links.action_url(
+                heading.spreadsheet_id, reminder.key.milestone_id, reminder.email, action
+            ),
+        )
+        for action in (Action.DONE, Action.IN_PROGRESS, Action.MORE_TIME)
+    ]
+
+
+def reminder_content(
+    heading: MapHeading,
+    email: str,
+    name: str,
+    reminders: tuple[Reminder, ...],
+    today: date,
+    links: ActionLinks,
+) -> dict[str, Any]:
+    """The outbox content of one person's message of the day."""
+    late = sum(r.key.kind is not ReminderKind.UPCOMING for r in reminders)
+    count = len(reminders)
+    steps = "step" if count == 1 else "steps"
+    subject = f"{heading.account} plan: {count} {steps} to update"
+    if late:
+        subject += f" ({late} overdue)"
+    greeting = f"Hi {name.split()[0]}," if name.strip() else "Hello,"
+    intro = f"Here is where your steps in the {heading.account} plan stand:"
+    unsubscribe = links.unsubscribe_url(email)
+    items = [
+        _Item(_status_line(r, today), r.deliverable, _actions(links, heading, r)) for r in reminders
+    ]
+    text_lines = [greeting, "", intro, ""]
+    for item in items:
+        text_lines.append(f"- {item.line}")
+        if item.deliverable:
+            text_lines.append(f"  Deliverable: {item.deliverable}")
+        for label, url in item.actions:
+            text_lines.append(f"  {label}: {url}")
+        text_lines.append("")
+    text_lines += [
+        f"Open the plan: {heading.sheet_url}",
+        "",
+        "One click updates the plan; nobody needs to log in.",
+        f"Stop these reminders: {unsubscribe}",
+    ]
+    html_items = "".join(
+        "<li><p>{line}{deliverable}</p><p>{buttons}</p></li>".format(
+            line=escape(item.line),
+            deliverable=(
+                f"<br><small>Deliverable: {escape(item.deliverable)}</small>"
+                if item.deliverable
+                else ""
+            ),
+            buttons=" &middot; ".join(
+                f'<a href="{escape(url)}">{escape(label)}</a>' for label, url in item.actions
+            ),
+        )
+        for item in items
+    )
+    html = (
+        f"<p>{escape(greeting)}</p><p>{escape(intro)}</p><ul>{html_items}</ul>"
+        f'<p><a href="{escape(heading.sheet_url)}">Open the plan</a></p>'
+        "<p><small>One click updates the plan; nobody needs to log in. "
+        f'<a href="{escape(unsubscribe)}">Stop these reminders</a></small></p>'
+    )
+    return {
+        "to": email,
+        "to_name": name,
+        "subject": subject,
+        "text": "\n".join(text_lines),
+        "html": html,
+        "headers": {
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    }

@@ -1,0 +1,185 @@
+"""The daily reminder run: decide what each MAP owes its owners, record it in the
+outbox, and deliver what is due.
+
+Deciding reads only the store (the snapshot the last sync or rollover left): the run
+costs no Sheets API call. Each person's message of the day is recorded with the keys
+of the reminders it carries in one transaction (``Store.record_decision``); sending is
+a separate step over the outbox (:func:`deliver_due`), so a process that dies between
+the two leaves the message to the next run, and one that dies mid-send leaves it to be
+claimed again when its lease ends (with the same Message-ID).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
+
+from service.clock import local_today
+from service.domain.calendar import BusinessCalendar
+from service.domain.owners import parse_owner
+from service.domain.reminders import (
+    DEFAULT_LEAD_BD,
+    DueReminders,
+    Unreachable,
+    delivery_time,
+    due_reminders,
+)
+from service.services.action_links import ActionLinks
+from service.services.map_sheets import MapSheets
+from service.services.map_state import MapState
+from service.services.reminder_messages import MapHeading, reminder_content
+from service.store.errors import MapNotFound
+from service.store.records import NewOutboxMessage, OutboxMessage
+from service.store.store import Store
+
+log = logging.getLogger(__name__)
+
+SEND_LEASE = timedelta(minutes=10)
+RETRY_AFTER = timedelta(minutes=15)
+
+
+class DeliveryFailed(Exception):
+    """A message could not be handed over; it is tried again later."""
+
+
+class Transport(Protocol):
+    """Hands a message over: email (SMTP) or a chat webhook post."""
+
+    def send(self, message: OutboxMessage) -> None: ...
+
+
+@dataclass
+class ReminderDeps:
+    store: Store
+    sheets: MapSheets  # only to recall a layout's time zone: no API call
+    links: ActionLinks
+    sheet_url: Callable[[str], str]
+    now: Callable[[], datetime]
+    lead_bd: int = DEFAULT_LEAD_BD
+
+
+@dataclass
+class RunReport:
+    maps: int = 0
+    messages: int = 0
+    reminders: int = 0
+    unreachable: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "maps": self.maps,
+            "messages": self.messages,
+            "reminders": self.reminders,
+            "unreachable": self.unreachable,
+        }
+
+
+@dataclass(frozen=True)
+class MapDay:
+    """A MAP as the reminder run sees it on its day."""
+
+    state: MapState
+    account: str
+    time_zone: str
+    today: date
+
+
+def map_day(deps: ReminderDeps, spreadsheet_id: str) -> MapDay:
+    record = deps.store.get_map(spreadsheet_id)
+    snapshot = deps.store.latest_snapshot(spreadsheet_id)
+    if record is None or snapshot is None:
+        raise MapNotFound(spreadsheet_id)
+    state = MapState.from_snapshot(snapshot)
+    time_zone = deps.sheets.recall(state.sheet).time_zone if state.sheet else "UTC"
+    return MapDay(state, record.account, time_zone, local_today(deps.now(), time_zone))
+
+
+def targets(computed: dict[str, Any]) -> dict[str, date | None]:
+    """Milestone id -> its target, from a computed plan's JSON."""
+    return {
+        m["id"]: date.fromisoformat(m["target"]) if m.get("target") else None
+        for m in computed.get("milestones", [])
+    }
+
+
+def owed(deps: ReminderDeps, day: MapDay) -> DueReminders:
+    """The reminders the MAP owes today, leaving out people who opted out."""
+    plan = day.state.plan
+    emails = [parse_owner(m.owner)[1] for m in plan.milestones]
+    opted_out = deps.store.opted_out(e for e in emails if e)
+    return due_reminders(
+        plan, targets(day.state.computed), day.today, lead_bd=deps.lead_bd, opted_out=opted_out
+    )
+
+
+def decide_for_map(deps: ReminderDeps, spreadsheet_id: str) -> tuple[int, int, list[Unreachable]]:
+    """Records today's messages of one MAP; returns (messages, reminders, unreachable)."""
+    day = map_day(deps, spreadsheet_id)
+    run = owed(deps, day)
+    heading = MapHeading(spreadsheet_id, day.account, deps.sheet_url(spreadsheet_id))
+    plan = day.state.plan
+    calendar = BusinessCalendar.get(plan.country, plan.non_working_days)
+    send_after = delivery_time(deps.now(), day.time_zone, calendar)
+    messages = reminders = 0
+    for batch in run.batches:
+        keys = [(r.key.milestone_id, r.key.kind.value, r.key.on) for r in batch.reminders]
+        decided = deps.store.decided_keys(spreadsheet_id, keys)
+        fresh = tuple(r for r, k in zip(batch.reminders, keys, strict=True) if k not in decided)
+        if not fresh:
+            continue
+        content = reminder_content(heading, batch.email, batch.name, fresh, day.today, deps.links)
+        message = NewOutboxMessage(
+            spreadsheet_id=spreadsheet_id,
+            purpose="reminders",
+            recipient=batch.email.casefold(),
+            day=day.today,
+            content=content,
+            send_after=send_after,
+        )
+        fresh_keys = [(r.key.milestone_id, r.key.kind.value, r.key.on) for r in fresh]
+        if deps.store.record_decision(message, fresh_keys) is not None:
+            messages += 1
+            reminders += len(fresh)
+    return messages, reminders, list(run.unreachable)
+
+
+def decide_all(deps: ReminderDeps) -> RunReport:
+    """Today's decision for every MAP whose reminders are on."""
+    report = RunReport()
+    for spreadsheet_id in deps.store.maps_with_reminders():
+        try:
+            messages, reminders, unreachable = decide_for_map(deps, spreadsheet_id)
+        except MapNotFound:
+            report.skipped.append(spreadsheet_id)  # no snapshot yet: never synced
+            continue
+        report.maps += 1
+        report.messages += messages
+        report.reminders += reminders
+        report.unreachable += len(unreachable)
+    return report
+
+
+def deliver_due(
+    store: Store,
+    transport_for: Callable[[OutboxMessage], Transport],
+    now: Callable[[], datetime],
+    *,
+    batch: int = 50,
+) -> int:
+    """Sends every outbox message whose time has come; returns how many were sent."""
+    sent = 0
+    while claimed := store.claim_messages(limit=batch, lease=SEND_LEASE):
+        for message in claimed:
+            try:
+                transport_for(message).send(message)
+            except DeliveryFailed as exc:
+                log.warning("delivery of outbox message %s failed: %s", message.id, exc)
+                store.release_message(message.id, error=str(exc), retry_at=now() + RETRY_AFTER)
+                continue
+            store.mark_sent(message.id)
+            sent += 1
+    return sent
