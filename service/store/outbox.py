@@ -282,6 +282,11 @@ class Outbox(StoreBase):
             return False
         return True
 
+    def release_link(self, nonce: str) -> None:
+        """The change a link was used for failed: the link works again."""
+        with self._writing() as session:
+            session.execute(delete(UsedLinkRow).where(UsedLinkRow.nonce == nonce))
+
     def link_used(self, nonce: str) -> bool:
         with self._reading() as session:
             return session.get(UsedLinkRow, nonce) is not None
