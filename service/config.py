@@ -98,6 +98,30 @@ class Settings(BaseSettings):
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'map.sqlite3').resolve()}"
 
+    def resolved_link_secret(self) -> str:
+        """The secret one-click links are signed with: ``link_secret``; in local mode,
+        when unset, a random one kept in ``data_dir/link-secret`` (made on first use);
+        otherwise "" (reminders cannot carry links until it is set)."""
+        secret = self.link_secret.get_secret_value()
+        if secret or self.google_mode != "local":
+            return secret
+        path = self.data_dir / "link-secret"
+        if not path.exists():
+            import os
+            import secrets
+
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{secrets.token_hex(4)}")
+            tmp.write_text(secrets.token_urlsafe(32))
+            tmp.chmod(0o600)
+            try:
+                os.link(tmp, path)  # the first process to get here wins
+            except FileExistsError:
+                pass
+            finally:
+                tmp.unlink()
+        return path.read_text().strip()
+
     def resolved_token_issuers(self) -> list[str]:
         """Issuers accepted on ID tokens: in local mode the emulator's own, unless set."""
         if self.google_mode == "local" and "token_issuers" not in self.model_fields_set:

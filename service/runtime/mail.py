@@ -74,15 +74,24 @@ class ChatTransport:
     """Posts ``content["chat"]`` (``{"text": ...}``: what Google Chat and Slack incoming
     webhooks both accept) to the webhook in ``content["webhook"]``."""
 
-    def __init__(self, session: requests.Session, *, timeout: float = 10.0) -> None:
+    def __init__(
+        self, session: requests.Session, *, timeout: float = 10.0, capture_url: str = ""
+    ) -> None:
         self.session = session
         self.timeout = timeout
+        # Local mode: every webhook goes to the backend's capture endpoint instead.
+        self.capture_url = capture_url
+
+    def url_for(self, webhook: str) -> str:
+        if not self.capture_url:
+            return webhook
+        return f"{self.capture_url}/{hashlib.sha256(webhook.encode()).hexdigest()[:16]}"
 
     def send(self, message: OutboxMessage) -> None:
         content = message.content
         try:
             reply = self.session.post(
-                content["webhook"], json=content["chat"], timeout=self.timeout
+                self.url_for(content["webhook"]), json=content["chat"], timeout=self.timeout
             )
         except requests.RequestException as exc:
             raise DeliveryFailed(f"chat webhook: {type(exc).__name__}") from exc

@@ -183,3 +183,63 @@ def deliver_due(
             store.mark_sent(message.id)
             sent += 1
     return sent
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    on: date  # the MAP's day it will be decided
+    email: str
+    name: str
+    milestone_id: str
+    title: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class RemindersView:
+    """The sidebar's Reminders section."""
+
+    enabled: bool
+    chat_webhook: bool
+    upcoming: list[Upcoming]
+    unreachable: list[Unreachable]
+    last_sent: list[OutboxMessage]
+
+
+LOOKAHEAD_DAYS = 7
+
+
+def reminders_view(deps: ReminderDeps, spreadsheet_id: str) -> RemindersView:
+    """Who gets what over the next week (not decided yet), owners without an email,
+    and the last messages sent. From the store only."""
+    settings = deps.store.reminder_settings(spreadsheet_id)
+    day = map_day(deps, spreadsheet_id)
+    upcoming: list[Upcoming] = []
+    seen: set[tuple[str, str, date]] = set()
+    unreachable: list[Unreachable] = []
+    for offset in range(LOOKAHEAD_DAYS + 1):
+        later = MapDay(day.state, day.account, day.time_zone, day.today + timedelta(offset))
+        run = owed(deps, later)
+        if offset == 0:
+            unreachable = list(run.unreachable)
+        owed_keys = {
+            (r.key.milestone_id, r.key.kind.value, r.key.on): (b, r)
+            for b in run.batches
+            for r in b.reminders
+        }
+        fresh = set(owed_keys) - seen
+        fresh -= deps.store.decided_keys(spreadsheet_id, fresh)
+        for key in sorted(fresh):
+            batch, reminder = owed_keys[key]
+            upcoming.append(
+                Upcoming(later.today, batch.email, batch.name, key[0], reminder.title, key[1])
+            )
+        seen |= set(owed_keys)
+    sent = [m for m in deps.store.outbox_messages(spreadsheet_id, limit=50) if m.sent_at][:5]
+    return RemindersView(
+        enabled=settings.enabled,
+        chat_webhook=bool(settings.chat_webhook),
+        upcoming=upcoming,
+        unreachable=unreachable,
+        last_sent=sent,
+    )

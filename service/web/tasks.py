@@ -8,10 +8,13 @@ from typing import Any
 
 from flask import Blueprint, request
 
+from service.runtime.reminders import RemindersNotConfigured, reminder_deps, transports
+from service.services.reminders import decide_all, deliver_due
 from service.services.sweep import renew_channels, sweep
 from service.web.auth import cron_allowed
 from service.web.context import web
-from service.web.schemas import RenewCounts, SweepCounts, dump
+from service.web.errors import Unavailable
+from service.web.schemas import ReminderRunCounts, RenewCounts, SweepCounts, dump
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 
@@ -43,3 +46,19 @@ def run_renew_channels() -> Any:
     _require_scheduler()
     report = renew_channels(web().backend)
     return dump(RenewCounts.model_validate(report.to_json()))
+
+
+@bp.route("/reminders", methods=["GET", "POST"])
+def run_reminders() -> Any:
+    """Decide today's reminders, digests and chat alerts of every MAP, then deliver
+    what is due (within each recipient's working hours)."""
+    _require_scheduler()
+    context = web()
+    backend = context.backend
+    try:
+        with backend.sheets() as sheets:
+            report = decide_all(reminder_deps(context.settings, backend, context.links, sheets))
+    except RemindersNotConfigured as exc:
+        raise Unavailable(str(exc)) from exc
+    sent = deliver_due(backend.store, transports(context.settings, context.http), backend.now)
+    return dump(ReminderRunCounts.model_validate({**report.to_json(), "sent": sent}))

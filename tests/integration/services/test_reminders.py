@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from service.config import Settings
-from service.local.mailbox import LocalSmtpServer, Mailbox
+from service.local.mailbox import LocalSmtpServer
 from service.runtime.mail import SmtpTransport
+from service.runtime.mailbox import Mailbox
 from service.services.action_links import ActionLinks
 from service.services.coalesce import sync_coalesced
 from service.services.reminders import ReminderDeps, decide_all, deliver_due
