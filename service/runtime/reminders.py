@@ -48,6 +48,7 @@ def reminder_deps(
         sheet_url=backend.sheet_url,
         now=backend.now,
         lead_bd=settings.reminder_lead_bd,
+        org_chat_webhooks=dict(settings.org_chat_webhooks),
     )
 
 

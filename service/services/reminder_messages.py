@@ -121,3 +121,80 @@ def reminder_content(
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     }
+
+
+def digest_content(
+    heading: MapHeading,
+    seller_email: str,
+    *,
+    week_of: date,
+    projected: str,
+    committed: str,
+    agenda: list[tuple[str, str]],
+    unreachable: list[str],
+    links: ActionLinks,
+) -> dict[str, Any]:
+    """The seller's weekly digest of one MAP: where the date stands, owners to find
+    emails for, and the call agenda ("Ask in your next call")."""
+    subject = f"{heading.account} plan: your week of {day_text(week_of)}"
+    unsubscribe = links.unsubscribe_url(seller_email)
+    lines = [
+        f"{heading.account}: go-live projected {projected} (committed {committed}).",
+        "",
+    ]
+    if unreachable:
+        lines.append("Owners without an email (they get no reminders):")
+        lines += [f"- {u}" for u in unreachable]
+        lines.append("")
+    lines.append("Ask in your next call:")
+    lines += [f"- {text}" for _, text in agenda] or ["- Nothing open: confirm the next step."]
+    lines += ["", f"Open the plan: {heading.sheet_url}", f"Stop these emails: {unsubscribe}"]
+    html = (
+        f"<p>{escape(lines[0])}</p>"
+        + (
+            "<p>Owners without an email (they get no reminders):</p><ul>"
+            + "".join(f"<li>{escape(u)}</li>" for u in unreachable)
+            + "</ul>"
+            if unreachable
+            else ""
+        )
+        + "<h3>Ask in your next call</h3><ul>"
+        + "".join(f"<li>{escape(text)}</li>" for _, text in agenda)
+        + "</ul>"
+        + f'<p><a href="{escape(heading.sheet_url)}">Open the plan</a></p>'
+        + f'<p><small><a href="{escape(unsubscribe)}">Stop these emails</a></small></p>'
+    )
+    return {
+        "to": seller_email,
+        "to_name": "",
+        "subject": subject,
+        "text": "\n".join(lines),
+        "html": html,
+        "headers": {
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    }
+
+
+def chat_content(
+    heading: MapHeading,
+    webhook: str,
+    *,
+    overdue: tuple[Reminder, ...],
+    slip: str,
+    today: date,
+    links: ActionLinks,
+) -> dict[str, Any]:
+    """A chat alert (Google Chat and Slack incoming webhooks both take ``{"text"}``):
+    steps that just went overdue, with their owner's one-click links, and a slip."""
+    lines = [f"*{heading.account} plan*"]
+    if slip:
+        lines.append(slip)
+    for reminder in overdue:
+        lines.append(f"Overdue: {_status_line(reminder, today)} Owner: {reminder.email}")
+        for label, url in _actions(links, heading, reminder):
+            lines.append(f"  <{url}|{label}>")
+    lines.append(f"<{heading.sheet_url}|Open the plan>")
+    text = "\n".join(lines)
+    return {"webhook": webhook, "chat": {"text": text}, "subject": lines[1] if lines[1:] else ""}

@@ -12,27 +12,35 @@ claimed again when its lease ends (with the same Message-ID).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from service.clock import local_today
+from service.domain.agenda import call_agenda
 from service.domain.calendar import BusinessCalendar
 from service.domain.owners import parse_owner
 from service.domain.reminders import (
     DEFAULT_LEAD_BD,
     DueReminders,
+    ReminderKind,
     Unreachable,
     delivery_time,
     due_reminders,
 )
+from service.domain.wording import day_text
 from service.services.action_links import ActionLinks
 from service.services.map_sheets import MapSheets
 from service.services.map_state import MapState
-from service.services.reminder_messages import MapHeading, reminder_content
+from service.services.reminder_messages import (
+    MapHeading,
+    chat_content,
+    digest_content,
+    reminder_content,
+)
 from service.store.errors import MapNotFound
-from service.store.records import NewOutboxMessage, OutboxMessage
+from service.store.records import MapRecord, NewOutboxMessage, OutboxMessage
 from service.store.store import Store
 
 log = logging.getLogger(__name__)
@@ -59,6 +67,8 @@ class ReminderDeps:
     sheet_url: Callable[[str], str]
     now: Callable[[], datetime]
     lead_bd: int = DEFAULT_LEAD_BD
+    # Chat webhooks of organisations, for MAPs without their own.
+    org_chat_webhooks: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -66,6 +76,8 @@ class RunReport:
     maps: int = 0
     messages: int = 0
     reminders: int = 0
+    digests: int = 0
+    alerts: int = 0
     unreachable: int = 0
     skipped: list[str] = field(default_factory=list)
 
@@ -74,6 +86,8 @@ class RunReport:
             "maps": self.maps,
             "messages": self.messages,
             "reminders": self.reminders,
+            "digests": self.digests,
+            "alerts": self.alerts,
             "unreachable": self.unreachable,
         }
 
@@ -86,6 +100,7 @@ class MapDay:
     account: str
     time_zone: str
     today: date
+    record: MapRecord
 
 
 def map_day(deps: ReminderDeps, spreadsheet_id: str) -> MapDay:
@@ -95,7 +110,7 @@ def map_day(deps: ReminderDeps, spreadsheet_id: str) -> MapDay:
         raise MapNotFound(spreadsheet_id)
     state = MapState.from_snapshot(snapshot)
     time_zone = deps.sheets.recall(state.sheet).time_zone if state.sheet else "UTC"
-    return MapDay(state, record.account, time_zone, local_today(deps.now(), time_zone))
+    return MapDay(state, record.account, time_zone, local_today(deps.now(), time_zone), record)
 
 
 def targets(computed: dict[str, Any]) -> dict[str, date | None]:
@@ -116,8 +131,18 @@ def owed(deps: ReminderDeps, day: MapDay) -> DueReminders:
     )
 
 
-def decide_for_map(deps: ReminderDeps, spreadsheet_id: str) -> tuple[int, int, list[Unreachable]]:
-    """Records today's messages of one MAP; returns (messages, reminders, unreachable)."""
+@dataclass(frozen=True)
+class MapDecision:
+    messages: int  # reminder messages (one per person)
+    reminders: int  # reminders they carry
+    digests: int
+    alerts: int
+    unreachable: tuple[Unreachable, ...]
+
+
+def decide_for_map(deps: ReminderDeps, spreadsheet_id: str) -> MapDecision:
+    """Records today's messages of one MAP: reminders, the seller's weekly digest, a
+    chat alert."""
     day = map_day(deps, spreadsheet_id)
     run = owed(deps, day)
     heading = MapHeading(spreadsheet_id, day.account, deps.sheet_url(spreadsheet_id))
@@ -144,7 +169,94 @@ def decide_for_map(deps: ReminderDeps, spreadsheet_id: str) -> tuple[int, int, l
         if deps.store.record_decision(message, fresh_keys) is not None:
             messages += 1
             reminders += len(fresh)
-    return messages, reminders, list(run.unreachable)
+    return MapDecision(
+        messages=messages,
+        reminders=reminders,
+        digests=_decide_digest(deps, day, heading, run, send_after),
+        alerts=_decide_chat_alert(deps, day, heading, run),
+        unreachable=run.unreachable,
+    )
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _decide_digest(
+    deps: ReminderDeps, day: MapDay, heading: MapHeading, run: DueReminders, send_after: datetime
+) -> int:
+    """The seller's weekly digest: once a week (keyed by the week's Monday)."""
+    seller = day.record.seller_email
+    if not seller or deps.store.opted_out([seller]):
+        return 0
+    week_of = week_start(day.today)
+    computed = day.state.computed
+    projected = computed.get("projected_go_live")
+    agenda = call_agenda(day.state.plan, targets(computed), computed.get("risks", []), day.today)
+    content = digest_content(
+        heading,
+        seller,
+        week_of=week_of,
+        projected=day_text(date.fromisoformat(projected)) if projected else "not known",
+        committed=day_text(day.record.committed_go_live),
+        agenda=[(item.kind, item.text) for item in agenda],
+        unreachable=[f'{u.owner} ("{u.title}")' for u in run.unreachable],
+        links=deps.links,
+    )
+    message = NewOutboxMessage(
+        spreadsheet_id=heading.spreadsheet_id,
+        purpose="digest",
+        recipient=seller.casefold(),
+        day=week_of,
+        content=content,
+        send_after=send_after,
+    )
+    return 1 if deps.store.record_decision(message) is not None else 0
+
+
+def _decide_chat_alert(
+    deps: ReminderDeps, day: MapDay, heading: MapHeading, run: DueReminders
+) -> int:
+    """Overdue and slip alerts to the MAP's (or its organisation's) chat webhook: each
+    step once when it goes overdue, each new projected go-live past the committed one
+    once."""
+    settings = deps.store.reminder_settings(heading.spreadsheet_id)
+    webhook = settings.chat_webhook or deps.org_chat_webhooks.get(day.record.org, "")
+    if not webhook:
+        return 0
+    overdue = tuple(
+        r for b in run.batches for r in b.reminders if r.key.kind is ReminderKind.OVERDUE
+    )
+    keys = [(r.key.milestone_id, "chat_overdue", r.key.on) for r in overdue]
+    slip_bd = int(day.state.computed.get("slip_bd") or 0)
+    projected = day.state.computed.get("projected_go_live")
+    slip = ""
+    if slip_bd > 0 and projected:
+        keys.append(("", "chat_slip", date.fromisoformat(projected)))
+        slip = (
+            f"Go-live now projected for {day_text(date.fromisoformat(projected))}, "
+            f"{slip_bd} business days after the committed "
+            f"{day_text(day.record.committed_go_live)}."
+        )
+    decided = deps.store.decided_keys(heading.spreadsheet_id, keys)
+    fresh_keys = [k for k in keys if k not in decided]
+    if not fresh_keys:
+        return 0
+    fresh = tuple(r for r, k in zip(overdue, keys, strict=False) if k not in decided)
+    if not any(k[1] == "chat_slip" for k in fresh_keys):
+        slip = ""
+    content = chat_content(
+        heading, webhook, overdue=fresh, slip=slip, today=day.today, links=deps.links
+    )
+    message = NewOutboxMessage(
+        spreadsheet_id=heading.spreadsheet_id,
+        purpose="alert",
+        recipient="chat",
+        day=day.today,
+        content=content,
+        send_after=deps.now(),
+    )
+    return 1 if deps.store.record_decision(message, fresh_keys) is not None else 0
 
 
 def decide_all(deps: ReminderDeps) -> RunReport:
@@ -152,14 +264,16 @@ def decide_all(deps: ReminderDeps) -> RunReport:
     report = RunReport()
     for spreadsheet_id in deps.store.maps_with_reminders():
         try:
-            messages, reminders, unreachable = decide_for_map(deps, spreadsheet_id)
+            decision = decide_for_map(deps, spreadsheet_id)
         except MapNotFound:
             report.skipped.append(spreadsheet_id)  # no snapshot yet: never synced
             continue
         report.maps += 1
-        report.messages += messages
-        report.reminders += reminders
-        report.unreachable += len(unreachable)
+        report.messages += decision.messages
+        report.reminders += decision.reminders
+        report.digests += decision.digests
+        report.alerts += decision.alerts
+        report.unreachable += len(decision.unreachable)
     return report
 
 
@@ -218,7 +332,7 @@ def reminders_view(deps: ReminderDeps, spreadsheet_id: str) -> RemindersView:
     seen: set[tuple[str, str, date]] = set()
     unreachable: list[Unreachable] = []
     for offset in range(LOOKAHEAD_DAYS + 1):
-        later = MapDay(day.state, day.account, day.time_zone, day.today + timedelta(offset))
+        later = replace(day, today=day.today + timedelta(offset))
         run = owed(deps, later)
         if offset == 0:
             unreachable = list(run.unreachable)

@@ -371,5 +371,7 @@ class ReminderRunCounts(BaseModel):
     maps: int
     messages: int
     reminders: int
+    digests: int
+    alerts: int
     unreachable: int
     sent: int

@@ -19,7 +19,7 @@ from service.services.action_links import ActionLinks
 from service.services.coalesce import sync_coalesced
 from service.services.reminders import ReminderDeps, decide_all, deliver_due
 from service.store.records import OutboxMessage
-from tests.integration.services.conftest import World
+from tests.integration.services.conftest import SELLER, World
 from tests.integration.services.sheet_view import row_number
 
 SECRET = "test-link-secret-0123456789"
@@ -47,8 +47,11 @@ def _deliver(world: World, smtp: LocalSmtpServer) -> int:
     return deliver_due(world.store, lambda _m: transport, world.clock)
 
 
-def _received(smtp: LocalSmtpServer) -> list[EmailMessage]:
-    return [r.message for r in smtp.mailbox.messages()]
+def _received(smtp: LocalSmtpServer, *, digests: bool = False) -> list[EmailMessage]:
+    """What the SMTP server received, newest first (without the seller's digests)."""
+    return [
+        r.message for r in smtp.mailbox.messages() if digests or SELLER not in str(r.message["To"])
+    ]
 
 
 def _pin(world: World, sid: str, milestone: str, due: date, owner: str) -> None:
@@ -74,10 +77,11 @@ def test_a_reminder_reaches_the_owner_once(world: World, smtp: LocalSmtpServer) 
     again = decide_all(_deps(world))
 
     assert (report.messages, report.reminders, report.unreachable) == (1, 2, 1)
-    assert again.messages == 0
+    assert report.digests == 1
+    assert (again.messages, again.digests) == (0, 0)
     # Deciding costs no Sheets API call: it reads the snapshot.
     assert sum(world.counters(sid).values()) == 0
-    assert _deliver(world, smtp) == 1
+    assert _deliver(world, smtp) == 2  # Dana's reminders, the seller's digest
     assert _deliver(world, smtp) == 0
     (message,) = _received(smtp)
     assert message["To"] == DANA
@@ -140,7 +144,7 @@ def test_messages_wait_for_working_hours(world: World, smtp: LocalSmtpServer) ->
     decide_all(_deps(world))
     assert _deliver(world, smtp) == 0
     world.clock.advance(hours=12)
-    assert _deliver(world, smtp) == 1
+    assert _deliver(world, smtp) == 2  # the reminder and the seller's digest
 
 
 def test_a_sender_that_died_leaves_the_message_to_the_next(
@@ -160,5 +164,94 @@ def test_a_sender_that_died_leaves_the_message_to_the_next(
     assert _deliver(world, smtp) == 0  # its lease still holds
     world.clock.advance(minutes=11)
     decide_all(_deps(world))  # the next run decides nothing new
-    assert _deliver(world, smtp) == 1
+    assert _deliver(world, smtp) == 2
     assert len(_received(smtp)) == 1
+
+
+def test_the_sellers_weekly_digest_lists_the_agenda_and_owners_without_email(
+    world: World, smtp: LocalSmtpServer
+) -> None:
+    sid = world.provision().spreadsheet_id
+    _pin(world, sid, "m1", world.today() - timedelta(days=8), DANA)
+    _pin(world, sid, "m2", world.today() + timedelta(days=3), "InfoSec lead")
+    sync_coalesced(world.backend, sid)
+
+    for _ in range(3):  # three days of one week: one digest
+        decide_all(_deps(world))
+        _deliver(world, smtp)
+        world.clock.advance(days=1)
+
+    (digest,) = [m for m in _received(smtp, digests=True) if SELLER in str(m["To"])]
+    text = digest.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "Ask in your next call:" in text
+    assert "The pricing proposal review was due last week; what is happening on your end?" in (text)
+    assert "InfoSec lead" in text and "Ask Dana Lee for InfoSec lead's email" in text
+    world.clock.advance(days=4)  # the next Monday: the next week's digest
+    decide_all(_deps(world))
+    _deliver(world, smtp)
+    assert len([m for m in _received(smtp, digests=True) if SELLER in str(m["To"])]) == 2
+
+
+class _ChatHook:
+    """A webhook receiver on this machine: records each JSON post."""
+
+    def __init__(self) -> None:
+        import json
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        posts: list[dict[str, object]] = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                posts.append(json.loads(self.rfile.read(length)))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.posts = posts
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_chat_gets_overdue_and_slip_alerts_once_with_the_links(
+    world: World, smtp: LocalSmtpServer
+) -> None:
+    import requests
+
+    from service.runtime.mail import ChatTransport
+
+    hook = _ChatHook()
+    try:
+        sid = world.provision().spreadsheet_id
+        world.store.set_reminder_settings(sid, chat_webhook=hook.url)
+        _pin(world, sid, "m1", world.today() - timedelta(days=1), DANA)
+        sync_coalesced(world.backend, sid)
+        smtp_transport = SmtpTransport(Settings(), host=smtp.host, port=smtp.port)
+        with requests.Session() as session:
+            chat = ChatTransport(session)
+            for _ in range(2):
+                report = decide_all(_deps(world))
+                deliver_due(
+                    world.store,
+                    lambda m: chat if m.recipient == "chat" else smtp_transport,
+                    world.clock,
+                )
+                world.clock.advance(days=1)
+        assert report.alerts == 0  # the second day: nothing new to say
+        (post,) = hook.posts
+        text = str(post["text"])
+        assert "*Acme Corp plan*" in text
+        assert '"Pricing proposal review" was due' in text
+        assert "|Done>" in text and "|Need more time>" in text
+    finally:
+        hook.close()
