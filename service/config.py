@@ -89,6 +89,11 @@ class Settings(BaseSettings):
     link_max_age_days: int = Field(default=14, ge=1, le=90)
     # Business days before a step's date its owner is reminded.
     reminder_lead_bd: int = Field(default=2, ge=0, le=20)
+    # Send within the recipient's working hours only (09:00-17:00 on business days in
+    # the sheet's time zone); off: as soon as decided (demos, tests of whole programs).
+    reminder_working_hours: bool = True
+    # How long a sender holds a message it is delivering before another may retry it.
+    reminder_send_lease_s: int = Field(default=600, ge=5, le=86_400)
     # Chat webhook (Google Chat or Slack incoming webhook) per organisation, for MAPs
     # without their own: {"vendor.com": "https://chat.googleapis.com/..."}.
     org_chat_webhooks: dict[str, str] = {}

@@ -13,7 +13,13 @@ from service.runtime.mail import ChatTransport, SmtpTransport
 from service.services.action_links import ActionLinks
 from service.services.backend import Backend
 from service.services.map_sheets import MapSheets
-from service.services.reminders import DeliveryFailed, ReminderDeps, Transport
+from service.services.reminders import (
+    DeliveryFailed,
+    ReminderDeps,
+    Transport,
+    decide_all,
+    deliver_due,
+)
 from service.store.records import OutboxMessage
 
 
@@ -49,6 +55,7 @@ def reminder_deps(
         now=backend.now,
         lead_bd=settings.reminder_lead_bd,
         org_chat_webhooks=dict(settings.org_chat_webhooks),
+        working_hours=settings.reminder_working_hours,
     )
 
 
@@ -70,3 +77,18 @@ def transports(settings: Settings, http: requests.Session) -> Callable[[OutboxMe
         return chat if message.recipient == "chat" else smtp
 
     return pick
+
+
+def run_reminders(
+    settings: Settings, backend: Backend, links: ActionLinks | None, http: requests.Session
+) -> dict[str, int]:
+    """The cron job: decide every MAP's messages of today, then deliver what is due."""
+    with backend.sheets() as sheets:
+        report = decide_all(reminder_deps(settings, backend, links, sheets))
+    sent = deliver_due(
+        backend.store,
+        transports(settings, http),
+        backend.now,
+        lease=timedelta(seconds=settings.reminder_send_lease_s),
+    )
+    return {**report.to_json(), "sent": sent}

@@ -69,6 +69,8 @@ class ReminderDeps:
     lead_bd: int = DEFAULT_LEAD_BD
     # Chat webhooks of organisations, for MAPs without their own.
     org_chat_webhooks: Mapping[str, str] = field(default_factory=dict)
+    # False: send as soon as decided, whatever the hour.
+    working_hours: bool = True
 
 
 @dataclass
@@ -148,7 +150,8 @@ def decide_for_map(deps: ReminderDeps, spreadsheet_id: str) -> MapDecision:
     heading = MapHeading(spreadsheet_id, day.account, deps.sheet_url(spreadsheet_id))
     plan = day.state.plan
     calendar = BusinessCalendar.get(plan.country, plan.non_working_days)
-    send_after = delivery_time(deps.now(), day.time_zone, calendar)
+    now = deps.now()
+    send_after = delivery_time(now, day.time_zone, calendar) if deps.working_hours else now
     messages = reminders = 0
     for batch in run.batches:
         keys = [(r.key.milestone_id, r.key.kind.value, r.key.on) for r in batch.reminders]
@@ -283,10 +286,11 @@ def deliver_due(
     now: Callable[[], datetime],
     *,
     batch: int = 50,
+    lease: timedelta = SEND_LEASE,
 ) -> int:
     """Sends every outbox message whose time has come; returns how many were sent."""
     sent = 0
-    while claimed := store.claim_messages(limit=batch, lease=SEND_LEASE):
+    while claimed := store.claim_messages(limit=batch, lease=lease):
         for message in claimed:
             try:
                 transport_for(message).send(message)

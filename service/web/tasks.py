@@ -8,8 +8,7 @@ from typing import Any
 
 from flask import Blueprint, request
 
-from service.runtime.reminders import RemindersNotConfigured, reminder_deps, transports
-from service.services.reminders import decide_all, deliver_due
+from service.runtime.reminders import RemindersNotConfigured, run_reminders
 from service.services.sweep import renew_channels, sweep
 from service.web.auth import cron_allowed
 from service.web.context import web
@@ -49,16 +48,13 @@ def run_renew_channels() -> Any:
 
 
 @bp.route("/reminders", methods=["GET", "POST"])
-def run_reminders() -> Any:
+def reminders_task() -> Any:
     """Decide today's reminders, digests and chat alerts of every MAP, then deliver
     what is due (within each recipient's working hours)."""
     _require_scheduler()
     context = web()
-    backend = context.backend
     try:
-        with backend.sheets() as sheets:
-            report = decide_all(reminder_deps(context.settings, backend, context.links, sheets))
+        counts = run_reminders(context.settings, context.backend, context.links, context.http)
     except RemindersNotConfigured as exc:
         raise Unavailable(str(exc)) from exc
-    sent = deliver_due(backend.store, transports(context.settings, context.http), backend.now)
-    return dump(ReminderRunCounts.model_validate({**report.to_json(), "sent": sent}))
+    return dump(ReminderRunCounts.model_validate(counts))
