@@ -7,13 +7,21 @@ from datetime import timedelta
 
 import pytest
 
+from emulator.sheets.spreadsheet_ops import apply_batch_update
 from service.services.action_links import Action, ActionClaim, ActionLinks, LinkRefused
 from service.services.coalesce import sync_coalesced
 from service.services.one_click import ProposalInvalid, apply, preview
 from tests.integration.services.conftest import World
-from tests.integration.services.sheet_view import milestone_rows, row_number, shown, tab_cells
+from tests.integration.services.sheet_view import (
+    milestone_rows,
+    plan_values,
+    row_number,
+    shown,
+    tab_cells,
+)
 
 SECRET = "test-link-secret-0123456789"
+PLAN_SHEET_ID = 1001  # the Plan tab's sheet id in a new MAP
 DANA = "Dana Lee <dana@acme.example>"
 
 
@@ -111,3 +119,31 @@ def test_bad_links_change_nothing(world: World) -> None:
     assert refused.value.status == 410
     assert milestone_rows(world.backend_emulator_state, sid)["m1"] == after_first
     assert before["Status"] == "Not started" and after_first["Status"] == "In progress"
+
+
+def test_a_row_inserted_above_since_the_last_sync_does_not_move_the_change(world: World) -> None:
+    sid = _map_owned_by_dana(world)
+    first = row_number(world.backend_emulator_state, sid, "m1")
+    insert = {
+        "insertDimension": {
+            "range": {
+                "sheetId": PLAN_SHEET_ID,
+                "dimension": "ROWS",
+                "startIndex": first - 1,
+                "endIndex": first,
+            },
+            "inheritFromBefore": False,
+        }
+    }
+    apply_batch_update(
+        world.backend_emulator_state, sid, {"requests": [insert]}, "dana@acme.example"
+    )
+    assert row_number(world.backend_emulator_state, sid, "m1") == first + 1
+
+    apply(world.backend, _claim(world, sid, Action.DONE))
+
+    rows = milestone_rows(world.backend_emulator_state, sid)
+    assert rows["m1"]["Status"] == "Done"
+    assert rows["m2"]["Status"] == "Not started"
+    blank = plan_values(world.backend_emulator_state, sid)[first - 1]
+    assert not any(blank), blank
