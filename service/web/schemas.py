@@ -259,6 +259,7 @@ class ReviewBody(BaseModel):
     moved: list[str]
     new_stakeholders: list[str]
     risks: list[RiskBrief]
+    agenda: list[str] = []
 
 
 class ReviewResult(BaseModel):
