@@ -40,17 +40,21 @@ def build_links(settings: Settings, backend: Backend) -> ActionLinks | None:
     )
 
 
-def reminder_deps(
-    settings: Settings, backend: Backend, links: ActionLinks | None, sheets: MapSheets
-) -> ReminderDeps:
+def require_links(links: ActionLinks | None) -> ActionLinks:
     if links is None:
         raise RemindersNotConfigured(
             "MAP_LINK_SECRET is not set: reminders carry signed links and need it"
         )
+    return links
+
+
+def reminder_deps(
+    settings: Settings, backend: Backend, links: ActionLinks | None, sheets: MapSheets
+) -> ReminderDeps:
     return ReminderDeps(
         store=backend.store,
         sheets=sheets,
-        links=links,
+        links=require_links(links),
         sheet_url=backend.sheet_url,
         now=backend.now,
         lead_bd=settings.reminder_lead_bd,
@@ -82,9 +86,11 @@ def transports(settings: Settings, http: requests.Session) -> Callable[[OutboxMe
 def run_reminders(
     settings: Settings, backend: Backend, links: ActionLinks | None, http: requests.Session
 ) -> dict[str, int]:
-    """The cron job: decide every MAP's messages of today, then deliver what is due."""
+    """The cron job: decide every MAP's messages of today, then deliver what is due.
+    :class:`RemindersNotConfigured` first of all when links cannot be signed."""
+    signed = require_links(links)
     with backend.sheets() as sheets:
-        report = decide_all(reminder_deps(settings, backend, links, sheets))
+        report = decide_all(reminder_deps(settings, backend, signed, sheets))
     sent = deliver_due(
         backend.store,
         transports(settings, http),

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, request
 
-from service.runtime.reminders import RemindersNotConfigured, reminder_deps
+from service.runtime.reminders import RemindersNotConfigured, reminder_deps, require_links
 from service.services.reminders import reminders_view
 from service.web.context import authenticated_caller, owned_map, web
 from service.web.errors import Unavailable
@@ -20,8 +20,9 @@ bp = Blueprint("reminders_api", __name__, url_prefix="/api")
 def _view(spreadsheet_id: str) -> Any:
     context = web()
     try:
+        links = require_links(context.links)
         with context.backend.sheets() as sheets:
-            deps = reminder_deps(context.settings, context.backend, context.links, sheets)
+            deps = reminder_deps(context.settings, context.backend, links, sheets)
             view = reminders_view(deps, spreadsheet_id)
     except RemindersNotConfigured as exc:
         raise Unavailable(str(exc)) from exc
