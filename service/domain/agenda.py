@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from service.domain.model import Plan, Side
+from service.domain.model import Milestone, Plan, Side
 from service.domain.owners import parse_owner
 from service.domain.reminders import milestone_date
 from service.domain.wording import day_text
@@ -57,6 +57,9 @@ def _who(owner: str) -> str:
     return name or email or owner
 
 
+Dated = tuple[Milestone, date]
+
+
 def call_agenda(
     plan: Plan,
     targets: Mapping[str, date | None],
@@ -65,30 +68,49 @@ def call_agenda(
     *,
     next_call_in_days: int = NEXT_CALL_DAYS,
 ) -> list[AgendaItem]:
-    items: list[AgendaItem] = []
-    open_steps = [
-        (m, d)
-        for m in plan.milestones
-        if m.is_open and (d := milestone_date(m, targets.get(m.id))) is not None
+    """The agenda of the next call, in the order to raise it (module docstring)."""
+    open_steps = sorted(
+        (
+            (m, d)
+            for m in plan.milestones
+            if m.is_open and (d := milestone_date(m, targets.get(m.id))) is not None
+        ),
+        key=lambda pair: pair[1],
+    )
+    upcoming = [(m, d) for m, d in open_steps if d >= today]
+    next_call = today + timedelta(days=next_call_in_days)
+    return [
+        *(_missed(m, due, today) for m, due in open_steps if due < today),
+        *_people(plan),
+        *(
+            AgendaItem("new_stakeholder", str(r.get("message", "")))
+            for r in risks
+            if r.get("code") == "NEW_STAKEHOLDER"
+        ),
+        *_ahead(upcoming, next_call),
     ]
-    open_steps.sort(key=lambda pair: pair[1])
-    buyer_contact = next(
+
+
+def _missed(m: Milestone, due: date, today: date) -> AgendaItem:
+    when = when_past(due, today)
+    if m.side is Side.SELLER:
+        text = f"{_the(m.title)} was due {when} on our side; say where it stands."
+    else:
+        text = f"{_the(m.title)} was due {when}; what is happening on your end?"
+    return AgendaItem("missed", text[0].upper() + text[1:], m.id)
+
+
+def _people(plan: Plan) -> list[AgendaItem]:
+    """Open steps without an owner, and buyer-side owners without an email."""
+    champion = next(
         (
             _who(m.owner)
             for m in plan.milestones
-            if m.side is Side.BUYER and parse_owner(m.owner)[1] and parse_owner(m.owner)[0]
+            if m.side is Side.BUYER and all(parse_owner(m.owner))
         ),
         "your champion",
     )
-    for m, due in open_steps:
-        if due >= today:
-            continue
-        when = when_past(due, today)
-        if m.side is Side.SELLER:
-            text = f"{_the(m.title)} was due {when} on our side; say where it stands."
-        else:
-            text = f"{_the(m.title)} was due {when}; what is happening on your end?"
-        items.append(AgendaItem("missed", text[0].upper() + text[1:], m.id))
+    items = []
     for m in plan.milestones:
         if not m.is_open:
             continue
@@ -96,32 +118,25 @@ def call_agenda(
         if not m.owner.strip():
             items.append(AgendaItem("no_owner", f'Who owns "{m.title}"?', m.id))
         elif not email and m.side is not Side.SELLER:
-            items.append(
-                AgendaItem(
-                    "missing_contact",
-                    f'Ask {buyer_contact} for {name}\'s email (owner of "{m.title}").',
-                    m.id,
-                )
-            )
-    for risk in risks:
-        if risk.get("code") == "NEW_STAKEHOLDER":
-            items.append(AgendaItem("new_stakeholder", str(risk.get("message", ""))))
-    upcoming = [(m, d) for m, d in open_steps if d >= today]
-    if upcoming:
-        m, due = upcoming[0]
-        items.append(
-            AgendaItem("book_next", f'Book the next step: "{m.title}" by {day_text(due)}.', m.id)
+            text = f'Ask {champion} for {name}\'s email (owner of "{m.title}").'
+            items.append(AgendaItem("missing_contact", text, m.id))
+    return items
+
+
+def _ahead(upcoming: list[Dated], next_call: date) -> list[AgendaItem]:
+    """The next step to book, and the steps due before the next call to confirm."""
+    if not upcoming:
+        return []
+    first, first_due = upcoming[0]
+    items = [
+        AgendaItem(
+            "book_next", f'Book the next step: "{first.title}" by {day_text(first_due)}.', first.id
         )
-    next_call = today + timedelta(days=next_call_in_days)
+    ]
     for m, due in upcoming:
         if due > next_call:
             break
         who = _who(m.owner) if m.owner.strip() else "its owner"
-        items.append(
-            AgendaItem(
-                "confirm",
-                f'Confirm {who} has "{m.title}" done as planned by {day_text(due)}.',
-                m.id,
-            )
-        )
+        text = f'Confirm {who} has "{m.title}" done as planned by {day_text(due)}.'
+        items.append(AgendaItem("confirm", text, m.id))
     return items
