@@ -66,8 +66,7 @@ def reminder_content(
     """The outbox content of one person's message of the day."""
     late = sum(r.key.kind is not ReminderKind.UPCOMING for r in reminders)
     count = len(reminders)
-    steps = "step" if count == 1 else "steps"
-    subject = f"{heading.account} plan: {count} {steps} to update"
+    subject = f"{heading.account} plan: {count} {'step' if count == 1 else 'steps'} to update"
     if late:
         subject += f" ({late} overdue)"
     greeting = f"Hi {name.split()[0]}," if name.strip() else "Hello,"
@@ -76,51 +75,59 @@ def reminder_content(
     items = [
         _Item(_status_line(r, today), r.deliverable, _actions(links, heading, r)) for r in reminders
     ]
-    text_lines = [greeting, "", intro, ""]
-    for item in items:
-        text_lines.append(f"- {item.line}")
-        if item.deliverable:
-            text_lines.append(f"  Deliverable: {item.deliverable}")
-        for label, url in item.actions:
-            text_lines.append(f"  {label}: {url}")
-        text_lines.append("")
-    text_lines += [
-        f"Open the plan: {heading.sheet_url}",
-        "",
-        "One click updates the plan; nobody needs to log in.",
-        f"Stop these reminders: {unsubscribe}",
-    ]
-    html_items = "".join(
-        "<li><p>{line}{deliverable}</p><p>{buttons}</p></li>".format(
-            line=escape(item.line),
-            deliverable=(
-                f"<br><small>Deliverable: {escape(item.deliverable)}</small>"
-                if item.deliverable
-                else ""
-            ),
-            buttons=" &middot; ".join(
-                f'<a href="{escape(url)}">{escape(label)}</a>' for label, url in item.actions
-            ),
-        )
-        for item in items
-    )
-    html = (
-        f"<p>{escape(greeting)}</p><p>{escape(intro)}</p><ul>{html_items}</ul>"
-        f'<p><a href="{escape(heading.sheet_url)}">Open the plan</a></p>'
-        "<p><small>One click updates the plan; nobody needs to log in. "
-        f'<a href="{escape(unsubscribe)}">Stop these reminders</a></small></p>'
-    )
     return {
         "to": email,
         "to_name": name,
         "subject": subject,
-        "text": "\n".join(text_lines),
-        "html": html,
-        "headers": {
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
+        "text": _text(greeting, intro, items, heading.sheet_url, unsubscribe),
+        "html": _html(greeting, intro, items, heading.sheet_url, unsubscribe),
+        "headers": _unsubscribe_headers(unsubscribe),
     }
+
+
+def _unsubscribe_headers(unsubscribe: str) -> dict[str, str]:
+    """RFC 2369 and RFC 8058 (one-click): mail clients show their own unsubscribe."""
+    return {
+        "List-Unsubscribe": f"<{unsubscribe}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+def _text(greeting: str, intro: str, items: list[_Item], sheet_url: str, unsubscribe: str) -> str:
+    lines = [greeting, "", intro, ""]
+    for item in items:
+        lines.append(f"- {item.line}")
+        if item.deliverable:
+            lines.append(f"  Deliverable: {item.deliverable}")
+        lines += [f"  {label}: {url}" for label, url in item.actions]
+        lines.append("")
+    lines += [
+        f"Open the plan: {sheet_url}",
+        "",
+        "One click updates the plan; nobody needs to log in.",
+        f"Stop these reminders: {unsubscribe}",
+    ]
+    return "\n".join(lines)
+
+
+def _html(greeting: str, intro: str, items: list[_Item], sheet_url: str, unsubscribe: str) -> str:
+    entries = []
+    for item in items:
+        deliverable = (
+            f"<br><small>Deliverable: {escape(item.deliverable)}</small>"
+            if item.deliverable
+            else ""
+        )
+        buttons = " &middot; ".join(
+            f'<a href="{escape(url)}">{escape(label)}</a>' for label, url in item.actions
+        )
+        entries.append(f"<li><p>{escape(item.line)}{deliverable}</p><p>{buttons}</p></li>")
+    return (
+        f"<p>{escape(greeting)}</p><p>{escape(intro)}</p><ul>{''.join(entries)}</ul>"
+        f'<p><a href="{escape(sheet_url)}">Open the plan</a></p>'
+        "<p><small>One click updates the plan; nobody needs to log in. "
+        f'<a href="{escape(unsubscribe)}">Stop these reminders</a></small></p>'
+    )
 
 
 def digest_content(
@@ -170,10 +177,7 @@ def digest_content(
         "subject": subject,
         "text": "\n".join(lines),
         "html": html,
-        "headers": {
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
+        "headers": _unsubscribe_headers(unsubscribe),
     }
 
 
