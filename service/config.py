@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -108,6 +108,30 @@ class Settings(BaseSettings):
     # The project whose traces the request logs are tied to (App Engine sets it).
     google_cloud_project: str = Field(default="", validation_alias="GOOGLE_CLOUD_PROJECT")
 
+    # Reminders by email. SMTP server of any provider ("" = none: in local mode the
+    # server `serve` embeds; elsewhere messages stay in the outbox until one is set).
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_starttls: bool = True
+    smtp_user: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_timeout_s: float = Field(default=20.0, gt=0)
+    mail_from: str = "MAP reminders <reminders@map.local>"
+    # Signs the one-click links in reminders (at least 16 characters; in local mode a
+    # random one is kept under data_dir when unset).
+    link_secret: SecretStr = SecretStr("")
+    link_max_age_days: int = Field(default=14, ge=1, le=90)
+    # Business days before a step's date its owner is reminded.
+    reminder_lead_bd: int = Field(default=2, ge=0, le=20)
+    # Send within the recipient's working hours only (09:00-17:00 on business days in
+    # the sheet's time zone); off: as soon as decided (demos, tests of whole programs).
+    reminder_working_hours: bool = True
+    # How long a sender holds a message it is delivering before another may retry it.
+    reminder_send_lease_s: int = Field(default=600, ge=5, le=86_400)
+    # Chat webhook (Google Chat or Slack incoming webhook) per organisation, for MAPs
+    # without their own: {"vendor.com": "https://chat.googleapis.com/..."}.
+    org_chat_webhooks: dict[str, str] = {}
+
     @model_validator(mode="after")
     def _tasks_authenticated_in_production(self) -> Settings:
         if self.google_mode == "google" and not self.tasks_require_oidc:
@@ -135,6 +159,30 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'map.sqlite3').resolve()}"
+
+    def resolved_link_secret(self) -> str:
+        """The secret one-click links are signed with: ``link_secret``; in local mode,
+        when unset, a random one kept in ``data_dir/link-secret`` (made on first use);
+        otherwise "" (reminders cannot carry links until it is set)."""
+        secret = self.link_secret.get_secret_value()
+        if secret or self.google_mode != "local":
+            return secret
+        path = self.data_dir / "link-secret"
+        if not path.exists():
+            import os
+            import secrets
+
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{secrets.token_hex(4)}")
+            tmp.write_text(secrets.token_urlsafe(32))
+            tmp.chmod(0o600)
+            try:
+                os.link(tmp, path)  # the first process to get here wins
+            except FileExistsError:
+                pass
+            finally:
+                tmp.unlink()
+        return path.read_text().strip()
 
     def resolved_token_issuers(self) -> list[str]:
         """Issuers accepted on ID tokens: in local mode the emulator's own, unless set."""

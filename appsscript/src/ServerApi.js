@@ -107,6 +107,28 @@ function runWeeklyReview() {
 }
 
 /**
+ * GET /api/maps/<this file>/reminders: on/off, who gets what next, owners without
+ * an email, the last messages sent and the call agenda.
+ * @returns {any}
+ */
+function getReminders() {
+  return callBackend_('get', mapPath_('/reminders'), { meanings: { NOT_FOUND: NOT_A_MAP_MESSAGE } });
+}
+
+/**
+ * PUT /api/maps/<this file>/reminders: turns this MAP's reminders on or off;
+ * answers like getReminders.
+ * @param {boolean} enabled
+ * @returns {any}
+ */
+function setRemindersEnabled(enabled) {
+  return callBackend_('put', mapPath_('/reminders'), {
+    body: { enabled: enabled === true },
+    meanings: { NOT_FOUND: NOT_A_MAP_MESSAGE },
+  });
+}
+
+/**
  * GET /api/maps?sort=...: the MAPs of the caller's organisation.
  * @param {string} [sort] risk (default), slip, go_live or account
  * @returns {{maps: any[]}}

@@ -21,6 +21,15 @@ from service.services.map_sheets import LoggedChange, SheetLayout
 from service.store.history import history_dedupe_key
 from service.store.records import EditEvent, HistorySource, NewHistoryEvent
 
+# How a change made from a one-click link in a reminder is signed: "dana@acme.com via email".
+VIA_EMAIL = " via email"
+
+
+def person_of(author: str) -> str:
+    """The email of an author, without how they made the change."""
+    return author.removesuffix(VIA_EMAIL)
+
+
 FIELD_LABELS = {
     "title": "Milestone",
     "side": "Side",
@@ -63,7 +72,7 @@ def buyer_edited(
     sides = {m.id: m.side for m in plan.milestones}
     for change, author in zip(changes, who, strict=True):
         if author:
-            if author.casefold() in buyers:
+            if person_of(author).casefold() in buyers:
                 return True
         elif sides.get(change.milestone_id or "") is Side.BUYER:
             return True
@@ -132,7 +141,7 @@ def history_rows(
             change.old,
             change.new,
             change.reason,
-            "sheet edit",
+            "email" if author.endswith(VIA_EMAIL) else "sheet edit",
             event_id(event),
         ]
         for change, author, event in zip(changes, who, events, strict=True)

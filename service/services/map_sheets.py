@@ -149,6 +149,26 @@ class SheetWrite(Protocol):
 
 
 @dataclass(frozen=True)
+class InputEdit:
+    """A person's change to their milestone's input cells, made for them (a one-click
+    update from a reminder): status and/or Due, with Notes replaced by ``notes``."""
+
+    milestone_id: str
+    status: str | None = None
+    due: date | None = None
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class EditedCells:
+    """Where an :class:`InputEdit` landed, in the add-on trigger's terms (tab, A1 of
+    each cell), so the sync that follows attributes the change to the person."""
+
+    tab: str
+    cells: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class NewMap:
     """Everything a new MAP's spreadsheet shows."""
 
@@ -202,6 +222,13 @@ class MapSheets(Protocol):
     def file_version(self, spreadsheet_id: str) -> str:
         """The spreadsheet's Drive file version (one Drive call, not a Sheets read): it
         goes up with every change to the file, people's and ours."""
+        ...
+
+    def edit_inputs(self, spreadsheet_id: str, layout: SheetLayout, edit: InputEdit) -> EditedCells:
+        """Make a person's edit on their milestone's row (one call), wherever that row is
+        now (anchored to the milestone, not to a row number); text goes in as typed,
+        never as a formula. :class:`~service.sheets.errors.NotAMap` when the milestone
+        has no row any more."""
         ...
 
     def create_map(self, new: NewMap) -> str:

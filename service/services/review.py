@@ -16,9 +16,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from service.clock import is_time_zone, local_today
+from service.domain.agenda import call_agenda
 from service.domain.history import owners_of
 from service.services.backend import Backend
 from service.services.map_state import MapState
+from service.services.reminders import targets
 from service.services.rollover import recompute_from_state
 from service.services.sync import SyncDeps, sync_map
 from service.store.errors import MapNotFound
@@ -34,6 +36,8 @@ class ReviewSummary:
     moved: list[str] = field(default_factory=list)
     new_stakeholders: list[str] = field(default_factory=list)
     risks: list[dict[str, Any]] = field(default_factory=list)
+    # "Ask in your next call" (the call agenda, as in the seller's digest).
+    agenda: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -44,6 +48,7 @@ class ReviewSummary:
             "moved": self.moved,
             "new_stakeholders": self.new_stakeholders,
             "risks": self.risks,
+            "agenda": self.agenda,
         }
 
     def rows(self) -> list[list[str]]:
@@ -61,6 +66,7 @@ class ReviewSummary:
             rows.extend([day, name, item, ""] for item in items)
             if not items:
                 rows.append([day, name, empty, ""])
+        rows.extend([day, "Ask in your next call", text, ""] for text in self.agenda)
         return rows  # the sheet adds the open risks, in its own words
 
 
@@ -120,6 +126,10 @@ def _review(deps: SyncDeps, spreadsheet_id: str) -> ReviewSummary:
         for r in state.computed.get("risks", [])
     ]
     summary.completed = list(dict.fromkeys(summary.completed))
+    agenda = call_agenda(
+        state.plan, targets(state.computed), state.computed.get("risks", []), today
+    )
+    summary.agenda = [item.text for item in agenda]
 
     record = store.update_map(spreadsheet_id, last_reviewed_on=today)
     state = replace(state, known_owners=tuple(dict.fromkeys((*state.known_owners, *current))))

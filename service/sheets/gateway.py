@@ -152,6 +152,41 @@ class SheetsGateway:
         result: dict[str, Any] = self._call(request, idempotent=False)
         return result
 
+    def update_row_by_metadata(
+        self,
+        spreadsheet_id: str,
+        *,
+        sheet_id: int,
+        key: str,
+        value: str,
+        values: Sequence[Any],
+    ) -> dict[str, Any]:
+        """Write ``values`` (``None`` leaves a cell as it is) along the row that carries
+        the developer metadata ``key`` = ``value`` on sheet ``sheet_id``, wherever it is
+        now: one ``values.batchUpdateByDataFilter``, RAW (text is never parsed). Setting
+        the same values twice is harmless, so it is retried."""
+        body = {
+            "valueInputOption": "RAW",
+            "data": [
+                {
+                    "dataFilter": {
+                        "developerMetadataLookup": {
+                            "metadataKey": key,
+                            "metadataValue": value,
+                            "metadataLocation": {"sheetId": sheet_id},
+                        }
+                    },
+                    "majorDimension": "ROWS",
+                    "values": [list(values)],
+                }
+            ],
+        }
+        request = self._spreadsheets.values().batchUpdateByDataFilter(
+            spreadsheetId=spreadsheet_id, body=body
+        )
+        result: dict[str, Any] = self._call(request, idempotent=True)
+        return result
+
     # -- Drive ---------------------------------------------------------------------------
     def file_version(self, file_id: str) -> str:
         """The file's Drive version: it goes up with every change to the file."""

@@ -21,16 +21,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from gspread.utils import a1_to_rowcol, rowcol_to_a1
+
 import service.sheets.layout as layout
+import service.sheets.layout as layout_keys
 import service.sheets.requests as rq
 from service.services.map_sheets import (
     Channel,
+    EditedCells,
+    InputEdit,
     NewMap,
     SheetLayout,
     SheetUpdate,
     SheetWrite,
 )
-from service.sheets.errors import AlreadyAMap
+from service.sheets.cell_values import date_to_serial
+from service.sheets.errors import AlreadyAMap, NotAMap
 from service.sheets.gateway import SheetsGateway
 from service.sheets.provisioning import add_tabs_requests, create_body, layout_requests
 from service.sheets.reading import GoogleReading, reading_of
@@ -117,6 +123,39 @@ class GoogleMapSheets:
     def file_version(self, spreadsheet_id: str) -> str:
         return self._gateway.file_version(spreadsheet_id)
 
+    # -- a person's edit, made for them ----------------------------------------------
+    def edit_inputs(self, spreadsheet_id: str, layout: SheetLayout, edit: InputEdit) -> EditedCells:
+        read = _known(layout).read
+        cells: dict[str, Any] = {}
+        if edit.status is not None:
+            cells["status"] = edit.status
+        if edit.due is not None:
+            cells["due"] = date_to_serial(edit.due)
+        if edit.notes is not None:
+            cells["notes"] = edit.notes
+        if not cells:
+            raise ValueError("an input edit must change something")
+        width = max(read.columns[key] for key in cells) + 1
+        values: list[Any] = [None] * width
+        for key, value in cells.items():
+            values[read.columns[key]] = value
+        reply = self._gateway.update_row_by_metadata(
+            spreadsheet_id,
+            sheet_id=read.plan_sheet_id,
+            key=layout_keys.MILESTONE_KEY,
+            value=edit.milestone_id,
+            values=values,
+        )
+        responses = reply.get("responses") or []
+        ranges = [str(r.get("updatedRange", "")) for r in responses if r.get("updatedRange")]
+        if not ranges:
+            raise NotAMap(f"milestone {edit.milestone_id} has no row in {spreadsheet_id}")
+        row = _first_row(ranges[0])
+        return EditedCells(
+            layout_keys.PLAN_TAB,
+            tuple(rowcol_to_a1(row, read.columns[key] + 1) for key in cells),
+        )
+
     # -- a new MAP -------------------------------------------------------------------
     def create_map(self, new: NewMap) -> str:
         """Two Sheets calls: ``create`` with the four tabs, then one ``batchUpdate``."""
@@ -156,6 +195,13 @@ class GoogleMapSheets:
 
     def stop_channel(self, channel_id: str, resource_id: str) -> None:
         self._gateway.stop_channel(channel_id, resource_id)
+
+
+def _first_row(updated_range: str) -> int:
+    """The 1-based row of a range Google reports (``'Plan'!A12:I12``)."""
+    cells = updated_range.rsplit("!", 1)[-1].split(":")[0]
+    row, _ = a1_to_rowcol(cells)
+    return int(row)
 
 
 def _known(layout: SheetLayout) -> KnownSheet:

@@ -175,3 +175,40 @@ class EditEvent:
     old_value: str | None
     ts: datetime  # when the edit happened, as the trigger reported it
     received_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderSettings:
+    spreadsheet_id: str
+    enabled: bool
+    chat_webhook: str  # "" = none for this MAP
+
+
+@dataclass(frozen=True, slots=True)
+class NewOutboxMessage:
+    """A message to record with the reminder keys it carries (see ``record_decision``).
+    ``purpose``: "reminders", "digest" or "alert"; ``recipient``: an email, or
+    ``chat`` for the MAP's chat webhook. ``day``: the MAP's day it was decided on."""
+
+    spreadsheet_id: str
+    purpose: str
+    recipient: str
+    day: date
+    content: dict[str, Any]
+    send_after: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxMessage:
+    id: int
+    spreadsheet_id: str
+    purpose: str
+    recipient: str
+    day: date
+    content: dict[str, Any]
+    send_after: datetime
+    claimed_until: datetime | None
+    attempts: int
+    sent_at: datetime | None
+    last_error: str | None
+    created_at: datetime

@@ -21,13 +21,14 @@ from service.store.errors import MapNotFound
 from service.store.history import History
 from service.store.maps import Maps
 from service.store.migrate import migrate
+from service.store.outbox import Outbox
 from service.store.reviews import Reviews
 from service.store.snapshots import Snapshots
 from service.store.sync_leases import SyncLeases
 from service.store.tables import EditEventRow
 
 
-class Store(Maps, Snapshots, History, SyncLeases, Channels, Reviews, EditEvents):
+class Store(Maps, Snapshots, History, SyncLeases, Channels, Reviews, EditEvents, Outbox):
     """The backend's persistence. Build it with :meth:`from_url` (or from an Engine), run
     :meth:`migrate` once at start-up, :meth:`close` at shutdown. Thread-safe: every
     operation checks a connection out of the engine's pool for one short transaction."""

@@ -34,5 +34,8 @@ def openapi() -> Any:
     context = web()
     countries = [c for c in supported_countries() if len(c) == 2 and c.isupper()]
     return openapi_document(
-        context.settings.public_url, templates=list(context.templates), countries=countries
+        context.settings.public_url,
+        templates=list(context.templates),
+        countries=countries,
+        local=context.settings.google_mode == "local",
     )

@@ -15,6 +15,7 @@ _REQUESTS: list[type[BaseModel]] = [
     schemas.CreateMapRequest,
     schemas.SheetEditHook,
     schemas.SyncTask,
+    schemas.ReminderSettingsIn,
 ]
 _RESPONSES: list[type[BaseModel]] = [
     schemas.TemplateList,
@@ -27,6 +28,8 @@ _RESPONSES: list[type[BaseModel]] = [
     schemas.SweepCounts,
     schemas.RenewCounts,
     schemas.HealthStatus,
+    schemas.RemindersView,
+    schemas.ReminderRunCounts,
     schemas.ErrorResponse,
 ]
 
@@ -103,7 +106,11 @@ CREATE_MAP_EXAMPLE = {
 
 
 def openapi_document(
-    server_url: str, *, templates: list[str] | None = None, countries: list[str] | None = None
+    server_url: str,
+    *,
+    templates: list[str] | None = None,
+    countries: list[str] | None = None,
+    local: bool = False,
 ) -> dict[str, Any]:
     """The description; ``templates`` and ``countries`` (when given) list the values
     ``template`` and ``country`` accept."""
@@ -214,6 +221,48 @@ def openapi_document(
                 tag="api",
             )
         },
+        "/api/maps/{spreadsheet_id}/reminders": {
+            "get": _operation(
+                "The sidebar's Reminders section: on/off, who gets what next, owners "
+                "without an email, last sent, the call agenda",
+                ok=(200, _json(schemas.RemindersView, "The section.")),
+                errors=(401, 403, 404, 503),
+                security=ID_TOKEN,
+                parameters=[SPREADSHEET_PARAM],
+                tag="api",
+            ),
+            "put": _operation(
+                "Turn the MAP's reminders on or off; set or clear its chat webhook",
+                ok=(200, _json(schemas.RemindersView, "The section, as changed.")),
+                errors=(400, 401, 403, 404, 413, 422, 503),
+                security=ID_TOKEN,
+                parameters=[SPREADSHEET_PARAM],
+                body=schemas.ReminderSettingsIn,
+                example={"enabled": False},
+                tag="api",
+            ),
+        },
+        "/r/{token}": {
+            "get": _page("A one-click link from a reminder: what will change, to confirm"),
+            "post": _page(
+                "Confirm a one-click update (form fields date and reason for Need more "
+                "time); the page shows the new go-live",
+                form=True,
+            ),
+        },
+        "/r/unsubscribe/{token}": {
+            "get": _page("Asks to confirm stopping reminders"),
+            "post": _page("Stops reminders to the link's person (RFC 8058 one-click)"),
+        },
+        "/tasks/reminders": _both_methods(
+            _operation(
+                "Cron: decide today's reminders of every MAP, deliver what is due",
+                ok=(200, _json(schemas.ReminderRunCounts, "What the run did.")),
+                errors=(401, 403, 503),
+                security=[{"cronHeader": []}, {"idToken": []}],
+                tag="tasks",
+            )
+        ),
         "/hooks/sheet-edit": {
             "post": _operation(
                 "An edit reported by the add-on's trigger; synced in the background",
@@ -299,6 +348,8 @@ def openapi_document(
             )
         },
     }
+    if local:
+        paths.update(_local_paths())
     return {
         "openapi": "3.1.0",
         "info": {
@@ -350,3 +401,103 @@ def _header(name: str, required: bool, description: str) -> dict[str, Any]:
 def _both_methods(operation: dict[str, Any]) -> dict[str, Any]:
     """App Engine cron calls with GET, Cloud Scheduler with POST."""
     return {"get": operation, "post": operation}
+
+
+TOKEN_PARAM = {
+    "name": "token",
+    "in": "path",
+    "required": True,
+    "description": "The signed link token.",
+    "schema": {"type": "string", "maxLength": 2000},
+}
+
+
+def _html(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"text/html": {"schema": {"type": "string"}}}}
+
+
+def _page(summary: str, *, form: bool = False) -> dict[str, Any]:
+    """A page people open from a message: HTML, with the status that fits."""
+    operation: dict[str, Any] = {
+        "summary": summary,
+        "tags": ["pages"],
+        "security": [],
+        "parameters": [TOKEN_PARAM],
+        "responses": {
+            "200": _html("The page."),
+            "403": _html("A link not made here, or for a step the person no longer owns."),
+            "404": _html("The step or plan is gone."),
+            "410": _html("The link expired or was used."),
+            "503": _html("The plan could not be changed just now."),
+        },
+    }
+    if form:
+        operation["responses"]["422"] = _html("The proposed date will not do.")
+        operation["requestBody"] = {
+            "required": False,
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "date": {"type": "string", "format": "date"},
+                            "reason": {"type": "string", "maxLength": 500},
+                        },
+                    }
+                }
+            },
+        }
+    return operation
+
+
+def _local_paths() -> dict[str, Any]:
+    """Local mode only: the Outbox page and the chat capture endpoint."""
+    name = {
+        "name": "name",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "maxLength": 64},
+    }
+    return {
+        "/local/outbox": {
+            "get": {
+                "summary": "Local mode: every message sent, as its recipient sees it",
+                "tags": ["local"],
+                "security": [],
+                "responses": {"200": _html("The Outbox page.")},
+            }
+        },
+        "/local/outbox/{name}": {
+            "get": {
+                "summary": "Local mode: one message",
+                "tags": ["local"],
+                "security": [],
+                "parameters": [name],
+                "responses": {"200": _html("The message."), "404": _html("No such message.")},
+            }
+        },
+        "/local/chat/{hook}": {
+            "post": {
+                "summary": 'Local mode: where chat webhooks post ({"text": ...})',
+                "tags": ["local"],
+                "security": [],
+                "parameters": [{**name, "name": "hook"}],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {"text": {"type": "string"}},
+                                "required": ["text"],
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "200": {"description": "Kept."},
+                    "400": {"description": "Not a JSON object with text."},
+                },
+            }
+        },
+    }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -19,6 +19,7 @@ from pydantic import (
     ConfigDict,
     Field,
     WithJsonSchema,
+    field_validator,
 )
 
 from service.domain.calendar import supported_countries
@@ -270,6 +271,7 @@ class ReviewBody(BaseModel):
     moved: list[str]
     new_stakeholders: list[str]
     risks: list[RiskBrief]
+    agenda: list[str] = []
 
 
 class ReviewResult(BaseModel):
@@ -327,3 +329,70 @@ class ErrorResponse(BaseModel):
 def dump(model: BaseModel) -> dict[str, Any]:
     """A response model as JSON-ready data."""
     return model.model_dump(mode="json")
+
+
+# -- reminders ------------------------------------------------------------------------
+
+WEBHOOK_PATTERN = r"^https://[^\s]{1,2000}$"
+
+
+class ReminderSettingsIn(RequestModel):
+    """Turn a MAP's reminders on or off; set or clear ("") its chat webhook."""
+
+    enabled: bool | None = None
+    chat_webhook: Annotated[str, Field(max_length=2000)] | None = None
+
+    @field_validator("chat_webhook")
+    @classmethod
+    def _https_or_empty(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return value
+        if not re.match(WEBHOOK_PATTERN, value):
+            raise ValueError("not an https:// webhook URL (Google Chat or Slack)")
+        return value
+
+
+class UpcomingReminder(BaseModel):
+    on: date
+    email: str
+    name: str
+    milestone_id: str
+    title: str
+    kind: str
+
+
+class UnreachableOwner(BaseModel):
+    milestone_id: str
+    title: str
+    owner: str
+
+
+class SentMessage(BaseModel):
+    recipient: str
+    subject: str
+    sent_at: datetime
+
+
+class AgendaItem(BaseModel):
+    kind: str
+    text: str
+    milestone_id: str | None = None
+
+
+class RemindersView(BaseModel):
+    enabled: bool
+    chat_webhook: bool
+    upcoming: list[UpcomingReminder]
+    unreachable: list[UnreachableOwner]
+    last_sent: list[SentMessage]
+    agenda: list[AgendaItem]
+
+
+class ReminderRunCounts(BaseModel):
+    maps: int
+    messages: int
+    reminders: int
+    digests: int
+    alerts: int
+    unreachable: int
+    sent: int

@@ -17,11 +17,20 @@ from typing import Any
 from flask import Blueprint, request
 
 from service import sheets
+from service.runtime.reminders import RemindersNotConfigured, run_reminders
 from service.services.coalesce import sync_coalesced
 from service.services.sweep import renew_channels, sweep
 from service.web.auth import cron_allowed, queue_allowed
 from service.web.context import web
-from service.web.schemas import RenewCounts, SweepCounts, SyncTask, SyncTaskResult, dump
+from service.web.errors import Unavailable
+from service.web.schemas import (
+    ReminderRunCounts,
+    RenewCounts,
+    SweepCounts,
+    SyncTask,
+    SyncTaskResult,
+    dump,
+)
 from service.web.validation import parse_json_body
 
 log = logging.getLogger(__name__)
@@ -81,3 +90,16 @@ def run_sync_task() -> Any:
         log.warning("sync task for %s failed for good: %s", task.spreadsheet_id, type(exc).__name__)
         return dump(SyncTaskResult(syncs=0, outcome="failed"))
     return dump(SyncTaskResult(syncs=run.syncs, outcome="synced"))
+
+
+@bp.route("/reminders", methods=["GET", "POST"])
+def reminders_task() -> Any:
+    """Decide today's reminders, digests and chat alerts of every MAP, then deliver
+    what is due (within each recipient's working hours)."""
+    _require_scheduler()
+    context = web()
+    try:
+        counts = run_reminders(context.settings, context.backend, context.links, context.http)
+    except RemindersNotConfigured as exc:
+        raise Unavailable(str(exc)) from exc
+    return dump(ReminderRunCounts.model_validate(counts))

@@ -365,7 +365,11 @@ def test_the_stand_in_answers_as_urlfetchapp_when_the_backend_does_not(
     assert answer.ok
     assert answer.json()["status"] == 0
     assert "Address unavailable" in answer.json()["text"]
-    for bad in ({**call, "path": "/hooks/drive"}, {**call, "user": "x"}, {**call, "method": "put"}):
+    for bad in (
+        {**call, "path": "/hooks/drive"},
+        {**call, "user": "x"},
+        {**call, "method": "delete"},
+    ):
         refused = preview(emulator_with_addon.url, "POST", "/api/addon/call", json=bad)
         assert refused.status_code == 400
 

@@ -26,6 +26,8 @@ from service.domain.model import ComputedPlan, Milestone, Plan, Side, Status
 from service.domain.parse import parse_status
 from service.services.map_sheets import (
     Channel,
+    EditedCells,
+    InputEdit,
     NewMap,
     SheetLayout,
     SheetPlan,
@@ -33,7 +35,7 @@ from service.services.map_sheets import (
     SheetWrite,
     Unreadable,
 )
-from service.sheets.errors import AlreadyAMap, GoogleUnavailable, LayoutChanged
+from service.sheets.errors import AlreadyAMap, GoogleUnavailable, LayoutChanged, NotAMap
 from service.sheets.google_map_sheets import review_rows
 from service.sheets.row_identity import TypedRow, match_rows
 from tests.fakes.memory_drive import INPUTS, PLAN_TAB, MemoryDrive, Row, Spreadsheet
@@ -308,6 +310,21 @@ class MemoryMapSheets:
             review_rows=tuple(tuple(r) for r in review_rows(update)),
             expected=expected,
             titles={row: layout.titles[row] for row in layout.given_ids},
+        )
+
+    def edit_inputs(self, spreadsheet_id: str, layout: SheetLayout, edit: InputEdit) -> EditedCells:
+        """A person's edit on the milestone's row, wherever it is now (one call)."""
+        self.drive.calls["write"] += 1
+        sheet = self.drive.open(spreadsheet_id, self.actor)
+        if not any(r.id == edit.milestone_id for r in sheet.rows):
+            raise NotAMap(f"milestone {edit.milestone_id} has no row")
+        changes = {"status": edit.status, "due": edit.due, "notes": edit.notes}
+        for key, value in changes.items():
+            if value is not None:
+                self.drive.edit(spreadsheet_id, edit.milestone_id, key, value)
+        row = self.drive.sheet(spreadsheet_id).row_index(edit.milestone_id)
+        return EditedCells(
+            PLAN_TAB, tuple(f"R{row}:{f}" for f, v in changes.items() if v is not None)
         )
 
     def write(self, write: SheetWrite, *, token: str) -> None:

@@ -139,3 +139,32 @@ for (const [score, label, tone] of TONES) {
     assert.equal(await page.getAttribute('#label', 'class'), 'label ' + tone);
   });
 }
+
+test('the Reminders section shows who gets what next, owners without an email, last sent and the call agenda', options, async (t) => {
+  const { page, pageErrors } = await openSidebar(t);
+  await page.waitForSelector('#reminders', { state: 'visible' });
+  assert.equal(await page.isChecked('#reminders-enabled'), true);
+  assert.deepEqual(await texts(page, '#reminders-upcoming li'), ['Dana Lee: Security questionnairedue soon · 2026-12-30']);
+  assert.deepEqual(await texts(page, '#reminders-unreachable li'), ['Legal team: Legal redlines']);
+  assert.deepEqual(await texts(page, '#reminders-sent li'), ['Acme Corp plan: 1 step to updatedana@acme.com · 2026-11-23T15:00:00Z']);
+  assert.deepEqual(await texts(page, '#agenda li'), [
+    'The security questionnaire was due last week; what is happening on your end?',
+    'Book the next step: "Legal redlines" by 1 Feb 2027.',
+  ]);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('the switch turns the MAP reminders off, and back when the backend refuses', options, async (t) => {
+  const { page, backend } = await openSidebar(t);
+  await page.waitForSelector('#reminders', { state: 'visible' });
+  await page.click('#reminders-enabled');
+  await page.waitForFunction(() => document.querySelector('#reminders-upcoming li')?.textContent === 'Reminders are off for this MAP.');
+  assert.equal(await page.isChecked('#reminders-enabled'), false);
+  const puts = (await backend.requests('/api/maps/' + MAP_ID + '/reminders')).filter((r) => r.method === 'PUT');
+  assert.deepEqual(puts.map((r) => r.json), [{ enabled: false }]);
+
+  await backend.answer({ path: '/api/maps/' + MAP_ID + '/reminders', method: 'PUT', status: 503, body: { error: { code: 'SERVICE_UNAVAILABLE', message: 'down', details: {} } } });
+  await page.click('#reminders-enabled');
+  await page.waitForSelector('#reminders-error', { state: 'visible' });
+  assert.equal(await page.isChecked('#reminders-enabled'), false, 'the switch shows what the backend holds');
+});

@@ -9,7 +9,7 @@
 
 const http = require('node:http');
 const { isMainThread, parentPort, workerData } = require('node:worker_threads');
-const { TEMPLATES, REVIEW, mapSummary, mapDetail } = require('./sample-responses');
+const { TEMPLATES, REVIEW, mapSummary, mapDetail, reminders } = require('./sample-responses');
 
 /**
  * @param {{acceptedIdTokens?: string[], maps?: object[]}} [options]
@@ -82,11 +82,22 @@ function createBackendDouble(options = {}) {
       list.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
       return send(200, { maps: list });
     }
-    const mapRoute = /^\/api\/maps\/([^/]+)(\/refresh|\/review)?$/.exec(route);
+    const mapRoute = /^\/api\/maps\/([^/]+)(\/refresh|\/review|\/reminders)?$/.exec(route);
     if (mapRoute) {
       const id = decodeURIComponent(mapRoute[1]);
       if (!maps.has(id)) return fail(404, 'NOT_FOUND', 'no MAP ' + id);
       const overrides = maps.get(id);
+      if (mapRoute[2] === '/reminders') {
+        if (req.method === 'PUT') {
+          if (!json || typeof json.enabled !== 'boolean') {
+            return fail(422, 'VALIDATION_FAILED', 'enabled: a boolean', [{ field: 'enabled', message: 'a boolean' }]);
+          }
+          overrides.remindersEnabled = json.enabled;
+        }
+        if (req.method === 'GET' || req.method === 'PUT') {
+          return send(200, reminders({ enabled: overrides.remindersEnabled !== false }));
+        }
+      }
       if (req.method === 'GET' && !mapRoute[2]) return send(200, mapDetail(overrides));
       if (req.method === 'POST' && mapRoute[2] === '/refresh') return send(200, mapDetail(overrides));
       if (req.method === 'POST' && mapRoute[2] === '/review') return send(200, REVIEW);

@@ -69,4 +69,22 @@ const REVIEW = {
   },
 };
 
-module.exports = { TEMPLATES, REVIEW, mapSummary, mapDetail };
+/** @param {{enabled?: boolean}} [overrides] */
+function reminders(overrides = {}) {
+  const enabled = overrides.enabled === undefined ? true : overrides.enabled;
+  return {
+    enabled,
+    chat_webhook: false,
+    upcoming: enabled
+      ? [{ on: '2026-12-30', email: 'dana@acme.com', name: 'Dana Lee', milestone_id: 'm2', title: 'Security questionnaire', kind: 'upcoming' }]
+      : [],
+    unreachable: [{ milestone_id: 'm3', title: 'Legal redlines', owner: 'Legal team' }],
+    last_sent: [{ recipient: 'dana@acme.com', subject: 'Acme Corp plan: 1 step to update', sent_at: '2026-11-23T15:00:00Z' }],
+    agenda: [
+      { kind: 'missed', text: 'The security questionnaire was due last week; what is happening on your end?', milestone_id: 'm2' },
+      { kind: 'book_next', text: 'Book the next step: "Legal redlines" by 1 Feb 2027.', milestone_id: 'm3' },
+    ],
+  };
+}
+
+module.exports = { TEMPLATES, REVIEW, mapSummary, mapDetail, reminders };

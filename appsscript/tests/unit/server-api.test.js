@@ -2,7 +2,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { addonWithBackend, MAP_ID } = require('../helpers');
-const { mapDetail, TEMPLATES, REVIEW } = require('../fakes/sample-responses');
+const { mapDetail, TEMPLATES, REVIEW, reminders } = require('../fakes/sample-responses');
 
 test('the deal health is the backend answer for this spreadsheet as it stands', async (t) => {
   const { backend, addon } = await addonWithBackend();
@@ -45,4 +45,25 @@ test('Refresh MAP from the menu syncs and shows the health, go-live and slip in 
     message: 'Health 55 (Watch) · go-live 2027-03-31, projected 2027-04-05 (3 business days late)',
     seconds: 8,
   }]);
+});
+
+test('the Reminders section is the backend answer for this spreadsheet', async (t) => {
+  const { backend, addon } = await addonWithBackend();
+  t.after(() => backend.close());
+  assert.deepEqual(addon.call('getReminders'), reminders({ enabled: true }));
+  assert.equal((await backend.requests('/api/maps/' + MAP_ID + '/reminders')).length, 1);
+});
+
+test('turning reminders off sends a PUT with enabled false and answers with the section', async (t) => {
+  const { backend, addon } = await addonWithBackend();
+  t.after(() => backend.close());
+  const answer = addon.call('setRemindersEnabled', false);
+  assert.equal(answer.enabled, false);
+  const [request] = await backend.requests('/api/maps/' + MAP_ID + '/reminders');
+  assert.equal(request.method, 'PUT');
+  assert.deepEqual(request.json, { enabled: false });
+  // Anything but true turns them off: the sidebar sends a checkbox's state.
+  addon.call('setRemindersEnabled', 'yes');
+  const requests = await backend.requests('/api/maps/' + MAP_ID + '/reminders');
+  assert.deepEqual(requests[1].json, { enabled: false });
 });

@@ -68,6 +68,10 @@
     getDealHealth: function () { return backend('get', mapPath(''), { meanings: { NOT_FOUND: notAMap } }); },
     refreshMap: function () { return backend('post', mapPath('/refresh'), { body: {}, meanings: { NOT_FOUND: notAMap } }); },
     runWeeklyReview: function () { return backend('post', mapPath('/review'), { body: {}, meanings: { NOT_FOUND: notAMap } }); },
+    getReminders: function () { return backend('get', mapPath('/reminders'), { meanings: { NOT_FOUND: notAMap } }); },
+    setRemindersEnabled: function (enabled) {
+      return backend('put', mapPath('/reminders'), { body: { enabled: enabled === true }, meanings: { NOT_FOUND: notAMap } });
+    },
     getPipeline: function (sort) {
       var order = sorts.indexOf(String(sort)) >= 0 ? String(sort) : 'risk';
       return backend('get', '/api/maps?sort=' + order);

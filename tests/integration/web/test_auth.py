@@ -34,9 +34,12 @@ ID_TOKEN_ENDPOINTS = [
     ("GET", "/api/maps/{sid}", None),
     ("POST", "/api/maps/{sid}/refresh", None),
     ("POST", "/api/maps/{sid}/review", None),
+    ("GET", "/api/maps/{sid}/reminders", None),
+    ("PUT", "/api/maps/{sid}/reminders", "reminders"),
     ("POST", "/hooks/sheet-edit", "edit"),
     ("POST", "/tasks/sweep", None),
     ("POST", "/tasks/renew-channels", None),
+    ("POST", "/tasks/reminders", None),
 ]
 MAP_ENDPOINTS = [e for e in ID_TOKEN_ENDPOINTS if "{sid}" in e[1] or e[2] == "edit"]
 
@@ -54,6 +57,8 @@ def body_for(kind: str | None, record: MapRecord) -> dict[str, Any] | None:
             "go_live": (GO_LIVE + timedelta(weeks=13)).isoformat(),
             "buyers": [{"name": "Peter Gibbons", "email": "peter@initech.example"}],
         }
+    if kind == "reminders":
+        return {"enabled": False}
     if kind == "edit":
         return {
             "spreadsheet_id": record.spreadsheet_id,
@@ -200,7 +205,7 @@ def test_the_pipeline_of_another_organisation_does_not_list_the_map(
     assert response.get_json() == {"maps": []}
 
 
-@pytest.mark.parametrize("path", ["/tasks/sweep", "/tasks/renew-channels"])
+@pytest.mark.parametrize("path", ["/tasks/sweep", "/tasks/renew-channels", "/tasks/reminders"])
 def test_a_valid_id_token_of_someone_other_than_the_cron_account_is_forbidden_the_tasks(
     client: FlaskClient, store: Store, emulator: Any, path: str
 ) -> None:
@@ -213,7 +218,7 @@ def test_a_valid_id_token_of_someone_other_than_the_cron_account_is_forbidden_th
     assert everything(store, emulator.url, record) == before
 
 
-@pytest.mark.parametrize("path", ["/tasks/sweep", "/tasks/renew-channels"])
+@pytest.mark.parametrize("path", ["/tasks/sweep", "/tasks/renew-channels", "/tasks/reminders"])
 def test_the_cron_header_is_not_trusted_where_app_engine_does_not_strip_it(
     make_app: Any, emulator: Any, path: str
 ) -> None:
