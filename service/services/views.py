@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from service.services.backend import Backend
+from service.services.calibrate import basis_words
 from service.services.coalesce import sync_coalesced
 from service.services.map_state import MapState
 from service.store.errors import MapNotFound
@@ -44,6 +45,21 @@ def summary(backend: Backend, record: MapRecord) -> dict[str, Any]:
         "health": {"score": record.health_score, "label": record.health_label},
         "top_risks": record.top_risks,
         "last_synced_at": record.last_synced_at.isoformat() if record.last_synced_at else None,
+        "forecast": forecast_summary(record),
+    }
+
+
+def forecast_summary(record: MapRecord) -> dict[str, Any]:
+    """What the forecast says of one MAP, for the pipeline, and what it is based on."""
+    forecast = record.forecast or {}
+    basis = forecast.get("basis") or {"kind": "priors", "plans": 0}
+    go_live = forecast.get("go_live") or {}
+    return {
+        "basis": {**basis, "text": basis_words(basis)},
+        "p_on_time": go_live.get("p_on_time"),
+        "p_signature_quarter": record.p_signature_quarter,
+        "signature_target": _iso(record.signature_target),
+        "amount": record.amount,
     }
 
 

@@ -198,6 +198,22 @@ class Risk(RiskBrief):
     milestones: list[str]
 
 
+class ForecastBasis(BaseModel):
+    kind: str = Field(description='"priors" or "calibrated"')
+    plans: int = Field(description="Finished MAPs of the organisation it came from; 0: priors")
+    text: str = Field(description='In words: "priors" or "42 past plans"')
+
+
+class ForecastSummary(BaseModel):
+    basis: ForecastBasis
+    p_on_time: float | None = Field(description="P(go-live by its committed date), 0..1")
+    p_signature_quarter: float | None = Field(
+        description="P(signed within the current quarter), 0..1; null without a signature step"
+    )
+    signature_target: date | None = Field(description="The signature's committed date")
+    amount: int | None = Field(description="What the deal is worth, as the seller gave it")
+
+
 class MapSummary(BaseModel):
     spreadsheet_id: str
     url: str
@@ -209,6 +225,7 @@ class MapSummary(BaseModel):
     health: DealHealth
     top_risks: list[RiskBrief]
     last_synced_at: str | None = Field(description="ISO 8601 date and time, UTC")
+    forecast: ForecastSummary
 
 
 class Pipeline(BaseModel):
@@ -272,6 +289,12 @@ class SweepCounts(BaseModel):
     retried: int
     recomputed: int
     failed: list[str]
+
+
+class CalibrateCounts(BaseModel):
+    orgs: int = Field(description="Organisations whose calibration was rebuilt.")
+    plans: int = Field(description="Finished MAPs the calibrations came from, in all.")
+    failed: list[str] = Field(description="Organisations whose calibration could not be built.")
 
 
 class RenewCounts(BaseModel):

@@ -8,10 +8,11 @@ from typing import Any
 
 from flask import Blueprint, request
 
+from service.services.calibrate import refresh_calibrations
 from service.services.sweep import renew_channels, sweep
 from service.web.auth import cron_allowed
 from service.web.context import web
-from service.web.schemas import RenewCounts, SweepCounts, dump
+from service.web.schemas import CalibrateCounts, RenewCounts, SweepCounts, dump
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 
@@ -43,3 +44,11 @@ def run_renew_channels() -> Any:
     _require_scheduler()
     report = renew_channels(web().backend)
     return dump(RenewCounts.model_validate(report.to_json()))
+
+
+@bp.route("/calibrate", methods=["GET", "POST"])
+def run_calibrate() -> Any:
+    """Rebuild each organisation's calibration from its finished MAPs (daily)."""
+    _require_scheduler()
+    report = refresh_calibrations(web().backend)
+    return dump(CalibrateCounts.model_validate(report.to_json()))

@@ -25,6 +25,7 @@ TABLES = {
     "watch_channels",
     "reviews",
     "edit_events",
+    "org_calibrations",
 }
 
 
