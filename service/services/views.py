@@ -11,6 +11,7 @@ from typing import Any
 from service.services.backend import Backend
 from service.services.calibrate import basis_words
 from service.services.coalesce import sync_coalesced
+from service.services.forecast_view import forecast_view
 from service.services.map_state import MapState
 from service.store.errors import MapNotFound
 from service.store.records import MapRecord, MapSort
@@ -22,6 +23,7 @@ class MapView:
     milestones: list[dict[str, Any]]
     risks: list[dict[str, Any]]
     next_steps: list[dict[str, Any]]
+    forecast: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -29,6 +31,7 @@ class MapView:
             "milestones": self.milestones,
             "risks": self.risks,
             "next_steps": self.next_steps,
+            "forecast": self.forecast,
         }
 
 
@@ -113,6 +116,7 @@ def map_view(backend: Backend, spreadsheet_id: str) -> MapView:
         milestones=milestones,
         risks=list(state.computed.get("risks", [])),
         next_steps=next_steps,
+        forecast=forecast_view(state.plan, state.computed),
     )
 
 

@@ -259,11 +259,42 @@ class NextStep(BaseModel):
     projected: date | None
 
 
+class GoLiveOutlook(BaseModel):
+    committed: date | None
+    p_on_time: float = Field(description="P(live by the committed date), 0..1")
+    p50: date = Field(description="Even odds of being live by this date")
+    p80: date = Field(description="Four in five odds of being live by this date")
+    text: str = Field(description='In words: "62% on time"')
+
+
+class SignatureOutlook(BaseModel):
+    p_in_quarter: float = Field(description="P(signed within its target's quarter), 0..1")
+    p50: date
+    p80: date
+    text: str = Field(description='In words: "48% in its quarter"')
+
+
+class Driver(BaseModel):
+    milestone: str
+    title: str
+    share: float = Field(description="Its share of the go-live risk, 0..1")
+    text: str = Field(description='In words: "Legal review of the MSA: 60% of the risk"')
+
+
+class ForecastDetail(BaseModel):
+    basis: ForecastBasis
+    go_live: GoLiveOutlook
+    signature: SignatureOutlook | None
+    drivers: list[Driver] = Field(description="The steps that carry the risk, most first")
+    advice: str | None = Field(description="What to do about the first driver")
+
+
 class MapDetail(BaseModel):
     summary: MapSummary
     milestones: list[MilestoneView]
     risks: list[Risk]
     next_steps: list[NextStep]
+    forecast: ForecastDetail | None = Field(description="None until the MAP is computed")
     calendar_url: str
 
 

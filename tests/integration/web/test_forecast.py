@@ -81,3 +81,27 @@ def test_a_sync_forecasts_with_the_organisations_calibration_and_says_so(
     record = store.get_map(sid)
     assert record is not None and record.forecast is not None
     assert record.forecast["basis"] == {"kind": "calibrated", "plans": 3}
+
+
+def test_the_sidebars_view_gives_the_dates_the_drivers_what_to_do_and_the_basis(
+    client: FlaskClient, store: Store, emulator: Any
+) -> None:
+    sid = seed_map(store, template="enterprise").spreadsheet_id
+
+    response = client.get(f"/api/maps/{sid}", headers=bearer(emulator.url))
+
+    assert response.status_code == 200, response.get_data(as_text=True)
+    body = response.get_json()
+    forecast = body["forecast"]
+    go_live, signature = forecast["go_live"], forecast["signature"]
+    assert go_live["committed"] == body["summary"]["committed_go_live"]
+    assert go_live["p50"] <= go_live["p80"]
+    assert go_live["text"] == f"{round(100 * go_live['p_on_time'])}% on time"
+    assert signature["p50"] <= signature["p80"]
+    assert forecast["basis"]["text"] == "priors"
+    titles = {m["id"]: m["title"] for m in body["milestones"]}
+    assert forecast["drivers"], "a plan months from go-live carries some risk"
+    for d in forecast["drivers"]:
+        assert d["title"] == titles[d["milestone"]]
+        assert d["text"] == f"{d['title']}: {round(100 * d['share'])}% of the risk"
+    assert f'"{forecast["drivers"][0]["title"]}"' in forecast["advice"]
