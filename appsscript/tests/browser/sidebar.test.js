@@ -102,3 +102,43 @@ test('text typed into the sheet is shown as text, never run as markup', options,
   assert.equal(await page.evaluate(() => /** @type {any} */ (window).__pwned), undefined);
   assert.equal(await page.isVisible('#calendar'), false, 'only http(s) links are shown');
 });
+
+test('the sidebar shows the forecast: odds and dates, the drivers, what to do, and its basis', options, async (t) => {
+  const { page, pageErrors } = await openSidebar(t);
+  await page.waitForSelector('#forecast', { state: 'visible' });
+  assert.equal(await page.textContent('#go-live-odds'), '62% on time');
+  assert.equal(await page.textContent('#go-live-dates'), 'even odds by 2027-03-24 · 4 in 5 by 2027-04-09');
+  assert.equal(await page.textContent('#signature-odds'), '48% in its quarter');
+  assert.equal(await page.textContent('#signature-dates'), 'even odds by 2027-02-17 · 4 in 5 by 2027-03-03');
+  assert.deepEqual(await texts(page, '#drivers li'), [
+    'Legal redlines: 60% of the risk',
+    'Security questionnaire: 25% of the risk',
+  ]);
+  assert.match(await page.textContent('#advice'), /^What to do: .*"Legal redlines"/);
+  assert.equal(await page.textContent('#basis'), 'Based on 42 past plans');
+  assert.deepEqual(pageErrors, []);
+});
+
+test('a plan without a signature step or drivers, on the priors, says so', options, async (t) => {
+  const detail = mapDetail({ spreadsheet_id: MAP_ID });
+  detail.forecast = {
+    ...detail.forecast,
+    basis: { kind: 'priors', plans: 0, text: 'priors' },
+    signature: null,
+    drivers: [],
+    advice: null,
+  };
+  const { page } = await openSidebar(t, { detail });
+  await page.waitForSelector('#forecast', { state: 'visible' });
+  assert.equal(await page.isVisible('#signature-odds'), false);
+  assert.deepEqual(await texts(page, '#drivers li'), ['No step carries a risk worth naming.']);
+  assert.equal(await page.isVisible('#advice'), false);
+  assert.equal(await page.textContent('#basis'), 'Based on priors');
+});
+
+test('a MAP not computed yet shows no forecast section', options, async (t) => {
+  const detail = { ...mapDetail({ spreadsheet_id: MAP_ID }), forecast: null };
+  const { page } = await openSidebar(t, { detail });
+  await page.waitForSelector('#health', { state: 'visible' });
+  assert.equal(await page.isVisible('#forecast'), false);
+});

@@ -11,7 +11,8 @@ const TEMPLATES = {
 
 /**
  * @param {{spreadsheet_id?: string, account?: string, score?: number, label?: string, slip_bd?: number,
- *          committed_go_live?: string, projected_go_live?: string, seller_email?: string}} [overrides]
+ *          committed_go_live?: string, projected_go_live?: string, seller_email?: string,
+ *          amount?: number | null}} [overrides]
  */
 function mapSummary(overrides = {}) {
   const id = overrides.spreadsheet_id || '1AbCacme';
@@ -32,6 +33,13 @@ function mapSummary(overrides = {}) {
       },
     ],
     last_synced_at: '2026-11-22T10:00:00Z',
+    forecast: {
+      basis: { kind: 'calibrated', plans: 42, text: '42 past plans' },
+      p_on_time: 0.62,
+      p_signature_quarter: 0.48,
+      signature_target: '2027-02-15',
+      amount: overrides.amount === undefined ? 120000 : overrides.amount,
+    },
   };
 }
 
@@ -53,6 +61,16 @@ function mapDetail(overrides = {}) {
       { id: 'm2', title: 'Security questionnaire', owner: 'Dana Lee <dana@acme.com>', target: '2027-01-04' },
       { id: 'm3', title: 'Legal redlines', owner: 'Legal team', target: '2027-02-01' },
     ],
+    forecast: {
+      basis: { kind: 'calibrated', plans: 42, text: '42 past plans' },
+      go_live: { committed: '2027-03-31', p_on_time: 0.62, p50: '2027-03-24', p80: '2027-04-09', text: '62% on time' },
+      signature: { p_in_quarter: 0.48, p50: '2027-02-17', p80: '2027-03-03', text: '48% in its quarter' },
+      drivers: [
+        { milestone: 'm3', title: 'Legal redlines', share: 0.6, text: 'Legal redlines: 60% of the risk' },
+        { milestone: 'm2', title: 'Security questionnaire', share: 0.25, text: 'Security questionnaire: 25% of the risk' },
+      ],
+      advice: 'Ask the buyer who owns it, then ask them for a committed date on "Legal redlines"; send the redlines early and offer a call between both legal teams.',
+    },
     calendar_url: 'https://backend.example/api/maps/' + summary.spreadsheet_id + '/calendar.ics?key=k3y',
   };
 }
