@@ -62,7 +62,40 @@ def forecast_summary(record: MapRecord) -> dict[str, Any]:
         "p_on_time": go_live.get("p_on_time"),
         "p_signature_quarter": record.p_signature_quarter,
         "signature_target": _iso(record.signature_target),
+        "quarter_end": _iso(record.quarter_end),
+        "committed_this_quarter": committed_this_quarter(record),
         "amount": record.amount,
+    }
+
+
+def committed_this_quarter(record: MapRecord) -> bool:
+    """Would a rep commit this MAP by gut: its signature's committed date falls in the
+    current quarter (the one that ends on ``quarter_end``, as of the last sync)."""
+    end, signed = record.quarter_end, record.signature_target
+    if end is None or signed is None:
+        return False
+    months = end.year * 12 + end.month - 3  # the quarter's first month, 0-based
+    start = date(months // 12, months % 12 + 1, 1)
+    return start <= signed <= end
+
+
+def rollup(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The pipeline's roll-up for the current quarter: expected signatures (the sum of
+    each MAP's P(signature this quarter)) and the expected amount (the same sum weighted
+    by the amount, over the MAPs whose seller gave one), beside the count and amount a rep
+    would commit by gut (MAPs whose committed signature date is in the quarter)."""
+    forecasts = [r["forecast"] for r in rows]
+    with_amount = [f for f in forecasts if f["amount"] is not None]
+    by_gut = [f for f in forecasts if f["committed_this_quarter"]]
+    return {
+        "maps": len(rows),
+        "expected_signatures": round(sum(f["p_signature_quarter"] or 0.0 for f in forecasts), 2),
+        "expected_amount": round(
+            sum((f["p_signature_quarter"] or 0.0) * f["amount"] for f in with_amount)
+        ),
+        "maps_with_amount": len(with_amount),
+        "committed_by_date": len(by_gut),
+        "committed_amount": sum(f["amount"] for f in by_gut if f["amount"] is not None),
     }
 
 

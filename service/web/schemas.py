@@ -18,6 +18,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictInt,
     WithJsonSchema,
 )
 
@@ -147,6 +148,12 @@ class CreateMapRequest(RequestModel):
     country: CountryCode = "US"
     signature_date: IsoDate | None = None
     spreadsheet_id: SpreadsheetId | None = None
+    amount: StrictInt | None = Field(
+        default=None,
+        ge=0,
+        le=10**15,
+        description="What the deal is worth, in whole units of its currency (optional)",
+    )
 
 
 class PipelineQuery(RequestModel):
@@ -211,6 +218,10 @@ class ForecastSummary(BaseModel):
         description="P(signed within the current quarter), 0..1; null without a signature step"
     )
     signature_target: date | None = Field(description="The signature's committed date")
+    quarter_end: date | None = Field(description="The last day of the current quarter")
+    committed_this_quarter: bool = Field(
+        description="The signature's committed date is in the current quarter (a gut commit)"
+    )
     amount: int | None = Field(description="What the deal is worth, as the seller gave it")
 
 
@@ -228,8 +239,24 @@ class MapSummary(BaseModel):
     forecast: ForecastSummary
 
 
+class PipelineRollup(BaseModel):
+    maps: int
+    expected_signatures: float = Field(
+        description="Sum of each MAP's P(signature this quarter), two decimals"
+    )
+    expected_amount: int = Field(
+        description="Sum of P(signature this quarter) x amount over the MAPs with an amount"
+    )
+    maps_with_amount: int
+    committed_by_date: int = Field(
+        description="MAPs whose committed signature date is in the quarter (a gut commit)"
+    )
+    committed_amount: int = Field(description="Their amounts, where given")
+
+
 class Pipeline(BaseModel):
     maps: list[MapSummary]
+    rollup: PipelineRollup
 
 
 class CreatedMap(BaseModel):

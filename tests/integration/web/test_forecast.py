@@ -3,6 +3,7 @@ daily cron from its finished MAPs and used by every sync; what the API says it i
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -10,11 +11,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from service.store import Store
+from tests.clock import START
 from tests.db_fixtures import BACKENDS
 from tests.integration.web.conftest import context
-from tests.integration.web.flows import create_map
+from tests.integration.web.flows import MAP_BODY, create_map
 from tests.integration.web.seed import seed_finished_map, seed_map
-from tests.integration.web.tokens import CRON_ACCOUNT, ORG, bearer
+from tests.integration.web.tokens import CRON_ACCOUNT, ORG, access_token, bearer
 
 pytestmark = pytest.mark.parametrize("db_backend", BACKENDS, indirect=True)
 
@@ -105,3 +107,77 @@ def test_the_sidebars_view_gives_the_dates_the_drivers_what_to_do_and_the_basis(
         assert d["title"] == titles[d["milestone"]]
         assert d["text"] == f"{d['title']}: {round(100 * d['share'])}% of the risk"
     assert f'"{forecast["drivers"][0]["title"]}"' in forecast["advice"]
+
+
+def _forecast_fields(store: Store, sid: str, p: float | None, signed: date | None) -> None:
+    store.update_map(
+        sid, p_signature_quarter=p, signature_target=signed, quarter_end=date(2026, 12, 31)
+    )
+
+
+def test_the_pipeline_rolls_up_expected_signatures_beside_the_gut_commit_and_sorts_by_them(
+    client: FlaskClient, store: Store, emulator: Any
+) -> None:
+    likely = seed_map(store, account="Likely").spreadsheet_id
+    doubtful = seed_map(store, account="Doubtful").spreadsheet_id
+    next_quarter = seed_map(store, account="Next quarter").spreadsheet_id
+    _forecast_fields(store, likely, 0.9, date(2026, 12, 10))
+    _forecast_fields(store, doubtful, 0.3, date(2026, 12, 18))
+    _forecast_fields(store, next_quarter, 0.05, date(2027, 2, 1))
+    store.update_map(likely, amount=100_000)
+    store.update_map(doubtful, amount=50_000)
+
+    response = client.get("/api/maps?sort=signature", headers=bearer(emulator.url))
+
+    assert response.status_code == 200, response.get_data(as_text=True)
+    body = response.get_json()
+    assert [m["account"] for m in body["maps"]] == ["Likely", "Doubtful", "Next quarter"]
+    assert [m["forecast"]["committed_this_quarter"] for m in body["maps"]] == [True, True, False]
+    assert body["rollup"] == {
+        "maps": 3,
+        "expected_signatures": 1.25,
+        "expected_amount": 105_000,  # 0.9 x 100,000 + 0.3 x 50,000
+        "maps_with_amount": 2,
+        "committed_by_date": 2,
+        "committed_amount": 150_000,
+    }
+
+
+def test_a_new_map_keeps_its_amount_and_its_sync_gives_its_chance_of_signing_this_quarter(
+    client: FlaskClient, store: Store, emulator: Any
+) -> None:
+    signature_date = (START + timedelta(days=21)).date()  # a Monday, in the quarter to 31 Dec
+    created = create_map(
+        client,
+        emulator.url,
+        template="enterprise",
+        amount=250_000,
+        signature_date=signature_date.isoformat(),
+    )
+    sid = created["spreadsheet_id"]
+    assert client.post(f"/api/maps/{sid}/refresh", headers=bearer(emulator.url)).status_code == 200
+
+    body = client.get("/api/maps", headers=bearer(emulator.url)).get_json()
+
+    [row] = body["maps"]
+    forecast = row["forecast"]
+    assert forecast["amount"] == 250_000
+    assert forecast["quarter_end"] == "2026-12-31"
+    assert forecast["signature_target"] == signature_date.isoformat()
+    assert forecast["committed_this_quarter"] is True
+    assert 0 <= forecast["p_signature_quarter"] <= 1
+    p = forecast["p_signature_quarter"]
+    assert body["rollup"]["expected_signatures"] == p
+    assert body["rollup"]["expected_amount"] == round(p * 250_000)
+
+
+@pytest.mark.parametrize("amount", [-1, "250000", 1.5, True])
+def test_an_amount_that_is_not_a_whole_number_from_zero_is_refused_naming_the_field(
+    client: FlaskClient, emulator: Any, amount: object
+) -> None:
+    headers = {**bearer(emulator.url), "X-Goog-Access-Token": access_token(emulator.url)}
+
+    response = client.post("/api/maps", json={**MAP_BODY, "amount": amount}, headers=headers)
+
+    assert response.status_code == 422
+    assert [f["field"] for f in response.get_json()["error"]["details"]["fields"]] == ["amount"]
