@@ -12,7 +12,8 @@ const TEMPLATES = {
 /**
  * @param {{spreadsheet_id?: string, account?: string, score?: number, label?: string, slip_bd?: number,
  *          committed_go_live?: string, projected_go_live?: string, seller_email?: string,
- *          amount?: number | null}} [overrides]
+ *          amount?: number | null, p_signature_quarter?: number | null,
+ *          committed_this_quarter?: boolean}} [overrides]
  */
 function mapSummary(overrides = {}) {
   const id = overrides.spreadsheet_id || '1AbCacme';
@@ -36,10 +37,31 @@ function mapSummary(overrides = {}) {
     forecast: {
       basis: { kind: 'calibrated', plans: 42, text: '42 past plans' },
       p_on_time: 0.62,
-      p_signature_quarter: 0.48,
-      signature_target: '2027-02-15',
+      p_signature_quarter: overrides.p_signature_quarter === undefined ? 0.48 : overrides.p_signature_quarter,
+      signature_target: '2026-12-15',
+      quarter_end: '2026-12-31',
+      committed_this_quarter: overrides.committed_this_quarter === undefined ? true : overrides.committed_this_quarter,
       amount: overrides.amount === undefined ? 120000 : overrides.amount,
     },
+  };
+}
+
+/**
+ * The pipeline's roll-up over summaries, as the backend computes it.
+ * @param {ReturnType<typeof mapSummary>[]} maps
+ */
+function pipelineRollup(maps) {
+  const forecasts = maps.map((m) => m.forecast);
+  const withAmount = forecasts.filter((f) => f.amount !== null);
+  const byGut = forecasts.filter((f) => f.committed_this_quarter);
+  const sum = (/** @type {number[]} */ xs) => xs.reduce((a, b) => a + b, 0);
+  return {
+    maps: maps.length,
+    expected_signatures: Math.round(100 * sum(forecasts.map((f) => f.p_signature_quarter || 0))) / 100,
+    expected_amount: Math.round(sum(withAmount.map((f) => (f.p_signature_quarter || 0) * f.amount))),
+    maps_with_amount: withAmount.length,
+    committed_by_date: byGut.length,
+    committed_amount: sum(byGut.map((f) => f.amount || 0)),
   };
 }
 
@@ -87,4 +109,4 @@ const REVIEW = {
   },
 };
 
-module.exports = { TEMPLATES, REVIEW, mapSummary, mapDetail };
+module.exports = { TEMPLATES, REVIEW, mapSummary, mapDetail, pipelineRollup };
