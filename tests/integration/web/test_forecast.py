@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from service.clock import Clock
 from service.store import Store
 from tests.clock import START
 from tests.db_fixtures import BACKENDS
@@ -181,3 +182,24 @@ def test_an_amount_that_is_not_a_whole_number_from_zero_is_refused_naming_the_fi
 
     assert response.status_code == 422
     assert [f["field"] for f in response.get_json()["error"]["details"]["fields"]] == ["amount"]
+
+
+def test_the_hourly_sweeps_recompute_uses_the_calibration_too(
+    app: Flask, client: FlaskClient, store: Store, emulator: Any, clock: Clock
+) -> None:
+    sid = create_map(client, emulator.url)["spreadsheet_id"]
+    refreshed = client.post(f"/api/maps/{sid}/refresh", headers=bearer(emulator.url))
+    assert refreshed.status_code == 200  # read once: the sweep recomputes without a read
+    assert context(app).syncs.wait_idle(120)
+    seed_finished_map(store)
+    seed_finished_map(store, slowness=2.0)
+    assert client.post("/tasks/calibrate", headers=CRON).status_code == 200
+    clock.advance(hours=2)
+
+    response = client.post("/tasks/sweep", headers=CRON)
+
+    assert response.status_code == 200
+    assert response.get_json()["recomputed"] >= 1
+    record = store.get_map(sid)
+    assert record is not None and record.forecast is not None
+    assert record.forecast["basis"] == {"kind": "calibrated", "plans": 2}
