@@ -84,6 +84,9 @@ def test_a_sync_forecasts_with_the_organisations_calibration_and_says_so(
     record = store.get_map(sid)
     assert record is not None and record.forecast is not None
     assert record.forecast["basis"] == {"kind": "calibrated", "plans": 3}
+    # The calibration is the organisation's: the MAP's snapshot does not keep a copy.
+    snapshot = store.latest_snapshot(sid)
+    assert snapshot is not None and snapshot.plan["calibration"] is None
 
 
 def test_the_sidebars_view_gives_the_dates_the_drivers_what_to_do_and_the_basis(
