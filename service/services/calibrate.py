@@ -3,9 +3,9 @@ a sync of its MAPs uses.
 
 A MAP is finished when its go-live milestone is Done. Its last snapshot holds the plan
 as the sheet last showed it, with the date each step was done; the MAP's record gives
-when the plan was written (``created_on``) and its country. :func:`build_calibration`
-turns those into observed ratios of actual to planned duration (see
-:mod:`service.domain.calibration`). An organisation without finished MAPs keeps the
+when the plan was written (``created_on``) and its country. The engine's calibration
+(:mod:`service.domain.calibration`) turns those into observed ratios of actual to planned
+duration. An organisation without finished MAPs keeps the
 built-in priors; the forecast's basis says which ("priors" or "42 past plans").
 """
 
@@ -14,11 +14,17 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field, replace
 
-from service.domain.calibration import Calibration, build_calibration
+from service.domain.calibration import (
+    Calibration,
+    Observation,
+    calibration_from,
+    duration_observations,
+)
 from service.domain.errors import PlanInputError
 from service.domain.model import Kind, Plan
 from service.services.backend import Backend
 from service.services.map_state import MapState
+from service.store.errors import StoreError
 from service.store.records import MapSort, OrgCalibration
 from service.store.store import Store
 
@@ -42,7 +48,11 @@ def finished_plans(store: Store, org: str) -> list[Plan]:
         snapshot = store.latest_snapshot(record.spreadsheet_id)
         if snapshot is None:
             continue
-        plan = MapState.from_snapshot(snapshot).plan
+        try:
+            plan = MapState.from_snapshot(snapshot).plan
+        except PlanInputError as exc:  # written by another version of the code
+            log.warning("the snapshot of %s is unreadable: %s", record.spreadsheet_id, exc)
+            continue
         if not _finished(plan):
             continue
         found.append(
@@ -52,8 +62,16 @@ def finished_plans(store: Store, org: str) -> list[Plan]:
 
 
 def refresh_calibration(store: Store, org: str) -> OrgCalibration:
-    """Build ``org``'s calibration from its finished MAPs and store it."""
-    calibration = build_calibration(finished_plans(store, org))
+    """Build ``org``'s calibration from its finished MAPs and store it. A past plan the
+    engine cannot read (a country without a calendar, dates off it) is left out, logged;
+    the others still count."""
+    per_plan: list[list[Observation]] = []
+    for plan in finished_plans(store, org):
+        try:
+            per_plan.append(duration_observations(plan))
+        except ValueError as exc:  # PlanInputError and the calendar's errors
+            log.warning("a past plan of %s left out of its calibration: %s", org, exc)
+    calibration = calibration_from(per_plan)
     return store.save_calibration(org, plans=calibration.plans, calibration=calibration.to_json())
 
 
@@ -63,7 +81,7 @@ def refresh_calibrations(backend: Backend) -> CalibrateReport:
     for org in backend.store.orgs():
         try:
             saved = refresh_calibration(backend.store, org)
-        except PlanInputError as exc:  # a past plan the engine cannot read
+        except StoreError as exc:  # the next organisation may still succeed
             log.warning("calibration of %s failed: %s", org, exc)
             report.failed.append(org)
             continue

@@ -44,6 +44,19 @@ def test_the_daily_cron_builds_each_organisations_calibration_from_its_finished_
     assert other is not None and other.plans == 1
 
 
+def test_a_past_plan_the_engine_cannot_read_is_left_out_and_the_others_still_count(
+    client: FlaskClient, store: Store
+) -> None:
+    seed_finished_map(store)
+    odd = seed_finished_map(store, slowness=2.0)
+    store.update_map(odd.spreadsheet_id, country="XX")  # no holiday calendar for it
+
+    response = client.post("/tasks/calibrate", headers=CRON)
+
+    assert response.status_code == 200
+    assert response.get_json() == {"orgs": 1, "plans": 1, "failed": []}
+
+
 def test_the_calibration_task_runs_with_the_cron_accounts_id_token_only(
     app: Flask, client: FlaskClient, emulator: Any
 ) -> None:
