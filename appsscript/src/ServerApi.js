@@ -22,7 +22,7 @@ const CREATE_MAP_MEANINGS = {
 };
 
 /** Sort orders GET /api/maps accepts. */
-const PIPELINE_SORTS = ['risk', 'slip', 'go_live', 'account'];
+const PIPELINE_SORTS = ['risk', 'slip', 'go_live', 'account', 'signature'];
 
 /** How long the template list is cached, in seconds. */
 const TEMPLATES_CACHE_SECONDS = 300;
@@ -130,7 +130,8 @@ function setRemindersEnabled(enabled) {
 
 /**
  * GET /api/maps?sort=...: the MAPs of the caller's organisation.
- * @param {string} [sort] risk (default), slip, go_live or account
+ * @param {string} [sort] risk (default), slip, go_live, account or signature (most
+ *   likely to sign this quarter first)
  * @returns {{maps: any[]}}
  */
 function getPipeline(sort) {

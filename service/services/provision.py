@@ -23,6 +23,7 @@ from service.domain.errors import PlanInputError
 from service.domain.history import owners_of
 from service.domain.model import ComputedPlan, Plan
 from service.services.backend import Backend
+from service.services.calibrate import org_calibration
 from service.services.map_sheets import MapSheets, NewMap
 from service.services.map_state import MapState
 from service.services.sync import summary_fields
@@ -68,6 +69,9 @@ class MapRequest:
     # The spreadsheet's time zone (an IANA name): a new one gets it; for "in this
     # spreadsheet" it is the one the spreadsheet has. "" = a new spreadsheet's default, UTC.
     time_zone: str = ""
+    # What the deal is worth, in whole units of its currency (optional): the pipeline
+    # sums it weighted by the chance of signing this quarter.
+    amount: int | None = None
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,7 @@ def provision_map(
         created_on=today,
     )
     try:
-        computed = compute(plan, today)
+        computed = compute(plan, today, org_calibration(backend.store, request.org))
     except PlanInputError as exc:
         # The plan comes from a validated template, so what can be wrong is the seller's
         # input: a country without a holiday calendar, dates beyond the calendar's years.
@@ -135,6 +139,7 @@ def provision_map(
         created_on=today,
         shared_on=today if request.buyers else None,
         buyer_emails=[b.email for b in request.buyers],
+        amount=request.amount,
     )
     state = MapState(
         plan=plan,
@@ -145,7 +150,7 @@ def provision_map(
         next_id=len(plan.milestones) + 1,
     )
     backend.store.save_snapshot(spreadsheet_id, **state.snapshot())
-    record = backend.store.update_map(spreadsheet_id, **summary_fields(computed))
+    record = backend.store.update_map(spreadsheet_id, **summary_fields(computed, plan))
     if backend.drive_hook_url:
         watch_map(backend, spreadsheet_id)
     return Provisioned(spreadsheet_id, backend.sheet_url(spreadsheet_id), record, computed, plan)
@@ -234,6 +239,8 @@ def _check(request: MapRequest, today: date) -> None:
         raise ProvisionInputError("signature_date", "must be on or before the go-live date")
     if request.signature_date is not None and request.signature_date < today:
         raise ProvisionInputError("signature_date", "must not be in the past")
+    if request.amount is not None and request.amount < 0:
+        raise ProvisionInputError("amount", "must not be negative")
     seen = set()
     for index, buyer in enumerate(request.buyers):
         key = buyer.email.casefold()

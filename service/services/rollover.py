@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from service.clock import local_today
 from service.domain.compute import compute
 from service.services import versions
+from service.services.calibrate import org_calibration
 from service.services.guarded_write import write_guarded
 from service.services.map_state import MapState
 from service.services.sync import (
@@ -61,7 +62,7 @@ def recompute_from_state(
     now = deps.now()
     layout = deps.sheets.recall(state.sheet)
     today = local_today(now, layout.time_zone)
-    plan = engine_plan(record, state, state.plan)
+    plan = engine_plan(record, state, state.plan, org_calibration(deps.store, record.org))
     computed = with_problems(compute(plan, today), state)
     write = deps.sheets.prepare_write(
         layout, sheet_update(plan, computed, record, review_rows=review_rows, review_on=review_on)
@@ -91,7 +92,7 @@ def recompute_from_state(
             deps.store.save_snapshot(record.spreadsheet_id, **new_state.snapshot())
         deps.store.update_map(
             record.spreadsheet_id,
-            **summary_fields(computed),
+            **summary_fields(computed, plan),
             drive_version=version,
             last_synced_at=now,
         )

@@ -18,13 +18,16 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from service.domain.calibration import Calibration
 from service.domain.compute import compute
 from service.domain.history import Change, close_date_entries, diff_plans, owners_of
-from service.domain.model import ComputedPlan, HistoryEntry, Plan
+from service.domain.model import ComputedPlan, HistoryEntry, Kind, Plan
 from service.domain.parse import plan_to_json
 from service.domain.risks import invalid_input_risk, with_extra_risks
+from service.domain.schedule import quarter_end
 from service.services import changes as history
 from service.services import versions
+from service.services.calibrate import org_calibration
 from service.services.crash_points import crash_point
 from service.services.guarded_write import adopt_pending, write_guarded
 from service.services.map_sheets import MapSheets, SheetLayout, SheetPlan, SheetUpdate, SheetWrite
@@ -76,7 +79,7 @@ def _sync_once(deps: SyncDeps, spreadsheet_id: str) -> SyncResult:
     seen = read(deps, record, loaded, now)
     crash_point("read")
     edits = diff(deps.store, record, seen)
-    result = recompute(seen, edits)
+    result = recompute(seen, edits, org_calibration(deps.store, record.org))
     crash_point("compute")
     written = write(deps, seen, edits, result, now)
     crash_point("write")
@@ -150,9 +153,10 @@ def diff(store: Store, record: MapRecord, seen: Seen) -> Edits:
     return Edits(changes, who, activity, replace(record, **activity))
 
 
-def recompute(seen: Seen, edits: Edits) -> Recomputed:
+def recompute(seen: Seen, edits: Edits, calibration: Calibration | None = None) -> Recomputed:
     """What the MAP now knows (the reason for change, its cast, the close-date moves, the
-    cells it could not read) and the plan computed from it."""
+    cells it could not read) and the plan computed from it, with the organisation's
+    ``calibration`` (None: the built-in priors)."""
     state, sheet, today, record = seen.state, seen.sheet, seen.today, edits.record
     known_owners = state.known_owners
     if today <= record.created_on + timedelta(days=CAST_DAYS):
@@ -175,7 +179,7 @@ def recompute(seen: Seen, edits: Edits) -> Recomputed:
         problems=tuple(u.label for u in unreadable),
         problem_ids=tuple(dict.fromkeys(u.milestone_id for u in unreadable if u.milestone_id)),
     )
-    plan = engine_plan(record, state, sheet.plan)
+    plan = engine_plan(record, state, sheet.plan, calibration)
     return Recomputed(state, plan, with_problems(compute(plan, today), state))
 
 
@@ -240,7 +244,7 @@ def save(
         store.update_map(
             spreadsheet_id,
             **edits.activity,
-            **summary_fields(computed),
+            **summary_fields(computed, written.state.plan),
             last_synced_at=now,
             last_read_at=now,
             drive_version=drive_version,
@@ -267,11 +271,14 @@ def sheet_update(
     )
 
 
-def engine_plan(record: MapRecord, state: MapState, plan: Plan) -> Plan:
-    """The plan as the engine sees it: people's inputs plus the MAP's activity dates and
-    the recorded go-live and signature moves."""
+def engine_plan(
+    record: MapRecord, state: MapState, plan: Plan, calibration: Calibration | None = None
+) -> Plan:
+    """The plan as the engine sees it: people's inputs plus the MAP's activity dates, the
+    recorded go-live and signature moves and the organisation's calibration."""
     return replace(
         plan,
+        calibration=calibration,
         country=record.country or plan.country,
         created_on=record.created_on,
         shared_on=record.shared_on,
@@ -293,9 +300,14 @@ def with_problems(computed: ComputedPlan, state: MapState) -> ComputedPlan:
     return with_extra_risks(computed, [invalid_input_risk(list(state.problems), state.problem_ids)])
 
 
-def summary_fields(computed: ComputedPlan) -> dict[str, Any]:
-    """The MAP record's pipeline fields for ``computed``."""
+def summary_fields(computed: ComputedPlan, plan: Plan) -> dict[str, Any]:
+    """The MAP record's pipeline fields for ``computed`` (of ``plan``)."""
+    signature = computed.forecast.signature
     return {
+        "forecast": computed.forecast.to_json(),
+        "p_signature_quarter": None if signature is None else signature.p_this_quarter,
+        "signature_target": _signature_target(computed, plan),
+        "quarter_end": quarter_end(computed.today, plan.quarter_start_month),
         "committed_go_live": computed.committed_go_live,
         "projected_go_live": computed.projected_go_live,
         "slip_bd": computed.slip_bd,
@@ -306,6 +318,16 @@ def summary_fields(computed: ComputedPlan) -> dict[str, Any]:
             for r in computed.risks[:3]
         ],
     }
+
+
+def _signature_target(computed: ComputedPlan, plan: Plan) -> date | None:
+    """The committed date of the signature the forecast is about (the first kind
+    "signature" not N/A): the date a rep would commit the deal by."""
+    signature = next(
+        (m.id for m in plan.milestones if m.kind is Kind.SIGNATURE and not m.is_not_applicable),
+        None,
+    )
+    return next((m.target for m in computed.milestones if m.id == signature), None)
 
 
 def load(store: Store, spreadsheet_id: str) -> tuple[MapRecord, MapState]:

@@ -12,7 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from service.domain.model import ComputedPlan, Milestone, Risk, RiskCode, most_severe_first
+from service.domain.model import (
+    ComputedPlan,
+    Kind,
+    Milestone,
+    Risk,
+    RiskCode,
+    most_severe_first,
+)
 
 # Background colours (hex) by milestone health; close to Sheets' light palette.
 HEALTH_COLOURS = {
@@ -97,13 +104,24 @@ def header_cells(
         "projected_go_live": Shown(computed.projected_go_live),
         "slip_bd": Shown(computed.slip_bd),
         "health": Shown(
-            f"{computed.health.score} · {computed.health.label}",
+            deal_health_text(computed, milestones),
             DEAL_COLOURS.get(computed.health.label, "#ffffff"),
         ),
         "top_risks": Shown(top_risks_text(computed.risks)),
         "last_review": Shown(last_review),
         "next_step": Shown(next_step_text(computed, milestones)),
     }
+
+
+def deal_health_text(computed: ComputedPlan, milestones: tuple[Milestone, ...]) -> str:
+    """The Deal health cell in words a buyer and a seller both read: the chance of going
+    live by the committed date ("62% on time · Watch"), or "Live" once the go-live is done.
+    The engine's probability has two decimals, so the cell changes only when the forecast
+    moves by a point or more (an unchanged plan rewrites nothing)."""
+    if any(m.kind is Kind.GO_LIVE and m.is_done for m in milestones):
+        return "Live"
+    percent = round(100 * computed.forecast.go_live.p_on_time)
+    return f"{percent}% on time · {computed.health.label}"
 
 
 def top_risks_text(risks: tuple[Risk, ...], limit: int = 3) -> str:

@@ -20,6 +20,7 @@ class MapSort(StrEnum):
     SLIP = "slip"  # most business days of slip first
     GO_LIVE = "go_live"  # earliest go-live first (projected, else committed)
     ACCOUNT = "account"  # account name, A to Z
+    SIGNATURE = "signature"  # most likely to sign this quarter first
 
 
 class HistorySource(StrEnum):
@@ -59,6 +60,11 @@ class MapRecord:
     created_at: datetime
     updated_at: datetime
     drive_version: str | None = None  # the Drive file's version the last sync read
+    forecast: dict[str, Any] | None = None
+    p_signature_quarter: float | None = None
+    signature_target: date | None = None
+    quarter_end: date | None = None
+    amount: int | None = None
 
 
 class MapChanges(TypedDict, total=False):
@@ -83,6 +89,21 @@ class MapChanges(TypedDict, total=False):
     last_buyer_edit_on: date | None
     last_reviewed_on: date | None
     drive_version: str | None
+    forecast: dict[str, Any] | None
+    p_signature_quarter: float | None
+    signature_target: date | None
+    quarter_end: date | None
+    amount: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class OrgCalibration:
+    """An organisation's calibration (the JSON of ``Calibration.to_json``)."""
+
+    org: str
+    plans: int  # finished MAPs that gave at least one observation
+    calibration: dict[str, Any]
+    built_at: datetime
 
 
 @dataclass(frozen=True, slots=True)

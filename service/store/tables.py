@@ -17,6 +17,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -83,6 +84,26 @@ class MapRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     # The Drive file's version the last sync read (None: not known).
     drive_version: Mapped[str | None] = mapped_column(String(32))
+    # The forecast as last computed (the engine's forecast block) and the pipeline's
+    # roll-up fields: P(signed by the end of the current quarter), the signature's
+    # committed date, the end of the current quarter, and the seller's amount (optional,
+    # in whole units of the deal's currency).
+    forecast: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
+    p_signature_quarter: Mapped[float | None] = mapped_column(Float)
+    signature_target: Mapped[date | None] = mapped_column(Date)
+    quarter_end: Mapped[date | None] = mapped_column(Date)
+    amount: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class OrgCalibrationRow(Base):
+    """Each organisation's calibration, built from its finished MAPs by the daily cron."""
+
+    __tablename__ = "org_calibrations"
+
+    org: Mapped[str] = mapped_column(String(255), primary_key=True)
+    plans: Mapped[int] = mapped_column(Integer)
+    calibration: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    built_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class SnapshotRow(Base):

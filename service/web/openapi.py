@@ -27,6 +27,7 @@ _RESPONSES: list[type[BaseModel]] = [
     schemas.SyncTaskResult,
     schemas.SweepCounts,
     schemas.RenewCounts,
+    schemas.CalibrateCounts,
     schemas.HealthStatus,
     schemas.RemindersView,
     schemas.ReminderRunCounts,
@@ -312,6 +313,15 @@ def openapi_document(
             _operation(
                 "Cron: renew Drive channels about to expire, watch MAPs without one",
                 ok=(200, _json(schemas.RenewCounts, "What the renewal did.")),
+                errors=(401, 403, 503),
+                security=[{"cronHeader": []}, {"idToken": []}],
+                tag="tasks",
+            )
+        ),
+        "/tasks/calibrate": _both_methods(
+            _operation(
+                "Cron (daily): rebuild each organisation's calibration from its finished MAPs",
+                ok=(200, _json(schemas.CalibrateCounts, "What the calibration did.")),
                 errors=(401, 403, 503),
                 security=[{"cronHeader": []}, {"idToken": []}],
                 tag="tasks",

@@ -18,12 +18,14 @@ from flask import Blueprint, request
 
 from service import sheets
 from service.runtime.reminders import RemindersNotConfigured, run_reminders
+from service.services.calibrate import refresh_calibrations
 from service.services.coalesce import sync_coalesced
 from service.services.sweep import renew_channels, sweep
 from service.web.auth import cron_allowed, queue_allowed
 from service.web.context import web
 from service.web.errors import Unavailable
 from service.web.schemas import (
+    CalibrateCounts,
     ReminderRunCounts,
     RenewCounts,
     SweepCounts,
@@ -103,3 +105,11 @@ def reminders_task() -> Any:
     except RemindersNotConfigured as exc:
         raise Unavailable(str(exc)) from exc
     return dump(ReminderRunCounts.model_validate(counts))
+
+
+@bp.route("/calibrate", methods=["GET", "POST"])
+def run_calibrate() -> Any:
+    """Rebuild each organisation's calibration from its finished MAPs (daily)."""
+    _require_scheduler()
+    report = refresh_calibrations(web().backend)
+    return dump(CalibrateCounts.model_validate(report.to_json()))

@@ -4,6 +4,7 @@ MAP spreadsheet as a buyer edits it."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -161,6 +162,8 @@ def test_the_demo_map_shows_its_risks_history_and_deal_health_and_warns_before_a
     sidebar.locator("#score").wait_for(timeout=UPDATE_TIMEOUT_MS)
     assert sidebar.locator("#account").inner_text() == "Acme Corp"
     assert "without a reason" in sidebar.locator("#risks").inner_text()
+    assert sidebar.locator("#basis").inner_text() == "Based on priors"
+    assert sidebar.locator("#go-live-odds").inner_text().endswith("% on time")
 
     page.locator('#tabs button[data-sheet-title="History"]').click()
     cell(page, "A1").wait_for()
@@ -177,6 +180,14 @@ def test_the_pipeline_dialog_lists_the_sellers_maps_with_links_to_their_previews
     dialog.locator("#maps").wait_for(state="visible", timeout=UPDATE_TIMEOUT_MS)
     link = dialog.locator("#maps a", has_text="Acme Corp")
     assert link.get_attribute("href").startswith(f"{serve.emulator_url}/preview/1")
+    # The quarter's roll-up, and each MAP's chance of signing this quarter.
+    dialog.locator("#rollup").wait_for(state="visible")
+    assert re.fullmatch(r"\d+\.\d\d", dialog.locator("#expected").inner_text())
+    assert re.fullmatch(r"\d+", dialog.locator("#committed").inner_text())
+    row = dialog.locator("#maps tbody tr", has_text="Acme Corp").first
+    assert re.fullmatch(r"\d+%|-", row.locator("td").nth(5).inner_text())
+    dialog.locator("#sort").select_option("signature")
+    dialog.locator("#maps").wait_for(state="visible", timeout=UPDATE_TIMEOUT_MS)
     # Someone from another organisation sees none of them.
     page.locator("#acting-as").fill("olga@rival.example")
     page.locator("#acting-form button").click()

@@ -99,6 +99,26 @@ test('choosing "in this spreadsheet" sends this file and says the MAP is here', 
   assert.equal(post.json.time_zone, 'Pacific/Kiritimati'); // the MAP's today is this sheet's
 });
 
+test('a deal amount typed with separators reaches the backend as a whole number', options, async (t) => {
+  const { page, backend } = await openDialog(t);
+  await fillGoodForm(page);
+  await page.fill('#amount', '250,000');
+  await page.click('#submit');
+  await page.waitForSelector('#result', { state: 'visible' });
+  const [post] = await backend.requests('/api/maps');
+  assert.equal(post.json.amount, 250000);
+});
+
+test('an amount that is not a whole number is shown next to its field, and nothing is sent', options, async (t) => {
+  const { page, backend } = await openDialog(t);
+  await fillGoodForm(page);
+  await page.fill('#amount', '12.5k');
+  await page.click('#submit');
+  await page.waitForFunction(() => document.querySelector('[data-field="amount"] > .error').textContent !== '');
+  assert.equal(await fieldError(page, 'amount'), 'Enter the amount as a whole number, e.g. 120000.');
+  assert.deepEqual(await backend.requests('/api/maps'), []);
+});
+
 test('an empty form shows what each required field needs, and nothing is sent', options, async (t) => {
   const { page, calls } = await openDialog(t);
   await page.fill('#seller_owner', '');

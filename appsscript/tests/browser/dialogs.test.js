@@ -56,6 +56,35 @@ test('changing the sort asks the backend again in that order', options, async (t
   assert.deepEqual(sorts, ['risk', 'account']);
 });
 
+test('the pipeline shows each MAP\'s chance of signing this quarter and the roll-up beside the gut commit', options, async (t) => {
+  const { page } = await open(t, 'Pipeline', (backend) =>
+    backend.addMaps(
+      { spreadsheet_id: 'globex', account: 'Globex', p_signature_quarter: 0.9, amount: 100000 },
+      { spreadsheet_id: 'initech', account: 'Initech', p_signature_quarter: 0.05, amount: null, committed_this_quarter: false }
+    )
+  );
+  await page.waitForSelector('#rollup', { state: 'visible' });
+  // Acme Corp (the default MAP): 48%, 120,000, committed this quarter.
+  assert.equal(await page.textContent('#expected'), '1.43 (147,600)');
+  assert.equal(await page.textContent('#committed'), '2 (220,000)');
+  const rows = await page.locator('#maps tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => Array.from(/** @type {HTMLTableRowElement} */ (tr).cells).map((c) => c.textContent))
+  );
+  const byAccount = Object.fromEntries(rows.map((r) => [r[0], [r[5], r[6]]]));
+  assert.deepEqual(byAccount, { Globex: ['90%', '100,000'], Initech: ['5%', '-'], 'Acme Corp': ['48%', '120,000'] });
+});
+
+test('sorting by the chance of signing asks the backend for that order and shows it', options, async (t) => {
+  const { page, backend } = await open(t, 'Pipeline', (b) =>
+    b.addMaps({ spreadsheet_id: 'globex', account: 'Globex', p_signature_quarter: 0.9 })
+  );
+  await page.waitForSelector('#maps', { state: 'visible' });
+  await page.selectOption('#sort', 'signature');
+  await page.waitForFunction(() => document.querySelector('#maps tbody tr a').textContent === 'Globex');
+  const sorts = (await backend.requests('/api/maps')).map((r) => r.query.sort);
+  assert.deepEqual(sorts, ['risk', 'signature']);
+});
+
 test('a pipeline error is shown readably', options, async (t) => {
   const { page } = await open(t, 'Pipeline', (b) =>
     b.answer({ path: '/api/maps', status: 429, body: { error: { code: 'RATE_LIMITED', message: 'quota' } } })

@@ -144,9 +144,9 @@ test('the Reminders section shows who gets what next, owners without an email, l
   const { page, pageErrors } = await openSidebar(t);
   await page.waitForSelector('#reminders', { state: 'visible' });
   assert.equal(await page.isChecked('#reminders-enabled'), true);
-  assert.deepEqual(await texts(page, '#reminders-upcoming li'), ['Dana Lee: Security questionnairedue soon · 2026-12-30']);
+  assert.deepEqual(await texts(page, '#reminders-upcoming li'), ['Dana Lee: Security questionnairedue soon · Dec 30, 2026']);
   assert.deepEqual(await texts(page, '#reminders-unreachable li'), ['Legal team: Legal redlines']);
-  assert.deepEqual(await texts(page, '#reminders-sent li'), ['Acme Corp plan: 1 step to updatedana@acme.com · 2026-11-23T15:00:00Z']);
+  assert.deepEqual(await texts(page, '#reminders-sent li'), ['Acme Corp plan: 1 step to updatedana@acme.com · Nov 23, 2026']);
   assert.deepEqual(await texts(page, '#agenda li'), [
     'The security questionnaire was due last week; what is happening on your end?',
     'Book the next step: "Legal redlines" by 1 Feb 2027.',
@@ -167,4 +167,44 @@ test('the switch turns the MAP reminders off, and back when the backend refuses'
   await page.click('#reminders-enabled');
   await page.waitForSelector('#reminders-error', { state: 'visible' });
   assert.equal(await page.isChecked('#reminders-enabled'), false, 'the switch shows what the backend holds');
+});
+
+test('the sidebar shows the forecast: odds and dates, the drivers, what to do, and its basis', options, async (t) => {
+  const { page, pageErrors } = await openSidebar(t);
+  await page.waitForSelector('#forecast', { state: 'visible' });
+  assert.equal(await page.textContent('#go-live-odds'), '62% on time');
+  assert.equal(await page.textContent('#go-live-dates'), 'even odds by Mar 24, 2027 · 4 in 5 by Apr 9, 2027');
+  assert.equal(await page.textContent('#signature-odds'), '48% in its quarter');
+  assert.equal(await page.textContent('#signature-dates'), 'even odds by Feb 17, 2027 · 4 in 5 by Mar 3, 2027');
+  assert.deepEqual(await texts(page, '#drivers li'), [
+    'Legal redlines: 60% of the risk',
+    'Security questionnaire: 25% of the risk',
+  ]);
+  assert.match(await page.textContent('#advice'), /^What to do: .*"Legal redlines"/);
+  assert.equal(await page.textContent('#basis'), 'Based on 42 past plans');
+  assert.deepEqual(pageErrors, []);
+});
+
+test('a plan without a signature step or drivers, on the priors, says so', options, async (t) => {
+  const detail = mapDetail({ spreadsheet_id: MAP_ID });
+  detail.forecast = {
+    ...detail.forecast,
+    basis: { kind: 'priors', plans: 0, text: 'priors' },
+    signature: null,
+    drivers: [],
+    advice: null,
+  };
+  const { page } = await openSidebar(t, { detail });
+  await page.waitForSelector('#forecast', { state: 'visible' });
+  assert.equal(await page.isVisible('#signature-odds'), false);
+  assert.deepEqual(await texts(page, '#drivers li'), ['No step carries a risk worth naming.']);
+  assert.equal(await page.isVisible('#advice'), false);
+  assert.equal(await page.textContent('#basis'), 'Based on priors');
+});
+
+test('a MAP not computed yet shows no forecast section', options, async (t) => {
+  const detail = { ...mapDetail({ spreadsheet_id: MAP_ID }), forecast: null };
+  const { page } = await openSidebar(t, { detail });
+  await page.waitForSelector('#health', { state: 'visible' });
+  assert.equal(await page.isVisible('#forecast'), false);
 });

@@ -30,6 +30,7 @@ TABLES = {
     "outbox_messages",
     "reminder_keys",
     "used_links",
+    "org_calibrations",
 }
 
 

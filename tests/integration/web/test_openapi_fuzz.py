@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi import checks as openapi_checks
 
-from service.config import Settings
 from service.clock import Clock
+from service.config import Settings
 from service.web.app import create_app
 from service.web.openapi import openapi_document
 from tests.clock import make_clock
