@@ -26,6 +26,7 @@ from service.domain.parse import parse_status
 from service.services.map_sheets import (
     Channel,
     NewMap,
+    Revision,
     SheetLayout,
     SheetPlan,
     SheetUpdate,
@@ -369,6 +370,9 @@ class MemoryMapSheets:
     def stop_channel(self, channel_id: str, resource_id: str) -> None:
         self.drive.calls["stop_channel"] += 1
         self.drive.channels.pop(channel_id, None)
+
+    def revisions(self, spreadsheet_id: str, *, since: datetime) -> list[Revision]:
+        return []  # this fake keeps no revision history
 
 
 def _apply(sheet: Spreadsheet, write: MemoryWrite, token: str) -> None:
