@@ -4,6 +4,7 @@ MAP spreadsheet as a buyer edits it."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -189,3 +190,52 @@ def test_the_screenshot_helper_writes_a_png(serve: Serving, browser: Any, tmp_pa
     out = tmp_path / "preview.png"
     screenshot_preview(browser, serve, out)
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+AXE = (
+    Path(__file__).resolve().parents[2] / "appsscript" / "node_modules" / "axe-core" / "axe.min.js"
+)
+
+
+def serious_violations(page: Any) -> list[str]:
+    """axe-core's serious and critical findings on the page (frames included)."""
+    if not AXE.exists():
+        reason = f"axe-core is not installed at {AXE} (run npm ci in appsscript/)"
+        if os.environ.get("TEST_REQUIRE_BROWSER") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    for frame in page.frames:
+        frame.add_script_tag(path=str(AXE))
+    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['impact']} {v['id']}: {v['help']} at "
+        + ", ".join(" ".join(map(str, n["target"])) for n in v["nodes"])
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_the_preview_and_its_sidebar_have_no_serious_accessibility_violation(
+    serve: Serving, page: Any
+) -> None:
+    page.goto(serve.preview_url)
+    assert serious_violations(page) == []  # the index
+    page.locator("#files a", has_text="Acme Corp").click()
+    cell(page, "C7").wait_for()
+    page.locator("#show-health").click()
+    page.frame_locator("#sidebar-frame").locator("#score").wait_for(timeout=UPDATE_TIMEOUT_MS)
+    found = serious_violations(page)
+    assert found == [], "\n".join(found)
+
+
+def test_the_previews_dialog_pages_have_no_serious_accessibility_violation(
+    serve: Serving, page: Any
+) -> None:
+    page.goto(f"{serve.emulator_url}/preview/pipeline?as=sam@vendor.example")
+    page.frame_locator("#dialog").locator("#maps").wait_for(timeout=UPDATE_TIMEOUT_MS)
+    found = serious_violations(page)
+    assert found == [], "\n".join(found)
+    page.goto(f"{serve.emulator_url}/preview/create?as=sam@vendor.example")
+    page.frame_locator("#dialog").locator("#create-form").wait_for(timeout=UPDATE_TIMEOUT_MS)
+    found = serious_violations(page)
+    assert found == [], "\n".join(found)
