@@ -239,3 +239,29 @@ def test_the_previews_dialog_pages_have_no_serious_accessibility_violation(
     page.frame_locator("#dialog").locator("#create-form").wait_for(timeout=UPDATE_TIMEOUT_MS)
     found = serious_violations(page)
     assert found == [], "\n".join(found)
+
+
+def test_a_risk_clicked_in_the_sidebar_selects_its_rows_and_the_weekly_review_is_in_the_menu(
+    serve: Serving, page: Any
+) -> None:
+    page.goto(serve.preview_url)
+    page.locator("#files a", has_text="Acme Corp").click()
+    cell(page, "C7").wait_for()
+    page.locator("#show-health").click()
+    sidebar = page.frame_locator("#sidebar-frame")
+    button = sidebar.locator("#risks button.rows").first
+    button.wait_for(timeout=UPDATE_TIMEOUT_MS)
+    titles = button.inner_text().removeprefix("Milestones: ").split(", ")
+    button.click()
+    page.locator("#grid tr.picked").first.wait_for()
+    picked = page.locator("#grid tr.picked").evaluate_all(
+        "trs => trs.map(tr => tr.querySelector('td[data-a1^=\"B\"]').getAttribute('data-value'))"
+    )
+    assert picked == titles
+
+    page.locator("#show-review").click()
+    assert page.locator("#sidebar-name").inner_text() == "Weekly review"
+    review = page.frame_locator("#sidebar-frame")
+    review.locator("#review").wait_for(state="visible", timeout=UPDATE_TIMEOUT_MS)
+    review.locator("#close").click()
+    page.locator("#sidebar").wait_for(state="hidden")
