@@ -184,12 +184,17 @@ def test_the_pipeline_dialog_lists_the_sellers_maps_with_links_to_their_previews
     dialog.locator("#empty").wait_for(state="visible", timeout=UPDATE_TIMEOUT_MS)
 
 
-def test_the_screenshot_helper_writes_a_png(serve: Serving, browser: Any, tmp_path: Path) -> None:
-    from tests.e2e.browser_screenshot import screenshot_preview
+def test_the_screenshot_helper_writes_the_buyers_and_the_sellers_view(
+    serve: Serving, browser: Any, tmp_path: Path
+) -> None:
+    from tests.e2e.browser_screenshot import DEMO_SELLER, screenshot_preview
 
-    out = tmp_path / "preview.png"
-    screenshot_preview(browser, serve, out)
-    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    buyer, seller = tmp_path / "preview.png", tmp_path / "preview-seller.png"
+    screenshot_preview(browser, serve, buyer)
+    screenshot_preview(browser, serve, seller, as_user=DEMO_SELLER, sidebar=True)
+    for out in (buyer, seller):
+        assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert buyer.read_bytes() != seller.read_bytes()
 
 
 AXE = (
