@@ -129,6 +129,29 @@ function setRemindersEnabled(enabled) {
 }
 
 /**
+ * Selects the Plan tab's rows of these milestones (a risk's, clicked in the sidebar):
+ * the rows whose ID (column A, hidden) is one of ``ids``, across the table's columns.
+ * @param {string[]} ids
+ * @returns {number} how many rows were selected
+ */
+function selectMilestoneRows(ids) {
+  const wanted = new Set((Array.isArray(ids) ? ids : []).map(String));
+  const sheet = SpreadsheetApp.getActiveSpreadsheet().getSheetByName(PLAN_SHEET_NAME);
+  const last = sheet ? sheet.getLastRow() : 0;
+  if (!sheet || !wanted.size || !last) return 0;
+  const width = sheet.getLastColumn();
+  /** @type {string[]} */
+  const rows = [];
+  sheet.getRange(1, 1, last, 1).getValues().forEach(function (row, i) {
+    if (wanted.has(String(row[0]))) rows.push(sheet.getRange(i + 1, 1, 1, width).getA1Notation());
+  });
+  if (!rows.length) return 0;
+  sheet.activate();
+  sheet.getRangeList(rows).activate();
+  return rows.length;
+}
+
+/**
  * GET /api/maps?sort=...: the MAPs of the caller's organisation.
  * @param {string} [sort] risk (default), slip, go_live, account or signature (most
  *   likely to sign this quarter first)

@@ -4,9 +4,13 @@ the History tab's rows.
 Who: Drive push notifications do not say who edited; the add-on's trigger sometimes
 does (``e.user`` is blank for editors outside the seller's domain). A change is
 attributed to the latest trigger event on the same row (or header cell) since the last
-sync; otherwise "who" is left empty. A change counts as the buyer's when its author is
-one of the MAP's buyer contacts, or, with no author known, when it is on a buyer-side
-milestone (the buyer's rows are edited by the buyer far more often than not).
+sync; otherwise to the person Drive's revision history names: the only person (not a
+service account) whose edits Drive recorded since the last read, or, when several
+edited in between, "probably" one of them (one from the milestone's side, the latest
+first); with no revision to go by "who" is left empty. A change counts as the buyer's
+when its author is one of the MAP's buyer contacts, or, with no author known, when it
+is on a buyer-side milestone (the buyer's rows are edited by the buyer far more often
+than not).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from datetime import date, datetime
 
 from service.domain.history import Change
 from service.domain.model import HistoryEntry, Kind, Plan, Side
-from service.services.map_sheets import LoggedChange, SheetLayout
+from service.services.map_sheets import LoggedChange, Revision, SheetLayout
 from service.store.history import history_dedupe_key
 from service.store.records import EditEvent, HistorySource, NewHistoryEvent
 
@@ -65,6 +69,48 @@ def authors(
     return result
 
 
+PROBABLY = "probably "
+
+
+def from_revisions(
+    changes: Sequence[Change],
+    who: Sequence[str],
+    revisions: Sequence[Revision],
+    plan: Plan,
+    buyer_emails: Iterable[str],
+) -> list[str]:
+    """``who`` with each unknown author taken from the revision history: the one person
+    who edited, or "probably ..." one of several (see the module's docstring)."""
+    people = [r.email for r in revisions if r.email and not _is_service_account(r.email)]
+    latest_first = list(dict.fromkeys(e.casefold() for e in reversed(people)))
+    if not latest_first:
+        return list(who)
+    buyers = {e.casefold() for e in buyer_emails}
+    sides = {m.id: m.side for m in plan.milestones}
+    result = []
+    for change, author in zip(changes, who, strict=True):
+        if author:
+            result.append(author)
+        elif len(latest_first) == 1:
+            result.append(latest_first[0])
+        else:
+            side = sides.get(change.milestone_id or "")
+            same_side = [
+                e for e in latest_first if side is None or (e in buyers) == (side is Side.BUYER)
+            ]
+            result.append(PROBABLY + (same_side or latest_first)[0])
+    return result
+
+
+def author_email(author: str) -> str:
+    """The email in an author as :func:`from_revisions` gives it."""
+    return author.removeprefix(PROBABLY)
+
+
+def _is_service_account(email: str) -> bool:
+    return email.casefold().endswith(".gserviceaccount.com")
+
+
 def buyer_edited(
     changes: Sequence[Change], who: Sequence[str], plan: Plan, buyer_emails: Iterable[str]
 ) -> bool:
@@ -72,7 +118,7 @@ def buyer_edited(
     sides = {m.id: m.side for m in plan.milestones}
     for change, author in zip(changes, who, strict=True):
         if author:
-            if person_of(author).casefold() in buyers:
+            if person_of(author_email(author)).casefold() in buyers:
                 return True
         elif sides.get(change.milestone_id or "") is Side.BUYER:
             return True

@@ -184,6 +184,14 @@ class NewMap:
 
 
 @dataclass(frozen=True)
+class Revision:
+    """One entry of the spreadsheet's revision history: who last changed it, when."""
+
+    at: datetime
+    email: str  # "" when Drive does not say
+
+
+@dataclass(frozen=True)
 class Channel:
     """A push channel watching a spreadsheet for changes."""
 
@@ -260,6 +268,11 @@ class MapSheets(Protocol):
 
     def stop_channel(self, channel_id: str, resource_id: str) -> None:
         """Stop a channel (one already gone is fine)."""
+        ...
+
+    def revisions(self, spreadsheet_id: str, *, since: datetime) -> list[Revision]:
+        """The revisions last changed at or after ``since``, oldest first (Drive's
+        revision history; edits in a row by one person are one revision)."""
         ...
 
     def close(self) -> None: ...

@@ -30,7 +30,7 @@ from service.services import versions
 from service.services.calibrate import org_calibration
 from service.services.crash_points import crash_point
 from service.services.guarded_write import adopt_pending, write_guarded
-from service.services.map_sheets import MapSheets, SheetLayout, SheetPlan, SheetUpdate, SheetWrite
+from service.services.map_sheets import MapSheets, SheetPlan, SheetUpdate, SheetWrite
 from service.services.map_state import MapState
 from service.sheets.errors import LayoutChanged
 from service.store.errors import MapNotFound
@@ -78,7 +78,7 @@ def _sync_once(deps: SyncDeps, spreadsheet_id: str) -> SyncResult:
     version = versions.file_version(deps.sheets, spreadsheet_id)  # before the read
     seen = read(deps, record, loaded, now)
     crash_point("read")
-    edits = diff(deps.store, record, seen)
+    edits = diff(deps, record, seen)
     result = recompute(seen, edits, org_calibration(deps.store, record.org))
     crash_point("compute")
     written = write(deps, seen, edits, result, now)
@@ -138,13 +138,13 @@ def read(deps: SyncDeps, record: MapRecord, loaded: MapState, now: datetime) -> 
     return Seen(state, sheet, reading.today)
 
 
-def diff(store: Store, record: MapRecord, seen: Seen) -> Edits:
+def diff(deps: SyncDeps, record: MapRecord, seen: Seen) -> Edits:
     """The changes from the snapshot to the sheet, their authors and the activity dates."""
     state, sheet = seen.state, seen.sheet
     changes = diff_plans(
         state.plan, sheet.plan, reason=sheet.reason, reason_changed=sheet.reason != state.reason
     )
-    who = _authors(store, record, sheet.layout, changes)
+    who = _authors(deps, record, sheet, changes)
     activity: dict[str, Any] = {}
     if changes:
         activity["last_edit_on"] = seen.today
@@ -339,9 +339,17 @@ def load(store: Store, spreadsheet_id: str) -> tuple[MapRecord, MapState]:
 
 
 def _authors(
-    store: Store, record: MapRecord, layout: SheetLayout, changes: Sequence[Change]
+    deps: SyncDeps, record: MapRecord, sheet: SheetPlan, changes: Sequence[Change]
 ) -> list[str]:
+    """Who made each change: the add-on's trigger, else Drive's revision history (one
+    more call, only when a change has no author from the trigger)."""
     if not changes:
         return []
     since = record.last_synced_at or record.created_at
-    return history.authors(changes, store.edit_events_since(record.spreadsheet_id, since), layout)
+    events = deps.store.edit_events_since(record.spreadsheet_id, since)
+    who = history.authors(changes, events, sheet.layout)
+    if all(who):
+        return who
+    read_since = record.last_read_at or since
+    revisions = deps.sheets.revisions(record.spreadsheet_id, since=read_since)
+    return history.from_revisions(changes, who, revisions, sheet.plan, record.buyer_emails)

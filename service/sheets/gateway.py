@@ -44,6 +44,11 @@ _CONNECTION_ERRORS = (
 _RETRY_STATUSES = {429, 500, 502, 503, 504}
 
 
+REVISION_FIELDS = (
+    "nextPageToken,revisions(modifiedTime,lastModifyingUser(emailAddress,displayName))"
+)
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     max_retries: int = 5
@@ -64,6 +69,7 @@ class ApiResources:
     files: Any
     permissions: Any
     channels: Any
+    revisions: Any
 
 
 class SheetsGateway:
@@ -83,6 +89,7 @@ class SheetsGateway:
         self._files = resources.files
         self._permissions = resources.permissions
         self._channels = resources.channels
+        self._revisions = resources.revisions
         self._http = http
         self._retry = retry or RetryPolicy()
         self._sleep = sleep
@@ -226,6 +233,24 @@ class SheetsGateway:
         request = self._channels.stop(body={"id": channel_id, "resourceId": resource_id})
         with suppress(errors.SheetNotFound):  # already gone
             self._call(request, idempotent=True)
+
+    def revisions(self, file_id: str) -> list[dict[str, Any]]:
+        """The file's revisions, oldest first: ``modifiedTime`` and
+        ``lastModifyingUser``'s email and name, every page."""
+        found: list[dict[str, Any]] = []
+        token: str | None = None
+        while True:
+            request = self._revisions.list(
+                fileId=file_id,
+                pageSize=1000,
+                pageToken=token,
+                fields=REVISION_FIELDS,
+            )
+            result = self._call(request, idempotent=True)
+            found.extend(result.get("revisions", []))
+            token = result.get("nextPageToken")
+            if not token:
+                return found
 
     # -- plumbing ----------------------------------------------------------------------
     def _call(self, request: Any, *, idempotent: bool) -> Any:

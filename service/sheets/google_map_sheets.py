@@ -31,6 +31,7 @@ from service.services.map_sheets import (
     EditedCells,
     InputEdit,
     NewMap,
+    Revision,
     SheetLayout,
     SheetUpdate,
     SheetWrite,
@@ -195,6 +196,16 @@ class GoogleMapSheets:
 
     def stop_channel(self, channel_id: str, resource_id: str) -> None:
         self._gateway.stop_channel(channel_id, resource_id)
+
+    # -- revision history ------------------------------------------------------------
+    def revisions(self, spreadsheet_id: str, *, since: datetime) -> list[Revision]:
+        found = []
+        for item in self._gateway.revisions(spreadsheet_id):
+            at = datetime.fromisoformat(str(item.get("modifiedTime", "")).replace("Z", "+00:00"))
+            if at >= since:
+                user = item.get("lastModifyingUser") or {}
+                found.append(Revision(at=at, email=str(user.get("emailAddress", ""))))
+        return found
 
 
 def _first_row(updated_range: str) -> int:

@@ -29,6 +29,7 @@ from service.services.map_sheets import (
     EditedCells,
     InputEdit,
     NewMap,
+    Revision,
     SheetLayout,
     SheetPlan,
     SheetUpdate,
@@ -393,6 +394,9 @@ class MemoryMapSheets:
     def stop_channel(self, channel_id: str, resource_id: str) -> None:
         self.drive.calls["stop_channel"] += 1
         self.drive.channels.pop(channel_id, None)
+
+    def revisions(self, spreadsheet_id: str, *, since: datetime) -> list[Revision]:
+        return []  # this fake keeps no revision history
 
 
 def _apply(sheet: Spreadsheet, write: MemoryWrite, token: str) -> None:

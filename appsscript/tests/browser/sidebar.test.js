@@ -28,7 +28,7 @@ async function openSidebar(t, { hold = [], addonOptions = {}, detail = undefined
     await sidebar.close();
     await backend.close();
   });
-  return { backend, ...sidebar };
+  return { backend, addon, ...sidebar };
 }
 
 const texts = (page, selector) => page.locator(selector).allTextContents();
@@ -208,3 +208,23 @@ test('a MAP not computed yet shows no forecast section', options, async (t) => {
   await page.waitForSelector('#health', { state: 'visible' });
   assert.equal(await page.isVisible('#forecast'), false);
 });
+
+test('clicking a risk\'s milestones selects their rows in the Plan tab', options, async (t) => {
+  const detail = mapDetail({ spreadsheet_id: MAP_ID });
+  detail.risks[0].milestones = ['m2'];
+  const { page, addon, calls, pageErrors } = await openSidebar(t, { detail });
+  await page.waitForSelector('#health', { state: 'visible' });
+  const button = page.locator('#risks li').first().locator('button.rows');
+  assert.equal(await button.textContent(), 'Milestones: Security questionnaire');
+  await button.click();
+  await waitUntil(() => addon.spreadsheet.selection !== null);
+  assert.deepEqual(calls.filter((c) => c.name === 'selectMilestoneRows').map((c) => c.args), [[['m2']]]);
+  assert.deepEqual(addon.spreadsheet.selection, { sheet: 'Plan', ranges: ['A3:F3'] });
+  assert.deepEqual(pageErrors, []);
+});
+
+/** @param {() => boolean} condition */
+async function waitUntil(condition) {
+  for (let i = 0; i < 200 && !condition(); i += 1) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(condition(), 'the condition never held');
+}

@@ -122,6 +122,24 @@ class FakeSheet {
   getDataRange() {
     return new FakeRange(this, 1, 1, Math.max(1, this.getLastRow()), Math.max(1, this.getLastColumn()));
   }
+  activate() {
+    this.parent.activeSheet = this;
+    return this;
+  }
+  /**
+   * Ranges to select at once ("A2:F2", ...): activate() makes them the selection.
+   * @param {string[]} a1s
+   */
+  getRangeList(a1s) {
+    const sheet = this;
+    return {
+      getRanges: () => a1s.map((a1) => sheet.getRange(a1)),
+      activate() {
+        sheet.parent.selection = { sheet: sheet.name, ranges: Array.from(a1s, String) };
+        return this;
+      },
+    };
+  }
 }
 
 class FakeSpreadsheet {
@@ -138,6 +156,11 @@ class FakeSpreadsheet {
     this.editors = editors.slice();
     /** @type {{message: string, title: string, seconds: number | undefined}[]} */
     this.toasts = [];
+    /** @type {FakeSheet | null} */
+    this.activeSheet = null;
+    /** What is selected: the sheet's name and its ranges' A1 notations. */
+    /** @type {{sheet: string, ranges: string[]} | null} */
+    this.selection = null;
   }
   getId() {
     return this.id;
@@ -159,7 +182,7 @@ class FakeSpreadsheet {
     return this.sheets.find((s) => s.name === name) || null;
   }
   getActiveSheet() {
-    return this.sheets[0];
+    return this.activeSheet || this.sheets[0];
   }
   getEditors() {
     this.env.check('Spreadsheet.getEditors', SHEET_RULE);

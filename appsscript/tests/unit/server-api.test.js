@@ -67,3 +67,19 @@ test('turning reminders off sends a PUT with enabled false and answers with the 
   const requests = await backend.requests('/api/maps/' + MAP_ID + '/reminders');
   assert.deepEqual(requests[1].json, { enabled: false });
 });
+
+test('selecting a risk\'s milestones selects their rows on the Plan tab, across the table', async (t) => {
+  const { backend, addon } = await addonWithBackend();
+  t.after(() => backend.close());
+  assert.equal(addon.call('selectMilestoneRows', ['m2', 'm1']), 2);
+  assert.deepEqual(addon.spreadsheet.selection, { sheet: 'Plan', ranges: ['A2:F2', 'A3:F3'] });
+  assert.equal(addon.spreadsheet.getActiveSheet().getName(), 'Plan');
+});
+
+test('selecting milestones the Plan tab does not hold selects nothing', async (t) => {
+  const { backend, addon } = await addonWithBackend();
+  t.after(() => backend.close());
+  assert.equal(addon.call('selectMilestoneRows', ['m9']), 0);
+  assert.equal(addon.call('selectMilestoneRows', []), 0);
+  assert.equal(addon.spreadsheet.selection, null);
+});

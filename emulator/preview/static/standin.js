@@ -76,6 +76,10 @@
       var order = sorts.indexOf(String(sort)) >= 0 ? String(sort) : 'risk';
       return backend('get', '/api/maps?sort=' + order);
     },
+    selectMilestoneRows: function (ids) {
+      var host = window.parent !== window ? window.parent : null;
+      return host && typeof host.previewSelectMilestones === 'function' ? host.previewSelectMilestones(copy(ids)) : 0;
+    },
     enableLiveUpdates: function () { throw new Error('In local mode, live updates are the toggle above the preview.'); },
     disableLiveUpdates: function () { throw new Error('In local mode, live updates are the toggle above the preview.'); },
   };
