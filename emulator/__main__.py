@@ -1,6 +1,6 @@
 """Run the emulator alone, in the foreground:
 
-    python -m emulator [--port 8765] [--data DIR]
+    python -m emulator [--port 8765] [--data DIR] [--sheets-quotas]
 
 It serves on 127.0.0.1, prints its URL, and runs until Ctrl-C (or SIGTERM); on the way
 out it stops push deliveries and writes the state to ``DIR``. Without ``--data`` the
@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from emulator.quotas import quotas
 from emulator.server import EmulatorServer
 
 
@@ -36,11 +37,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="DIR",
         help="directory that keeps the state across restarts (default: in memory)",
     )
+    parser.add_argument(
+        "--sheets-quotas",
+        action="store_true",
+        help="enforce Google's default per-minute Sheets quotas (60 reads and 60 writes "
+        "per user, 300 per project; see /__emulator/quotas)",
+    )
     args = parser.parse_args(argv)
-    return serve(_port(args.port), None if args.data is None else _data_dir(args.data))
+    data_dir = None if args.data is None else _data_dir(args.data)
+    return serve(_port(args.port), data_dir, sheets_quotas=args.sheets_quotas)
 
 
-def serve(port: int, data_dir: Path | None) -> int:
+def serve(port: int, data_dir: Path | None, *, sheets_quotas: bool = False) -> int:
     """Serve until interrupted; the exit status."""
     try:
         server = EmulatorServer(port=port, data_dir=data_dir)
@@ -49,6 +57,8 @@ def serve(port: int, data_dir: Path | None) -> int:
     except ValueError as exc:
         _fail(f"cannot read the state in '{data_dir}': {exc}")
 
+    if sheets_quotas:
+        quotas(server.state).configure({})
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     server.start()

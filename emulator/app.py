@@ -2,10 +2,11 @@
 preview and the ``/__emulator`` control endpoints, with Google's error shapes everywhere.
 
 Request pipeline, in this order (``before_request``): the clock formulas read, who is
-calling (``flask.g.user``), counting the request, then any injected fault for its
-method. After the view (``after_request``): race hooks, so an edit lands before the
-response leaves. Each module that serves routes defines its blueprints and module-level
-views; views reach the state through :func:`emulator.context.current_state`.
+calling (``flask.g.user``), counting the request, Sheets' quotas when they are on
+(:mod:`emulator.quotas`), then any injected fault for its method. After the view
+(``after_request``): race hooks, so an edit lands before the response leaves. Each
+module that serves routes defines its blueprints and module-level views; views reach
+the state through :func:`emulator.context.current_state`.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from emulator import (
     counters,
     faults,
     oauth2,
+    quotas,
     race_hooks,
+    secret_manager,
     service_accounts,
     users,
 )
@@ -48,6 +51,7 @@ def create_emulator_app(state: EmulatorState) -> Flask:
         _use_the_state_clock,
         users.identify_caller,
         counters.count_request,
+        quotas.enforce_quota,
         faults.inject_fault,
     ):
         app.before_request(step)
@@ -58,6 +62,8 @@ def create_emulator_app(state: EmulatorState) -> Flask:
         users.attach,
         counters.attach,
         faults.attach,
+        quotas.attach,
+        secret_manager.attach,
         race_hooks.attach,
         service_accounts.attach,
         permissions.attach,
@@ -71,6 +77,7 @@ def create_emulator_app(state: EmulatorState) -> Flask:
         oauth2.blueprint,
         sheets_api.blueprint,
         drive_api.blueprint,
+        secret_manager.api,
         preview.blueprint,
     ):
         app.register_blueprint(blueprint)

@@ -14,7 +14,7 @@
                                       have emailed
     DELETE /__emulator/notifications  forget them
 
-Counters, faults, race hooks and minted credentials keep their endpoints in their own
+Counters, faults, quotas, race hooks and minted credentials keep their endpoints in their own
 modules; their blueprints are nested in this one, so every control endpoint is named
 ``emulator.<part>.<action>`` (``emulator.faults.add``).
 """
@@ -26,7 +26,7 @@ from typing import Any
 
 from flask import Blueprint, jsonify, request
 
-from emulator import counters, credentials, faults, race_hooks
+from emulator import counters, credentials, faults, quotas, race_hooks, secret_manager
 from emulator.context import current_state
 from emulator.drive.permissions import outbox
 from emulator.drive.push import channel_book
@@ -160,6 +160,8 @@ for part in (
     clock,
     counters.blueprint,
     faults.blueprint,
+    quotas.blueprint,
+    secret_manager.blueprint,
     race_hooks.blueprint,
     credentials.blueprint,
     channels,

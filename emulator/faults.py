@@ -15,7 +15,9 @@ response) by the rates in that order, or lets the request through. ``delay_ms`` 
 every matching request back first. ``hold`` keeps every matching request waiting until
 the rule is deleted (at most ``HOLD_LIMIT_S``); the rule's ``held`` says how many wait
 now, so a test can act while a request is certainly in flight, whatever the machine's
-speed. Faults apply after the request was counted.
+speed; with ``times``, only the first ``times`` matching requests are held (a request
+whose caller gave up waiting is then applied when the rule is deleted, after later ones,
+as Google may). Faults apply after the request was counted.
 """
 
 from __future__ import annotations
@@ -58,11 +60,19 @@ class FaultRule:
     hold: bool = False
     injected: int = 0
     held: int = 0
+    holds: int = 0  # requests held so far
     rng: random.Random = field(default_factory=random.Random, repr=False)
     released: threading.Event = field(default_factory=threading.Event, repr=False)
 
     def matches(self, method: str, resource: str) -> bool:
         return (self.method in ("*", method)) and self.resource_id in (None, resource)
+
+    def take_hold(self) -> bool:
+        """Whether to hold one more request; call under a lock."""
+        if not self.hold or (self.times is not None and self.holds >= self.times):
+            return False
+        self.holds += 1
+        return True
 
     def draw(self) -> str | None:
         """The fault for one request (429, 500, 503, drop) or None; call under a lock."""
@@ -122,13 +132,14 @@ class Faults:
         with self._lock:
             return [r.to_json() for r in self._rules]
 
-    def decide(self, method: str, resource: str) -> tuple[FaultRule | None, str | None]:
-        """(the rule, its fault) for a request; the first matching rule decides."""
+    def decide(self, method: str, resource: str) -> tuple[FaultRule | None, str | None, bool]:
+        """(the rule, its fault, whether to hold) for a request; the first matching rule
+        decides."""
         with self._lock:
             for rule in self._rules:
                 if rule.matches(method, resource):
-                    return rule, rule.draw()
-        return None, None
+                    return rule, rule.draw(), rule.take_hold()
+        return None, None, False
 
     def wait_while_held(self, rule: FaultRule) -> None:
         with self._lock:
@@ -173,15 +184,20 @@ def injected_error(method: str, code: int) -> GoogleApiError:
     )
 
 
-def quota_exceeded(method: str) -> GoogleApiError:
-    """Sheets' 429 for the per-user per-minute read or write quota."""
-    kind = "Read" if method.rsplit(".", 1)[-1] in _READ_METHODS else "Write"
+def is_read(method: str) -> bool:
+    """Whether Sheets counts ``method`` (an endpoint name) against the read quota."""
+    return method.rsplit(".", 1)[-1] in _READ_METHODS
+
+
+def quota_exceeded(method: str, *, per_user: bool = True, limit_value: int = 60) -> GoogleApiError:
+    """Sheets' 429 for the per-minute read or write quota (per user, or per project)."""
+    kind = "Read" if is_read(method) else "Write"
     metric = f"sheets.googleapis.com/{kind.lower()}_requests"
-    limit = f"{kind}RequestsPerMinutePerUser"
+    limit = f"{kind}RequestsPerMinutePer{'User' if per_user else 'Project'}"
     message = (
         f"Quota exceeded for quota metric '{kind} requests' and limit '{kind} requests per "
-        "minute per user' of service 'sheets.googleapis.com' for consumer "
-        "'project_number:000000000000'."
+        f"minute{' per user' if per_user else ''}' of service 'sheets.googleapis.com' for "
+        "consumer 'project_number:000000000000'."
     )
     details: list[dict[str, Any]] = [
         {
@@ -192,7 +208,7 @@ def quota_exceeded(method: str) -> GoogleApiError:
                 "quota_location": "global",
                 "quota_metric": metric,
                 "quota_limit": limit,
-                "quota_limit_value": "60",
+                "quota_limit_value": str(limit_value),
                 "service": "sheets.googleapis.com",
                 "consumer": "projects/000000000000",
             },
@@ -268,10 +284,10 @@ def inject_fault() -> Response | None:
     if not method.startswith(API_METHOD_PREFIXES):
         return None
     book = faults(current_state())
-    rule, fault = book.decide(method, resource_id())
+    rule, fault, hold = book.decide(method, resource_id())
     if rule is None:
         return None
-    if rule.hold:
+    if hold:
         book.wait_while_held(rule)
     if rule.delay_ms:
         time.sleep(rule.delay_ms / 1000)

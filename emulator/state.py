@@ -116,6 +116,9 @@ class DriveFile:
     parents: list[str] = field(default_factory=list)
     trashed: bool = False
     description: str = ""
+    # Drive's revision history: {"id", "modifiedTime", "user"}, oldest first. Edits one
+    # after another by the same person make one revision, as Drive merges them.
+    revisions: list[dict[str, str]] = field(default_factory=list)
     # The spreadsheet model (emulator.sheets) when mime_type is a spreadsheet.
     spreadsheet: Any = None
 
@@ -134,6 +137,7 @@ class DriveFile:
             "parents": list(self.parents),
             "trashed": self.trashed,
             "description": self.description,
+            "revisions": [dict(r) for r in self.revisions],
         }
 
     @classmethod
@@ -141,6 +145,15 @@ class DriveFile:
         fields = dict(data)
         fields["permissions"] = [Permission.from_json(p) for p in data.get("permissions", [])]
         return cls(**fields)
+
+    def add_revision(self, user: str, at: str) -> None:
+        """Record that ``user`` changed the content at ``at``."""
+        last = self.revisions[-1] if self.revisions else None
+        if last is not None and last["user"].lower() == user.lower():
+            last["modifiedTime"] = at
+            return
+        number = int(last["id"]) + 1 if last is not None else 1
+        self.revisions.append({"id": str(number), "modifiedTime": at, "user": user})
 
     def role_of(self, email: str) -> str | None:
         """The best role ``email`` holds on this file, or None."""
@@ -200,6 +213,8 @@ class EmulatorState:
                 # Sharing does not count as modifying the file in Drive.
                 file.modified_time = self.clock.rfc3339()
                 file.last_modifying_user = user
+            if CONTENT in what:
+                file.add_revision(user, file.modified_time)
             self._emit(Change(file, user, kind, what))
 
     def _emit(self, change: Change) -> None:

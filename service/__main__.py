@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "plan": ("engine_commands", "print a template's back-scheduled plan for a go-live date"),
     "map": ("map_commands", "create, sync, review and show MAP spreadsheets"),
     "emulator": ("emulator_command", "run the local Google Sheets/Drive/sign-in emulator alone"),
+    "reminders": ("reminders_command", "run the reminder job by hand; opt a person back in"),
     "serve": ("serve_command", "run the whole product locally (backend, emulator, preview)"),
 }
 

@@ -39,10 +39,22 @@ class Clock:
         self.offset = instant - datetime.now(UTC)
 
 
+# A new spreadsheet's time zone when nobody chose one (Google's API default is UTC's).
+DEFAULT_TIME_ZONE = "Etc/GMT"
+
+
+def is_time_zone(name: str) -> bool:
+    """Whether ``name`` is an IANA time zone name (``Europe/Berlin``)."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
 def local_today(now: datetime, time_zone: str) -> date:
     """The date at ``now`` in ``time_zone`` (an IANA name); UTC's when the zone is unknown.
     A MAP's days are its spreadsheet's: that is where people read "today"."""
-    try:
-        return now.astimezone(ZoneInfo(time_zone)).date()
-    except (ZoneInfoNotFoundError, ValueError):
+    if not is_time_zone(time_zone):
         return now.date()
+    return now.astimezone(ZoneInfo(time_zone)).date()

@@ -9,7 +9,7 @@
 /**
  * Calls the backend and returns its JSON answer; throws a BackendError with a
  * readable message on an error answer or when the backend cannot be reached.
- * @param {'get' | 'post' | 'delete'} method
+ * @param {'get' | 'post' | 'put' | 'delete'} method
  * @param {string} path starting with /, e.g. /api/maps
  * @param {{body?: Object, withSellerToken?: boolean, meanings?: ErrorMeanings}} [options]
  *   withSellerToken: add the seller's OAuth access token (Create MAP only);

@@ -16,6 +16,7 @@
  * @property {string} [country] ISO 3166 alpha-2, e.g. US
  * @property {string | null} [signature_date] YYYY-MM-DD or empty
  * @property {string | null} [spreadsheet_id] the current file's id, or null for a new file
+ * @property {string | number | null} [amount] what the deal is worth (optional), e.g. "120,000"
  */
 
 /**
@@ -29,6 +30,7 @@
  * @property {string} country
  * @property {string | null} signature_date
  * @property {string | null} spreadsheet_id
+ * @property {number} [amount] whole units of the deal's currency; absent when not given
  */
 
 const EMAIL_PATTERN = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
@@ -56,6 +58,8 @@ function mapRequestFromForm_(form, currentSpreadsheetId) {
     signature_date: text_(f.signature_date) || null,
     spreadsheet_id: text_(f.spreadsheet_id) || null,
   };
+  const amount = text_(f.amount).replace(/[\s,]/g, '');
+  if (amount) request.amount = /^\d+$/.test(amount) ? Number(amount) : NaN;
   return { request: request, errors: mapRequestErrors_(request, currentSpreadsheetId) };
 }
 
@@ -96,6 +100,9 @@ function mapRequestErrors_(r, currentSpreadsheetId) {
     else if (isIsoDate_(r.go_live) && r.signature_date >= r.go_live) {
       add('signature_date', 'The signature must come before go-live.');
     }
+  }
+  if (r.amount !== undefined && !(Number.isSafeInteger(r.amount) && r.amount >= 0)) {
+    add('amount', 'Enter the amount as a whole number, e.g. 120000.');
   }
   if (r.spreadsheet_id && r.spreadsheet_id !== currentSpreadsheetId) {
     add('spreadsheet_id', 'A MAP can only be created in the spreadsheet the add-on is open in.');

@@ -22,7 +22,7 @@ const CREATE_MAP_MEANINGS = {
 };
 
 /** Sort orders GET /api/maps accepts. */
-const PIPELINE_SORTS = ['risk', 'slip', 'go_live', 'account'];
+const PIPELINE_SORTS = ['risk', 'slip', 'go_live', 'account', 'signature'];
 
 /** How long the template list is cached, in seconds. */
 const TEMPLATES_CACHE_SECONDS = 300;
@@ -66,8 +66,11 @@ function createMap(form) {
   if (checked.errors.length) throw fieldErrors_(checked.errors);
   const sharing = checked.request.spreadsheet_id ? shareWithBackend_(spreadsheet) : null;
   try {
+    // The MAP's "today" is its spreadsheet's date: a new spreadsheet gets the zone of the
+    // one the seller works in (their account's), "in this spreadsheet" keeps its own.
+    const body = Object.assign({}, checked.request, { time_zone: spreadsheet.getSpreadsheetTimeZone() });
     return callBackend_('post', '/api/maps', {
-      body: checked.request,
+      body: body,
       withSellerToken: true,
       meanings: CREATE_MAP_MEANINGS,
     });
@@ -122,8 +125,54 @@ function runWeeklyReview() {
 }
 
 /**
+ * GET /api/maps/<this file>/reminders: on/off, who gets what next, owners without
+ * an email, the last messages sent and the call agenda.
+ * @returns {any}
+ */
+function getReminders() {
+  return callBackend_('get', mapPath_('/reminders'), { meanings: { NOT_FOUND: NOT_A_MAP_MESSAGE } });
+}
+
+/**
+ * PUT /api/maps/<this file>/reminders: turns this MAP's reminders on or off;
+ * answers like getReminders.
+ * @param {boolean} enabled
+ * @returns {any}
+ */
+function setRemindersEnabled(enabled) {
+  return callBackend_('put', mapPath_('/reminders'), {
+    body: { enabled: enabled === true },
+    meanings: { NOT_FOUND: NOT_A_MAP_MESSAGE },
+  });
+}
+
+/**
+ * Selects the Plan tab's rows of these milestones (a risk's, clicked in the sidebar):
+ * the rows whose ID (column A, hidden) is one of ``ids``, across the table's columns.
+ * @param {string[]} ids
+ * @returns {number} how many rows were selected
+ */
+function selectMilestoneRows(ids) {
+  const wanted = new Set((Array.isArray(ids) ? ids : []).map(String));
+  const sheet = SpreadsheetApp.getActiveSpreadsheet().getSheetByName(PLAN_SHEET_NAME);
+  const last = sheet ? sheet.getLastRow() : 0;
+  if (!sheet || !wanted.size || !last) return 0;
+  const width = sheet.getLastColumn();
+  /** @type {string[]} */
+  const rows = [];
+  sheet.getRange(1, 1, last, 1).getValues().forEach(function (row, i) {
+    if (wanted.has(String(row[0]))) rows.push(sheet.getRange(i + 1, 1, 1, width).getA1Notation());
+  });
+  if (!rows.length) return 0;
+  sheet.activate();
+  sheet.getRangeList(rows).activate();
+  return rows.length;
+}
+
+/**
  * GET /api/maps?sort=...: the MAPs of the caller's organisation.
- * @param {string} [sort] risk (default), slip, go_live or account
+ * @param {string} [sort] risk (default), slip, go_live, account or signature (most
+ *   likely to sign this quarter first)
  * @returns {{maps: any[]}}
  */
 function getPipeline(sort) {

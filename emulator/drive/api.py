@@ -1,7 +1,7 @@
 """The Drive v3 routes, at ``/drive/v3/...`` as Google serves them.
 
 One blueprint, ``drive``, nests one per Drive resource (``files``, ``comments``,
-``permissions``, ``channels``), so every endpoint is named by Google's method id
+``permissions``, ``revisions``, ``channels``), so every endpoint is named by Google's method id
 (``drive.files.create``, ``drive.permissions.list``, ``drive.channels.stop``), which
 the counters, faults and race hooks key on.
 """
@@ -10,8 +10,14 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from emulator.drive import files, permissions, push
+from emulator.drive import files, permissions, push, revisions
 
 blueprint = Blueprint("drive", __name__, url_prefix="/drive/v3")
-for resource in (files.files, files.comments, permissions.blueprint, push.channels):
+for resource in (
+    files.files,
+    files.comments,
+    permissions.blueprint,
+    revisions.blueprint,
+    push.channels,
+):
     blueprint.register_blueprint(resource)

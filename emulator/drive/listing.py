@@ -38,7 +38,7 @@ def list_page(
         page = matches[offset : offset + page_size]
         body: dict[str, Any] = {}
         if offset + page_size < len(matches):
-            body["nextPageToken"] = _encode_page_token(offset + page_size)
+            body["nextPageToken"] = encode_page_token(offset + page_size)
         body["kind"] = "drive#fileList"
         body["incompleteSearch"] = False
         body["files"] = [file_json(f, user) for f in page]
@@ -59,7 +59,7 @@ def _in_search_of(file: DriveFile, user: str) -> bool:
     )
 
 
-def _encode_page_token(offset: int) -> str:
+def encode_page_token(offset: int) -> str:
     return base64.urlsafe_b64encode(json.dumps({"o": offset}).encode()).decode().rstrip("=")
 
 

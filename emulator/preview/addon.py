@@ -115,8 +115,8 @@ def check_call(user: Any, method: Any, path: Any, body: Any) -> tuple[str, str, 
     """The call, if the add-on could make it; :class:`BadAddonCall` otherwise."""
     if not isinstance(user, str) or not _EMAIL.match(user.strip()):
         raise BadAddonCall("'user' must be the email address of the person using the add-on")
-    if method not in ("get", "post", "delete"):
-        raise BadAddonCall("'method' must be get, post or delete")
+    if method not in ("get", "post", "put", "delete"):
+        raise BadAddonCall("'method' must be get, post, put or delete")
     if not isinstance(path, str) or not _API_PATH.match(path) or ".." in path:
         raise BadAddonCall("'path' must be a path of the backend's /api/")
     if body is not None and not isinstance(body, dict):

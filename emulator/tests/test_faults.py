@@ -192,3 +192,24 @@ def test_a_429_on_a_sheets_write_is_the_per_user_write_quota_error(
     assert caught.value.status_code == 429
     assert "limit 'Write requests per minute per user'" in error["message"]
     assert error["details"][0]["reason"] == "RATE_LIMIT_EXCEEDED"
+
+
+def test_a_hold_with_times_holds_only_the_first_requests(url: str, plan: dict[str, Any]) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    rule = add_fault(url, method="drive.files.get", file_id=plan["id"], hold=True, times=1)
+
+    def held() -> int:
+        rules = control(url, "GET", "faults")["faults"]
+        return int(next(r["held"] for r in rules if r["id"] == rule["id"]))
+
+    with ThreadPoolExecutor(1) as pool:
+        first = pool.submit(get_status, url, plan["id"])
+        deadline = time.monotonic() + 60
+        while held() < 1:
+            assert time.monotonic() < deadline, "the first request was never held"
+            time.sleep(0.02)
+        assert get_status(url, plan["id"]) == 200  # the second goes through meanwhile
+        assert not first.done()
+        control(url, "DELETE", "faults", params={"id": rule["id"]})
+        assert first.result(timeout=60) == 200

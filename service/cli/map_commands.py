@@ -59,7 +59,12 @@ def add_parser(sub: Any, name: str, help_text: str) -> None:
         command.add_argument("spreadsheet_id")
     listing = commands.add_parser("list", help="the pipeline of an organisation's MAPs")
     listing.add_argument("--org", required=True, help="the organisation (email domain)")
-    listing.add_argument("--sort", default="risk", choices=["risk", "slip", "go_live", "account"])
+    listing.add_argument(
+        "--sort",
+        default="risk",
+        choices=["risk", "slip", "go_live", "account", "signature"],
+        help="signature: most likely to sign this quarter first",
+    )
     parser.set_defaults(handler=_run)
 
 
@@ -79,9 +84,10 @@ def _run(args: argparse.Namespace) -> int:
         if args.map_command == "create":
             return _create(args, settings, backend)
         if args.map_command == "list":
-            from service.services.views import pipeline
+            from service.services.views import pipeline, rollup
 
-            print_pipeline(pipeline(backend, args.org.lower(), args.sort))
+            rows = pipeline(backend, args.org.lower(), args.sort)
+            print_pipeline(rows, rollup(rows))
             return 0
         if args.map_command == "sync":
             from service.services.coalesce import sync_coalesced

@@ -31,6 +31,7 @@ def print_map(view: dict[str, Any]) -> None:
     print(f"Go-live: committed {committed}, projected {projected}")
     print(f"Slip: {summary['slip_bd']} business days")
     print(f"Deal health: {health['score']} · {health['label']}")
+    _print_forecast(view.get("forecast"))
     print()
     rows = [
         (m["title"], m["side"], m["owner"], m["status"], m["target"], m["projected"], m["health"])
@@ -50,13 +51,45 @@ def print_map(view: dict[str, Any]) -> None:
             print(f"  {step['title']} ({step['owner'] or 'no owner'}), by {step['projected']}")
 
 
-def print_pipeline(rows: Sequence[dict[str, Any]]) -> None:
+def _print_forecast(forecast: dict[str, Any] | None) -> None:
+    if not forecast:
+        return
+    go_live, signature = forecast["go_live"], forecast["signature"]
+    print(
+        f"Forecast ({forecast['basis']['text']}): {go_live['text']}; go-live even odds by "
+        f"{go_live['p50']}, 4 in 5 by {go_live['p80']}"
+    )
+    if signature is not None:
+        print(
+            f"Signature: {signature['text']}; even odds by {signature['p50']}, "
+            f"4 in 5 by {signature['p80']}"
+        )
+    for driver in forecast["drivers"]:
+        print(f"  {driver['text']}")
+    if forecast["advice"]:
+        print(f"What to do: {forecast['advice']}")
+
+
+def _percent(p: float | None) -> str:
+    return "-" if p is None else f"{round(100 * p)}%"
+
+
+def print_pipeline(rows: Sequence[dict[str, Any]], rollup: dict[str, Any] | None = None) -> None:
     if not rows:
         print("No MAPs yet.")
         return
     print(
         table(
-            ("Account", "Health", "Committed", "Projected", "Slip", "Top risk", "Link"),
+            (
+                "Account",
+                "Health",
+                "Committed",
+                "Projected",
+                "Slip",
+                "Signs this qtr",
+                "Top risk",
+                "Link",
+            ),
             [
                 (
                     r["account"],
@@ -64,6 +97,7 @@ def print_pipeline(rows: Sequence[dict[str, Any]]) -> None:
                     r["committed_go_live"],
                     r["projected_go_live"],
                     r["slip_bd"],
+                    _percent(r["forecast"]["p_signature_quarter"]),
                     r["top_risks"][0]["code"] if r["top_risks"] else "",
                     r["url"],
                 )
@@ -71,6 +105,14 @@ def print_pipeline(rows: Sequence[dict[str, Any]]) -> None:
             ],
         )
     )
+    if rollup is not None:
+        print()
+        print(
+            f"Expected signatures this quarter: {rollup['expected_signatures']:.2f}"
+            f" (amount {rollup['expected_amount']:,} over {rollup['maps_with_amount']} MAPs"
+            f" with one); committed by date: {rollup['committed_by_date']}"
+            f" (amount {rollup['committed_amount']:,})"
+        )
 
 
 def print_review(review: dict[str, Any]) -> None:

@@ -69,7 +69,7 @@ from service.domain.model import (
     Side,
     SignatureForecast,
 )
-from service.domain.schedule import Schedule, quarter_end
+from service.domain.schedule import Schedule, quarter_end, quarter_index
 
 SAMPLES = 2000
 # At most this many drivers are named, each with at least this share.
@@ -133,8 +133,25 @@ def _signature(schedule: Schedule, runs: _Runs) -> SignatureForecast | None:
     end = quarter_end(target, schedule.plan.quarter_start_month)
     p50, p80 = runs.quantile_dates(row, (0.5, 0.8))
     return SignatureForecast(
-        p_in_quarter=runs.p_by(row, runs.offset(end)), p50=p50, p80=p80, quarter_end=end
+        p_in_quarter=runs.p_by(row, runs.offset(end)),
+        p50=p50,
+        p80=p80,
+        quarter_end=end,
+        p_this_quarter=_p_this_quarter(schedule, runs, row),
     )
+
+
+def _p_this_quarter(schedule: Schedule, runs: _Runs, row: int) -> float:
+    """P(the signature lands in the quarter holding today): nothing open finishes before
+    tomorrow, so for an open step it is P(done by the quarter's end)."""
+    start_month = schedule.plan.quarter_start_month
+    if schedule.graph.milestones[row].is_done:
+        projected = schedule.projected[row]
+        same = projected is not None and quarter_index(projected, start_month) == quarter_index(
+            schedule.today, start_month
+        )
+        return 1.0 if same else 0.0
+    return runs.p_by(row, runs.offset(quarter_end(schedule.today, start_month)))
 
 
 def _signature_drivers(

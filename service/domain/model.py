@@ -175,6 +175,9 @@ class Risk:
     severity: Severity
     message: str
     milestones: tuple[str, ...] = ()
+    # The same risk in mutual words, for the sheet both sides read: the facts, no advice
+    # to either side. Not part of the contract's output (``message`` is the seller's).
+    mutual: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -223,6 +226,9 @@ class SignatureForecast:
     p50: date
     p80: date
     quarter_end: date  # the last day of the target's quarter (not in the JSON)
+    # P(signed within the quarter holding today), two decimals: the pipeline's roll-up
+    # (not in the JSON). A signature done in an earlier quarter counts 0.
+    p_this_quarter: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
         return {"p_in_quarter": self.p_in_quarter, "p50": _iso(self.p50), "p80": _iso(self.p80)}

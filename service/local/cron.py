@@ -1,7 +1,8 @@
 """The cron jobs of ``cron.yaml`` in local mode: renew Drive channels every 3 hours,
-sweep every hour, and both once at start (channels expire within a day, and a machine
-that was off needs today's recompute). Each job is an HTTP call to the backend's
-``/tasks/...`` with an ID token of the cron service account, as Cloud Scheduler makes it.
+rebuild the calibrations every day, sweep and run the reminders every hour, and
+each once at start (channels expire within a day, and a machine that was off needs
+today's recompute). Each job is an HTTP call to the backend's ``/tasks/...`` with an
+ID token of the cron service account, as Cloud Scheduler makes it.
 """
 
 from __future__ import annotations
@@ -27,7 +28,12 @@ class Job:
     every_s: float
 
 
-JOBS = (Job("/tasks/renew-channels", 3 * 3600.0), Job("/tasks/sweep", 3600.0))
+JOBS = (
+    Job("/tasks/renew-channels", 3 * 3600.0),
+    Job("/tasks/calibrate", 24 * 3600.0),
+    Job("/tasks/sweep", 3600.0),
+    Job("/tasks/reminders", 3600.0),
+)
 
 
 class LocalCron:

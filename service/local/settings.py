@@ -15,7 +15,9 @@ LOCAL_CLIENT_ID = "map-addon-local"
 CRON_ACCOUNT = "map-cron@map-local.iam.gserviceaccount.com"
 
 
-def local_settings(data_dir: Path, *, backend_url: str, emulator_url: str) -> Settings:
+def local_settings(
+    data_dir: Path, *, backend_url: str, emulator_url: str, smtp_port: int = 0, smtp_host: str = ""
+) -> Settings:
     """Settings for the backend of ``serve``. Everything that makes it local is fixed
     here; the rest (log level, sync workers...) still comes from ``MAP_*`` variables."""
     overrides: dict[str, object] = {
@@ -33,6 +35,10 @@ def local_settings(data_dir: Path, *, backend_url: str, emulator_url: str) -> Se
         "trust_cron_header": False,
         "sync_processes": 0,
     }
+    if smtp_port:
+        # The SMTP server serve embeds: plain SMTP on this machine, no login.
+        overrides.update(smtp_host=smtp_host or "127.0.0.1", smtp_port=smtp_port)
+        overrides.update(smtp_starttls=False, smtp_user="")
     if "MAP_LOG_FORMAT" not in os.environ:
         overrides["log_format"] = "text"
     if "MAP_LOG_LEVEL" not in os.environ:

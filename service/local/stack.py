@@ -26,7 +26,9 @@ from emulator.server import EmulatorServer
 from service.config import Settings
 from service.local.channels import follow_backend
 from service.local.cron import LocalCron
+from service.local.mailbox import LocalSmtpServer
 from service.local.settings import CRON_ACCOUNT, LOCAL_CLIENT_ID, local_settings
+from service.runtime.mailbox import MAILBOX_DIR, Mailbox
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +73,7 @@ class LocalStack:
         self._backend_server: WSGIServer | None = None
         self._backend_thread: threading.Thread | None = None
         self._cron: LocalCron | None = None
+        self.smtp: LocalSmtpServer | None = None
         self.backend_url = ""
         self.emulator_url = ""
 
@@ -107,8 +110,14 @@ class LocalStack:
 
         from service.web.app import create_app
 
+        smtp_host = "127.0.0.1" if options.host in WILDCARD_HOSTS else options.host
+        self.smtp = LocalSmtpServer(Mailbox(data_dir / MAILBOX_DIR), host=smtp_host).start()
         self.settings = local_settings(
-            data_dir, backend_url=self.backend_url, emulator_url=self.emulator_url
+            data_dir,
+            backend_url=self.backend_url,
+            emulator_url=self.emulator_url,
+            smtp_host=smtp_host,
+            smtp_port=self.smtp.port,
         )
         self.app = create_app(self.settings)
         self._backend_server.app = _to_preview(self.app.wsgi_app, self.preview_url)
@@ -141,6 +150,9 @@ class LocalStack:
 
             self.app.extensions[EXTENSION].close()
             self.app = None
+        if self.smtp is not None:
+            self.smtp.stop()
+            self.smtp = None
         if self.emulator is not None:
             self.emulator.stop()
             self.emulator = None

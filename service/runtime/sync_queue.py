@@ -7,18 +7,23 @@ they hand each sync to niced processes, :mod:`~service.runtime.sync_processes`).
 queue (Cloud Tasks, say) replaces it by implementing these four methods and being
 returned by :func:`build_sync_queue`: a notification is in the store before it is
 queued, so a queue may drop work (full, closed, crashed) and the sweep still covers it.
+With ``MAP_SYNC_DISPATCHER=cloud_tasks`` it is
+:class:`~service.runtime.cloud_tasks.CloudTasksQueue`: Cloud Tasks calls ``POST
+/tasks/sync``, which syncs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 from service.clock import Clock
 from service.config import Settings
 from service.runtime.sync_pool import SyncPool
-from service.runtime.sync_processes import SyncProcesses
+from service.runtime.sync_processes import SyncFailed, SyncProcesses
 from service.services.backend import Backend
 from service.services.coalesce import sync_coalesced
+from service.sheets.errors import RateLimited
 
 
 class SyncQueue(Protocol):
@@ -42,7 +47,15 @@ class SyncQueue(Protocol):
 
 def build_sync_queue(settings: Settings, backend: Backend, clock: Clock) -> SyncQueue:
     """The in-process queue: ``settings.sync_workers`` threads, which sync themselves or,
-    with ``settings.sync_processes``, hand each sync to that many niced processes."""
+    with ``settings.sync_processes``, hand each sync to that many niced processes (a sync
+    refused by Google's quota is queued again ``settings.sync_quota_retry_s`` later); or
+    the Cloud Tasks queue when ``settings.sync_dispatcher`` says so."""
+    if settings.sync_dispatcher == "cloud_tasks":
+        from service.runtime.cloud_tasks import build_cloud_tasks_queue
+
+        return build_cloud_tasks_queue(settings, clock)
+    run: Callable[[str], None]
+    on_close: Callable[[], None] | None = None
     if settings.sync_processes:
         processes = SyncProcesses(
             settings,
@@ -50,14 +63,39 @@ def build_sync_queue(settings: Settings, backend: Backend, clock: Clock) -> Sync
             niceness=settings.sync_niceness,
             clock=clock,
         )
-        return SyncPool(
-            processes,
-            workers=max(settings.sync_workers, settings.sync_processes),
-            queue_size=settings.sync_queue_size,
-            on_close=processes.close,
-        )
+        run, on_close = processes, processes.close
+        workers = max(settings.sync_workers, settings.sync_processes)
+    else:
 
-    def run(spreadsheet_id: str) -> None:
-        sync_coalesced(backend, spreadsheet_id, notify=False)
+        def run(spreadsheet_id: str) -> None:
+            sync_coalesced(backend, spreadsheet_id, notify=False)
 
-    return SyncPool(run, workers=settings.sync_workers, queue_size=settings.sync_queue_size)
+        workers = settings.sync_workers
+
+    pools: list[SyncPool] = []
+
+    def run_or_retry_later(spreadsheet_id: str) -> None:
+        """A sync Google refused for quota goes back into the queue a while later (the
+        quota is per minute), rather than waiting for the sweep."""
+        try:
+            run(spreadsheet_id)
+        except Exception as exc:
+            if _rate_limited(exc):
+                pools[0].submit_later(spreadsheet_id, settings.sync_quota_retry_s)
+            raise
+
+    pool = SyncPool(
+        run_or_retry_later,
+        workers=workers,
+        queue_size=settings.sync_queue_size,
+        on_close=on_close,
+    )
+    pools.append(pool)
+    return pool
+
+
+def _rate_limited(exc: Exception) -> bool:
+    """Google's quota refused the sync (here, or in a sync process)."""
+    if isinstance(exc, SyncFailed):
+        return str(exc).startswith(f"{RateLimited.__name__}:")
+    return isinstance(exc, RateLimited)

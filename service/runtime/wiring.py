@@ -11,13 +11,14 @@ from urllib.parse import quote
 from service.clock import Clock
 from service.config import Settings
 from service.runtime.gateways import ServiceSheets, seller_sheets
+from service.runtime.secrets import database_url
 from service.services.backend import Backend
 from service.services.map_sheets import MapSheets
 from service.store.store import Store
 
 
 def build_store(settings: Settings, *, migrate: bool, clock: Clock | None = None) -> Store:
-    url = settings.resolved_database_url()
+    url = database_url(settings)
     engine_options: dict[str, Any] = {}
     if url.startswith("postgresql"):
         size = settings.database_pool_size

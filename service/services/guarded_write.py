@@ -52,21 +52,24 @@ def write_guarded(
         next_id=next_id,
         new_ids=given_ids,
     )
+    # Written ahead: if this process dies, or the store fails, after the write lands,
+    # the next read finds the token on the sheet and adopts the write (its history once).
+    store.save_snapshot(spreadsheet_id, **replace(state, pending=pending).snapshot())
     try:
         sheets.write(write, token=token)
     except GoogleUnavailable:
-        # Applied or not, we cannot tell: keep it pending; the next read decides.
-        store.save_snapshot(spreadsheet_id, **replace(state, pending=pending).snapshot())
+        # Applied or not, we cannot tell: it stays pending; the next read decides.
         raise
     except LayoutChanged:
         applied = replace(state, pending=pending).confirm_pending()
         untrusted = set(given_ids)
         kept = tuple(m for m in applied.plan.milestones if m.id not in untrusted)
-        store.append_history(
-            [e for e in events if not (e.field == "milestone" and e.milestone_id in untrusted)]
-        )
         unsure = replace(applied, plan=replace(applied.plan, milestones=kept), sheet={})
-        store.save_snapshot(spreadsheet_id, **unsure.snapshot())
+        with store.transaction():
+            store.append_history(
+                [e for e in events if not (e.field == "milestone" and e.milestone_id in untrusted)]
+            )
+            store.save_snapshot(spreadsheet_id, **unsure.snapshot())
         raise
     return replace(state, pending=pending).confirm_pending()
 
@@ -80,8 +83,9 @@ def adopt_pending(
     if write_token != state.pending.token:
         return replace(state, pending=None)
     confirmed = state.confirm_pending()
-    store.append_history([event_from_json(e) for e in state.pending.events])
-    store.save_snapshot(spreadsheet_id, **confirmed.snapshot())
+    with store.transaction():
+        store.append_history([event_from_json(e) for e in state.pending.events])
+        store.save_snapshot(spreadsheet_id, **confirmed.snapshot())
     return confirmed
 
 

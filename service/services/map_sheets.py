@@ -73,6 +73,18 @@ class Unreadable:
 
 
 @dataclass(frozen=True)
+class LoggedChange:
+    """A row of the History tab as people see it now: the reason may have been typed
+    after the backend logged the change."""
+
+    milestone: str
+    field: str  # the Field column's label ("Committed Go-Live", "Due")
+    old: str
+    new: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class SheetPlan:
     """What the sheet shows, as a plan: every row matched to a milestone."""
 
@@ -85,6 +97,7 @@ class SheetPlan:
     given_ids: tuple[str, ...]
     unreadable: tuple[Unreadable, ...]
     layout: SheetLayout
+    logged: tuple[LoggedChange, ...] = ()  # the History tab's rows, oldest first
 
 
 class SheetReading(Protocol):
@@ -115,6 +128,9 @@ class SheetUpdate:
     last_review: date | None
     history_rows: Sequence[Sequence[str]] = ()  # appended to the History tab
     review_rows: Sequence[Sequence[str]] = ()  # appended to the Reviews tab
+    # The date of the weekly review ``review_rows`` belong to: the sheet adds that review's
+    # open risks (``computed``'s), in its own words, after them.
+    review_on: date | None = None
 
 
 class SheetWrite(Protocol):
@@ -133,6 +149,26 @@ class SheetWrite(Protocol):
 
 
 @dataclass(frozen=True)
+class InputEdit:
+    """A person's change to their milestone's input cells, made for them (a one-click
+    update from a reminder): status and/or Due, with Notes replaced by ``notes``."""
+
+    milestone_id: str
+    status: str | None = None
+    due: date | None = None
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class EditedCells:
+    """Where an :class:`InputEdit` landed, in the add-on trigger's terms (tab, A1 of
+    each cell), so the sync that follows attributes the change to the person."""
+
+    tab: str
+    cells: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class NewMap:
     """Everything a new MAP's spreadsheet shows."""
 
@@ -144,6 +180,15 @@ class NewMap:
     milestones: tuple[Milestone, ...]
     computed: ComputedPlan
     write_token: str
+    time_zone: str = ""  # a new spreadsheet's (IANA); "" leaves the default
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One entry of the spreadsheet's revision history: who last changed it, when."""
+
+    at: datetime
+    email: str  # "" when Drive does not say
 
 
 @dataclass(frozen=True)
@@ -182,6 +227,18 @@ class MapSheets(Protocol):
         unknown."""
         ...
 
+    def file_version(self, spreadsheet_id: str) -> str:
+        """The spreadsheet's Drive file version (one Drive call, not a Sheets read): it
+        goes up with every change to the file, people's and ours."""
+        ...
+
+    def edit_inputs(self, spreadsheet_id: str, layout: SheetLayout, edit: InputEdit) -> EditedCells:
+        """Make a person's edit on their milestone's row (one call), wherever that row is
+        now (anchored to the milestone, not to a row number); text goes in as typed,
+        never as a formula. :class:`~service.sheets.errors.NotAMap` when the milestone
+        has no row any more."""
+        ...
+
     def create_map(self, new: NewMap) -> str:
         """A new spreadsheet laid out as ``new``; its id."""
         ...
@@ -216,6 +273,11 @@ class MapSheets(Protocol):
 
     def stop_channel(self, channel_id: str, resource_id: str) -> None:
         """Stop a channel (one already gone is fine)."""
+        ...
+
+    def revisions(self, spreadsheet_id: str, *, since: datetime) -> list[Revision]:
+        """The revisions last changed at or after ``since``, oldest first (Drive's
+        revision history; edits in a row by one person are one revision)."""
         ...
 
     def close(self) -> None: ...

@@ -116,9 +116,11 @@ class MapState:
 
 
 def _without_history(plan: Plan) -> Plan:
-    # History and the activity dates live in the store's tables and the MAP record.
+    # History and the activity dates live in the store's tables and the MAP record; the
+    # calibration is the organisation's (each sync reads the current one).
     return replace(
         plan,
+        calibration=None,
         history=(),
         last_edit_on=None,
         last_buyer_edit_on=None,

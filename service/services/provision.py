@@ -18,11 +18,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from service.clock import DEFAULT_TIME_ZONE, is_time_zone, local_today
 from service.domain.compute import compute
 from service.domain.errors import PlanInputError
 from service.domain.history import owners_of
 from service.domain.model import ComputedPlan, Plan
 from service.services.backend import Backend
+from service.services.calibrate import org_calibration
 from service.services.map_sheets import MapSheets, NewMap
 from service.services.map_state import MapState
 from service.services.sync import summary_fields
@@ -76,6 +78,12 @@ class MapRequest:
     country: str = "US"
     signature_date: date | None = None
     spreadsheet_id: str | None = None  # "in this spreadsheet"
+    # The spreadsheet's time zone (an IANA name): a new one gets it; for "in this
+    # spreadsheet" it is the one the spreadsheet has. "" = a new spreadsheet's default, UTC.
+    time_zone: str = ""
+    # What the deal is worth, in whole units of its currency (optional): the pipeline
+    # sums it weighted by the chance of signing this quarter.
+    amount: int | None = None
 
 
 @dataclass(frozen=True)
@@ -92,7 +100,8 @@ def provision_map(
 ) -> Provisioned:
     """Lay out, share, register and watch a new MAP (see the module docstring).
     ``template`` overrides looking ``request.template`` up in ``sheets_templates/``."""
-    today = backend.now().date()
+    _check_time_zone(request.time_zone)
+    today = local_today(backend.now(), request.time_zone or DEFAULT_TIME_ZONE)
     _check(request, today)
     template = template or load_template(request.template)
     plan = template.to_plan(
@@ -106,7 +115,7 @@ def provision_map(
         created_on=today,
     )
     try:
-        computed = compute(plan, today)
+        computed = compute(plan, today, org_calibration(backend.store, request.org))
     except PlanInputError as exc:
         # The plan comes from a validated template, so what can be wrong is the seller's
         # input: a country without a holiday calendar, dates beyond the calendar's years.
@@ -123,6 +132,7 @@ def provision_map(
         milestones=plan.milestones,
         computed=computed,
         write_token=token,
+        time_zone=request.time_zone,
     )
     with backend.seller_sheets(seller_token) as seller:
         spreadsheet_id = _lay_out(backend, seller, request, new)
@@ -141,6 +151,7 @@ def provision_map(
         created_on=today,
         shared_on=today if request.buyers else None,
         buyer_emails=[b.email for b in request.buyers],
+        amount=request.amount,
     )
     state = MapState(
         plan=plan,
@@ -151,7 +162,7 @@ def provision_map(
         next_id=len(plan.milestones) + 1,
     )
     backend.store.save_snapshot(spreadsheet_id, **state.snapshot())
-    record = backend.store.update_map(spreadsheet_id, **summary_fields(computed))
+    record = backend.store.update_map(spreadsheet_id, **summary_fields(computed, plan))
     if backend.drive_hook_url:
         watch_map(backend, spreadsheet_id)
     return Provisioned(spreadsheet_id, backend.sheet_url(spreadsheet_id), record, computed, plan)
@@ -229,6 +240,13 @@ def watch_map(backend: Backend, spreadsheet_id: str) -> bool:
     return True
 
 
+def _check_time_zone(time_zone: str) -> None:
+    if time_zone and not is_time_zone(time_zone):
+        raise ProvisionInputError(
+            "time_zone", f"{time_zone!r} is not a time zone name (such as Europe/Berlin)"
+        )
+
+
 def _check(request: MapRequest, today: date) -> None:
     if not request.account.strip():
         raise ProvisionInputError("account", "the buyer's company name is needed")
@@ -238,6 +256,8 @@ def _check(request: MapRequest, today: date) -> None:
         raise ProvisionInputError("signature_date", "must be on or before the go-live date")
     if request.signature_date is not None and request.signature_date < today:
         raise ProvisionInputError("signature_date", "must not be in the past")
+    if request.amount is not None and request.amount < 0:
+        raise ProvisionInputError("amount", "must not be negative")
     seen = set()
     for index, buyer in enumerate(request.buyers):
         key = buyer.email.casefold()

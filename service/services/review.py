@@ -2,19 +2,25 @@
 
 Runs under the spreadsheet's sync lease: first a full sync (so the review sees the sheet
 as it is), then one write that appends the review and stamps "Last review" (which
-STALE_PLAN reads). Owners listed as new stakeholders count as acknowledged from then on:
-NEW_STAKEHOLDER flags a newcomer until a review has put them in front of the seller.
+STALE_PLAN reads). One request, one review: notifications arriving meanwhile (the
+review's own write causes one) make the lease holder sync again, never review again.
+Owners listed as new stakeholders count as acknowledged from then on: NEW_STAKEHOLDER
+flags a newcomer until a review has put them in front of the seller.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from service.clock import is_time_zone, local_today
+from service.domain.agenda import call_agenda
 from service.domain.history import owners_of
 from service.services.backend import Backend
 from service.services.map_state import MapState
+from service.services.reminders import targets
 from service.services.rollover import recompute_from_state
 from service.services.sync import SyncDeps, sync_map
 from service.store.errors import MapNotFound
@@ -30,6 +36,8 @@ class ReviewSummary:
     moved: list[str] = field(default_factory=list)
     new_stakeholders: list[str] = field(default_factory=list)
     risks: list[dict[str, Any]] = field(default_factory=list)
+    # "Ask in your next call" (the call agenda, as in the seller's digest).
+    agenda: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -40,10 +48,12 @@ class ReviewSummary:
             "moved": self.moved,
             "new_stakeholders": self.new_stakeholders,
             "risks": self.risks,
+            "agenda": self.agenda,
         }
 
     def rows(self) -> list[list[str]]:
-        """Rows for the Reviews tab: Review date, Section, Item, Detail."""
+        """Rows for the Reviews tab: Review date, Section, Item, Detail (the open risks
+        are the sheet's to word: ``SheetUpdate.review_on``)."""
         day = self.on.isoformat()
         rows = [[day, "Review", f"Weekly review since {self.since.isoformat()}", ""]]
         sections = (
@@ -56,11 +66,8 @@ class ReviewSummary:
             rows.extend([day, name, item, ""] for item in items)
             if not items:
                 rows.append([day, name, empty, ""])
-        for risk in self.risks:
-            rows.append([day, "Open risk", risk["code"], risk["message"]])
-        if not self.risks:
-            rows.append([day, "Open risk", "None", ""])
-        return rows
+        rows.extend([day, "Ask in your next call", text, ""] for text in self.agenda)
+        return rows  # the sheet adds the open risks, in its own words
 
 
 def run_review(backend: Backend, spreadsheet_id: str) -> ReviewSummary:
@@ -73,8 +80,9 @@ def run_review(backend: Backend, spreadsheet_id: str) -> ReviewSummary:
         with backend.sheets() as sheets:
             deps = SyncDeps(store=backend.store, sheets=sheets, now=backend.now)
             sync_map(deps, spreadsheet_id)
-            lease.renew()
-            outcome.append(_review(deps, spreadsheet_id))
+            if not outcome:  # later rounds cover notifications: a sync, not a review
+                lease.renew()
+                outcome.append(_review(deps, spreadsheet_id))
 
     run_single_flight(backend.store, spreadsheet_id, run)
     if not outcome:  # another worker held the lease; it synced, so review now
@@ -91,11 +99,14 @@ def _review(deps: SyncDeps, spreadsheet_id: str) -> ReviewSummary:
     if record is None or snapshot is None:
         raise MapNotFound(spreadsheet_id)
     state = MapState.from_snapshot(snapshot)
-    today = deps.now().date()
-    last = store.last_review(spreadsheet_id)
+    zone = deps.sheets.recall(state.sheet).time_zone
+    today = local_today(deps.now(), zone)  # the review is dated in the sheet's time zone
+    last = store.last_review(spreadsheet_id, before=today)  # a rerun today replaces today's
     since = last.on if last is not None else record.created_on
     titles = {m.id: m.title for m in state.plan.milestones}
-    events = store.history(spreadsheet_id, since=datetime.combine(since, time.min, tzinfo=UTC))
+    events = store.history(
+        spreadsheet_id, since=datetime.combine(since, time.min, tzinfo=_zone(zone))
+    )
     summary = ReviewSummary(on=today, since=since)
     for e in events:
         title = titles.get(e.milestone_id or "", "")
@@ -115,9 +126,17 @@ def _review(deps: SyncDeps, spreadsheet_id: str) -> ReviewSummary:
         for r in state.computed.get("risks", [])
     ]
     summary.completed = list(dict.fromkeys(summary.completed))
+    agenda = call_agenda(
+        state.plan, targets(state.computed), state.computed.get("risks", []), today
+    )
+    summary.agenda = [item.text for item in agenda]
 
     record = store.update_map(spreadsheet_id, last_reviewed_on=today)
     state = replace(state, known_owners=tuple(dict.fromkeys((*state.known_owners, *current))))
-    recompute_from_state(deps, record, state, review_rows=summary.rows())
+    recompute_from_state(deps, record, state, review_rows=summary.rows(), review_on=today)
     store.record_review(spreadsheet_id, today, summary.to_json())
     return summary
+
+
+def _zone(name: str) -> tzinfo:
+    return ZoneInfo(name) if is_time_zone(name) else UTC

@@ -12,10 +12,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 
 from service.clock import local_today
 from service.domain.compute import compute
+from service.services import versions
+from service.services.calibrate import org_calibration
 from service.services.guarded_write import write_guarded
 from service.services.map_state import MapState
 from service.services.sync import (
@@ -52,6 +54,7 @@ def recompute_from_state(
     state: MapState,
     *,
     review_rows: Sequence[Sequence[str]] = (),
+    review_on: date | None = None,
 ) -> SyncResult:
     """Recompute from what we know and write what changed, plus ``review_rows`` on the
     Reviews tab, against the layout the last read or write left.
@@ -59,13 +62,15 @@ def recompute_from_state(
     now = deps.now()
     layout = deps.sheets.recall(state.sheet)
     today = local_today(now, layout.time_zone)
-    plan = engine_plan(record, state, state.plan)
+    plan = engine_plan(record, state, state.plan, org_calibration(deps.store, record.org))
     computed = with_problems(compute(plan, today), state)
     write = deps.sheets.prepare_write(
-        layout, sheet_update(plan, computed, record, review_rows=review_rows)
+        layout, sheet_update(plan, computed, record, review_rows=review_rows, review_on=review_on)
     )
     new_state = replace(state, computed=computed.to_json())
+    version = record.drive_version
     if write:
+        before = versions.file_version(deps.sheets, record.spreadsheet_id)
         new_state = write_guarded(
             deps.store,
             deps.sheets,
@@ -79,9 +84,18 @@ def recompute_from_state(
             given_ids=[],
             token=uuid.uuid4().hex,
         )
-    if new_state != state:
-        deps.store.save_snapshot(record.spreadsheet_id, **new_state.snapshot())
-    deps.store.update_map(record.spreadsheet_id, **summary_fields(computed), last_synced_at=now)
+        if before is not None and before == record.drive_version:
+            # Nobody changed the file since the last read: our write alone moves it on.
+            version = versions.after_own_write(deps.sheets, record.spreadsheet_id, before)
+    with deps.store.transaction():
+        if new_state != state:
+            deps.store.save_snapshot(record.spreadsheet_id, **new_state.snapshot())
+        deps.store.update_map(
+            record.spreadsheet_id,
+            **summary_fields(computed, plan),
+            drive_version=version,
+            last_synced_at=now,
+        )
     return SyncResult(
         record.spreadsheet_id,
         computed,

@@ -1,9 +1,13 @@
 """The cron jobs: the periodic sweep (the safety net) and Drive channel renewal.
 
 Sweep: every MAP with a notification left pending (a failed sync, a lost worker) is
-synced; every other MAP not synced in the last ``interval`` is recomputed for today
-from its snapshot, without reading the sheet (DESIGN I8: an overdue milestone turns red
-at midnight), which reads the sheet only when a week has passed since the last read.
+synced; then Drive is asked (files.get of ``version``: Drive's quota, not the Sheets
+read quota) which MAPs' files changed since their last sync, and those are synced: edits
+whose notifications were lost (the backend was down) are read, and a MAP nobody touched
+costs no Sheets read. Every other MAP not synced in the last ``interval`` is recomputed
+for today from its snapshot, without reading the sheet (DESIGN I8: an overdue milestone
+turns red at midnight), which reads the sheet only when a week has passed since the last
+read.
 
 Renewal: Drive channels expire (a day at most for a file); each channel expiring within
 ``ahead`` is replaced by a new one and stopped, and a MAP without a channel gets one.
@@ -15,6 +19,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from service.services import versions
 from service.services.backend import Backend
 from service.services.coalesce import sync_coalesced
 from service.services.provision import watch_map
@@ -27,11 +32,17 @@ log = logging.getLogger(__name__)
 @dataclass
 class SweepReport:
     retried: int = 0
+    changed: int = 0  # synced because their file changed since their last sync
     recomputed: int = 0
     failed: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
-        return {"retried": self.retried, "recomputed": self.recomputed, "failed": self.failed}
+        return {
+            "retried": self.retried,
+            "changed": self.changed,
+            "recomputed": self.recomputed,
+            "failed": self.failed,
+        }
 
 
 @dataclass
@@ -58,19 +69,48 @@ def sweep(
     for spreadsheet_id in sorted(pending):
         if _run(backend, spreadsheet_id, report, rollover_only=False):
             report.retried += 1
+    changed = _changed_on_drive(backend, skip=pending, limit=limit)
+    for spreadsheet_id in changed:
+        if _run(backend, spreadsheet_id, report, rollover_only=False, notify=True):
+            report.changed += 1
     for record in backend.store.maps_due_for_sweep(now, min_interval=interval, limit=limit):
-        if record.spreadsheet_id in pending:
+        if record.spreadsheet_id in pending or record.spreadsheet_id in changed:
             continue
         if _run(backend, record.spreadsheet_id, report, rollover_only=True):
             report.recomputed += 1
     return report
 
 
+def _changed_on_drive(backend: Backend, *, skip: set[str], limit: int) -> list[str]:
+    """MAPs whose Drive file is not at the version their last sync recorded (one Drive
+    call each, no Sheets read); a MAP Drive says nothing about is left out."""
+    everyone = backend.store.maps_due_for_sweep(backend.now() + _EVERYONE, limit=limit)
+    changed = []
+    with backend.sheets() as sheets:
+        for record in everyone:
+            if record.spreadsheet_id in skip:
+                continue
+            version = versions.file_version(sheets, record.spreadsheet_id)
+            if version is not None and version != record.drive_version:
+                changed.append(record.spreadsheet_id)
+    return changed
+
+
+# Further ahead than any MAP's last sync: "every MAP" to maps_due_for_sweep.
+_EVERYONE = timedelta(days=3650)
+
+
 def _run(
-    backend: Backend, spreadsheet_id: str, report: SweepReport, *, rollover_only: bool
+    backend: Backend,
+    spreadsheet_id: str,
+    report: SweepReport,
+    *,
+    rollover_only: bool,
+    notify: bool | None = None,
 ) -> bool:
+    notify = rollover_only if notify is None else notify
     try:
-        sync_coalesced(backend, spreadsheet_id, notify=rollover_only, rollover_only=rollover_only)
+        sync_coalesced(backend, spreadsheet_id, notify=notify, rollover_only=rollover_only)
     except (SheetsError, StoreError) as exc:
         log.warning("sweep of %s failed: %s", spreadsheet_id, exc)
         report.failed.append(spreadsheet_id)
@@ -94,7 +134,7 @@ def renew_channels(backend: Backend, *, ahead: timedelta = timedelta(hours=6)) -
             backend.store.delete_channel(channel.channel_id)
         else:
             report.failed.append(channel.spreadsheet_id)
-    for record in backend.store.maps_due_for_sweep(now + timedelta(days=3650)):
+    for record in backend.store.maps_due_for_sweep(now + _EVERYONE):
         if not backend.store.channels_for_map(record.spreadsheet_id):
             if watch_map(backend, record.spreadsheet_id):
                 report.created += 1

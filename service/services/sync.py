@@ -18,16 +18,23 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from service.domain.calibration import Calibration
 from service.domain.compute import compute
 from service.domain.history import Change, close_date_entries, diff_plans, owners_of
-from service.domain.model import ComputedPlan, HistoryEntry, Plan
+from service.domain.model import ComputedPlan, HistoryEntry, Kind, Plan
+from service.domain.parse import plan_to_json
 from service.domain.risks import invalid_input_risk, with_extra_risks
+from service.domain.schedule import quarter_end
 from service.services import changes as history
+from service.services import versions
+from service.services.calibrate import org_calibration
+from service.services.crash_points import crash_point
 from service.services.guarded_write import adopt_pending, write_guarded
-from service.services.map_sheets import MapSheets, SheetLayout, SheetPlan, SheetUpdate, SheetWrite
+from service.services.map_sheets import MapSheets, SheetPlan, SheetUpdate, SheetWrite
 from service.services.map_state import MapState
 from service.sheets.errors import LayoutChanged
 from service.store.errors import MapNotFound
+from service.store.history import history_dedupe_key
 from service.store.records import MapRecord, NewHistoryEvent
 from service.store.store import Store
 
@@ -68,11 +75,17 @@ def sync_map(deps: SyncDeps, spreadsheet_id: str) -> SyncResult:
 def _sync_once(deps: SyncDeps, spreadsheet_id: str) -> SyncResult:
     now = deps.now()
     record, loaded = load(deps.store, spreadsheet_id)
+    version = versions.file_version(deps.sheets, spreadsheet_id)  # before the read
     seen = read(deps, record, loaded, now)
-    edits = diff(deps.store, record, seen)
-    result = recompute(seen, edits)
+    crash_point("read")
+    edits = diff(deps, record, seen)
+    result = recompute(seen, edits, org_calibration(deps.store, record.org))
+    crash_point("compute")
     written = write(deps, seen, edits, result, now)
-    save(deps.store, loaded, edits, result.computed, written, now)
+    crash_point("write")
+    if written.write:
+        version = versions.after_own_write(deps.sheets, spreadsheet_id, version)
+    save(deps.store, loaded, edits, result.computed, written, now, drive_version=version)
     return SyncResult(
         spreadsheet_id,
         result.computed,
@@ -125,13 +138,13 @@ def read(deps: SyncDeps, record: MapRecord, loaded: MapState, now: datetime) -> 
     return Seen(state, sheet, reading.today)
 
 
-def diff(store: Store, record: MapRecord, seen: Seen) -> Edits:
+def diff(deps: SyncDeps, record: MapRecord, seen: Seen) -> Edits:
     """The changes from the snapshot to the sheet, their authors and the activity dates."""
     state, sheet = seen.state, seen.sheet
     changes = diff_plans(
         state.plan, sheet.plan, reason=sheet.reason, reason_changed=sheet.reason != state.reason
     )
-    who = _authors(store, record, sheet.layout, changes)
+    who = _authors(deps, record, sheet, changes)
     activity: dict[str, Any] = {}
     if changes:
         activity["last_edit_on"] = seen.today
@@ -140,9 +153,10 @@ def diff(store: Store, record: MapRecord, seen: Seen) -> Edits:
     return Edits(changes, who, activity, replace(record, **activity))
 
 
-def recompute(seen: Seen, edits: Edits) -> Recomputed:
+def recompute(seen: Seen, edits: Edits, calibration: Calibration | None = None) -> Recomputed:
     """What the MAP now knows (the reason for change, its cast, the close-date moves, the
-    cells it could not read) and the plan computed from it."""
+    cells it could not read) and the plan computed from it, with the organisation's
+    ``calibration`` (None: the built-in priors)."""
     state, sheet, today, record = seen.state, seen.sheet, seen.today, edits.record
     known_owners = state.known_owners
     if today <= record.created_on + timedelta(days=CAST_DAYS):
@@ -152,11 +166,20 @@ def recompute(seen: Seen, edits: Edits) -> Recomputed:
         state,
         reason=sheet.reason,
         known_owners=known_owners,
-        close_moves=(*state.close_moves, *close_date_entries(edits.changes, sheet.plan, on=today)),
+        # Once each: a sync redone after a write that never landed finds the same moves.
+        close_moves=history.explain_moves(
+            tuple(
+                dict.fromkeys(
+                    (*state.close_moves, *close_date_entries(edits.changes, sheet.plan, on=today))
+                )
+            ),
+            sheet.logged,
+            sheet.plan,
+        ),
         problems=tuple(u.label for u in unreadable),
         problem_ids=tuple(dict.fromkeys(u.milestone_id for u in unreadable if u.milestone_id)),
     )
-    plan = engine_plan(record, state, sheet.plan)
+    plan = engine_plan(record, state, sheet.plan, calibration)
     return Recomputed(state, plan, with_problems(compute(plan, today), state))
 
 
@@ -164,10 +187,11 @@ def write(deps: SyncDeps, seen: Seen, edits: Edits, result: Recomputed, now: dat
     """Write what changed on the sheet, with the history rows (at most one call)."""
     spreadsheet_id = edits.record.spreadsheet_id
     token = uuid.uuid4().hex
+    base = history_dedupe_key(seen.state.write_token, plan_to_json(seen.state.plan))
     events = history.store_events(
-        spreadsheet_id, edits.changes, edits.who, on=seen.today, at=now, write_token=token
+        spreadsheet_id, edits.changes, edits.who, on=seen.today, at=now, base=base
     )
-    rows = history.history_rows(edits.changes, edits.who, at=now)
+    rows = history.history_rows(edits.changes, edits.who, events, at=now)
     update = sheet_update(result.plan, result.computed, edits.record, history_rows=rows)
     prepared = deps.sheets.prepare_write(seen.sheet.layout, update)
     if not prepared:
@@ -202,20 +226,29 @@ def save(
     computed: ComputedPlan,
     written: Written,
     now: datetime,
+    *,
+    drive_version: str | None = None,
 ) -> None:
-    """Record the history, the new snapshot (when it changed) and the MAP's summary."""
+    """Record the history, the new snapshot (when it changed), the MAP's summary and the
+    Drive version the sheet was read at."""
     spreadsheet_id = edits.record.spreadsheet_id
-    if written.events:
-        store.append_history(written.events)
-    if written.state != loaded:
-        store.save_snapshot(spreadsheet_id, **written.state.snapshot())
-    store.update_map(
-        spreadsheet_id,
-        **edits.activity,
-        **summary_fields(computed),
-        last_synced_at=now,
-        last_read_at=now,
-    )
+    # One transaction: a failure part-way (a lost connection, a killed process) leaves
+    # the store as it was, and the write stamped on the sheet stays pending, so the
+    # next read adopts it and records its history once.
+    with store.transaction():
+        if written.events:
+            store.append_history(written.events)
+        crash_point("store")
+        if written.state != loaded:
+            store.save_snapshot(spreadsheet_id, **written.state.snapshot())
+        store.update_map(
+            spreadsheet_id,
+            **edits.activity,
+            **summary_fields(computed, written.state.plan),
+            last_synced_at=now,
+            last_read_at=now,
+            drive_version=drive_version,
+        )
 
 
 def sheet_update(
@@ -225,6 +258,7 @@ def sheet_update(
     *,
     history_rows: Sequence[Sequence[str]] = (),
     review_rows: Sequence[Sequence[str]] = (),
+    review_on: date | None = None,
 ) -> SheetUpdate:
     """What the sheet shows for ``computed``, with rows for the History and Reviews tabs."""
     return SheetUpdate(
@@ -233,14 +267,18 @@ def sheet_update(
         last_review=record.last_reviewed_on,
         history_rows=history_rows,
         review_rows=review_rows,
+        review_on=review_on,
     )
 
 
-def engine_plan(record: MapRecord, state: MapState, plan: Plan) -> Plan:
-    """The plan as the engine sees it: people's inputs plus the MAP's activity dates and
-    the recorded go-live and signature moves."""
+def engine_plan(
+    record: MapRecord, state: MapState, plan: Plan, calibration: Calibration | None = None
+) -> Plan:
+    """The plan as the engine sees it: people's inputs plus the MAP's activity dates, the
+    recorded go-live and signature moves and the organisation's calibration."""
     return replace(
         plan,
+        calibration=calibration,
         country=record.country or plan.country,
         created_on=record.created_on,
         shared_on=record.shared_on,
@@ -262,9 +300,14 @@ def with_problems(computed: ComputedPlan, state: MapState) -> ComputedPlan:
     return with_extra_risks(computed, [invalid_input_risk(list(state.problems), state.problem_ids)])
 
 
-def summary_fields(computed: ComputedPlan) -> dict[str, Any]:
-    """The MAP record's pipeline fields for ``computed``."""
+def summary_fields(computed: ComputedPlan, plan: Plan) -> dict[str, Any]:
+    """The MAP record's pipeline fields for ``computed`` (of ``plan``)."""
+    signature = computed.forecast.signature
     return {
+        "forecast": computed.forecast.to_json(),
+        "p_signature_quarter": None if signature is None else signature.p_this_quarter,
+        "signature_target": _signature_target(computed, plan),
+        "quarter_end": quarter_end(computed.today, plan.quarter_start_month),
         "committed_go_live": computed.committed_go_live,
         "projected_go_live": computed.projected_go_live,
         "slip_bd": computed.slip_bd,
@@ -277,6 +320,16 @@ def summary_fields(computed: ComputedPlan) -> dict[str, Any]:
     }
 
 
+def _signature_target(computed: ComputedPlan, plan: Plan) -> date | None:
+    """The committed date of the signature the forecast is about (the first kind
+    "signature" not N/A): the date a rep would commit the deal by."""
+    signature = next(
+        (m.id for m in plan.milestones if m.kind is Kind.SIGNATURE and not m.is_not_applicable),
+        None,
+    )
+    return next((m.target for m in computed.milestones if m.id == signature), None)
+
+
 def load(store: Store, spreadsheet_id: str) -> tuple[MapRecord, MapState]:
     record = store.get_map(spreadsheet_id)
     snapshot = store.latest_snapshot(spreadsheet_id)
@@ -286,9 +339,17 @@ def load(store: Store, spreadsheet_id: str) -> tuple[MapRecord, MapState]:
 
 
 def _authors(
-    store: Store, record: MapRecord, layout: SheetLayout, changes: Sequence[Change]
+    deps: SyncDeps, record: MapRecord, sheet: SheetPlan, changes: Sequence[Change]
 ) -> list[str]:
+    """Who made each change: the add-on's trigger, else Drive's revision history (one
+    more call, only when a change has no author from the trigger)."""
     if not changes:
         return []
     since = record.last_synced_at or record.created_at
-    return history.authors(changes, store.edit_events_since(record.spreadsheet_id, since), layout)
+    events = deps.store.edit_events_since(record.spreadsheet_id, since)
+    who = history.authors(changes, events, sheet.layout)
+    if all(who):
+        return who
+    read_since = record.last_read_at or since
+    revisions = deps.sheets.revisions(record.spreadsheet_id, since=read_since)
+    return history.from_revisions(changes, who, revisions, sheet.plan, record.buyer_emails)

@@ -9,7 +9,9 @@ from datetime import date
 from typing import Any
 
 from service.services.backend import Backend
+from service.services.calibrate import basis_words
 from service.services.coalesce import sync_coalesced
+from service.services.forecast_view import forecast_view
 from service.services.map_state import MapState
 from service.store.errors import MapNotFound
 from service.store.records import MapRecord, MapSort
@@ -21,6 +23,7 @@ class MapView:
     milestones: list[dict[str, Any]]
     risks: list[dict[str, Any]]
     next_steps: list[dict[str, Any]]
+    forecast: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -28,6 +31,7 @@ class MapView:
             "milestones": self.milestones,
             "risks": self.risks,
             "next_steps": self.next_steps,
+            "forecast": self.forecast,
         }
 
 
@@ -44,6 +48,54 @@ def summary(backend: Backend, record: MapRecord) -> dict[str, Any]:
         "health": {"score": record.health_score, "label": record.health_label},
         "top_risks": record.top_risks,
         "last_synced_at": record.last_synced_at.isoformat() if record.last_synced_at else None,
+        "forecast": forecast_summary(record),
+    }
+
+
+def forecast_summary(record: MapRecord) -> dict[str, Any]:
+    """What the forecast says of one MAP, for the pipeline, and what it is based on."""
+    forecast = record.forecast or {}
+    basis = forecast.get("basis") or {"kind": "priors", "plans": 0}
+    go_live = forecast.get("go_live") or {}
+    return {
+        "basis": {**basis, "text": basis_words(basis)},
+        "p_on_time": go_live.get("p_on_time"),
+        "p_signature_quarter": record.p_signature_quarter,
+        "signature_target": _iso(record.signature_target),
+        "quarter_end": _iso(record.quarter_end),
+        "committed_this_quarter": committed_this_quarter(record),
+        "amount": record.amount,
+    }
+
+
+def committed_this_quarter(record: MapRecord) -> bool:
+    """Would a rep commit this MAP by gut: its signature's committed date falls in the
+    current quarter (the one that ends on ``quarter_end``, as of the last sync)."""
+    end, signed = record.quarter_end, record.signature_target
+    if end is None or signed is None:
+        return False
+    months = end.year * 12 + end.month - 3  # the quarter's first month, 0-based
+    start = date(months // 12, months % 12 + 1, 1)
+    return start <= signed <= end
+
+
+def rollup(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The pipeline's roll-up for the current quarter: expected signatures (the sum of
+    each MAP's P(signature this quarter)) and the expected amount (the same sum weighted
+    by the amount, over the MAPs whose seller gave one), beside the count and amount a rep
+    would commit by gut (MAPs whose committed signature date is in the quarter)."""
+    forecasts = [r["forecast"] for r in rows]
+    with_amount = [f for f in forecasts if f["amount"] is not None]
+    by_gut = [f for f in forecasts if f["committed_this_quarter"]]
+    return {
+        "maps": len(rows),
+        "expected_signatures": round(sum(f["p_signature_quarter"] or 0.0 for f in forecasts), 2),
+        "expected_amount": round(
+            sum((f["p_signature_quarter"] or 0.0) * f["amount"] for f in with_amount)
+        ),
+        "maps_with_amount": len(with_amount),
+        "committed_by_date": len(by_gut),
+        "committed_amount": sum(f["amount"] for f in by_gut if f["amount"] is not None),
     }
 
 
@@ -97,6 +149,7 @@ def map_view(backend: Backend, spreadsheet_id: str) -> MapView:
         milestones=milestones,
         risks=list(state.computed.get("risks", [])),
         next_steps=next_steps,
+        forecast=forecast_view(state.plan, state.computed),
     )
 
 

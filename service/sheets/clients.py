@@ -70,6 +70,7 @@ def _resources(api_root: str | None) -> ApiResources:
         files=drive.files(),
         permissions=drive.permissions(),
         channels=drive.channels(),
+        revisions=drive.revisions(),
     )
 
 

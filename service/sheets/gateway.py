@@ -44,6 +44,11 @@ _CONNECTION_ERRORS = (
 _RETRY_STATUSES = {429, 500, 502, 503, 504}
 
 
+REVISION_FIELDS = (
+    "nextPageToken,revisions(modifiedTime,lastModifyingUser(emailAddress,displayName))"
+)
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     max_retries: int = 5
@@ -64,6 +69,7 @@ class ApiResources:
     files: Any
     permissions: Any
     channels: Any
+    revisions: Any
 
 
 class SheetsGateway:
@@ -83,6 +89,7 @@ class SheetsGateway:
         self._files = resources.files
         self._permissions = resources.permissions
         self._channels = resources.channels
+        self._revisions = resources.revisions
         self._http = http
         self._retry = retry or RetryPolicy()
         self._sleep = sleep
@@ -101,11 +108,16 @@ class SheetsGateway:
 
     # -- Sheets ------------------------------------------------------------------------
     def read_map(self, spreadsheet_id: str) -> dict[str, Any]:
-        """The Plan tab with grid data and row metadata, and our other tabs' properties:
-        one ``spreadsheets.get``."""
+        """The Plan tab with grid data and row metadata, the History tab's Milestone to
+        Event columns, the Reviews tab's dates, and the other tabs' properties: one
+        ``spreadsheets.get``."""
         request = self._spreadsheets.get(
             spreadsheetId=spreadsheet_id,
-            ranges=[layout.PLAN_TAB, f"'{layout.HISTORY_TAB}'!A1", f"'{layout.REVIEWS_TAB}'!A1"],
+            ranges=[
+                layout.PLAN_TAB,
+                f"'{layout.HISTORY_TAB}'!{layout.HISTORY_READ_RANGE}",
+                f"'{layout.REVIEWS_TAB}'!{layout.REVIEWS_READ_RANGE}",
+            ],
             includeGridData=True,
             fields=READ_FIELDS,
         )
@@ -147,6 +159,41 @@ class SheetsGateway:
         result: dict[str, Any] = self._call(request, idempotent=False)
         return result
 
+    def update_row_by_metadata(
+        self,
+        spreadsheet_id: str,
+        *,
+        sheet_id: int,
+        key: str,
+        value: str,
+        values: Sequence[Any],
+    ) -> dict[str, Any]:
+        """Write ``values`` (``None`` leaves a cell as it is) along the row that carries
+        the developer metadata ``key`` = ``value`` on sheet ``sheet_id``, wherever it is
+        now: one ``values.batchUpdateByDataFilter``, RAW (text is never parsed). Setting
+        the same values twice is harmless, so it is retried."""
+        body = {
+            "valueInputOption": "RAW",
+            "data": [
+                {
+                    "dataFilter": {
+                        "developerMetadataLookup": {
+                            "metadataKey": key,
+                            "metadataValue": value,
+                            "metadataLocation": {"sheetId": sheet_id},
+                        }
+                    },
+                    "majorDimension": "ROWS",
+                    "values": [list(values)],
+                }
+            ],
+        }
+        request = self._spreadsheets.values().batchUpdateByDataFilter(
+            spreadsheetId=spreadsheet_id, body=body
+        )
+        result: dict[str, Any] = self._call(request, idempotent=True)
+        return result
+
     # -- Drive ---------------------------------------------------------------------------
     def can_edit(self, file_id: str) -> bool:
         """Whether these credentials may edit the file: Drive's ``files.get`` with
@@ -157,6 +204,11 @@ class SheetsGateway:
         )
         result: dict[str, Any] = self._call(request, idempotent=True)
         return bool(result.get("capabilities", {}).get("canEdit", False))
+
+    def file_version(self, file_id: str) -> str:
+        """The file's Drive version: it goes up with every change to the file."""
+        request = self._files.get(fileId=file_id, fields="version", supportsAllDrives=True)
+        return str(self._call(request, idempotent=True)["version"])
 
     def share(self, file_id: str, email: str, *, role: str, message: str, notify: bool) -> str:
         body = {"type": "user", "role": role, "emailAddress": email}
@@ -191,6 +243,24 @@ class SheetsGateway:
         request = self._channels.stop(body={"id": channel_id, "resourceId": resource_id})
         with suppress(errors.SheetNotFound):  # already gone
             self._call(request, idempotent=True)
+
+    def revisions(self, file_id: str) -> list[dict[str, Any]]:
+        """The file's revisions, oldest first: ``modifiedTime`` and
+        ``lastModifyingUser``'s email and name, every page."""
+        found: list[dict[str, Any]] = []
+        token: str | None = None
+        while True:
+            request = self._revisions.list(
+                fileId=file_id,
+                pageSize=1000,
+                pageToken=token,
+                fields=REVISION_FIELDS,
+            )
+            result = self._call(request, idempotent=True)
+            found.extend(result.get("revisions", []))
+            token = result.get("nextPageToken")
+            if not token:
+                return found
 
     # -- plumbing ----------------------------------------------------------------------
     def _call(self, request: Any, *, idempotent: bool) -> Any:

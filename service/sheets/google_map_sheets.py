@@ -21,21 +21,28 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from gspread.utils import a1_to_rowcol, rowcol_to_a1
+
 import service.sheets.layout as layout
+import service.sheets.layout as layout_keys
 import service.sheets.requests as rq
 from service.services.map_sheets import (
     Channel,
+    EditedCells,
+    InputEdit,
     NewMap,
+    Revision,
     SheetLayout,
     SheetUpdate,
     SheetWrite,
 )
+from service.sheets.cell_values import date_to_serial
 from service.sheets.cells import cell_data, shows
-from service.sheets.errors import AlreadyAMap, InvalidRequest, MilestonesDeleted
+from service.sheets.errors import AlreadyAMap, InvalidRequest, MilestonesDeleted, NotAMap
 from service.sheets.gateway import SheetsGateway
 from service.sheets.provisioning import add_tabs_requests, create_body, layout_requests
 from service.sheets.reading import GoogleReading, reading_of
-from service.sheets.render import header_cells, milestone_cells
+from service.sheets.render import header_cells, milestone_cells, review_risk_rows
 from service.sheets.sheet_state import KnownSheet, recall, to_state
 from service.sheets.tabs import is_missing_tab, restore_requests
 from service.sheets.writer import WritePlan, check_written, plan_write, verify_ranges
@@ -131,7 +138,8 @@ class GoogleMapSheets:
                 new_ids=known.given_ids,
                 notes=known.notes,
                 history_rows=update.history_rows,
-                review_rows=update.review_rows,
+                review_rows=review_rows(update),
+                review_day=update.review_on.isoformat() if update.review_on else None,
             ),
         )
 
@@ -151,10 +159,46 @@ class GoogleMapSheets:
         )
         check_written(reply, write.plan)
 
+    def file_version(self, spreadsheet_id: str) -> str:
+        return self._gateway.file_version(spreadsheet_id)
+
+    # -- a person's edit, made for them ----------------------------------------------
+    def edit_inputs(self, spreadsheet_id: str, layout: SheetLayout, edit: InputEdit) -> EditedCells:
+        read = _known(layout).read
+        cells: dict[str, Any] = {}
+        if edit.status is not None:
+            cells["status"] = edit.status
+        if edit.due is not None:
+            cells["due"] = date_to_serial(edit.due)
+        if edit.notes is not None:
+            cells["notes"] = edit.notes
+        if not cells:
+            raise ValueError("an input edit must change something")
+        width = max(read.columns[key] for key in cells) + 1
+        values: list[Any] = [None] * width
+        for key, value in cells.items():
+            values[read.columns[key]] = value
+        reply = self._gateway.update_row_by_metadata(
+            spreadsheet_id,
+            sheet_id=read.plan_sheet_id,
+            key=layout_keys.MILESTONE_KEY,
+            value=edit.milestone_id,
+            values=values,
+        )
+        responses = reply.get("responses") or []
+        ranges = [str(r.get("updatedRange", "")) for r in responses if r.get("updatedRange")]
+        if not ranges:
+            raise NotAMap(f"milestone {edit.milestone_id} has no row in {spreadsheet_id}")
+        row = _first_row(ranges[0])
+        return EditedCells(
+            layout_keys.PLAN_TAB,
+            tuple(rowcol_to_a1(row, read.columns[key] + 1) for key in cells),
+        )
+
     # -- a new MAP -------------------------------------------------------------------
     def create_map(self, new: NewMap) -> str:
         """Two Sheets calls: ``create`` with the four tabs, then one ``batchUpdate``."""
-        spreadsheet_id = self._gateway.create_spreadsheet(create_body(new.title))
+        spreadsheet_id = self._gateway.create_spreadsheet(create_body(new.title, new.time_zone))
         self._gateway.batch_update(spreadsheet_id, layout_requests(new))
         return spreadsheet_id
 
@@ -195,8 +239,34 @@ class GoogleMapSheets:
     def stop_channel(self, channel_id: str, resource_id: str) -> None:
         self._gateway.stop_channel(channel_id, resource_id)
 
+    # -- revision history ------------------------------------------------------------
+    def revisions(self, spreadsheet_id: str, *, since: datetime) -> list[Revision]:
+        found = []
+        for item in self._gateway.revisions(spreadsheet_id):
+            at = datetime.fromisoformat(str(item.get("modifiedTime", "")).replace("Z", "+00:00"))
+            if at >= since:
+                user = item.get("lastModifyingUser") or {}
+                found.append(Revision(at=at, email=str(user.get("emailAddress", ""))))
+        return found
+
+
+def _first_row(updated_range: str) -> int:
+    """The 1-based row of a range Google reports (``'Plan'!A12:I12``)."""
+    cells = updated_range.rsplit("!", 1)[-1].split(":")[0]
+    row, _ = a1_to_rowcol(cells)
+    return int(row)
+
 
 def _known(layout: SheetLayout) -> KnownSheet:
     if not isinstance(layout, KnownSheet):
         raise TypeError(f"not a layout GoogleMapSheets made: {layout!r}")
     return layout
+
+
+def review_rows(update: SheetUpdate) -> list[list[str]]:
+    """The rows ``update`` appends to the Reviews tab: a review's own rows, then its open
+    risks in the sheet's words."""
+    rows = [list(r) for r in update.review_rows]
+    if update.review_on is not None:
+        rows += review_risk_rows(update.computed.risks, update.review_on)
+    return rows

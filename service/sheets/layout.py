@@ -65,22 +65,34 @@ class Column:
     width: int
 
 
-# The milestone table, left to right, as provisioned.
+# The milestone table, left to right, as provisioned. Widths in pixels: everything up
+# to Health fits in GRID_PX_AT_1280 (long text wraps instead of widening its column);
+# column C (Side) also holds the header block's values, so it fits a date.
 COLUMNS: tuple[Column, ...] = (
-    Column("id", "ID", CellOwner.KEY, CellKind.TEXT, 60),
-    Column("title", "Milestone", CellOwner.INPUT, CellKind.TEXT, 260),
-    Column("side", "Side", CellOwner.INPUT, CellKind.CHOICE, 80),
-    Column("owner", "Owner", CellOwner.INPUT, CellKind.TEXT, 220),
-    Column("deliverable", "Deliverable", CellOwner.INPUT, CellKind.TEXT, 240),
-    Column("due", "Due", CellOwner.INPUT, CellKind.DATE, 100),
-    Column("status", "Status", CellOwner.INPUT, CellKind.CHOICE, 110),
-    Column("completed_on", "Completed on", CellOwner.INPUT, CellKind.DATE, 110),
-    Column("notes", "Notes", CellOwner.INPUT, CellKind.TEXT, 240),
-    Column("target", "Target date", CellOwner.COMPUTED, CellKind.DATE, 110),
-    Column("projected", "Projected date", CellOwner.COMPUTED, CellKind.DATE, 115),
-    Column("health", "Health", CellOwner.COMPUTED, CellKind.TEXT, 95),
-    Column("risk", "Risk", CellOwner.COMPUTED, CellKind.TEXT, 320),
+    Column("id", "ID", CellOwner.KEY, CellKind.TEXT, 60),  # hidden
+    Column("title", "Milestone", CellOwner.INPUT, CellKind.TEXT, 190),
+    Column("side", "Side", CellOwner.INPUT, CellKind.CHOICE, 100),
+    Column("owner", "Owner", CellOwner.INPUT, CellKind.TEXT, 160),
+    Column("deliverable", "Deliverable", CellOwner.INPUT, CellKind.TEXT, 95),
+    Column("due", "Due", CellOwner.INPUT, CellKind.DATE, 90),
+    Column("status", "Status", CellOwner.INPUT, CellKind.CHOICE, 100),
+    Column("completed_on", "Completed on", CellOwner.INPUT, CellKind.DATE, 95),
+    Column("notes", "Notes", CellOwner.INPUT, CellKind.TEXT, 100),
+    Column("target", "Target date", CellOwner.COMPUTED, CellKind.DATE, 90),
+    Column("projected", "Projected date", CellOwner.COMPUTED, CellKind.DATE, 105),
+    Column("health", "Health", CellOwner.COMPUTED, CellKind.TEXT, 80),
+    Column("risk", "Risk", CellOwner.COMPUTED, CellKind.TEXT, 300),
 )
+# What the Sheets grid leaves for columns in a 1280 px wide window: less the row numbers
+# (46 px) and the vertical scroll bar (about 16 px).
+GRID_PX_AT_1280 = 1280 - 46 - 16
+# The columns people must see without scrolling sideways at that width.
+FIRST_SCREEN_COLUMNS = ("title", "owner", "status", "target", "projected", "health")
+# Table columns whose text wraps (long titles, owners and risks grow the row), and
+# those cut off at the column's edge (long deliverables and notes: read whole in the
+# cell, they would make every row tall). Every table cell is aligned to the top.
+WRAPPED_COLUMNS = ("title", "owner", "risk")
+CLIPPED_COLUMNS = ("deliverable", "notes")
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 INPUT_COLUMNS = tuple(c.key for c in COLUMNS if c.owner is CellOwner.INPUT)
 COMPUTED_COLUMNS = tuple(c.key for c in COLUMNS if c.owner is CellOwner.COMPUTED)
@@ -136,8 +148,28 @@ FROZEN_ROWS = TABLE_HEADER_ROW + 1
 # How far down the reader looks for the table header before giving up.
 HEADER_SCAN_ROWS = 40
 
-HISTORY_HEADERS = ("When (UTC)", "Who", "Milestone", "Field", "Old", "New", "Reason", "Source")
+HISTORY_HEADERS = (
+    "When (UTC)",
+    "Who",
+    "Milestone",
+    "Field",
+    "Old",
+    "New",
+    "Reason",
+    "Source",
+    "Event",
+)
+# The History tab's "Event" column (0-based): each row's event id, so that a sync redone
+# after a write whose outcome it never learned finds the rows already there.
+HISTORY_EVENT_COL = HISTORY_HEADERS.index("Event")
+# The History columns a sync reads back (Milestone to Event: people may give a reason
+# for a date move later; the event ids find a redone sync's rows), as an A1 range of the
+# History tab, and the 0-based indexes of the columns read as logged changes.
+HISTORY_READ_RANGE = "C:I"
+HISTORY_READ_COLUMNS = {"milestone": 2, "field": 3, "old": 4, "new": 5, "reason": 6}
 REVIEWS_HEADERS = ("Review date", "Section", "Item", "Detail")
+# The Reviews column a sync reads (the review dates: a rerun on the same day replaces them).
+REVIEWS_READ_RANGE = "A:A"
 
 SIDE_CHOICES = ("Buyer", "Seller", "Joint")
 STATUS_CHOICES = ("Not started", "In progress", "Done", "Blocked", "N/A")

@@ -34,6 +34,9 @@ TAB_IDS = {
 # within the table inherit them; the read covers every row that has any, so this
 # stays modest.
 SPARE_ROWS = 100
+# Rows of a tab Google adds (create, addSheet); the Plan tab grows past it when the plan
+# needs more, and never shrinks.
+NEW_TAB_ROWS = 1000
 HEADER_FILL = "#cfe2f3"
 STATUS_COLOURS = {
     "Done": "#d9ead3",
@@ -51,7 +54,8 @@ GUIDE_LINES = (
     "• Set Status from the dropdown; when a step is finished, set Done (and Completed on).",
     "• Add a row anywhere in the table for a new step; delete a row if a step is not needed.",
     "• Owner: a named person, ideally as Name <email>, so everyone knows who to ask.",
-    "• If you change the Committed Go-Live date, say why in Reason for change beside it.",
+    "• If you change the Committed Go-Live date, say why in Reason for change beside it,",
+    "  or later, in the Reason column of its row in the History tab.",
     "",
     "Grey columns (Target date, Projected date, Health, Risk) and the header figures are",
     "recalculated automatically after every edit: business days, holidays and dependencies",
@@ -60,10 +64,12 @@ GUIDE_LINES = (
 )
 
 
-def create_body(title: str) -> dict[str, Any]:
-    """The ``spreadsheets.create`` body: the title and the four tabs."""
+def create_body(title: str, time_zone: str = "") -> dict[str, Any]:
+    """The ``spreadsheets.create`` body: the title, the time zone (when chosen) and the
+    four tabs."""
+    zone = {"timeZone": time_zone} if time_zone else {}
     return {
-        "properties": {"title": title, "locale": "en_US"},
+        "properties": {"title": title, "locale": "en_US", **zone},
         "sheets": [
             {"properties": {"sheetId": sheet_id, "title": name, "index": index}}
             for index, (name, sheet_id) in enumerate(TAB_IDS.items())
@@ -94,14 +100,18 @@ def layout_requests(new: NewMap) -> list[dict[str, Any]]:
     col = layout.column_index
     computed_cols = [col(k) for k in layout.COMPUTED_COLUMNS]
     requests: list[dict[str, Any]] = [
+        # First, so every request after it may write anywhere in the table.
         {
             "updateSheetProperties": {
                 "properties": {
                     "sheetId": PLAN_SHEET_ID,
-                    "gridProperties": {"frozenRowCount": layout.FROZEN_ROWS},
+                    "gridProperties": {
+                        "frozenRowCount": layout.FROZEN_ROWS,
+                        "rowCount": plan_grid_rows(len(new.milestones)),
+                    },
                     "tabColorStyle": {"rgbColor": hex_to_color("#3c78d8")},
                 },
-                "fields": "gridProperties.frozenRowCount,tabColorStyle",
+                "fields": "gridProperties.frozenRowCount,gridProperties.rowCount,tabColorStyle",
             }
         },
         {
@@ -121,6 +131,13 @@ def layout_requests(new: NewMap) -> list[dict[str, Any]]:
         },
         _hide_column(col("id")),
         *_column_widths(),
+        _align_top(PLAN_SHEET_ID, first, 0, rows=table_rows, cols=len(layout.COLUMNS)),
+        *(_wrap(PLAN_SHEET_ID, first, col(key), rows=table_rows) for key in layout.WRAPPED_COLUMNS),
+        *(
+            _wrap(PLAN_SHEET_ID, first, col(key), rows=table_rows, strategy="CLIP")
+            for key in layout.CLIPPED_COLUMNS
+        ),
+        *_top_risks_block(),
         _dropdown(col("side"), layout.SIDE_CHOICES, first, last),
         _dropdown(col("status"), layout.STATUS_CHOICES, first, last),
         _date_validation(col("due"), first, last),
@@ -162,11 +179,20 @@ def layout_requests(new: NewMap) -> list[dict[str, Any]]:
             rq.create_row_metadata(PLAN_SHEET_ID, first + i, layout.MILESTONE_KEY, m.id)
             for i, m in enumerate(new.milestones)
         ),
-        *log_tab_requests(HISTORY_SHEET_ID, layout.HISTORY_HEADERS),
+        *log_tab_requests(
+            HISTORY_SHEET_ID,
+            layout.HISTORY_HEADERS,
+            open_column=layout.HISTORY_READ_COLUMNS["reason"],
+        ),
         *log_tab_requests(REVIEWS_SHEET_ID, layout.REVIEWS_HEADERS),
         _guide(),
     ]
     return requests
+
+
+def plan_grid_rows(milestones: int) -> int:
+    """Rows the Plan tab needs: the header block, the table and its spare rows."""
+    return max(NEW_TAB_ROWS, layout.FIRST_MILESTONE_ROW + milestones + SPARE_ROWS)
 
 
 def _plan_rows(new: NewMap) -> list[list[dict[str, Any]]]:
@@ -244,6 +270,47 @@ def _hide_column(index: int) -> dict[str, Any]:
     }
 
 
+def _wrap(
+    sheet_id: int, row: int, col: int, *, rows: int = 1, cols: int = 1, strategy: str = "WRAP"
+) -> dict[str, Any]:
+    """Text in the range wraps (its row grows) instead of running on, or with
+    ``strategy="CLIP"`` stops at the cell's edge."""
+    return {
+        "repeatCell": {
+            "range": rq.grid_range(sheet_id, row, col, rows=rows, cols=cols),
+            "cell": {"userEnteredFormat": {"wrapStrategy": strategy}},
+            "fields": "userEnteredFormat.wrapStrategy",
+        }
+    }
+
+
+def _align_top(sheet_id: int, row: int, col: int, *, rows: int, cols: int) -> dict[str, Any]:
+    return {
+        "repeatCell": {
+            "range": rq.grid_range(sheet_id, row, col, rows=rows, cols=cols),
+            "cell": {"userEnteredFormat": {"verticalAlignment": "TOP"}},
+            "fields": "userEnteredFormat.verticalAlignment",
+        }
+    }
+
+
+def _top_risks_block() -> list[dict[str, Any]]:
+    """Top risks spans the value column to Health (what fits on the first screen) and
+    wraps, so every risk can be read whole."""
+    row = layout.HEADER_BY_KEY["top_risks"].row
+    cols = layout.column_index("health") - layout.VALUE_COL + 1
+    return [
+        {
+            "mergeCells": {
+                "range": rq.grid_range(PLAN_SHEET_ID, row, layout.VALUE_COL, cols=cols),
+                "mergeType": "MERGE_ALL",
+            }
+        },
+        _wrap(PLAN_SHEET_ID, row, layout.VALUE_COL, cols=cols),
+        _align_top(PLAN_SHEET_ID, row, layout.LABEL_COL, rows=1, cols=1),
+    ]
+
+
 def _column_widths() -> list[dict[str, Any]]:
     return [
         {
@@ -311,16 +378,26 @@ def _status_colour(text: str, colour: str, first: int, last: int) -> dict[str, A
     }
 
 
-def _protect(grid: dict[str, int], description: str) -> dict[str, Any]:
-    return {
-        "addProtectedRange": {
-            "protectedRange": {"range": grid, "description": description, "warningOnly": True}
-        }
-    }
+def _protect(
+    grid: dict[str, int], description: str, *, unprotected: Sequence[dict[str, int]] = ()
+) -> dict[str, Any]:
+    protected: dict[str, Any] = {"range": grid, "description": description, "warningOnly": True}
+    if unprotected:
+        protected["unprotectedRanges"] = list(unprotected)
+    return {"addProtectedRange": {"protectedRange": protected}}
 
 
-def log_tab_requests(sheet_id: int, headers: Sequence[str]) -> list[dict[str, Any]]:
-    """A log tab's header row, frozen, and its protection (History, Reviews)."""
+def log_tab_requests(
+    sheet_id: int, headers: Sequence[str], *, open_column: int | None = None
+) -> list[dict[str, Any]]:
+    """A log tab: bold frozen headers, protected (append-only) but for ``open_column``
+    below the header (History's Reason: people may say why a date moved, at any time)."""
+    opening = (
+        [{"sheetId": sheet_id, "startRowIndex": 1, "startColumnIndex": open_column,
+          "endColumnIndex": open_column + 1}]
+        if open_column is not None
+        else []
+    )  # fmt: skip
     header_cells = []
     for text in headers:
         cell = cell_data(text, background=HEADER_FILL)
@@ -337,6 +414,7 @@ def log_tab_requests(sheet_id: int, headers: Sequence[str]) -> list[dict[str, An
         _protect(
             {"sheetId": sheet_id},
             "Kept by the MAP backend; append-only.",
+            unprotected=opening,
         ),
     ]
 

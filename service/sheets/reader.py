@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 import service.sheets.layout as layout
+from service.services.map_sheets import LoggedChange
 from service.sheets.cell_values import (
     UnreadableCell,
     cell_text,
@@ -92,8 +93,15 @@ class SheetRead:
     # content was cleared, or a write landed on a row inserted under it): to be cleared.
     stray_rows: list[int] = field(default_factory=list)
     write_token: str | None = None  # the token of the last write that reached the sheet
+    # The History tab's event ids: id -> its rows (0-based), more than one if doubled.
+    history_events: dict[str, list[int]] = field(default_factory=dict)
+    # Whether the History tab's "Event" column has its header (MAPs made before it do not).
+    history_event_header: bool = True
     time_zone: str = "Etc/GMT"
     locale: str = "en_US"
+    logged: list[LoggedChange] = field(default_factory=list)  # the History tab's rows
+    # The Reviews tab's rows by review date (as shown in its first column).
+    review_rows: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def plan_sheet_id(self) -> int:
@@ -129,6 +137,16 @@ def read_plan(spreadsheet: dict[str, Any], *, today: date) -> SheetRead:
         time_zone=spreadsheet_time_zone(spreadsheet),
         locale=str(spreadsheet.get("properties", {}).get("locale") or "en_US"),
     )
+    history = sheets.get(layout.HISTORY_TAB)
+    if history is not None:
+        read.logged = read_history(history)
+        read.history_events = _history_events(history)
+        grid_rows, _ = _grid(history)
+        first = grid_rows[0] if grid_rows else []
+        read.history_event_header = bool(cell_text(_cell(first, layout.HISTORY_EVENT_COL)))
+    reviews = sheets.get(layout.REVIEWS_TAB)
+    if reviews is not None:
+        read.review_rows = read_review_rows(reviews)
     # Rows are told apart by what they hold, not by where they are: a sort that took in
     # the header block mixes header rows, the title and milestones, above and below the
     # table's header row. A row with an ID, or below the table, is a milestone unless
@@ -159,6 +177,29 @@ def _is_header_row(row: list[dict[str, Any]], columns: dict[str, int]) -> bool:
     return label.startswith(layout.TITLE_PREFIX) or layout.match_header_field(label) is not None
 
 
+def read_history(sheet: dict[str, Any]) -> list[LoggedChange]:
+    """The History tab's rows under its header (those that name a field)."""
+    grid, _ = _grid(sheet)
+    at = layout.HISTORY_READ_COLUMNS
+    logged = []
+    for row in grid[1:]:
+        text = {key: cell_text(_cell(row, col)).strip() for key, col in at.items()}
+        if text["field"]:
+            logged.append(LoggedChange(**text))
+    return logged
+
+
+def read_review_rows(sheet: dict[str, Any]) -> dict[str, list[int]]:
+    """The Reviews tab's 0-based rows under its header, by the review date they show."""
+    grid, _ = _grid(sheet)
+    rows: dict[str, list[int]] = {}
+    for index, row in enumerate(grid[1:], start=1):
+        day = cell_text(_cell(row, 0)).strip()
+        if day:
+            rows.setdefault(day, []).append(index)
+    return rows
+
+
 def _grid(sheet: dict[str, Any]) -> tuple[list[list[dict[str, Any]]], dict[int, list[Any]]]:
     """The tab's cells as a dense list of rows (from row 0) and row metadata by row."""
     grid: list[list[dict[str, Any]]] = []
@@ -179,6 +220,17 @@ def _grid(sheet: dict[str, Any]) -> tuple[list[list[dict[str, Any]]], dict[int, 
                         (item.get("metadataId", 0), item.get("metadataValue", ""))
                     )
     return grid, meta
+
+
+def _history_events(sheet: dict[str, Any]) -> dict[str, list[int]]:
+    """The event id in each row of the History tab (its header row left out)."""
+    grid, _ = _grid(sheet)
+    events: dict[str, list[int]] = {}
+    for index, row in enumerate(grid[1:], start=1):
+        text = cell_text(_cell(row, layout.HISTORY_EVENT_COL)).strip()
+        if text:
+            events.setdefault(text, []).append(index)
+    return events
 
 
 def _cell(row: list[dict[str, Any]], col: int) -> dict[str, Any]:

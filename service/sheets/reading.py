@@ -53,6 +53,7 @@ class GoogleReading:
             next_id=matched.next_id,
             given_ids=tuple(matched.given_ids.values()),
             unreadable=tuple(Unreadable(_label(p, titles), p.milestone_id) for p in problems),
+            logged=tuple(read.logged),
             layout=KnownSheet(
                 read,
                 row_of={milestone_id: row for row, milestone_id in matched.ids.items()},

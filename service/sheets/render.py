@@ -12,7 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from service.domain.model import ComputedPlan, Milestone, Risk, RiskCode, most_severe_first
+from service.domain.model import (
+    ComputedPlan,
+    Kind,
+    Milestone,
+    Risk,
+    RiskCode,
+    most_severe_first,
+)
 
 # Background colours (hex) by milestone health; close to Sheets' light palette.
 HEALTH_COLOURS = {
@@ -97,7 +104,7 @@ def header_cells(
         "projected_go_live": Shown(computed.projected_go_live),
         "slip_bd": Shown(computed.slip_bd),
         "health": Shown(
-            f"{computed.health.score} · {computed.health.label}",
+            deal_health_text(computed, milestones),
             DEAL_COLOURS.get(computed.health.label, "#ffffff"),
         ),
         "top_risks": Shown(top_risks_text(computed.risks)),
@@ -106,11 +113,35 @@ def header_cells(
     }
 
 
+def deal_health_text(computed: ComputedPlan, milestones: tuple[Milestone, ...]) -> str:
+    """The Deal health cell in words a buyer and a seller both read: the chance of going
+    live by the committed date ("62% on time · Watch"), or "Live" once the go-live is done.
+    The engine's probability has two decimals, so the cell changes only when the forecast
+    moves by a point or more (an unchanged plan rewrites nothing)."""
+    if any(m.kind is Kind.GO_LIVE and m.is_done for m in milestones):
+        return "Live"
+    percent = round(100 * computed.forecast.go_live.p_on_time)
+    return f"{percent}% on time · {computed.health.label}"
+
+
 def top_risks_text(risks: tuple[Risk, ...], limit: int = 3) -> str:
+    """The most severe risks in mutual words (the sheet is shared with the buyer: the
+    seller's advice, ``Risk.message``, stays in the add-on and the API)."""
     ordered = most_severe_first(risks)[:limit]
     if not ordered:
-        return "None: keep the dates honest and review weekly."
-    return "\n".join(f"• {r.message}" for r in ordered)
+        return "None."
+    return "\n".join(f"• {r.mutual or RISK_LABELS.get(r.code, r.code)}" for r in ordered)
+
+
+def review_risk_rows(risks: tuple[Risk, ...], on: date) -> list[list[str]]:
+    """A weekly review's open risks for the Reviews tab: Review date, Section, Item (the
+    risk's label), Detail (the risk in mutual words)."""
+    day = on.isoformat()
+    rows = [
+        [day, "Open risk", RISK_LABELS.get(r.code, r.code), r.mutual]
+        for r in most_severe_first(risks)
+    ]
+    return rows or [[day, "Open risk", "None", ""]]
 
 
 def next_steps(

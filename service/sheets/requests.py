@@ -72,6 +72,20 @@ def create_row_metadata(sheet_id: int, row: int, key: str, value: str) -> dict[s
     }
 
 
+def delete_rows(sheet_id: int, start: int, end: int) -> dict[str, Any]:
+    """Delete rows ``start`` to ``end`` (0-based, end exclusive)."""
+    return {
+        "deleteDimension": {
+            "range": {
+                "sheetId": sheet_id,
+                "dimension": "ROWS",
+                "startIndex": start,
+                "endIndex": end,
+            }
+        }
+    }
+
+
 def delete_metadata(metadata_id: int) -> dict[str, Any]:
     return {
         "deleteDeveloperMetadata": {

@@ -84,6 +84,8 @@ def to_state(read: SheetRead, written: WritePlan | None = None) -> dict[str, Any
         "table_header_row": read.table_header_row,
         "header_cells": {k: list(v) for k, v in read.header_cells.items()},
         "header_computed": header_computed,
+        # A write that appended reviews leaves the Reviews rows unknown until a read.
+        "review_rows": {} if _appends_reviews(written, read) else read.review_rows,
         "rows": [
             {
                 "row": index,
@@ -112,6 +114,7 @@ def from_state(state: Mapping[str, Any]) -> SheetRead:
         header_computed=dict(state.get("header_computed", {})),
         header_notes={},
         time_zone=str(state.get("time_zone", "Etc/GMT")),
+        review_rows={str(k): [int(r) for r in v] for k, v in state.get("review_rows", {}).items()},
     )
     for item in state.get("rows", []):
         read.rows.append(
@@ -126,6 +129,13 @@ def from_state(state: Mapping[str, Any]) -> SheetRead:
             )
         )
     return read
+
+
+def _appends_reviews(written: WritePlan | None, read: SheetRead) -> bool:
+    reviews = read.sheet_ids.get(layout.REVIEWS_TAB)
+    return written is not None and any(
+        r.get("appendCells", {}).get("sheetId") == reviews for r in written.requests
+    )
 
 
 def _apply(

@@ -63,7 +63,8 @@ def restore_requests(sheets: Sequence[dict[str, Any]], *, today: date) -> list[d
             )
         else:
             requests.append({"addSheet": {"properties": {"sheetId": sheet_id, "title": name}}})
-            requests.extend(log_tab_requests(sheet_id, LOG_HEADERS[name]))
+            reason = layout.HISTORY_READ_COLUMNS["reason"] if name == layout.HISTORY_TAB else None
+            requests.extend(log_tab_requests(sheet_id, LOG_HEADERS[name], open_column=reason))
             note = (
                 f"MAP made this tab again on {today.isoformat()}: it had been deleted. "
                 "Earlier entries are in the spreadsheet's version history."

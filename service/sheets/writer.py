@@ -48,10 +48,12 @@ def plan_write(
     notes: Mapping[tuple[int, int], str],
     history_rows: Sequence[Sequence[str]] = (),
     review_rows: Sequence[Sequence[str]] = (),
+    review_day: str | None = None,
 ) -> WritePlan:
     """The requests that bring the sheet to show ``milestones`` (row -> (id, cells)) and
     ``header``, give IDs to new rows, set ``notes`` on unreadable cells (clearing the
-    backend's stale ones) and append history and review rows."""
+    backend's stale ones) and append history and review rows. The review rows replace
+    those of ``review_day`` already there (one review a day)."""
     plan = WritePlan()
     sheet_id = read.plan_sheet_id
     id_col = read.columns["id"]
@@ -105,11 +107,47 @@ def plan_write(
         _write_header(plan, read, header)
     _write_notes(plan, read, notes)
 
-    if history_rows and layout.HISTORY_TAB in read.sheet_ids:
-        plan.requests.append(rq.append_text_rows(read.sheet_ids[layout.HISTORY_TAB], history_rows))
+    if layout.HISTORY_TAB in read.sheet_ids:
+        _write_history(plan, read, history_rows)
     if review_rows and layout.REVIEWS_TAB in read.sheet_ids:
-        plan.requests.append(rq.append_text_rows(read.sheet_ids[layout.REVIEWS_TAB], review_rows))
+        reviews = read.sheet_ids[layout.REVIEWS_TAB]
+        for start, end in _runs_bottom_up(read.review_rows.get(review_day or "", [])):
+            plan.requests.append(rq.delete_rows(reviews, start, end))
+        plan.requests.append(rq.append_text_rows(reviews, review_rows))
     return plan
+
+
+def _runs_bottom_up(rows: Sequence[int]) -> list[tuple[int, int]]:
+    """``rows`` as runs of consecutive rows (start, end exclusive), the lowest run first
+    deleted last, so that deleting one does not move the next."""
+    runs: list[tuple[int, int]] = []
+    for row in sorted(set(rows)):
+        if runs and runs[-1][1] == row:
+            runs[-1] = (runs[-1][0], row + 1)
+        else:
+            runs.append((row, row + 1))
+    return runs[::-1]
+
+
+def _write_history(plan: WritePlan, read: SheetRead, rows: Sequence[Sequence[str]]) -> None:
+    """Append the history rows whose event is not on the History tab yet, and delete the
+    second and later rows of an event found there twice (a write whose outcome was never
+    learned that landed after the sync was redone)."""
+    sheet_id = read.sheet_ids[layout.HISTORY_TAB]
+    col = layout.HISTORY_EVENT_COL
+    doubled = sorted(
+        (row for rows_of in read.history_events.values() for row in rows_of[1:]), reverse=True
+    )
+    for row in doubled:
+        plan.requests.append(rq.delete_rows(sheet_id, row, row + 1))
+    fresh = [r for r in rows if len(r) <= col or r[col] not in read.history_events]
+    if fresh:
+        plan.requests.append(rq.append_text_rows(sheet_id, fresh))
+        if not read.history_event_header:  # a tab made before the column was
+            header = layout.HISTORY_HEADERS[col]
+            plan.requests.append(
+                rq.update_cells(sheet_id, 0, col, [cell_data(header)], "userEnteredValue")
+            )
 
 
 def _write_runs(

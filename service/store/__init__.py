@@ -3,8 +3,9 @@
 Tables (``tables.py``), created by Alembic migrations (``migrations/``, run by
 ``migrate``): the MAP registry, snapshots of each sheet, the append-only history, sync
 state (single flight across processes), Drive watch channels, reviews, recent edit
-events. :class:`Store` is the one entry point; it hands out frozen records
-(``records.py``) and raises the errors of ``errors.py``. See docs/store.md.
+events, each organisation's calibration. :class:`Store` is the one entry point; it
+hands out frozen records (``records.py``) and raises the errors of ``errors.py``. See
+docs/store.md.
 
 Nothing happens at import: engines are made by ``Store.from_url`` or
 ``create_store_engine``.
@@ -29,6 +30,10 @@ from service.store.records import (
     MapRecord,
     MapSort,
     NewHistoryEvent,
+    NewOutboxMessage,
+    OrgCalibration,
+    OutboxMessage,
+    ReminderSettings,
     Review,
     Snapshot,
     SyncState,
@@ -51,6 +56,10 @@ __all__ = [
     "MapRecord",
     "MapSort",
     "NewHistoryEvent",
+    "NewOutboxMessage",
+    "OrgCalibration",
+    "OutboxMessage",
+    "ReminderSettings",
     "Review",
     "Snapshot",
     "Store",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -36,7 +37,8 @@ def _plain_value_errors() -> Iterator[None]:
 
 
 class StoreBase:
-    """Holds the engine; each public operation runs in one short transaction of its own."""
+    """Holds the engine; each public operation runs in one short transaction of its own,
+    or in the caller's, inside :meth:`transaction`."""
 
     def __init__(
         self,
@@ -53,6 +55,8 @@ class StoreBase:
         self._clock = clock
         self._snapshots_kept = snapshots_kept
         self._edit_event_retention = edit_event_retention
+        # The session of the transaction this thread (or task) has open, if any.
+        self._open: ContextVar[Session | None] = ContextVar(f"store-{id(self)}", default=None)
 
     def _now(self) -> datetime:
         now = self._clock()
@@ -61,12 +65,35 @@ class StoreBase:
         return now.astimezone(UTC)
 
     @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Every store operation inside the block runs in one transaction: all of them
+        are recorded, or (an error, a lost connection, a killed process) none. Nested
+        blocks join the outer one."""
+        if self._open.get() is not None:
+            yield
+            return
+        with _plain_value_errors(), Session(self._write_engine) as session, session.begin():
+            token = self._open.set(session)
+            try:
+                yield
+            finally:
+                self._open.reset(token)
+
+    @contextmanager
     def _reading(self) -> Iterator[Session]:
+        session = self._open.get()
+        if session is not None:
+            yield session
+            return
         with _plain_value_errors(), Session(self.engine) as session, session.begin():
             yield session
 
     @contextmanager
     def _writing(self) -> Iterator[Session]:
+        session = self._open.get()
+        if session is not None:
+            yield session
+            return
         with _plain_value_errors(), Session(self._write_engine) as session, session.begin():
             yield session
 

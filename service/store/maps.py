@@ -39,11 +39,13 @@ def _pipeline_order(sort: MapSort) -> list[ColumnElement[Any]]:
     slip = MapRow.slip_bd.desc().nulls_last()
     go_live = func.coalesce(MapRow.projected_go_live, MapRow.committed_go_live).asc()
     account = func.lower(MapRow.account).asc()
+    signature = MapRow.p_signature_quarter.desc().nulls_last()
     orders: dict[MapSort, list[ColumnElement[Any]]] = {
         MapSort.RISK: [risk, slip],
         MapSort.SLIP: [slip, risk],
         MapSort.GO_LIVE: [go_live],
         MapSort.ACCOUNT: [account],
+        MapSort.SIGNATURE: [signature, risk],
     }
     first = orders[sort]
     return [*first, account, MapRow.spreadsheet_id.asc()]
@@ -76,6 +78,12 @@ def _to_record(row: MapRow) -> MapRecord:
         last_reviewed_on=row.last_reviewed_on,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        drive_version=row.drive_version,
+        forecast=row.forecast,
+        p_signature_quarter=row.p_signature_quarter,
+        signature_target=row.signature_target,
+        quarter_end=row.quarter_end,
+        amount=row.amount,
     )
 
 
@@ -95,6 +103,7 @@ class Maps(StoreBase):
         shared_on: date | None = None,
         buyer_emails: Iterable[str] = (),
         map_id: str | None = None,
+        amount: int | None = None,
     ) -> MapRecord:
         """Registers a new MAP; ``MapAlreadyExists`` if the spreadsheet holds one (or the
         given ``map_id`` is another MAP's).
@@ -120,6 +129,7 @@ class Maps(StoreBase):
             buyer_emails=list(buyer_emails),
             calendar_key=new_calendar_key(),
             top_risks=[],
+            amount=amount,
             created_at=now,
             updated_at=now,
         )
@@ -137,6 +147,11 @@ class Maps(StoreBase):
         with self._reading() as session:
             row = session.get(MapRow, spreadsheet_id)
             return None if row is None else _to_record(row)
+
+    def orgs(self) -> list[str]:
+        """Every organisation with a MAP, A to Z."""
+        with self._reading() as session:
+            return list(session.scalars(select(MapRow.org).distinct().order_by(MapRow.org)))
 
     def get_map_by_calendar_key(self, calendar_key: str) -> MapRecord | None:
         if not calendar_key or calendar_key.startswith(REVOKED_PREFIX):

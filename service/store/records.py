@@ -20,6 +20,7 @@ class MapSort(StrEnum):
     SLIP = "slip"  # most business days of slip first
     GO_LIVE = "go_live"  # earliest go-live first (projected, else committed)
     ACCOUNT = "account"  # account name, A to Z
+    SIGNATURE = "signature"  # most likely to sign this quarter first
 
 
 class HistorySource(StrEnum):
@@ -58,6 +59,12 @@ class MapRecord:
     last_reviewed_on: date | None
     created_at: datetime
     updated_at: datetime
+    drive_version: str | None = None  # the Drive file's version the last sync read
+    forecast: dict[str, Any] | None = None
+    p_signature_quarter: float | None = None
+    signature_target: date | None = None
+    quarter_end: date | None = None
+    amount: int | None = None
 
 
 class MapChanges(TypedDict, total=False):
@@ -81,6 +88,22 @@ class MapChanges(TypedDict, total=False):
     last_edit_on: date | None
     last_buyer_edit_on: date | None
     last_reviewed_on: date | None
+    drive_version: str | None
+    forecast: dict[str, Any] | None
+    p_signature_quarter: float | None
+    signature_target: date | None
+    quarter_end: date | None
+    amount: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class OrgCalibration:
+    """An organisation's calibration (the JSON of ``Calibration.to_json``)."""
+
+    org: str
+    plans: int  # finished MAPs that gave at least one observation
+    calibration: dict[str, Any]
+    built_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,3 +196,40 @@ class EditEvent:
     old_value: str | None
     ts: datetime  # when the edit happened, as the trigger reported it
     received_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderSettings:
+    spreadsheet_id: str
+    enabled: bool
+    chat_webhook: str  # "" = none for this MAP
+
+
+@dataclass(frozen=True, slots=True)
+class NewOutboxMessage:
+    """A message to record with the reminder keys it carries (see ``record_decision``).
+    ``purpose``: "reminders", "digest" or "alert"; ``recipient``: an email, or
+    ``chat`` for the MAP's chat webhook. ``day``: the MAP's day it was decided on."""
+
+    spreadsheet_id: str
+    purpose: str
+    recipient: str
+    day: date
+    content: dict[str, Any]
+    send_after: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxMessage:
+    id: int
+    spreadsheet_id: str
+    purpose: str
+    recipient: str
+    day: date
+    content: dict[str, Any]
+    send_after: datetime
+    claimed_until: datetime | None
+    attempts: int
+    sent_at: datetime | None
+    last_error: str | None
+    created_at: datetime

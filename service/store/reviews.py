@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 
 from service.store.base import StoreBase
 from service.store.records import Review
@@ -24,11 +24,16 @@ def _to_record(row: ReviewRow) -> Review:
 
 class Reviews(StoreBase):
     def record_review(self, spreadsheet_id: str, on: date, summary: dict[str, Any]) -> Review:
-        """Records a review and, in the same transaction, moves the MAP's
-        ``last_reviewed_on`` forward to ``on`` (never back). ``MapNotFound`` if there
-        is no such MAP."""
+        """Records a review, replacing one recorded for the same day (one review a day),
+        and, in the same transaction, moves the MAP's ``last_reviewed_on`` forward to
+        ``on`` (never back). ``MapNotFound`` if there is no such MAP."""
         with self._writing() as session:
             self._require_map(session, spreadsheet_id)
+            session.execute(
+                delete(ReviewRow).where(
+                    ReviewRow.spreadsheet_id == spreadsheet_id, ReviewRow.on_date == on
+                )
+            )
             row = ReviewRow(
                 spreadsheet_id=spreadsheet_id, on_date=on, summary=summary, created_at=self._now()
             )
@@ -45,13 +50,14 @@ class Reviews(StoreBase):
             )
             return _to_record(row)
 
-    def last_review(self, spreadsheet_id: str) -> Review | None:
-        """The review with the latest date (the later recorded on a tie)."""
+    def last_review(self, spreadsheet_id: str, *, before: date | None = None) -> Review | None:
+        """The review with the latest date (the later recorded on a tie), or the latest
+        one dated before ``before``."""
         with self._reading() as session:
+            query = select(ReviewRow).where(ReviewRow.spreadsheet_id == spreadsheet_id)
+            if before is not None:
+                query = query.where(ReviewRow.on_date < before)
             row = session.scalar(
-                select(ReviewRow)
-                .where(ReviewRow.spreadsheet_id == spreadsheet_id)
-                .order_by(ReviewRow.on_date.desc(), ReviewRow.id.desc())
-                .limit(1)
+                query.order_by(ReviewRow.on_date.desc(), ReviewRow.id.desc()).limit(1)
             )
             return None if row is None else _to_record(row)

@@ -6,12 +6,20 @@ Every path into a sync (Drive push, the add-on's trigger, Refresh, the sweep) ca
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+from service.store.errors import LeaseLost
 from service.store.sync_leases import SyncLeases, new_lease_owner
 
-DEFAULT_LEASE_S = 120.0
+log = logging.getLogger(__name__)
+
+# Short, and renewed while the sync runs (every third of it): a lease left by a process
+# that died frees the spreadsheet within this long.
+DEFAULT_LEASE_S = 15.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +51,10 @@ def run_single_flight(
     notification is covered. Returns how many syncs ran here: 0 when another owner will
     cover this notification or none is pending.
 
+    While ``sync`` runs, a thread renews the lease every third of ``lease_s``, so a
+    live sync keeps it however long Google takes, and a dead process's lease expires
+    within ``lease_s``.
+
     A sync that raises releases the lease with the error recorded (the notification
     stays pending for the sweep) and the error propagates. ``LeaseLost`` propagates if
     the lease expired and was taken during a sync; the new holder covers everything.
@@ -53,8 +65,10 @@ def run_single_flight(
     generation = store.try_acquire(spreadsheet_id, owner, lease_s)
     runs = 0
     while generation is not None:
+        lease = Lease(store, spreadsheet_id, owner, generation, lease_s)
         try:
-            sync(Lease(store, spreadsheet_id, owner, generation, lease_s))
+            with kept_alive(lease):
+                sync(lease)
         except BaseException as exc:
             store.record_failure(spreadsheet_id, owner, f"{type(exc).__name__}: {exc}")
             raise
@@ -63,3 +77,26 @@ def run_single_flight(
             break
         generation = store.continue_lease(spreadsheet_id, owner, lease_s)
     return runs
+
+
+@contextmanager
+def kept_alive(lease: Lease) -> Iterator[None]:
+    """Renews ``lease`` every third of its length until the block ends (or it is lost)."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(lease.lease_s / 3):
+            try:
+                lease.renew()
+            except LeaseLost:
+                return
+            except Exception as exc:  # the store is briefly away: try at the next beat
+                log.warning("renewing the lease of %s: %s", lease.spreadsheet_id, exc)
+
+    thread = threading.Thread(target=beat, name=f"lease-{lease.spreadsheet_id[:12]}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()

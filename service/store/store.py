@@ -14,6 +14,7 @@ from sqlalchemy import URL, insert
 from sqlalchemy.exc import IntegrityError
 
 from service.store.base import Clock, utc_now
+from service.store.calibrations import Calibrations
 from service.store.channels import Channels
 from service.store.edit_events import EditEvents, edit_event_values
 from service.store.engine import create_store_engine
@@ -21,13 +22,16 @@ from service.store.errors import MapNotFound
 from service.store.history import History
 from service.store.maps import Maps
 from service.store.migrate import migrate
+from service.store.outbox import Outbox
 from service.store.reviews import Reviews
 from service.store.snapshots import Snapshots
 from service.store.sync_leases import SyncLeases
 from service.store.tables import EditEventRow
 
 
-class Store(Maps, Snapshots, History, SyncLeases, Channels, Reviews, EditEvents):
+class Store(
+    Maps, Snapshots, History, SyncLeases, Channels, Reviews, EditEvents, Outbox, Calibrations
+):
     """The backend's persistence. Build it with :meth:`from_url` (or from an Engine), run
     :meth:`migrate` once at start-up, :meth:`close` at shutdown. Thread-safe: every
     operation checks a connection out of the engine's pool for one short transaction."""

@@ -170,6 +170,16 @@ class SyncLeases(StoreBase):
         with self._reading() as session:
             return [_to_record(row) for row in session.scalars(query)]
 
+    def unfinished_syncs(self) -> list[SyncState]:
+        """Spreadsheets with uncovered notifications, leased or not, oldest first."""
+        query = (
+            select(SyncStateRow)
+            .where(SyncStateRow.requested > SyncStateRow.completed)
+            .order_by(SyncStateRow.updated_at, SyncStateRow.spreadsheet_id)
+        )
+        with self._reading() as session:
+            return [_to_record(row) for row in session.scalars(query)]
+
     def sync_state(self, spreadsheet_id: str) -> SyncState | None:
         with self._reading() as session:
             row = session.get(SyncStateRow, spreadsheet_id)

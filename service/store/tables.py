@@ -14,8 +14,10 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -80,6 +82,28 @@ class MapRow(Base):
     last_reviewed_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # The Drive file's version the last sync read (None: not known).
+    drive_version: Mapped[str | None] = mapped_column(String(32))
+    # The forecast as last computed (the engine's forecast block) and the pipeline's
+    # roll-up fields: P(signed by the end of the current quarter), the signature's
+    # committed date, the end of the current quarter, and the seller's amount (optional,
+    # in whole units of the deal's currency).
+    forecast: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
+    p_signature_quarter: Mapped[float | None] = mapped_column(Float)
+    signature_target: Mapped[date | None] = mapped_column(Date)
+    quarter_end: Mapped[date | None] = mapped_column(Date)
+    amount: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class OrgCalibrationRow(Base):
+    """Each organisation's calibration, built from its finished MAPs by the daily cron."""
+
+    __tablename__ = "org_calibrations"
+
+    org: Mapped[str] = mapped_column(String(255), primary_key=True)
+    plans: Mapped[int] = mapped_column(Integer)
+    calibration: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    built_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class SnapshotRow(Base):
@@ -186,3 +210,78 @@ class EditEventRow(Base):
     received_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
     __table_args__ = (Index(None, "spreadsheet_id", "ts"),)
+
+
+class ReminderSettingsRow(Base):
+    """Reminders of one MAP: on or off (on when there is no row), and its chat webhook."""
+
+    __tablename__ = "reminder_settings"
+
+    spreadsheet_id: Mapped[str] = mapped_column(
+        SPREADSHEET_ID, ForeignKey("maps.spreadsheet_id", ondelete="CASCADE"), primary_key=True
+    )
+    enabled: Mapped[bool] = mapped_column(Boolean)
+    chat_webhook: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ReminderOptOutRow(Base):
+    """People who asked for no more reminders (any MAP): kept until they opt back in."""
+
+    __tablename__ = "reminder_opt_outs"
+
+    email: Mapped[str] = mapped_column(EMAIL, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class OutboxMessageRow(Base):
+    """A message decided and waiting to go (or gone): at most one per MAP, purpose,
+    recipient and day. ``claimed_until`` is the lease of the sender delivering it."""
+
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    spreadsheet_id: Mapped[str] = _map_reference()
+    purpose: Mapped[str] = mapped_column(String(16))
+    recipient: Mapped[str] = mapped_column(EMAIL)
+    day: Mapped[date] = mapped_column(Date)
+    content: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    send_after: Mapped[datetime] = mapped_column(UtcDateTime)
+    claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    attempts: Mapped[int] = mapped_column(Integer)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        UniqueConstraint("spreadsheet_id", "purpose", "recipient", "day"),
+        Index(None, "sent_at", "send_after"),
+    )
+
+
+class ReminderKeyRow(Base):
+    """Each reminder decided, under its key: recorded with its message, in the same
+    transaction, so a reminder is decided (and sent) once."""
+
+    __tablename__ = "reminder_keys"
+
+    spreadsheet_id: Mapped[str] = mapped_column(
+        SPREADSHEET_ID, ForeignKey("maps.spreadsheet_id", ondelete="CASCADE"), primary_key=True
+    )
+    milestone_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    on_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    message_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("outbox_messages.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class UsedLinkRow(Base):
+    """One-click links already used (each is single-use): the link's nonce."""
+
+    __tablename__ = "used_links"
+
+    nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
+    spreadsheet_id: Mapped[str] = _map_reference()
+    used_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -25,6 +25,7 @@ from service.web.schemas import (
     MapSummary,
     Pipeline,
     PipelineQuery,
+    PipelineRollup,
     ReviewResult,
     TemplateInfo,
     TemplateList,
@@ -79,7 +80,9 @@ def create_map() -> Any:
         org=caller.org,
         country=body.country,
         signature_date=body.signature_date,
+        amount=body.amount,
         spreadsheet_id=body.spreadsheet_id,
+        time_zone=body.time_zone,
     )
     provisioned = provision_map(context.backend, map_request, seller_token)
     created = CreatedMap(
@@ -97,7 +100,12 @@ def pipeline() -> Any:
     caller = authenticated_caller()
     query = parse_query(request.args, PipelineQuery)
     rows = views.pipeline(web().backend, caller.org, query.sort)
-    return dump(Pipeline(maps=[MapSummary.model_validate(r) for r in rows]))
+    return dump(
+        Pipeline(
+            maps=[MapSummary.model_validate(r) for r in rows],
+            rollup=PipelineRollup.model_validate(views.rollup(rows)),
+        )
+    )
 
 
 @bp.get("/maps/<spreadsheet_id>")

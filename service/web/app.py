@@ -19,11 +19,13 @@ from service.clock import Clock
 from service.config import Settings
 from service.runtime import logs
 from service.runtime.gateways import ServiceSheets
+from service.runtime.recovery import resume_pending
+from service.runtime.reminders import build_links
 from service.runtime.sync_queue import build_sync_queue
 from service.runtime.wiring import build_backend, build_store
 from service.services.map_sheets import MapSheets
 from service.templates import list_templates
-from service.web import api, hooks, meta, tasks
+from service.web import api, hooks, local_outbox, meta, one_click_pages, reminders_api, tasks
 from service.web.auth import IdTokenVerifier
 from service.web.certs_cache import CachingCertsRequest
 from service.web.context import EXTENSION, WebContext
@@ -47,8 +49,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.extensions[EXTENSION] = context
     _request_hooks(app, settings)
     register_error_handlers(app)
-    for blueprint in (api.bp, hooks.bp, tasks.bp, meta.bp):
+    for blueprint in (api.bp, reminders_api.bp, hooks.bp, tasks.bp, meta.bp, one_click_pages.bp):
         app.register_blueprint(blueprint)
+    if settings.google_mode == "local":
+        app.register_blueprint(local_outbox.bp)
     log.info(
         "backend ready: mode=%s store=%s",
         settings.google_mode,
@@ -73,8 +77,19 @@ def build_context(settings: Settings, clock: Clock) -> WebContext:
         transport=CachingCertsRequest(google.auth.transport.requests.Request(session)),
     )
     syncs = build_sync_queue(settings, backend, clock)
+    if settings.resume_syncs_at_start:
+        resume_pending(store, syncs, clock())
     templates = {t.name: t for t in list_templates()}
-    return WebContext(settings, backend, verifier, syncs, templates, service_sheets, session)
+    return WebContext(
+        settings,
+        backend,
+        verifier,
+        syncs,
+        templates,
+        service_sheets,
+        session,
+        links=build_links(settings, backend),
+    )
 
 
 def _closed_after_request(sheets: MapSheets) -> MapSheets:

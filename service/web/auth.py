@@ -177,3 +177,24 @@ def cron_allowed(
         caller.email.encode(), cron_account.strip().lower().encode()
     ):
         raise Forbidden("only the scheduler may run this task")
+
+
+def queue_allowed(
+    *,
+    require_oidc: bool,
+    authorization: str | None,
+    verifier: IdTokenVerifier,
+    queue_account: str,
+    audience: str,
+) -> None:
+    """Lets a Cloud Tasks call through: an ID token of the queue's service account for
+    ``audience``, verified like cron's; 401/403 otherwise. ``require_oidc`` False (a
+    local queue that sends no token; refused in production by the settings) lets every
+    call through."""
+    if not require_oidc:
+        return
+    caller = verifier.verify(bearer_token(authorization), extra_audiences=[audience])
+    if not queue_account or not hmac.compare_digest(
+        caller.email.encode(), queue_account.strip().lower().encode()
+    ):
+        raise Forbidden("only the task queue may run this task")

@@ -10,6 +10,7 @@ from flask import current_app, request
 from service.config import Settings
 from service.runtime.gateways import ServiceSheets
 from service.runtime.sync_queue import SyncQueue
+from service.services.action_links import ActionLinks
 from service.services.backend import Backend
 from service.store.records import MapRecord
 from service.templates import Template
@@ -32,6 +33,8 @@ class WebContext:
     # spreadsheet id -> organisation of its MAP; a MAP's organisation never changes, so
     # a hook can check its caller without reading the MAP's row every time.
     map_orgs: dict[str, str] = field(default_factory=dict)
+    # The one-click links of reminders (None: no link secret set).
+    links: ActionLinks | None = None
 
     def close(self) -> None:
         """Finish the background syncs, then close connections (Google's, the store's)."""

@@ -11,7 +11,12 @@ from pydantic.json_schema import models_json_schema
 from service.web import schemas
 from service.web.schemas import SPREADSHEET_ID_PATTERN
 
-_REQUESTS: list[type[BaseModel]] = [schemas.CreateMapRequest, schemas.SheetEditHook]
+_REQUESTS: list[type[BaseModel]] = [
+    schemas.CreateMapRequest,
+    schemas.SheetEditHook,
+    schemas.SyncTask,
+    schemas.ReminderSettingsIn,
+]
 _RESPONSES: list[type[BaseModel]] = [
     schemas.TemplateList,
     schemas.Pipeline,
@@ -20,9 +25,13 @@ _RESPONSES: list[type[BaseModel]] = [
     schemas.ReviewResult,
     schemas.CalendarFeed,
     schemas.Accepted,
+    schemas.SyncTaskResult,
     schemas.SweepCounts,
     schemas.RenewCounts,
+    schemas.CalibrateCounts,
     schemas.HealthStatus,
+    schemas.RemindersView,
+    schemas.ReminderRunCounts,
     schemas.ErrorResponse,
 ]
 
@@ -100,7 +109,11 @@ CREATE_MAP_EXAMPLE = {
 
 
 def openapi_document(
-    server_url: str, *, templates: list[str] | None = None, countries: list[str] | None = None
+    server_url: str,
+    *,
+    templates: list[str] | None = None,
+    countries: list[str] | None = None,
+    local: bool = False,
 ) -> dict[str, Any]:
     """The description; ``templates`` and ``countries`` (when given) list the values
     ``template`` and ``country`` accept."""
@@ -229,6 +242,48 @@ def openapi_document(
                 tag="api",
             )
         },
+        "/api/maps/{spreadsheet_id}/reminders": {
+            "get": _operation(
+                "The sidebar's Reminders section: on/off, who gets what next, owners "
+                "without an email, last sent, the call agenda",
+                ok=(200, _json(schemas.RemindersView, "The section.")),
+                errors=(401, 403, 404, 503),
+                security=ID_TOKEN,
+                parameters=[SPREADSHEET_PARAM],
+                tag="api",
+            ),
+            "put": _operation(
+                "Turn the MAP's reminders on or off; set or clear its chat webhook",
+                ok=(200, _json(schemas.RemindersView, "The section, as changed.")),
+                errors=(400, 401, 403, 404, 413, 422, 503),
+                security=ID_TOKEN,
+                parameters=[SPREADSHEET_PARAM],
+                body=schemas.ReminderSettingsIn,
+                example={"enabled": False},
+                tag="api",
+            ),
+        },
+        "/r/{token}": {
+            "get": _page("A one-click link from a reminder: what will change, to confirm"),
+            "post": _page(
+                "Confirm a one-click update (form fields date and reason for Need more "
+                "time); the page shows the new go-live",
+                form=True,
+            ),
+        },
+        "/r/unsubscribe/{token}": {
+            "get": _page("Asks to confirm stopping reminders"),
+            "post": _page("Stops reminders to the link's person (RFC 8058 one-click)"),
+        },
+        "/tasks/reminders": _both_methods(
+            _operation(
+                "Cron: decide today's reminders of every MAP, deliver what is due",
+                ok=(200, _json(schemas.ReminderRunCounts, "What the run did.")),
+                errors=(401, 403, 503),
+                security=[{"cronHeader": []}, {"idToken": []}],
+                tag="tasks",
+            )
+        ),
         "/hooks/sheet-edit": {
             "post": _operation(
                 "An edit reported by the add-on's trigger; synced in the background",
@@ -264,10 +319,29 @@ def openapi_document(
                 tag="tasks",
             )
         ),
+        "/tasks/sync": {
+            "post": _operation(
+                "Cloud Tasks: sync one MAP; an error status asks the queue to retry",
+                ok=(200, _json(schemas.SyncTaskResult, "Synced, or failed for good.")),
+                errors=(400, 401, 403, 409, 422, 429, 503),
+                security=ID_TOKEN,
+                body=schemas.SyncTask,
+                tag="tasks",
+            )
+        },
         "/tasks/renew-channels": _both_methods(
             _operation(
                 "Cron: renew Drive channels about to expire, watch MAPs without one",
                 ok=(200, _json(schemas.RenewCounts, "What the renewal did.")),
+                errors=(401, 403, 503),
+                security=[{"cronHeader": []}, {"idToken": []}],
+                tag="tasks",
+            )
+        ),
+        "/tasks/calibrate": _both_methods(
+            _operation(
+                "Cron (daily): rebuild each organisation's calibration from its finished MAPs",
+                ok=(200, _json(schemas.CalibrateCounts, "What the calibration did.")),
                 errors=(401, 403, 503),
                 security=[{"cronHeader": []}, {"idToken": []}],
                 tag="tasks",
@@ -278,6 +352,14 @@ def openapi_document(
                 "Is the backend up",
                 ok=(200, _json(schemas.HealthStatus, "It is.")),
                 errors=(),
+                tag="meta",
+            )
+        },
+        "/_ah/warmup": {
+            "get": _operation(
+                "App Engine's warmup request: connect to the store before taking traffic",
+                ok=(200, _json(schemas.HealthStatus, "Warm.")),
+                errors=(503,),
                 tag="meta",
             )
         },
@@ -296,6 +378,8 @@ def openapi_document(
             )
         },
     }
+    if local:
+        paths.update(_local_paths())
     return {
         "openapi": "3.1.0",
         "info": {
@@ -347,3 +431,103 @@ def _header(name: str, required: bool, description: str) -> dict[str, Any]:
 def _both_methods(operation: dict[str, Any]) -> dict[str, Any]:
     """App Engine cron calls with GET, Cloud Scheduler with POST."""
     return {"get": operation, "post": operation}
+
+
+TOKEN_PARAM = {
+    "name": "token",
+    "in": "path",
+    "required": True,
+    "description": "The signed link token.",
+    "schema": {"type": "string", "maxLength": 2000},
+}
+
+
+def _html(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"text/html": {"schema": {"type": "string"}}}}
+
+
+def _page(summary: str, *, form: bool = False) -> dict[str, Any]:
+    """A page people open from a message: HTML, with the status that fits."""
+    operation: dict[str, Any] = {
+        "summary": summary,
+        "tags": ["pages"],
+        "security": [],
+        "parameters": [TOKEN_PARAM],
+        "responses": {
+            "200": _html("The page."),
+            "403": _html("A link not made here, or for a step the person no longer owns."),
+            "404": _html("The step or plan is gone."),
+            "410": _html("The link expired or was used."),
+            "503": _html("The plan could not be changed just now."),
+        },
+    }
+    if form:
+        operation["responses"]["422"] = _html("The proposed date will not do.")
+        operation["requestBody"] = {
+            "required": False,
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "date": {"type": "string", "format": "date"},
+                            "reason": {"type": "string", "maxLength": 500},
+                        },
+                    }
+                }
+            },
+        }
+    return operation
+
+
+def _local_paths() -> dict[str, Any]:
+    """Local mode only: the Outbox page and the chat capture endpoint."""
+    name = {
+        "name": "name",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "maxLength": 64},
+    }
+    return {
+        "/local/outbox": {
+            "get": {
+                "summary": "Local mode: every message sent, as its recipient sees it",
+                "tags": ["local"],
+                "security": [],
+                "responses": {"200": _html("The Outbox page.")},
+            }
+        },
+        "/local/outbox/{name}": {
+            "get": {
+                "summary": "Local mode: one message",
+                "tags": ["local"],
+                "security": [],
+                "parameters": [name],
+                "responses": {"200": _html("The message."), "404": _html("No such message.")},
+            }
+        },
+        "/local/chat/{hook}": {
+            "post": {
+                "summary": 'Local mode: where chat webhooks post ({"text": ...})',
+                "tags": ["local"],
+                "security": [],
+                "parameters": [{**name, "name": "hook"}],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {"text": {"type": "string"}},
+                                "required": ["text"],
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "200": {"description": "Kept."},
+                    "400": {"description": "Not a JSON object with text."},
+                },
+            }
+        },
+    }

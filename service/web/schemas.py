@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -18,7 +18,9 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictInt,
     WithJsonSchema,
+    field_validator,
 )
 
 from service.domain.calendar import supported_countries
@@ -147,6 +149,18 @@ class CreateMapRequest(RequestModel):
     country: CountryCode = "US"
     signature_date: IsoDate | None = None
     spreadsheet_id: SpreadsheetId | None = None
+    time_zone: str = Field(
+        default="",
+        max_length=64,
+        description="The spreadsheet's time zone (IANA, such as Europe/Berlin): a new one "
+        "gets it; its date is the MAP's today. Empty: UTC.",
+    )
+    amount: StrictInt | None = Field(
+        default=None,
+        ge=0,
+        le=10**15,
+        description="What the deal is worth, in whole units of its currency (optional)",
+    )
 
 
 class PipelineQuery(RequestModel):
@@ -167,6 +181,12 @@ class SheetEditHook(RequestModel):
     old_value: str | None = Field(default=None, max_length=50_000)
     user: EmailOrEmpty | None = None
     ts: AwareDatetime
+
+
+class SyncTask(RequestModel):
+    """The body of a Cloud Tasks sync task."""
+
+    spreadsheet_id: SpreadsheetId
 
 
 # -- responses ------------------------------------------------------------------------
@@ -198,6 +218,26 @@ class Risk(RiskBrief):
     milestones: list[str]
 
 
+class ForecastBasis(BaseModel):
+    kind: str = Field(description='"priors" or "calibrated"')
+    plans: int = Field(description="Finished MAPs of the organisation it came from; 0: priors")
+    text: str = Field(description='In words: "priors" or "42 past plans"')
+
+
+class ForecastSummary(BaseModel):
+    basis: ForecastBasis
+    p_on_time: float | None = Field(description="P(go-live by its committed date), 0..1")
+    p_signature_quarter: float | None = Field(
+        description="P(signed within the current quarter), 0..1; null without a signature step"
+    )
+    signature_target: date | None = Field(description="The signature's committed date")
+    quarter_end: date | None = Field(description="The last day of the current quarter")
+    committed_this_quarter: bool = Field(
+        description="The signature's committed date is in the current quarter (a gut commit)"
+    )
+    amount: int | None = Field(description="What the deal is worth, as the seller gave it")
+
+
 class MapSummary(BaseModel):
     spreadsheet_id: str
     url: str
@@ -209,10 +249,27 @@ class MapSummary(BaseModel):
     health: DealHealth
     top_risks: list[RiskBrief]
     last_synced_at: str | None = Field(description="ISO 8601 date and time, UTC")
+    forecast: ForecastSummary
+
+
+class PipelineRollup(BaseModel):
+    maps: int
+    expected_signatures: float = Field(
+        description="Sum of each MAP's P(signature this quarter), two decimals"
+    )
+    expected_amount: int = Field(
+        description="Sum of P(signature this quarter) x amount over the MAPs with an amount"
+    )
+    maps_with_amount: int
+    committed_by_date: int = Field(
+        description="MAPs whose committed signature date is in the quarter (a gut commit)"
+    )
+    committed_amount: int = Field(description="Their amounts, where given")
 
 
 class Pipeline(BaseModel):
     maps: list[MapSummary]
+    rollup: PipelineRollup
 
 
 class CreatedMap(BaseModel):
@@ -242,11 +299,42 @@ class NextStep(BaseModel):
     projected: date | None
 
 
+class GoLiveOutlook(BaseModel):
+    committed: date | None
+    p_on_time: float = Field(description="P(live by the committed date), 0..1")
+    p50: date = Field(description="Even odds of being live by this date")
+    p80: date = Field(description="Four in five odds of being live by this date")
+    text: str = Field(description='In words: "62% on time"')
+
+
+class SignatureOutlook(BaseModel):
+    p_in_quarter: float = Field(description="P(signed within its target's quarter), 0..1")
+    p50: date
+    p80: date
+    text: str = Field(description='In words: "48% in its quarter"')
+
+
+class Driver(BaseModel):
+    milestone: str
+    title: str
+    share: float = Field(description="Its share of the go-live risk, 0..1")
+    text: str = Field(description='In words: "Legal review of the MSA: 60% of the risk"')
+
+
+class ForecastDetail(BaseModel):
+    basis: ForecastBasis
+    go_live: GoLiveOutlook
+    signature: SignatureOutlook | None
+    drivers: list[Driver] = Field(description="The steps that carry the risk, most first")
+    advice: str | None = Field(description="What to do about the first driver")
+
+
 class MapDetail(BaseModel):
     summary: MapSummary
     milestones: list[MilestoneView]
     risks: list[Risk]
     next_steps: list[NextStep]
+    forecast: ForecastDetail | None = Field(description="None until the MAP is computed")
     # None: the feed is turned off (its key revoked)
     calendar_url: str | None
 
@@ -265,6 +353,7 @@ class ReviewBody(BaseModel):
     moved: list[str]
     new_stakeholders: list[str]
     risks: list[RiskBrief]
+    agenda: list[str] = []
 
 
 class ReviewResult(BaseModel):
@@ -275,10 +364,24 @@ class Accepted(BaseModel):
     accepted: bool
 
 
+class SyncTaskResult(BaseModel):
+    # syncs run here (0: nothing pending, or another worker holds the MAP's lease);
+    # "failed": a failure retrying cannot mend, recorded on the MAP for the sweep.
+    syncs: int
+    outcome: Literal["synced", "failed"]
+
+
 class SweepCounts(BaseModel):
     retried: int
+    changed: int
     recomputed: int
     failed: list[str]
+
+
+class CalibrateCounts(BaseModel):
+    orgs: int = Field(description="Organisations whose calibration was rebuilt.")
+    plans: int = Field(description="Finished MAPs the calibrations came from, in all.")
+    failed: list[str] = Field(description="Organisations whose calibration could not be built.")
 
 
 class RenewCounts(BaseModel):
@@ -314,3 +417,70 @@ class ErrorResponse(BaseModel):
 def dump(model: BaseModel) -> dict[str, Any]:
     """A response model as JSON-ready data."""
     return model.model_dump(mode="json")
+
+
+# -- reminders ------------------------------------------------------------------------
+
+WEBHOOK_PATTERN = r"^https://[^\s]{1,2000}$"
+
+
+class ReminderSettingsIn(RequestModel):
+    """Turn a MAP's reminders on or off; set or clear ("") its chat webhook."""
+
+    enabled: bool | None = None
+    chat_webhook: Annotated[str, Field(max_length=2000)] | None = None
+
+    @field_validator("chat_webhook")
+    @classmethod
+    def _https_or_empty(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return value
+        if not re.match(WEBHOOK_PATTERN, value):
+            raise ValueError("not an https:// webhook URL (Google Chat or Slack)")
+        return value
+
+
+class UpcomingReminder(BaseModel):
+    on: date
+    email: str
+    name: str
+    milestone_id: str
+    title: str
+    kind: str
+
+
+class UnreachableOwner(BaseModel):
+    milestone_id: str
+    title: str
+    owner: str
+
+
+class SentMessage(BaseModel):
+    recipient: str
+    subject: str
+    sent_at: datetime
+
+
+class AgendaItem(BaseModel):
+    kind: str
+    text: str
+    milestone_id: str | None = None
+
+
+class RemindersView(BaseModel):
+    enabled: bool
+    chat_webhook: bool
+    upcoming: list[UpcomingReminder]
+    unreachable: list[UnreachableOwner]
+    last_sent: list[SentMessage]
+    agenda: list[AgendaItem]
+
+
+class ReminderRunCounts(BaseModel):
+    maps: int
+    messages: int
+    reminders: int
+    digests: int
+    alerts: int
+    unreachable: int
+    sent: int

@@ -1,17 +1,44 @@
-"""``/tasks``: the cron jobs (cron.yaml). Only the scheduler may run them: App Engine's
-``X-Appengine-Cron: true`` header where it is trusted, or the cron service account's ID
-token. App Engine cron sends GET, Cloud Scheduler POST: both are accepted."""
+"""``/tasks``: the cron jobs (cron.yaml) and the Cloud Tasks sync. Only the scheduler may
+run the cron jobs: App Engine's ``X-Appengine-Cron: true`` header where it is trusted, or
+the cron service account's ID token. App Engine cron sends GET, Cloud Scheduler POST:
+both are accepted. ``POST /tasks/sync`` takes only the queue's OIDC token.
+
+A sync task answers 2xx when it is done or can never succeed (the failure is recorded on
+the MAP, and retrying would only spend quota), and an error status when it should be
+tried again: 429 when Google's quota is used up, 503 when Google or the store did not
+answer, 409 when the sheet changed under the sync. Cloud Tasks then retries it with the
+queue's backoff, so a quota error slows the queue rather than failing the sync."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Blueprint, request
 
+from service import sheets
+from service.runtime.reminders import RemindersNotConfigured, run_reminders
+from service.services.calibrate import refresh_calibrations
+from service.services.coalesce import sync_coalesced
 from service.services.sweep import renew_channels, sweep
-from service.web.auth import cron_allowed
+from service.web.auth import cron_allowed, queue_allowed
 from service.web.context import web
-from service.web.schemas import RenewCounts, SweepCounts, dump
+from service.web.errors import Unavailable
+from service.web.schemas import (
+    CalibrateCounts,
+    ReminderRunCounts,
+    RenewCounts,
+    SweepCounts,
+    SyncTask,
+    SyncTaskResult,
+    dump,
+)
+from service.web.validation import parse_json_body
+
+log = logging.getLogger(__name__)
+
+# Google's answers that no retry mends: the MAP is gone, unshared or no longer a MAP.
+PERMANENT = (sheets.SheetNotFound, sheets.PermissionDenied, sheets.NotAMap, sheets.InvalidRequest)
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 
@@ -43,3 +70,46 @@ def run_renew_channels() -> Any:
     _require_scheduler()
     report = renew_channels(web().backend)
     return dump(RenewCounts.model_validate(report.to_json()))
+
+
+@bp.post("/sync")
+def run_sync_task() -> Any:
+    """Cloud Tasks: sync one MAP (its notifications are already in the store)."""
+    context = web()
+    settings = context.settings
+    queue_allowed(
+        require_oidc=settings.tasks_require_oidc,
+        authorization=request.headers.get("Authorization"),
+        verifier=context.verifier,
+        queue_account=settings.resolved_tasks_service_account(),
+        audience=settings.resolved_tasks_audience(),
+    )
+    task = parse_json_body(request, SyncTask)
+    try:
+        # One attempt: a transient failure goes back to the queue, which backs off.
+        run = sync_coalesced(context.backend, task.spreadsheet_id, notify=False, attempts=1)
+    except PERMANENT as exc:
+        log.warning("sync task for %s failed for good: %s", task.spreadsheet_id, type(exc).__name__)
+        return dump(SyncTaskResult(syncs=0, outcome="failed"))
+    return dump(SyncTaskResult(syncs=run.syncs, outcome="synced"))
+
+
+@bp.route("/reminders", methods=["GET", "POST"])
+def reminders_task() -> Any:
+    """Decide today's reminders, digests and chat alerts of every MAP, then deliver
+    what is due (within each recipient's working hours)."""
+    _require_scheduler()
+    context = web()
+    try:
+        counts = run_reminders(context.settings, context.backend, context.links, context.http)
+    except RemindersNotConfigured as exc:
+        raise Unavailable(str(exc)) from exc
+    return dump(ReminderRunCounts.model_validate(counts))
+
+
+@bp.route("/calibrate", methods=["GET", "POST"])
+def run_calibrate() -> Any:
+    """Rebuild each organisation's calibration from its finished MAPs (daily)."""
+    _require_scheduler()
+    report = refresh_calibrations(web().backend)
+    return dump(CalibrateCounts.model_validate(report.to_json()))

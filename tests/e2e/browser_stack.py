@@ -99,9 +99,15 @@ def _url_after(label: str, text: str) -> str:
 
 @contextmanager
 def serving(
-    data_dir: Path, *, port: int = 0, demo: bool = False, log_name: str = "serve"
+    data_dir: Path,
+    *,
+    port: int = 0,
+    demo: bool = False,
+    log_name: str = "serve",
+    settings: dict[str, str] | None = None,
 ) -> Iterator[Serving]:
-    """``serve`` running until the block ends; yields its URLs once it is ready."""
+    """``serve`` running until the block ends; yields its URLs once it is ready.
+    ``settings``: ``MAP_*`` variables for it."""
     command = [
         sys.executable,
         "-m",
@@ -116,6 +122,7 @@ def serving(
         command.append("--demo")
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAP_") and k != "DATABASE_URL"}
     env["MAP_LOG_LEVEL"] = "INFO"
+    env.update(settings or {})
     log = data_dir.parent / f"{log_name}.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)

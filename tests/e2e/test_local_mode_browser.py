@@ -4,6 +4,8 @@ MAP spreadsheet as a buyer edits it."""
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -138,7 +140,9 @@ def test_the_demo_map_shows_its_risks_history_and_deal_health_and_warns_before_a
     page.locator("#files a", has_text="Acme Corp").click()
     cell(page, "C7").wait_for()
     assert "At risk" in text_of(page, "C7")
-    assert "moved 2 times without a reason" in text_of(page, "C8")
+    top_risks = text_of(page, "C8")  # in words for both sides: the facts, no advice
+    assert "moved 2 times with no reason given" in top_risks, top_risks
+    assert "write down" not in top_risks.casefold(), top_risks
     risks = [text_of(page, f"M{r}") for r in range(13, 28)]
     assert any(risks), "no risk in the Risk column"
     assert page.locator("#live-updates").is_checked()
@@ -159,6 +163,8 @@ def test_the_demo_map_shows_its_risks_history_and_deal_health_and_warns_before_a
     sidebar.locator("#score").wait_for(timeout=UPDATE_TIMEOUT_MS)
     assert sidebar.locator("#account").inner_text() == "Acme Corp"
     assert "without a reason" in sidebar.locator("#risks").inner_text()
+    assert sidebar.locator("#basis").inner_text() == "Based on priors"
+    assert sidebar.locator("#go-live-odds").inner_text().endswith("% on time")
 
     page.locator('#tabs button[data-sheet-title="History"]').click()
     cell(page, "A1").wait_for()
@@ -175,15 +181,103 @@ def test_the_pipeline_dialog_lists_the_sellers_maps_with_links_to_their_previews
     dialog.locator("#maps").wait_for(state="visible", timeout=UPDATE_TIMEOUT_MS)
     link = dialog.locator("#maps a", has_text="Acme Corp")
     assert link.get_attribute("href").startswith(f"{serve.emulator_url}/preview/1")
+    # The quarter's roll-up, and each MAP's chance of signing this quarter.
+    dialog.locator("#rollup").wait_for(state="visible")
+    assert re.fullmatch(r"\d+\.\d\d", dialog.locator("#expected").inner_text())
+    assert re.fullmatch(r"\d+", dialog.locator("#committed").inner_text())
+    row = dialog.locator("#maps tbody tr", has_text="Acme Corp").first
+    assert re.fullmatch(r"\d+%|-", row.locator("td").nth(5).inner_text())
+    dialog.locator("#sort").select_option("signature")
+    dialog.locator("#maps").wait_for(state="visible", timeout=UPDATE_TIMEOUT_MS)
     # Someone from another organisation sees none of them.
     page.locator("#acting-as").fill("olga@rival.example")
     page.locator("#acting-form button").click()
     dialog.locator("#empty").wait_for(state="visible", timeout=UPDATE_TIMEOUT_MS)
 
 
-def test_the_screenshot_helper_writes_a_png(serve: Serving, browser: Any, tmp_path: Path) -> None:
-    from tests.e2e.browser_screenshot import screenshot_preview
+def test_the_screenshot_helper_writes_the_buyers_and_the_sellers_view(
+    serve: Serving, browser: Any, tmp_path: Path
+) -> None:
+    from tests.e2e.browser_screenshot import DEMO_SELLER, screenshot_preview
 
-    out = tmp_path / "preview.png"
-    screenshot_preview(browser, serve, out)
-    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    buyer, seller = tmp_path / "preview.png", tmp_path / "preview-seller.png"
+    screenshot_preview(browser, serve, buyer)
+    screenshot_preview(browser, serve, seller, as_user=DEMO_SELLER, sidebar=True)
+    for out in (buyer, seller):
+        assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert buyer.read_bytes() != seller.read_bytes()
+
+
+AXE = (
+    Path(__file__).resolve().parents[2] / "appsscript" / "node_modules" / "axe-core" / "axe.min.js"
+)
+
+
+def serious_violations(page: Any) -> list[str]:
+    """axe-core's serious and critical findings on the page (frames included)."""
+    if not AXE.exists():
+        reason = f"axe-core is not installed at {AXE} (run npm ci in appsscript/)"
+        if os.environ.get("TEST_REQUIRE_BROWSER") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    for frame in page.frames:
+        frame.add_script_tag(path=str(AXE))
+    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['impact']} {v['id']}: {v['help']} at "
+        + ", ".join(" ".join(map(str, n["target"])) for n in v["nodes"])
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_the_preview_and_its_sidebar_have_no_serious_accessibility_violation(
+    serve: Serving, page: Any
+) -> None:
+    page.goto(serve.preview_url)
+    assert serious_violations(page) == []  # the index
+    page.locator("#files a", has_text="Acme Corp").click()
+    cell(page, "C7").wait_for()
+    page.locator("#show-health").click()
+    page.frame_locator("#sidebar-frame").locator("#score").wait_for(timeout=UPDATE_TIMEOUT_MS)
+    found = serious_violations(page)
+    assert found == [], "\n".join(found)
+
+
+def test_the_previews_dialog_pages_have_no_serious_accessibility_violation(
+    serve: Serving, page: Any
+) -> None:
+    page.goto(f"{serve.emulator_url}/preview/pipeline?as=sam@vendor.example")
+    page.frame_locator("#dialog").locator("#maps").wait_for(timeout=UPDATE_TIMEOUT_MS)
+    found = serious_violations(page)
+    assert found == [], "\n".join(found)
+    page.goto(f"{serve.emulator_url}/preview/create?as=sam@vendor.example")
+    page.frame_locator("#dialog").locator("#create-form").wait_for(timeout=UPDATE_TIMEOUT_MS)
+    found = serious_violations(page)
+    assert found == [], "\n".join(found)
+
+
+def test_a_risk_clicked_in_the_sidebar_selects_its_rows_and_the_weekly_review_is_in_the_menu(
+    serve: Serving, page: Any
+) -> None:
+    page.goto(serve.preview_url)
+    page.locator("#files a", has_text="Acme Corp").click()
+    cell(page, "C7").wait_for()
+    page.locator("#show-health").click()
+    sidebar = page.frame_locator("#sidebar-frame")
+    button = sidebar.locator("#risks button.rows").first
+    button.wait_for(timeout=UPDATE_TIMEOUT_MS)
+    titles = button.inner_text().removeprefix("Milestones: ").split(", ")
+    button.click()
+    page.locator("#grid tr.picked").first.wait_for()
+    picked = page.locator("#grid tr.picked").evaluate_all(
+        "trs => trs.map(tr => tr.querySelector('td[data-a1^=\"B\"]').getAttribute('data-value'))"
+    )
+    assert picked == titles
+
+    page.locator("#show-review").click()
+    assert page.locator("#sidebar-name").inner_text() == "Weekly review"
+    review = page.frame_locator("#sidebar-frame")
+    review.locator("#review").wait_for(state="visible", timeout=UPDATE_TIMEOUT_MS)
+    review.locator("#close").click()
+    page.locator("#sidebar").wait_for(state="hidden")

@@ -368,7 +368,11 @@ def test_the_stand_in_answers_as_urlfetchapp_when_the_backend_does_not(
     assert "Address unavailable" in answer.json()["text"]
     revoke = {**call, "method": "delete", "path": "/api/maps/x/calendar-key"}
     assert preview(emulator_with_addon.url, "POST", "/api/addon/call", json=revoke).ok
-    for bad in ({**call, "path": "/hooks/drive"}, {**call, "user": "x"}, {**call, "method": "put"}):
+    for bad in (
+        {**call, "path": "/hooks/drive"},
+        {**call, "user": "x"},
+        {**call, "method": "patch"},
+    ):
         refused = preview(emulator_with_addon.url, "POST", "/api/addon/call", json=bad)
         assert refused.status_code == 400
 

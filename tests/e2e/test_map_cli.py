@@ -65,12 +65,14 @@ def test_create_then_show_sync_review_and_list(cli_env: dict[str, str]) -> None:
     sid = created_id(made.stdout)
     shown = run(cli_env, "show", sid)
     assert shown.returncode == 0 and "Pricing proposal" in shown.stdout
+    assert "Forecast (priors): " in shown.stdout and "% on time" in shown.stdout
     synced = run(cli_env, "sync", sid)
     assert synced.returncode == 0 and "Slip:" in synced.stdout
     reviewed = run(cli_env, "review", sid)
     assert reviewed.returncode == 0 and reviewed.stdout.startswith("Weekly review")
-    listed = run(cli_env, "list", "--org", "vendor.example")
+    listed = run(cli_env, "list", "--org", "vendor.example", "--sort", "signature")
     assert listed.returncode == 0 and "Acme Corp" in listed.stdout
+    assert "Expected signatures this quarter: " in listed.stdout
 
 
 @pytest.mark.parametrize(

@@ -64,6 +64,8 @@ class MemoryDrive:
     def __init__(self, *, time_zone: str = "Etc/GMT") -> None:
         self.sheets: dict[str, Spreadsheet] = {}
         self.calls: Counter[str] = Counter()
+        # Drive's file-version look-ups, apart: they cost no Sheets quota.
+        self.version_calls = 0
         self.channels: dict[str, tuple[str, str]] = {}  # channel id -> (spreadsheet, address)
         self.time_zone = time_zone
         self._after_read: list[Callable[[], None]] = []

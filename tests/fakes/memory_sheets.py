@@ -13,6 +13,7 @@ with :class:`GoogleUnavailable`, landed or not.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field, replace
@@ -25,14 +26,24 @@ from service.domain.model import ComputedPlan, Milestone, Plan, Side, Status
 from service.domain.parse import parse_status
 from service.services.map_sheets import (
     Channel,
+    EditedCells,
+    InputEdit,
     NewMap,
+    Revision,
     SheetLayout,
     SheetPlan,
     SheetUpdate,
     SheetWrite,
     Unreadable,
 )
-from service.sheets.errors import AlreadyAMap, GoogleUnavailable, LayoutChanged, SheetNotFound
+from service.sheets.errors import (
+    AlreadyAMap,
+    GoogleUnavailable,
+    LayoutChanged,
+    NotAMap,
+    SheetNotFound,
+)
+from service.sheets.google_map_sheets import review_rows
 from service.sheets.row_identity import TypedRow, match_rows
 from tests.fakes.memory_drive import INPUTS, PLAN_TAB, MemoryDrive, Row, Spreadsheet
 
@@ -303,9 +314,24 @@ class MemoryMapSheets:
             header=header,
             notes=notes,
             history_rows=tuple(tuple(r) for r in update.history_rows),
-            review_rows=tuple(tuple(r) for r in update.review_rows),
+            review_rows=tuple(tuple(r) for r in review_rows(update)),
             expected=expected,
             titles={row: layout.titles[row] for row in layout.given_ids},
+        )
+
+    def edit_inputs(self, spreadsheet_id: str, layout: SheetLayout, edit: InputEdit) -> EditedCells:
+        """A person's edit on the milestone's row, wherever it is now (one call)."""
+        self.drive.calls["write"] += 1
+        sheet = self.drive.open(spreadsheet_id, self.actor)
+        if not any(r.id == edit.milestone_id for r in sheet.rows):
+            raise NotAMap(f"milestone {edit.milestone_id} has no row")
+        changes = {"status": edit.status, "due": edit.due, "notes": edit.notes}
+        for key, value in changes.items():
+            if value is not None:
+                self.drive.edit(spreadsheet_id, edit.milestone_id, key, value)
+        row = self.drive.sheet(spreadsheet_id).row_index(edit.milestone_id)
+        return EditedCells(
+            PLAN_TAB, tuple(f"R{row}:{f}" for f, v in changes.items() if v is not None)
         )
 
     def write(self, write: SheetWrite, *, token: str) -> None:
@@ -329,9 +355,17 @@ class MemoryMapSheets:
         if moved:
             raise LayoutChanged(f"rows {moved} hold other milestones than when read")
 
+    def file_version(self, spreadsheet_id: str) -> str:
+        """A digest of the spreadsheet's content (goes up by one: no such promise)."""
+        self.drive.version_calls += 1
+        content = repr(self.drive.sheet(spreadsheet_id)).encode()
+        return hashlib.sha256(content).hexdigest()[:16]
+
     def create_map(self, new: NewMap) -> str:
         self.drive.calls["create"] += 1
         spreadsheet_id = self.drive.new_spreadsheet(self.actor)
+        if new.time_zone:
+            self.drive.sheet(spreadsheet_id).time_zone = new.time_zone
         _lay_out(self.drive.sheet(spreadsheet_id), new)
         return spreadsheet_id
 
@@ -375,6 +409,9 @@ class MemoryMapSheets:
         self.drive.calls["stop_channel"] += 1
         self.drive.channels.pop(channel_id, None)
 
+    def revisions(self, spreadsheet_id: str, *, since: datetime) -> list[Revision]:
+        return []  # this fake keeps no revision history
+
 
 def _apply(sheet: Spreadsheet, write: MemoryWrite, token: str) -> None:
     """Land ``write`` by row position, as Google would."""
@@ -394,6 +431,8 @@ def _apply(sheet: Spreadsheet, write: MemoryWrite, token: str) -> None:
             sheet.rows[row].notes.pop(key, None)
     sheet.header_computed.update(write.header)
     sheet.history.extend(list(r) for r in write.history_rows)
+    days = {r[0] for r in write.review_rows}  # a rerun on the same day replaces its rows
+    sheet.reviews[:] = [r for r in sheet.reviews if r[0] not in days]
     sheet.reviews.extend(list(r) for r in write.review_rows)
     sheet.token = token
 

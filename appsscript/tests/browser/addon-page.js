@@ -44,10 +44,12 @@ function installStandIn() {
 /**
  * @param {import('playwright-core').Browser} browser
  * @param {string} file e.g. CreateMap
- * @param {{addon: import('../fakes/addon-harness').AddonHarness, hold?: string[]}} options
+ * @param {{addon: import('../fakes/addon-harness').AddonHarness, hold?: string[], locale?: string, now?: string}} options
+ *   locale: the reader's (en-US unless given); now: an ISO instant the page's clock is fixed at
  */
-async function openAddonPage(browser, file, { addon, hold = [] }) {
-  const context = await browser.newContext();
+async function openAddonPage(browser, file, { addon, hold = [], locale = 'en-US', now = undefined }) {
+  const context = await browser.newContext({ locale });
+  if (now) await context.clock.setFixedTime(new Date(now));
   const page = await context.newPage();
   /** @type {{name: string, args: unknown[]}[]} */
   const calls = [];

@@ -80,13 +80,15 @@ test('the seller fills the form, sees progress while it works, then the link to 
     country: 'GB',
     signature_date: isoDaysFromToday(90),
     spreadsheet_id: null,
+    time_zone: 'Etc/GMT',
   });
   assert.deepEqual(calls.map((c) => c.name).sort(), ['createMap', 'getCreateMapDefaults', 'getTemplates']);
   assert.deepEqual(pageErrors, []);
 });
 
 test('choosing "in this spreadsheet" sends this file and says the MAP is here', options, async (t) => {
-  const { page, backend } = await openDialog(t, { addonOptions: { spreadsheet: { id: 'fresh-sheet', name: 'Acme deal' } } });
+  const spreadsheet = { id: 'fresh-sheet', name: 'Acme deal', timeZone: 'Pacific/Kiritimati' };
+  const { page, backend } = await openDialog(t, { addonOptions: { spreadsheet } });
   await fillGoodForm(page);
   await page.check('input[name=where][value=current]');
   await page.click('#submit');
@@ -94,6 +96,27 @@ test('choosing "in this spreadsheet" sends this file and says the MAP is here', 
   assert.equal(await page.textContent('#result-title'), 'The MAP for Acme Corp is ready in this spreadsheet.');
   const [post] = await backend.requests('/api/maps');
   assert.equal(post.json.spreadsheet_id, 'fresh-sheet');
+  assert.equal(post.json.time_zone, 'Pacific/Kiritimati'); // the MAP's today is this sheet's
+});
+
+test('a deal amount typed with separators reaches the backend as a whole number', options, async (t) => {
+  const { page, backend } = await openDialog(t);
+  await fillGoodForm(page);
+  await page.fill('#amount', '250,000');
+  await page.click('#submit');
+  await page.waitForSelector('#result', { state: 'visible' });
+  const [post] = await backend.requests('/api/maps');
+  assert.equal(post.json.amount, 250000);
+});
+
+test('an amount that is not a whole number is shown next to its field, and nothing is sent', options, async (t) => {
+  const { page, backend } = await openDialog(t);
+  await fillGoodForm(page);
+  await page.fill('#amount', '12.5k');
+  await page.click('#submit');
+  await page.waitForFunction(() => document.querySelector('[data-field="amount"] > .error').textContent !== '');
+  assert.equal(await fieldError(page, 'amount'), 'Enter the amount as a whole number, e.g. 120000.');
+  assert.deepEqual(await backend.requests('/api/maps'), []);
 });
 
 test('an empty form shows what each required field needs, and nothing is sent', options, async (t) => {

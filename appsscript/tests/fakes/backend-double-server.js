@@ -9,7 +9,7 @@
 
 const http = require('node:http');
 const { isMainThread, parentPort, workerData } = require('node:worker_threads');
-const { TEMPLATES, REVIEW, mapSummary, mapDetail } = require('./sample-responses');
+const { TEMPLATES, REVIEW, mapSummary, mapDetail, reminders, pipelineRollup } = require('./sample-responses');
 
 /**
  * @param {{acceptedIdTokens?: string[], maps?: object[]}} [options]
@@ -78,12 +78,19 @@ function createBackendDouble(options = {}) {
     if (req.method === 'GET' && route === '/api/maps') {
       const sort = url.searchParams.get('sort') || 'risk';
       const list = [...maps.values()].map((m) => mapSummary(m));
-      const key = { risk: (m) => m.health.score, slip: (m) => -m.slip_bd, go_live: (m) => m.committed_go_live, account: (m) => m.account }[sort];
-      if (!key) return fail(422, 'VALIDATION_FAILED', 'sort: one of risk, slip, go_live, account', [{ field: 'sort', message: 'one of risk, slip, go_live, account' }]);
+      const key = {
+        risk: (m) => m.health.score,
+        slip: (m) => -m.slip_bd,
+        go_live: (m) => m.committed_go_live,
+        account: (m) => m.account,
+        signature: (m) => -(m.forecast.p_signature_quarter || 0),
+      }[sort];
+      const sorts = 'one of risk, slip, go_live, account, signature';
+      if (!key) return fail(422, 'VALIDATION_FAILED', 'sort: ' + sorts, [{ field: 'sort', message: sorts }]);
       list.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-      return send(200, { maps: list });
+      return send(200, { maps: list, rollup: pipelineRollup(list) });
     }
-    const mapRoute = /^\/api\/maps\/([^/]+)(\/refresh|\/review|\/calendar-key)?$/.exec(route);
+    const mapRoute = /^\/api\/maps\/([^/]+)(\/refresh|\/review|\/reminders|\/calendar-key)?$/.exec(route);
     if (mapRoute) {
       const id = decodeURIComponent(mapRoute[1]);
       if (!maps.has(id)) return fail(404, 'NOT_FOUND', 'no MAP ' + id);
@@ -94,6 +101,17 @@ function createBackendDouble(options = {}) {
         const url = base.replace(/key=.*$/, 'key=k3y' + calendarKeys);
         overrides.calendar_url = req.method === 'POST' ? url : null;
         return send(200, { calendar_url: overrides.calendar_url });
+      }
+      if (mapRoute[2] === '/reminders') {
+        if (req.method === 'PUT') {
+          if (!json || typeof json.enabled !== 'boolean') {
+            return fail(422, 'VALIDATION_FAILED', 'enabled: a boolean', [{ field: 'enabled', message: 'a boolean' }]);
+          }
+          overrides.remindersEnabled = json.enabled;
+        }
+        if (req.method === 'GET' || req.method === 'PUT') {
+          return send(200, reminders({ enabled: overrides.remindersEnabled !== false }));
+        }
       }
       if (req.method === 'GET' && !mapRoute[2]) return send(200, mapDetail(overrides));
       if (req.method === 'POST' && mapRoute[2] === '/refresh') return send(200, mapDetail(overrides));

@@ -122,27 +122,54 @@ class FakeSheet {
   getDataRange() {
     return new FakeRange(this, 1, 1, Math.max(1, this.getLastRow()), Math.max(1, this.getLastColumn()));
   }
+  activate() {
+    this.parent.activeSheet = this;
+    return this;
+  }
+  /**
+   * Ranges to select at once ("A2:F2", ...): activate() makes them the selection.
+   * @param {string[]} a1s
+   */
+  getRangeList(a1s) {
+    const sheet = this;
+    return {
+      getRanges: () => a1s.map((a1) => sheet.getRange(a1)),
+      activate() {
+        sheet.parent.selection = { sheet: sheet.name, ranges: Array.from(a1s, String) };
+        return this;
+      },
+    };
+  }
 }
 
 class FakeSpreadsheet {
   /**
    * @param {import('./environment').FakeEnvironment} env
-   * @param {{id: string, name: string, sheets?: Record<string, unknown[][]>, editors?: string[]}} spec
+   * @param {{id: string, name: string, sheets?: Record<string, unknown[][]>, editors?: string[], timeZone?: string}} spec
    */
-  constructor(env, { id, name, sheets = { Plan: [] }, editors = [] }) {
+  constructor(env, { id, name, sheets = { Plan: [] }, editors = [], timeZone = 'Etc/GMT' }) {
     this.env = env;
     this.id = id;
     this.name = name;
+    this.timeZone = timeZone;
     this.sheets = Object.entries(sheets).map(([n, rows]) => new FakeSheet(this, n, rows));
     this.editors = editors.slice();
     /** @type {{message: string, title: string, seconds: number | undefined}[]} */
     this.toasts = [];
+    /** @type {FakeSheet | null} */
+    this.activeSheet = null;
+    /** What is selected: the sheet's name and its ranges' A1 notations. */
+    /** @type {{sheet: string, ranges: string[]} | null} */
+    this.selection = null;
   }
   getId() {
     return this.id;
   }
   getName() {
     return this.name;
+  }
+  getSpreadsheetTimeZone() {
+    return this.timeZone;
   }
   getUrl() {
     return 'https://docs.google.com/spreadsheets/d/' + this.id + '/edit';
@@ -155,7 +182,7 @@ class FakeSpreadsheet {
     return this.sheets.find((s) => s.name === name) || null;
   }
   getActiveSheet() {
-    return this.sheets[0];
+    return this.activeSheet || this.sheets[0];
   }
   getEditors() {
     this.env.check('Spreadsheet.getEditors', SHEET_RULE);

@@ -13,7 +13,7 @@ test('Create MAP in a new spreadsheet sends the form as the API body and answers
   assert.equal(answer.url, 'https://docs.google.com/spreadsheets/d/new-map-1/edit');
   assert.equal(answer.summary.account, 'Acme Corp');
   const [post] = await backend.requests('/api/maps');
-  assert.deepEqual(post.json, createForm());
+  assert.deepEqual(post.json, { ...createForm(), time_zone: 'Etc/GMT' }); // and the sheet's zone
   assert.equal(post.headers['x-goog-access-token'], 'seller-oauth');
 });
 
@@ -33,8 +33,20 @@ test('what people typed is trimmed, empty buyer rows dropped and the country upp
   assert.equal(post.json.signature_date, null);
 });
 
+test('an amount is sent as a whole number, and left out when not given', async (t) => {
+  const { backend, addon } = await addonWithBackend();
+  t.after(() => backend.close());
+  addon.call('createMap', createForm({ amount: ' 120,000 ' }));
+  addon.call('createMap', createForm({ amount: '' }));
+  const [withAmount, without] = await backend.requests('/api/maps');
+  assert.equal(withAmount.json.amount, 120000);
+  assert.equal('amount' in without.json, false);
+});
+
 /** @type {[string, object, string, RegExp][]} */
 const INVALID = [
+  ['an amount with cents', { amount: '120000.50' }, 'amount', /whole number/],
+  ['an amount in words', { amount: 'lots' }, 'amount', /whole number/],
   ['no buyer contact', { buyers: [] }, 'buyers', /at least one buyer/],
   ['a buyer email without @', { buyers: [{ name: 'Dana', email: 'dana.acme.com' }] }, 'buyers[0].email', /Not an email/],
   ['a buyer without a name', { buyers: [{ name: '', email: 'dana@acme.com' }] }, 'buyers[0].name', /name/],

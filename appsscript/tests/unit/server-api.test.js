@@ -2,7 +2,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { addonWithBackend, MAP_ID } = require('../helpers');
-const { mapDetail, TEMPLATES, REVIEW } = require('../fakes/sample-responses');
+const { mapDetail, TEMPLATES, REVIEW, reminders } = require('../fakes/sample-responses');
 
 test('the deal health is the backend answer for this spreadsheet as it stands', async (t) => {
   const { backend, addon } = await addonWithBackend();
@@ -71,4 +71,41 @@ test('the calendar link of a spreadsheet that is not a MAP says what to do', asy
   t.after(() => backend.close());
   assert.throws(() => addon.call('newCalendarLink'), /not a MAP yet/);
   assert.throws(() => addon.call('turnOffCalendarLink'), /not a MAP yet/);
+});
+
+test('the Reminders section is the backend answer for this spreadsheet', async (t) => {
+  const { backend, addon } = await addonWithBackend();
+  t.after(() => backend.close());
+  assert.deepEqual(addon.call('getReminders'), reminders({ enabled: true }));
+  assert.equal((await backend.requests('/api/maps/' + MAP_ID + '/reminders')).length, 1);
+});
+
+test('turning reminders off sends a PUT with enabled false and answers with the section', async (t) => {
+  const { backend, addon } = await addonWithBackend();
+  t.after(() => backend.close());
+  const answer = addon.call('setRemindersEnabled', false);
+  assert.equal(answer.enabled, false);
+  const [request] = await backend.requests('/api/maps/' + MAP_ID + '/reminders');
+  assert.equal(request.method, 'PUT');
+  assert.deepEqual(request.json, { enabled: false });
+  // Anything but true turns them off: the sidebar sends a checkbox's state.
+  addon.call('setRemindersEnabled', 'yes');
+  const requests = await backend.requests('/api/maps/' + MAP_ID + '/reminders');
+  assert.deepEqual(requests[1].json, { enabled: false });
+});
+
+test('selecting a risk\'s milestones selects their rows on the Plan tab, across the table', async (t) => {
+  const { backend, addon } = await addonWithBackend();
+  t.after(() => backend.close());
+  assert.equal(addon.call('selectMilestoneRows', ['m2', 'm1']), 2);
+  assert.deepEqual(addon.spreadsheet.selection, { sheet: 'Plan', ranges: ['A2:F2', 'A3:F3'] });
+  assert.equal(addon.spreadsheet.getActiveSheet().getName(), 'Plan');
+});
+
+test('selecting milestones the Plan tab does not hold selects nothing', async (t) => {
+  const { backend, addon } = await addonWithBackend();
+  t.after(() => backend.close());
+  assert.equal(addon.call('selectMilestoneRows', ['m9']), 0);
+  assert.equal(addon.call('selectMilestoneRows', []), 0);
+  assert.equal(addon.spreadsheet.selection, null);
 });

@@ -239,6 +239,7 @@
       var tr = document.createElement('tr');
       tr.style.height = row.h + 'px';
       if (row.i < tab.frozen_rows) tr.className = 'frozen' + (row.i === tab.frozen_rows - 1 ? ' last-frozen' : '');
+      if ((state.pickedRows || []).indexOf(row.i) >= 0) tr.classList.add('picked');
       var th = document.createElement('th');
       th.className = 'row-head';
       th.textContent = String(row.i + 1);
@@ -390,6 +391,10 @@
   grid.addEventListener('click', function (event) {
     var td = event.target.closest('td');
     if (!td) return;
+    if (state.pickedRows) {
+      state.pickedRows = null;
+      grid.querySelectorAll('tr.picked').forEach(function (tr) { tr.classList.remove('picked'); });
+    }
     select(Number(td.getAttribute('data-row')), Number(td.getAttribute('data-col')));
   });
   grid.addEventListener('dblclick', function (event) {
@@ -553,26 +558,59 @@
 
   // ---- the add-on's Deal health sidebar ----------------------------------------------
 
+  // The panel beside the grid shows the add-on's Deal health sidebar or, from the menu's
+  // "Weekly review", its review dialog (run once when opened, never reloaded).
+  var PANELS = { Sidebar: 'Deal health', WeeklyReview: 'Weekly review' };
   var sidebarTimer = null;
+  var panel = 'Sidebar';
   function sidebarUrl() {
     var owner = state.data ? state.data.owner : '';
-    return '/preview/addon/Sidebar?as=' + encodeURIComponent(owner) + '&spreadsheet=' + encodeURIComponent(spreadsheetId);
+    return '/preview/addon/' + panel + '?as=' + encodeURIComponent(owner) + '&spreadsheet=' + encodeURIComponent(spreadsheetId);
   }
   function refreshSidebarSoon() {
-    if (el('sidebar').hidden) return;
+    if (el('sidebar').hidden || panel !== 'Sidebar') return;
     clearTimeout(sidebarTimer);
     sidebarTimer = setTimeout(function () { el('sidebar-frame').src = sidebarUrl(); }, 1500);
   }
-  function showSidebar(show) {
+  function showSidebar(show, which) {
+    panel = which || 'Sidebar';
     el('sidebar').hidden = !show;
-    el('show-health').setAttribute('aria-pressed', String(show));
+    el('show-health').setAttribute('aria-pressed', String(show && panel === 'Sidebar'));
+    el('sidebar-name').textContent = PANELS[panel];
+    el('sidebar-frame').title = PANELS[panel];
     if (show) el('sidebar-frame').src = sidebarUrl();
     setTimeout(pinFrozenRows, 0);
   }
-  el('show-health').addEventListener('click', function () { showSidebar(el('sidebar').hidden); });
+  el('show-health').addEventListener('click', function () {
+    showSidebar(el('sidebar').hidden || panel !== 'Sidebar');
+  });
+  el('show-review').addEventListener('click', function () { showSidebar(true, 'WeeklyReview'); });
   el('hide-health').addEventListener('click', function () { showSidebar(false); });
   window.previewAddonClosed = function () { showSidebar(false); };
-  if (body.getAttribute('data-addon') !== 'on') el('show-health').disabled = true;
+  if (body.getAttribute('data-addon') !== 'on') {
+    el('show-health').disabled = true;
+    el('show-review').disabled = true;
+  }
+
+  // The sidebar selecting a risk's rows (the add-on's selectMilestoneRows): the Plan
+  // tab's rows whose ID (column A) is one of ids, marked until the next click.
+  window.previewSelectMilestones = function (ids) {
+    var tabs = state.data ? state.data.tabs : [];
+    var plan = tabs.filter(function (t) { return t.title === 'Plan'; })[0];
+    if (!plan) return 0;
+    var wanted = {};
+    (ids || []).forEach(function (id) { wanted[String(id)] = true; });
+    var rows = plan.rows.filter(function (r) {
+      var id = r.c[0] && (r.c[0].v || r.c[0].e);
+      return id && wanted[String(id)];
+    }).map(function (r) { return r.i; });
+    state.tab = String(plan.sheet_id);
+    state.pickedRows = rows;
+    state.selected = rows.length ? { row: rows[0], col: 1 } : null;
+    render();
+    updateSelectionUi();
+    return rows.length;
+  };
 
   window.addEventListener('resize', pinFrozenRows);
   load().then(follow);

@@ -70,9 +70,17 @@
     newCalendarLink: function () { return backend('post', mapPath('/calendar-key'), { body: {}, meanings: { NOT_FOUND: notAMap } }); },
     turnOffCalendarLink: function () { return backend('delete', mapPath('/calendar-key'), { meanings: { NOT_FOUND: notAMap } }); },
     runWeeklyReview: function () { return backend('post', mapPath('/review'), { body: {}, meanings: { NOT_FOUND: notAMap } }); },
+    getReminders: function () { return backend('get', mapPath('/reminders'), { meanings: { NOT_FOUND: notAMap } }); },
+    setRemindersEnabled: function (enabled) {
+      return backend('put', mapPath('/reminders'), { body: { enabled: enabled === true }, meanings: { NOT_FOUND: notAMap } });
+    },
     getPipeline: function (sort) {
       var order = sorts.indexOf(String(sort)) >= 0 ? String(sort) : 'risk';
       return backend('get', '/api/maps?sort=' + order);
+    },
+    selectMilestoneRows: function (ids) {
+      var host = window.parent !== window ? window.parent : null;
+      return host && typeof host.previewSelectMilestones === 'function' ? host.previewSelectMilestones(copy(ids)) : 0;
     },
     enableLiveUpdates: function () { throw new Error('In local mode, live updates are the toggle above the preview.'); },
     disableLiveUpdates: function () { throw new Error('In local mode, live updates are the toggle above the preview.'); },

@@ -91,6 +91,10 @@ def invalid_input_risk(cells: Sequence[str], milestones: Sequence[str] = ()) -> 
             "right; until then they keep what was typed and are left out of the plan."
         ),
         milestones=tuple(milestones),
+        mutual=(
+            f"Some cells could not be read ({listed}); each has a note saying what to type. "
+            "Until they are corrected they keep what was typed and are left out of the plan."
+        ),
     )
 
 

@@ -37,12 +37,17 @@ def make_risk(
     rows: Iterable[int],
     message: str,
     severity: Severity | None = None,
+    *,
+    mutual: str,
 ) -> Risk:
+    """A risk: ``message`` in the seller's words (what is wrong, what to do), ``mutual``
+    the same facts in words for both sides (no advice), for the shared sheet."""
     return Risk(
         code=code,
         severity=severity or SEVERITY[code],
         message=message,
         milestones=tuple(s.graph.milestones[i].id for i in rows),
+        mutual=mutual,
     )
 
 

@@ -24,6 +24,7 @@ def missing_stakeholder(s: Schedule) -> Risk | None:
         s, RiskCode.MISSING_STAKEHOLDER, found,
         f"No named person owns {names(s, found)}: find out who will sign off and put that "
         "person's name and email in the Owner column.",
+        mutual=f"No named person owns {names(s, found)} yet.",
     )  # fmt: skip
 
 
@@ -46,6 +47,7 @@ def new_stakeholder(s: Schedule) -> Risk | None:
         s, RiskCode.NEW_STAKEHOLDER, found,
         f"New on the plan: {named}. Find out what role they play in the decision and brief "
         "them on the plan.",
+        mutual=f"New on the plan: {named}.",
     )  # fmt: skip
 
 
@@ -62,6 +64,8 @@ def team_owner(s: Schedule) -> Risk | None:
         s, RiskCode.TEAM_OWNER, found,
         f"{names(s, found)} {is_are(found)} owned by a team, a role or a shared inbox: ask "
         f"for the name and email of the one person who will drive {it_each(found)}.",
+        mutual=f"{names(s, found)} {is_are(found)} owned by a team, a role or a shared inbox, "
+        "not one named person.",
     )  # fmt: skip
 
 
@@ -73,4 +77,5 @@ def no_owner(s: Schedule) -> Risk | None:
         s, RiskCode.NO_OWNER, found,
         f"{names(s, found)} {has_have(found)} no owner: agree who owns {it_each(found)} and "
         "put their name and email in the Owner column.",
+        mutual=f"{names(s, found)} {has_have(found)} no owner yet.",
     )  # fmt: skip

@@ -43,6 +43,8 @@ def quarter_slip(s: Schedule) -> Risk | None:
         f"The signature ({names(s, found)}) is now projected for {projected}, a quarter later "
         f"than its {target} target: escalate with the buyer's sponsor to pull it back into the "
         "quarter, or update your forecast.",
+        mutual=f"The signature ({names(s, found)}) is projected for {projected}, a quarter later "
+        f"than its {target} target.",
     )  # fmt: skip
 
 
@@ -60,6 +62,8 @@ def buyer_missed_consecutive(s: Schedule) -> Risk | None:
         s, RiskCode.BUYER_MISSED_CONSECUTIVE, found,
         f"The buyer has missed {len(found)} steps in a row ({names(s, found)}): call your "
         "champion to find out what is blocking them and agree new dates.",
+        mutual=f"{len(found)} of the buyer's steps in a row are past their dates "
+        f"({names(s, found)}).",
     )  # fmt: skip
 
 
@@ -77,6 +81,8 @@ def only_seller_progress(s: Schedule) -> Risk | None:
         f"Only our side is moving: {seller_done} of our steps are done, none of the buyer's, "
         f"and {names(s, overdue)} {is_are(overdue)} overdue: ask your champion to commit to a "
         "date for the buyer's next step.",
+        mutual=f"{seller_done} of the seller's steps are done and none of the buyer's; "
+        f"{names(s, overdue)} {is_are(overdue)} overdue.",
     )  # fmt: skip
 
 
@@ -97,6 +103,8 @@ def close_date_moved(s: Schedule) -> Risk | None:
         s, RiskCode.CLOSE_DATE_MOVED, sorted(concerned),
         f"The go-live or signature date has moved {len(moves)} times without a reason: write "
         "down why it moved and confirm the new date with the buyer's decision maker.",
+        mutual=f"The go-live or signature date has moved {len(moves)} times with no reason "
+        "given (see the Reason column in History).",
     )  # fmt: skip
 
 
@@ -110,6 +118,7 @@ def date_conflict(s: Schedule) -> Risk | None:
             s, RiskCode.DATE_CONFLICT, found,
             f"{listed} are due later than the go-live allows: move their due dates earlier or "
             "agree a later go-live.",
+            mutual=f"{listed} are due later than the latest dates that keep the go-live.",
         )  # fmt: skip
     due, latest = s.graph.milestones[found[0]].due, day_at(s.latest, found[0])
     assert due is not None
@@ -117,6 +126,8 @@ def date_conflict(s: Schedule) -> Risk | None:
         s, RiskCode.DATE_CONFLICT, found,
         f"{listed} is due {day_text(due)}, after {day_text(latest)}, the latest date that still "
         "makes the go-live: move it earlier or agree a later go-live.",
+        mutual=f"{listed} is due {day_text(due)}, after {day_text(latest)}, the latest date "
+        "that keeps the go-live.",
     )  # fmt: skip
 
 
@@ -133,6 +144,7 @@ def stale_plan(s: Schedule) -> Risk | None:
         s, RiskCode.STALE_PLAN, [],
         f"Nobody has touched the plan for {days} days: review it with the buyer this week and "
         "bring the dates and statuses up to date.",
+        mutual=f"Nobody has updated the plan for {days} days.",
         severity=Severity.HIGH if days >= 21 else Severity.MEDIUM,
     )  # fmt: skip
 
@@ -150,6 +162,7 @@ def no_next_step(s: Schedule) -> Risk | None:
         s, RiskCode.NO_NEXT_STEP, [],
         "Nothing in the plan is in progress or due in the next 10 business days: agree the "
         "next step and its date with the buyer now.",
+        mutual="Nothing in the plan is in progress or due in the next 10 business days.",
     )  # fmt: skip
 
 
@@ -165,6 +178,8 @@ def buyer_not_engaged(s: Schedule) -> Risk | None:
         f"The buyer has not edited the plan in the {days} days since you shared it on "
         f"{day_text(shared_on)}: walk your champion through it and ask them to update the "
         "buyer's steps.",
+        mutual=f"The buyer's side has not edited the plan in the {days} days since it was "
+        f"shared on {day_text(shared_on)}.",
     )  # fmt: skip
 
 
@@ -195,4 +210,6 @@ def slip_likely(s: Schedule, forecast: Forecast, quarter_slip_fired: bool) -> Ri
         f"The signature ({names(s, [row])}) has only a {percent}% chance of landing by "
         f"{day_text(sig.quarter_end)}, the end of its quarter{because}: agree firm dates for "
         "the buyer's remaining steps now, or take the deal out of this quarter's commit.",
+        mutual=f"The signature ({names(s, [row])}) has a {percent}% chance of landing by "
+        f"{day_text(sig.quarter_end)}{because}.",
     )  # fmt: skip

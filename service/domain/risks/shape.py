@@ -21,11 +21,13 @@ def unbalanced_plan(s: Schedule) -> Risk | None:
             s, RiskCode.UNBALANCED_PLAN, [],
             f"Only {percent}% of the plan is the buyer's work: add the buyer's own steps "
             "(security review, legal, procurement, budget) so they commit to the plan too.",
+            mutual=f"Only {percent}% of the plan is the buyer's steps.",
         )  # fmt: skip
     return make_risk(
         s, RiskCode.UNBALANCED_PLAN, [],
         f"{percent}% of the plan is the buyer's work: add the steps we commit to, so the buyer "
         "sees what they get in return.",
+        mutual=f"{percent}% of the plan is the buyer's steps; few are the seller's.",
     )  # fmt: skip
 
 
@@ -39,11 +41,13 @@ def plan_size(s: Schedule) -> Risk | None:
             f"The plan has only {count} step{'' if count == 1 else 's'}: add the buyer's approval "
             "steps (security, legal, procurement, signature) so none of them surprises you; 8 to "
             "15 steps works best.",
+            mutual=f"The plan has only {count} step{'' if count == 1 else 's'}.",
         )  # fmt: skip
     return make_risk(
         s, RiskCode.PLAN_SIZE, [],
         f"The plan has {count} steps, more than a buyer will follow: merge the small ones; 8 to "
         "15 steps works best.",
+        mutual=f"The plan has {count} steps.",
     )  # fmt: skip
 
 
@@ -55,4 +59,5 @@ def vague_deliverable(s: Schedule) -> Risk | None:
         s, RiskCode.VAGUE_DELIVERABLE, found,
         f"{names(s, found)} {has_have(found)} no deliverable: write down what "
         f"{it_each(found)} produces, such as a signed DPA or an approved security questionnaire.",
+        mutual=f"{names(s, found)} {has_have(found)} no deliverable written down yet.",
     )  # fmt: skip

@@ -40,7 +40,42 @@ def go_live_slip(s: Schedule) -> Risk | None:
     if s.slip_bd <= 0 or go_live is None:
         return None
     origin = slip_origin(s, go_live)
-    return make_risk(s, RiskCode.GO_LIVE_SLIP, [origin], _message(s, go_live, origin))
+    return make_risk(
+        s,
+        RiskCode.GO_LIVE_SLIP,
+        [origin],
+        _message(s, go_live, origin),
+        mutual=_mutual(s, go_live, origin),
+    )
+
+
+def _mutual(s: Schedule, go_live: int, origin: int) -> str:
+    """The slip as facts both sides can read: where go-live lands, and why."""
+    m = s.graph.milestones[origin]
+    name = titles(s.graph.milestones, [origin])
+    target, projected = day_at(s.target, origin), day_at(s.projected, origin)
+    late = business_days(s.slip[origin])
+    lands = "Go-live happened" if s.graph.milestones[go_live].is_done else "Go-live projected"
+    head = (
+        f"{lands} {day_text(s.projected_go_live)}, {business_days(s.slip_bd)} after the "
+        f"committed {day_text(s.plan.go_live)}"
+    )
+    if origin == go_live:
+        if m.is_done:
+            return f"{head}."
+        return f"{head}: go-live ({name}) is {late} overdue."
+    if m.is_done:
+        why = f"{name} was done on {day_text(projected)}, {late} late"
+    elif origin in s.conflicts or (m.due is not None and projected == target):
+        why = (
+            f"{name} is pinned to {day_text(target)}, after its latest date, "
+            f"{day_text(day_at(s.latest, origin))}"
+        )
+    elif target < s.today:
+        why = f"{name} is {late} overdue"
+    else:
+        why = f"{name} is projected for {day_text(projected)}, {late} after its target"
+    return f"{head}: {why}."
 
 
 def _message(s: Schedule, go_live: int, origin: int) -> str:

@@ -246,3 +246,18 @@ def test_a_row_a_person_deletes_is_recorded_and_the_plan_reschedules(world: Worl
     removed = [(e.milestone_id, e.new) for e in world.store.history(sid) if e.field == "milestone"]
     assert removed == [("m2", "removed")]
     assert all(r["Target date"] for r in rows.values())
+
+
+def test_deal_health_reads_as_the_chance_of_going_live_on_time(world: World) -> None:
+    sid = world.provision().spreadsheet_id
+    synced(world, sid)
+    record = world.store.get_map(sid)
+    assert record is not None and record.forecast is not None
+    percent = round(100 * record.forecast["go_live"]["p_on_time"])
+
+    cell = header_value(world.backend_emulator_state, sid, "Deal health")
+
+    assert cell == f"{percent}% on time · {record.health_label}"
+    world.reset_counters()
+    synced(world, sid)
+    assert "sheets.spreadsheets.batchUpdate" not in world.counters(sid)

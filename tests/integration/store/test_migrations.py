@@ -25,6 +25,12 @@ TABLES = {
     "watch_channels",
     "reviews",
     "edit_events",
+    "reminder_settings",
+    "reminder_opt_outs",
+    "outbox_messages",
+    "reminder_keys",
+    "used_links",
+    "org_calibrations",
 }
 
 

@@ -36,6 +36,19 @@ def test_two_reviews_on_one_day_make_the_later_one_last(store: Store) -> None:
     assert store.last_review("sheet-1") == second
 
 
+def test_a_review_on_a_day_already_reviewed_replaces_that_days(store: Store) -> None:
+    make_map(store, spreadsheet_id="sheet-1")
+    monday = store.record_review("sheet-1", date(2026, 11, 23), {"n": 1})
+    store.record_review("sheet-1", date(2026, 11, 24), {"n": 2})
+    store.record_review("sheet-1", date(2026, 11, 24), {"n": 3})
+
+    # Tuesday's first review is gone: the one before Tuesday is Monday's.
+    assert store.last_review("sheet-1", before=date(2026, 11, 24)) == monday
+    last = store.last_review("sheet-1")
+    assert last is not None and last.summary == {"n": 3}
+    assert store.last_review("sheet-1", before=date(2026, 11, 23)) is None
+
+
 def test_a_review_moves_the_maps_last_reviewed_date_forward_only(store: Store) -> None:
     make_map(store, spreadsheet_id="sheet-1")
 

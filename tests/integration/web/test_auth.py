@@ -36,9 +36,13 @@ ID_TOKEN_ENDPOINTS = [
     ("GET", "/api/maps/{sid}", None),
     ("POST", "/api/maps/{sid}/refresh", None),
     ("POST", "/api/maps/{sid}/review", None),
+    ("GET", "/api/maps/{sid}/reminders", None),
+    ("PUT", "/api/maps/{sid}/reminders", "reminders"),
     ("POST", "/hooks/sheet-edit", "edit"),
     ("POST", "/tasks/sweep", None),
     ("POST", "/tasks/renew-channels", None),
+    ("POST", "/tasks/reminders", None),
+    ("POST", "/tasks/calibrate", None),
 ]
 MAP_ENDPOINTS = [e for e in ID_TOKEN_ENDPOINTS if "{sid}" in e[1] or e[2] == "edit"]
 
@@ -56,6 +60,8 @@ def body_for(kind: str | None, record: MapRecord) -> dict[str, Any] | None:
             "go_live": (GO_LIVE + timedelta(weeks=13)).isoformat(),
             "buyers": [{"name": "Peter Gibbons", "email": "peter@initech.example"}],
         }
+    if kind == "reminders":
+        return {"enabled": False}
     if kind == "edit":
         return {
             "spreadsheet_id": record.spreadsheet_id,
@@ -203,7 +209,7 @@ def test_personal_accounts_do_not_share_an_organisation(
     assert own.status_code == 200
     assert stranger.status_code == 404
     assert review.status_code == 404
-    assert pipeline.get_json() == {"maps": []}
+    assert pipeline.get_json()["maps"] == []
 
 
 def test_the_pipeline_of_another_organisation_does_not_list_the_map(
@@ -214,10 +220,13 @@ def test_the_pipeline_of_another_organisation_does_not_list_the_map(
     response = client.get("/api/maps", headers=bearer(emulator.url, OTHER_ORG_USER))
 
     assert response.status_code == 200
-    assert response.get_json() == {"maps": []}
+    assert response.get_json()["maps"] == []
+    assert response.get_json()["rollup"]["maps"] == 0
 
 
-@pytest.mark.parametrize("path", ["/tasks/sweep", "/tasks/renew-channels"])
+@pytest.mark.parametrize(
+    "path", ["/tasks/sweep", "/tasks/renew-channels", "/tasks/reminders", "/tasks/calibrate"]
+)
 def test_a_valid_id_token_of_someone_other_than_the_cron_account_is_forbidden_the_tasks(
     client: FlaskClient, store: Store, emulator: Any, path: str
 ) -> None:
@@ -230,7 +239,9 @@ def test_a_valid_id_token_of_someone_other_than_the_cron_account_is_forbidden_th
     assert everything(store, emulator.url, record) == before
 
 
-@pytest.mark.parametrize("path", ["/tasks/sweep", "/tasks/renew-channels"])
+@pytest.mark.parametrize(
+    "path", ["/tasks/sweep", "/tasks/renew-channels", "/tasks/reminders", "/tasks/calibrate"]
+)
 def test_the_cron_header_is_not_trusted_where_app_engine_does_not_strip_it(
     make_app: Any, emulator: Any, path: str
 ) -> None:

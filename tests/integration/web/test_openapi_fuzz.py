@@ -15,9 +15,11 @@ from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi import checks as openapi_checks
 
+from service.clock import Clock
 from service.config import Settings
 from service.web.app import create_app
 from service.web.openapi import openapi_document
+from tests.clock import make_clock
 from tests.db_fixtures import BACKENDS, backend_database_url
 from tests.integration.web.conftest import UNREACHABLE_URL, context
 from tests.integration.web.flows import create_map
@@ -39,11 +41,18 @@ def fuzzed_app(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, emulator_server: Any
 ) -> Iterator[Flask]:
     directory: Path = tmp_path_factory.mktemp("fuzz")
-    with backend_database_url(request.param, directory) as database_url:
-        yield from _app(directory, database_url, emulator_server.url)
+    # The app and the emulator share the test clock, so the MAP made below is dated by
+    # it (the run a year ahead must find its go-live still in the future).
+    clock = make_clock()
+    emulator_server.state.clock.follow(clock)
+    try:
+        with backend_database_url(request.param, directory) as database_url:
+            yield from _app(directory, database_url, emulator_server.url, clock)
+    finally:
+        emulator_server.state.clock.reset()
 
 
-def _app(directory: Path, database_url: str, emulator_url: str) -> Iterator[Flask]:
+def _app(directory: Path, database_url: str, emulator_url: str, clock: Clock) -> Iterator[Flask]:
     settings = Settings(
         data_dir=directory,
         database_url=database_url,
@@ -56,7 +65,7 @@ def _app(directory: Path, database_url: str, emulator_url: str) -> Iterator[Flas
         google_max_retries=1,
         log_format="none",
     )
-    app = create_app(settings)
+    app = create_app(settings, clock=clock)
     yield app
     context(app).close()
 

@@ -216,3 +216,27 @@ def test_a_first_step_done_the_day_the_plan_was_written_says_nothing_of_the_buye
     later = dataclasses.replace(plan, created_on=D("2026-10-29"))
     today = D("2026-10-30")
     assert compute(plan, today).forecast == compute(later, today).forecast
+
+
+# -- the chance of signing in the quarter holding today (the pipeline's roll-up) ----------
+
+
+def test_in_the_signatures_own_quarter_signing_this_quarter_is_signing_in_its_quarter() -> None:
+    signature = compute(six_step_plan(), D("2026-11-02")).forecast.signature
+    assert signature is not None and signature.quarter_end == D("2026-12-31")
+    assert signature.p_this_quarter == signature.p_in_quarter
+
+
+def test_a_signature_planned_for_next_quarter_is_less_likely_this_quarter() -> None:
+    signature = compute(six_step_plan(), D("2026-09-14")).forecast.signature
+    assert signature is not None
+    assert signature.p_this_quarter <= signature.p_in_quarter
+    assert signature.p_this_quarter < 0.05  # months of steps before it
+
+
+def test_a_signature_done_counts_in_the_quarter_it_was_done_and_no_other() -> None:
+    plan = with_milestone(healthy_plan(), "m6", **done(completed_on=D("2026-11-20")))
+    same = compute(plan, D("2026-12-01")).forecast.signature
+    later = compute(plan, D("2027-01-05")).forecast.signature
+    assert same is not None and same.p_this_quarter == 1.0
+    assert later is not None and later.p_this_quarter == 0.0

@@ -21,6 +21,10 @@ def test_the_weekly_review_lists_what_happened_and_stamps_the_review_date(desk: 
     assert summary.new_stakeholders == ["Priya Patel <priya@acme.example>"]
     sections = {row[1] for row in desk.drive.sheet(sid).reviews}
     assert {"Completed", "Overdue", "Dates moved", "New stakeholders", "Open risk"} <= sections
+    agenda = [row[2] for row in desk.drive.sheet(sid).reviews if row[1] == "Ask in your next call"]
+    assert agenda == summary.agenda and any(
+        text.startswith("Book the next step") for text in agenda
+    )
     assert desk.drive.sheet(sid).header_computed["last_review"] == desk.today().isoformat()
     record = desk.store.get_map(sid)
     assert record is not None and record.last_reviewed_on == desk.today()

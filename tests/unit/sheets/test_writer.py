@@ -130,3 +130,94 @@ def test_a_row_given_an_id_must_still_be_where_it_was_read() -> None:
     moved = {**landed, (FIRST + 1, COLUMNS["title"]): "Pricing review"}
     with pytest.raises(LayoutChanged):
         check_written(reply(moved), write)
+
+
+REVIEWS = 1003
+
+
+def test_a_review_rerun_deletes_that_days_rows_bottom_up_before_appending() -> None:
+    read = sheet_read(row(FIRST, "m1", "Pricing review"))
+    read.sheet_ids[layout.REVIEWS_TAB] = REVIEWS
+    # Today's rows are 5-7 and, after someone moved one, 10.
+    read.review_rows = {"2026-11-23": [1, 2, 3, 4], "2026-11-30": [5, 6, 7, 10]}
+    write = plan_write(
+        read,
+        milestones={},
+        header=None,
+        new_ids={},
+        notes={},
+        review_rows=[["2026-11-30", "Review", "Weekly review since 2026-11-23", ""]],
+        review_day="2026-11-30",
+    )
+    deleted = [
+        (r["deleteDimension"]["range"]["startIndex"], r["deleteDimension"]["range"]["endIndex"])
+        for r in write.requests
+        if "deleteDimension" in r
+    ]
+    assert deleted == [(10, 11), (5, 8)]  # the lowest last: no deletion moves the next
+    assert all(
+        r["deleteDimension"]["range"]["sheetId"] == REVIEWS
+        for r in write.requests
+        if "deleteDimension" in r
+    )
+    assert "appendCells" in write.requests[-1]
+
+
+def test_a_first_review_of_the_day_deletes_nothing() -> None:
+    read = sheet_read(row(FIRST, "m1", "Pricing review"))
+    read.sheet_ids[layout.REVIEWS_TAB] = REVIEWS
+    read.review_rows = {"2026-11-23": [1, 2]}
+    write = plan_write(
+        read,
+        milestones={},
+        header=None,
+        new_ids={},
+        notes={},
+        review_rows=[["2026-11-30", "Review", "", ""]],
+        review_day="2026-11-30",
+    )
+    assert [list(r) for r in write.requests] == [["appendCells"]]
+
+
+def history_row(event: str) -> list[str]:
+    return ["2027-01-04 10:00", "", "Kickoff", "Status", "", "Done", "", "sheet edit", event]
+
+
+def test_history_rows_already_on_the_tab_are_not_appended_again() -> None:
+    read = sheet_read(row(FIRST, "m1", "Kickoff"))
+    read.history_events = {"e1": [1]}
+    plan = plan_write(
+        read,
+        milestones={},
+        header=None,
+        new_ids={},
+        notes={},
+        history_rows=[history_row("e1"), history_row("e2")],
+    )
+    appended = [r["appendCells"] for r in plan.requests if "appendCells" in r]
+    assert len(appended) == 1 and len(appended[0]["rows"]) == 1
+    assert appended[0]["rows"][0]["values"][-1]["userEnteredValue"] == {"stringValue": "e2"}
+
+
+def test_an_event_found_twice_on_the_history_tab_keeps_its_first_row() -> None:
+    read = sheet_read(row(FIRST, "m1", "Kickoff"))
+    read.history_events = {"e1": [1, 4], "e2": [2, 3, 5]}
+    plan = plan_write(read, milestones={}, header=None, new_ids={}, notes={})
+    deleted = [r["deleteDimension"]["range"] for r in plan.requests if "deleteDimension" in r]
+    assert [(d["sheetId"], d["startIndex"], d["endIndex"]) for d in deleted] == [
+        (HISTORY, 5, 6),
+        (HISTORY, 4, 5),
+        (HISTORY, 3, 4),
+    ]
+
+
+def test_a_history_tab_made_before_the_event_column_gets_its_header() -> None:
+    read = sheet_read(row(FIRST, "m1", "Kickoff"))
+    read.history_event_header = False
+    plan = plan_write(
+        read, milestones={}, header=None, new_ids={}, notes={}, history_rows=[history_row("e1")]
+    )
+    headers = [r["updateCells"] for r in plan.requests if "updateCells" in r]
+    assert [(h["range"]["sheetId"], h["range"]["startRowIndex"]) for h in headers] == [(HISTORY, 0)]
+    assert headers[0]["range"]["startColumnIndex"] == layout.HISTORY_EVENT_COL
+    assert headers[0]["rows"][0]["values"][0]["userEnteredValue"] == {"stringValue": "Event"}

@@ -1,0 +1,69 @@
+"""Who made a change, when no add-on trigger named them: Drive's revision history."""
+
+from __future__ import annotations
+
+from service.services.coalesce import sync_coalesced
+from tests.integration.services.conftest import BUYER, SELLER, World
+from tests.integration.services.sheet_view import milestone_rows, row_number, tab_cells
+
+
+def history_who(world: World, spreadsheet_id: str) -> dict[tuple[str, str], str]:
+    """History's Who by (Milestone, Field)."""
+    rows = tab_cells(world.backend_emulator_state, spreadsheet_id, "History")[1:]
+    texts = [[str(c.get("formattedValue", "")) for c in r] + [""] * 8 for r in rows]
+    return {(t[2], t[3]): t[1] for t in texts}
+
+
+def titles_by_side(world: World, spreadsheet_id: str) -> dict[str, tuple[str, str]]:
+    """The first milestone of each side: {side: (id, title)}."""
+    found: dict[str, tuple[str, str]] = {}
+    for mid, row in milestone_rows(world.backend_emulator_state, spreadsheet_id).items():
+        found.setdefault(row["Side"], (mid, row["Milestone"]))
+    return found
+
+
+def test_a_buyers_edit_without_a_trigger_is_theirs_in_history(world: World) -> None:
+    sid = world.provision().spreadsheet_id
+    sync_coalesced(world.backend, sid)
+    world.clock.advance(minutes=5)
+    mid, title = titles_by_side(world, sid)["Buyer"]
+    world.edit(sid, f"Plan!G{row_number(world.backend_emulator_state, sid, mid)}", "In progress")
+    sync_coalesced(world.backend, sid)
+    assert history_who(world, sid)[(title, "Status")] == BUYER
+    (event,) = world.store.history(sid)
+    assert event.actor == BUYER
+
+
+def test_with_several_editors_in_between_the_sides_tell_who_probably_did(world: World) -> None:
+    sid = world.provision().spreadsheet_id
+    sync_coalesced(world.backend, sid)
+    world.clock.advance(minutes=5)
+    sides = titles_by_side(world, sid)
+    state = world.backend_emulator_state
+    buyer_id, buyer_title = sides["Buyer"]
+    seller_id, seller_title = sides["Seller"]
+    world.edit(sid, f"Plan!G{row_number(state, sid, buyer_id)}", "In progress", user=BUYER)
+    world.edit(sid, f"Plan!G{row_number(state, sid, seller_id)}", "In progress", user=SELLER)
+    sync_coalesced(world.backend, sid)
+    who = history_who(world, sid)
+    assert who[(buyer_title, "Status")] == f"probably {BUYER}"
+    assert who[(seller_title, "Status")] == f"probably {SELLER}"
+
+
+def test_edits_seen_by_an_earlier_sync_do_not_count(world: World) -> None:
+    sid = world.provision().spreadsheet_id
+    sync_coalesced(world.backend, sid)
+    world.clock.advance(minutes=5)
+    mid, _ = titles_by_side(world, sid)["Buyer"]
+    world.edit(sid, f"Plan!G{row_number(world.backend_emulator_state, sid, mid)}", "In progress")
+    sync_coalesced(world.backend, sid)
+    world.clock.advance(minutes=5)
+    other, title = titles_by_side(world, sid)["Seller"]
+    world.edit(
+        sid,
+        f"Plan!G{row_number(world.backend_emulator_state, sid, other)}",
+        "In progress",
+        user=SELLER,
+    )
+    sync_coalesced(world.backend, sid)
+    assert history_who(world, sid)[(title, "Status")] == SELLER

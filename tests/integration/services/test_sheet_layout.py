@@ -1,0 +1,84 @@
+"""What a new MAP's Plan tab shows on a 1280 px screen: Milestone, Owner, Status,
+Target, Projected and Health without scrolling sideways; header values wide enough for a
+date; long text wrapping instead of running off the edge."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from emulator.sheets.spreadsheet_ops import spreadsheet_resource
+from service.sheets import layout
+from tests.e2e.browser import chromium, new_context
+from tests.integration.services.conftest import World
+
+
+def plan_sheet(world: World, spreadsheet_id: str) -> dict[str, Any]:
+    resource = spreadsheet_resource(
+        world.backend_emulator_state, spreadsheet_id, include_grid_data=True
+    )
+    return next(s for s in resource["sheets"] if s["properties"]["title"] == "Plan")
+
+
+def column_widths(sheet: dict[str, Any]) -> list[int]:
+    """Each column's width as shown: 0 when hidden."""
+    meta = sheet["data"][0]["columnMetadata"]
+    return [0 if m.get("hiddenByUser") else int(m["pixelSize"]) for m in meta]
+
+
+def test_the_first_screen_columns_fit_1280_px_and_long_text_wraps(world: World) -> None:
+    sid = world.provision(template="enterprise").spreadsheet_id
+    sheet = plan_sheet(world, sid)
+    widths = column_widths(sheet)
+    columns = {c.key: i for i, c in enumerate(layout.COLUMNS)}
+    rightmost = max(columns[k] for k in layout.FIRST_SCREEN_COLUMNS)
+    assert sum(widths[: rightmost + 1]) <= layout.GRID_PX_AT_1280
+    assert widths[columns["id"]] == 0  # the hidden key column takes no room
+    # The header's values (column C) fit a date such as "Sep 30, 2027".
+    assert widths[layout.VALUE_COL] >= 100
+
+    rows = [r.get("values", []) for r in sheet["data"][0]["rowData"]]
+    first = rows[layout.FIRST_MILESTONE_ROW]
+    for key in layout.WRAPPED_COLUMNS:
+        assert first[columns[key]]["userEnteredFormat"]["wrapStrategy"] == "WRAP", key
+    for key in layout.CLIPPED_COLUMNS:
+        assert first[columns[key]]["userEnteredFormat"]["wrapStrategy"] == "CLIP", key
+    top = layout.HEADER_BY_KEY["top_risks"].row
+    assert rows[top][layout.VALUE_COL]["userEnteredFormat"]["wrapStrategy"] == "WRAP"
+    merged = [
+        (m["startColumnIndex"], m["endColumnIndex"])
+        for m in sheet["merges"]
+        if m["startRowIndex"] == top
+    ]
+    assert merged == [(layout.VALUE_COL, columns["health"] + 1)]
+
+
+def test_in_chromium_at_1280_px_the_first_screen_is_whole(world: World, tmp_path: Path) -> None:
+    sid = world.provision(template="enterprise").spreadsheet_id
+    with chromium() as browser:
+        context = new_context(browser, viewport={"width": 1280, "height": 800})
+        try:
+            page = context.new_page()
+            page.goto(f"{world.url}/preview/{sid}")
+            page.locator('#grid td[data-a1="C5"]').wait_for()
+            edges = page.evaluate(
+                """() => {
+                  const td = a1 => document.querySelector(`#grid td[data-a1="${a1}"]`);
+                  const header = [...document.querySelectorAll('#grid td')]
+                    .filter(c => /^[A-Z]+12$/.test(c.dataset.a1 || ''));
+                  return {
+                    width: document.documentElement.clientWidth,
+                    headers: Object.fromEntries(header.map(c => [
+                      c.textContent.trim(), c.getBoundingClientRect().right])),
+                    projected: [td('C5').scrollWidth, td('C5').clientWidth,
+                                td('C5').textContent],
+                  };
+                }"""
+            )
+            page.screenshot(path=str(tmp_path / "plan-1280.png"))  # to look at on failure
+        finally:
+            context.close()
+    for header in ("Milestone", "Owner", "Status", "Target date", "Projected date", "Health"):
+        assert edges["headers"][header] <= edges["width"], (header, edges)
+    scroll_width, client_width, text = edges["projected"]
+    assert text.strip() and scroll_width <= client_width, edges["projected"]
