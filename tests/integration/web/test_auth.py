@@ -174,7 +174,7 @@ def test_a_user_of_the_same_email_domain_without_hd_is_an_organisation_of_their_
     pipeline = client.get("/api/maps", headers=lee)
 
     assert response.status_code == 404
-    assert pipeline.get_json() == {"maps": []}
+    assert pipeline.get_json()["maps"] == []
 
 
 def test_the_hd_claim_decides_the_organisation_over_the_email_domain(
