@@ -1,0 +1,37 @@
+"""A sync that reads the sheet only when the file changed since the last sync
+(docs/sync.md, "One Sheets read per edit").
+
+A Drive notification (or the add-on's trigger) asks for a sync; most of the time the
+change it announces is our own write. Each sync records the Drive version it read at,
+and after its own write the version that write alone produced (see ``versions``): when
+Drive still shows that version (one Drive call, Drive's quota), nobody has touched the
+file since, so the sheet is not read. What we know is recomputed from the snapshot (for
+the date, the organisation's calibration) and written only where it differs, like the
+daily rollover; usually nothing at all.
+
+An edit landing between a sync's read and its write moves the version on by more than
+our write, so that version is not recorded and the edit's notification reads the sheet.
+"""
+
+from __future__ import annotations
+
+from service.services import versions
+from service.services.rollover import recompute_from_state
+from service.services.sync import SyncDeps, SyncResult, load, sync_map
+from service.sheets.errors import LayoutChanged
+
+
+def sync_if_changed(deps: SyncDeps, spreadsheet_id: str) -> SyncResult:
+    """Sync ``spreadsheet_id``, skipping the Sheets read when its Drive file is at the
+    version the last sync recorded."""
+    record, state = load(deps.store, spreadsheet_id)
+    known = record.drive_version
+    if known is None or state.pending is not None or not state.sheet:
+        return sync_map(deps, spreadsheet_id)
+    version = versions.file_version(deps.sheets, spreadsheet_id)
+    if version != known:
+        return sync_map(deps, spreadsheet_id, version=version)
+    try:
+        return recompute_from_state(deps, record, state)
+    except LayoutChanged:
+        return sync_map(deps, spreadsheet_id)
