@@ -10,6 +10,7 @@ from typing import Any
 from service.services.coalesce import sync_coalesced
 from service.services.map_state import MapState
 from tests.integration.services.conftest import (
+    BUYER,
     World,
     race_hook,
     race_hooks_fired,
@@ -67,6 +68,32 @@ def test_our_own_writes_notification_costs_no_sheets_read(world: World) -> None:
     sync_coalesced(world.backend, sid, if_changed=True)
     assert sheets_reads(world, sid) == 1
     assert milestone_rows(world.backend_emulator_state, sid)["m2"]["Status"] == "Blocked"
+
+
+def test_an_edit_the_trigger_reported_since_the_last_read_began_is_read_whatever_drive_says(
+    world: World,
+) -> None:
+    sid = world.provision().spreadsheet_id
+    sync_coalesced(world.backend, sid)
+    row = row_number(world.backend_emulator_state, sid, "m1")
+    world.edit(sid, f"Plan!G{row}", "Done")
+    world.store.record_edit_and_request_sync(
+        spreadsheet_id=sid, sheet="Plan", a1=f"G{row}", ts=world.clock(), user_email=BUYER
+    )
+    world.clock.advance(seconds=2)  # the sync starts after the edit
+    sync_coalesced(world.backend, sid, notify=False, if_changed=True)
+    assert milestone_rows(world.backend_emulator_state, sid)["m1"]["Health"] == "Done"
+    world.clock.advance(seconds=2)
+    world.reset_counters()
+    sync_coalesced(world.backend, sid, if_changed=True)  # our write's: the edit was read
+    assert sheets_calls(world, sid) == {}
+    # A report of an edit made after that read began, Drive's version not (yet) moved.
+    world.store.record_edit_and_request_sync(
+        spreadsheet_id=sid, sheet="Plan", a1=f"G{row}", ts=world.clock(), user_email=BUYER
+    )
+    world.reset_counters()
+    sync_coalesced(world.backend, sid, notify=False, if_changed=True)
+    assert sheets_reads(world, sid) == 1
 
 
 def test_i2_an_edit_landing_between_read_and_write_survives(world: World) -> None:
