@@ -48,7 +48,7 @@ def _sync_in_child(spreadsheet_id: str) -> str:
     """Sync one spreadsheet; "" when it went well, else what went wrong."""
     assert _child_backend is not None, "the sync process was not initialised"
     try:
-        sync_coalesced(_child_backend, spreadsheet_id, notify=False)
+        sync_coalesced(_child_backend, spreadsheet_id, notify=False, if_changed=True)
     except Exception as exc:
         log.warning("sync of %s failed: %s: %s", spreadsheet_id, type(exc).__name__, exc)
         return f"{type(exc).__name__}: {exc}"

@@ -68,7 +68,7 @@ def build_sync_queue(settings: Settings, backend: Backend, clock: Clock) -> Sync
     else:
 
         def run(spreadsheet_id: str) -> None:
-            sync_coalesced(backend, spreadsheet_id, notify=False)
+            sync_coalesced(backend, spreadsheet_id, notify=False, if_changed=True)
 
         workers = settings.sync_workers
 

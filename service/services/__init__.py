@@ -13,6 +13,7 @@ are caught.
     guarded_write.py  a write whose outcome is unknown kept pending; history exactly once
     rollover.py       the date rolling over, recomputed without a read
     coalesce.py       sync_coalesced: one sync per MAP at a time, notifications coalesced
+    if_changed.py     a notification's sync: no Sheets read when the file is at our version
     review.py         the weekly review
     sweep.py          the periodic sweep and the renewal of Drive channels
     views.py          the pipeline and one MAP's plan, from the store alone

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from service.services.backend import Backend
+from service.services.if_changed import sync_if_changed
 from service.services.rollover import rollover_map
 from service.services.sync import SyncDeps, SyncResult, sync_map
 from service.sheets.errors import GoogleUnavailable, LayoutChanged, RateLimited
@@ -43,11 +44,15 @@ def sync_coalesced(
     *,
     notify: bool = True,
     rollover_only: bool = False,
+    if_changed: bool = False,
     attempts: int = 4,
     sleep: Callable[[float], None] = time.sleep,
 ) -> CoalescedRun:
     """Record a change notification and sync unless someone else is syncing (see the
-    module docstring). ``rollover_only`` recomputes from the snapshot without a read."""
+    module docstring). ``rollover_only`` recomputes from the snapshot without a read;
+    ``if_changed`` reads the sheet only when its Drive version is not the one the last
+    sync recorded (a notification of our own write costs one Drive call, no Sheets read;
+    see ``if_changed.py``)."""
     results: list[SyncResult] = []
 
     def run(lease: Lease) -> None:
@@ -57,7 +62,9 @@ def sync_coalesced(
     def attempt_syncs(deps: SyncDeps, lease: Lease) -> None:
         for attempt in range(attempts):
             try:
-                action = rollover_map if rollover_only else sync_map
+                action = (
+                    rollover_map if rollover_only else sync_if_changed if if_changed else sync_map
+                )
                 results.append(action(deps, spreadsheet_id))
                 return
             except TRANSIENT as exc:

@@ -61,21 +61,23 @@ class SyncResult:
     cells_written: int
 
 
-def sync_map(deps: SyncDeps, spreadsheet_id: str) -> SyncResult:
-    """Read, recompute and write one MAP; runs again when rows moved under the write."""
+def sync_map(deps: SyncDeps, spreadsheet_id: str, *, version: str | None = None) -> SyncResult:
+    """Read, recompute and write one MAP; runs again when rows moved under the write.
+    ``version``: the file's Drive version the caller has just seen (else asked here)."""
     for attempt in range(MAX_LAYOUT_RETRIES + 1):
         try:
-            return _sync_once(deps, spreadsheet_id)
+            return _sync_once(deps, spreadsheet_id, version if attempt == 0 else None)
         except LayoutChanged:
             if attempt == MAX_LAYOUT_RETRIES:
                 raise
     raise AssertionError("unreachable")
 
 
-def _sync_once(deps: SyncDeps, spreadsheet_id: str) -> SyncResult:
+def _sync_once(deps: SyncDeps, spreadsheet_id: str, version: str | None) -> SyncResult:
     now = deps.now()
     record, loaded = load(deps.store, spreadsheet_id)
-    version = versions.file_version(deps.sheets, spreadsheet_id)  # before the read
+    if version is None:
+        version = versions.file_version(deps.sheets, spreadsheet_id)  # before the read
     seen = read(deps, record, loaded, now)
     crash_point("read")
     edits = diff(deps, record, seen)

@@ -87,7 +87,9 @@ def run_sync_task() -> Any:
     task = parse_json_body(request, SyncTask)
     try:
         # One attempt: a transient failure goes back to the queue, which backs off.
-        run = sync_coalesced(context.backend, task.spreadsheet_id, notify=False, attempts=1)
+        run = sync_coalesced(
+            context.backend, task.spreadsheet_id, notify=False, if_changed=True, attempts=1
+        )
     except PERMANENT as exc:
         log.warning("sync task for %s failed for good: %s", task.spreadsheet_id, type(exc).__name__)
         return dump(SyncTaskResult(syncs=0, outcome="failed"))

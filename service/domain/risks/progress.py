@@ -137,14 +137,17 @@ def stale_plan(s: Schedule) -> Risk | None:
     touched = [d for d in dates if d is not None]
     if not touched:
         return None
-    days = (s.today - max(touched)).days
+    last = max(touched)
+    days = (s.today - last).days
     if days < 14:
         return None
+    # Worded by the date, not by a count of days, so an unchanged plan's Risks cell reads
+    # the same from one day to the next and the daily rollover writes nothing.
     return make_risk(
         s, RiskCode.STALE_PLAN, [],
-        f"Nobody has touched the plan for {days} days: review it with the buyer this week and "
+        f"No edit since {day_text(last)}: review the plan with the buyer this week and "
         "bring the dates and statuses up to date.",
-        mutual=f"Nobody has updated the plan for {days} days.",
+        mutual=f"No edit since {day_text(last)}.",
         severity=Severity.HIGH if days >= 21 else Severity.MEDIUM,
     )  # fmt: skip
 
@@ -172,14 +175,12 @@ def buyer_not_engaged(s: Schedule) -> Risk | None:
         return None
     if last_edit is not None and last_edit >= shared_on:
         return None
-    days = (s.today - shared_on).days
     return make_risk(
         s, RiskCode.BUYER_NOT_ENGAGED, [],
-        f"The buyer has not edited the plan in the {days} days since you shared it on "
-        f"{day_text(shared_on)}: walk your champion through it and ask them to update the "
-        "buyer's steps.",
-        mutual=f"The buyer's side has not edited the plan in the {days} days since it was "
-        f"shared on {day_text(shared_on)}.",
+        f"The buyer has not edited the plan since you shared it on {day_text(shared_on)}: "
+        "walk your champion through it and ask them to update the buyer's steps.",
+        mutual=f"The buyer's side has not edited the plan since it was shared on "
+        f"{day_text(shared_on)}.",
     )  # fmt: skip
 
 

@@ -9,7 +9,7 @@ from service.services.coalesce import sync_coalesced
 from service.services.map_state import MapState
 from service.sheets.errors import SheetsError
 from tests.integration.services.conftest import BUYER, World, add_fault, clear_faults
-from tests.integration.services.sheet_view import milestone_rows, row_number
+from tests.integration.services.sheet_view import header_value, milestone_rows, row_number
 
 
 def target_of(world: World, spreadsheet_id: str, milestone_id: str) -> date:
@@ -89,3 +89,21 @@ def test_under_google_errors_every_map_converges_and_no_edit_is_lost(world: Worl
         world.reset_counters()
         run = sync_coalesced(world.backend, sid)
         assert run.last is not None and not run.last.wrote
+
+
+def test_a_stale_plan_left_alone_is_not_rewritten_every_day(world: World) -> None:
+    # Go-live far out: its forecast stays at 100% on time, so only the date moves.
+    sid = world.provision(go_live=world.today() + timedelta(days=400)).spreadsheet_id
+    sync_coalesced(world.backend, sid)
+    world.clock.advance(days=22)  # nobody touches it: STALE_PLAN, high, in the Top risks
+    sync_coalesced(world.backend, sid, rollover_only=True)  # the weekly reconciling read
+    last_touch = world.today() - timedelta(days=22)
+    top = header_value(world.backend_emulator_state, sid, "Top risks")
+    assert f"No edit since {last_touch.day} {last_touch:%b %Y}." in top, top
+    world.clock.advance(days=1)
+    world.reset_counters()
+    sync_coalesced(world.backend, sid, rollover_only=True)
+    counts = world.counters(sid)
+    assert "sheets.spreadsheets.batchUpdate" not in counts, counts
+    assert "sheets.spreadsheets.get" not in counts, counts
+    assert header_value(world.backend_emulator_state, sid, "Top risks") == top

@@ -396,6 +396,14 @@ def test_stale_plan_counts_days_since_the_last_touch(days: int, severity: str | 
     assert (found.severity if found else None) == severity
 
 
+def test_stale_plan_names_the_last_touch_so_its_words_do_not_change_by_the_day() -> None:
+    plan = healthy_plan()  # last touched 2026-11-01
+    first = risks(plan, D("2026-11-16"))["STALE_PLAN"]
+    assert first.message.startswith("No edit since 1 Nov 2026")
+    assert first.mutual == "No edit since 1 Nov 2026."
+    assert risks(plan, D("2026-11-17"))["STALE_PLAN"] == first
+
+
 def test_a_review_counts_as_a_touch() -> None:
     plan = changed(healthy_plan(), last_reviewed_on=D("2026-11-20"))
     assert "STALE_PLAN" not in risks(plan, D("2026-11-25"))
@@ -431,7 +439,9 @@ def test_no_next_step_does_not_fire_when_everything_is_done() -> None:
 def test_buyer_not_engaged_fires_ten_days_after_sharing_without_a_buyer_edit() -> None:
     plan = changed(healthy_plan(), last_buyer_edit_on=None)
     risk = risks(plan, D("2026-11-09"))["BUYER_NOT_ENGAGED"]  # shared 10-30
-    assert risk.severity == "medium" and "10 days" in risk.message
+    assert risk.severity == "medium" and "since you shared it on 30 Oct 2026" in risk.message
+    # Worded by the date: the next day's risk reads the same.
+    assert risks(plan, D("2026-11-10"))["BUYER_NOT_ENGAGED"] == risk
 
 
 def test_buyer_not_engaged_waits_ten_days() -> None:
