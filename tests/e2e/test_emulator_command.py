@@ -29,11 +29,12 @@ def test_the_command_serves_the_emulator_until_interrupted(tmp_path: Path) -> No
         assert match
         health = requests.get(f"{match.group(0)}/__emulator/health", timeout=10).json()
         process.send_signal(signal.SIGINT)
-        out, _ = process.communicate(timeout=15)
+        # Generous: stopping saves the data, which a loaded machine may take a while to do.
+        out, _ = process.communicate(timeout=120)
     finally:
         if process.poll() is None:
             process.kill()
-            process.communicate(timeout=10)
+            process.communicate(timeout=30)
 
     assert health == {"status": "ok", "files": 0, "persistent": True}
     assert process.returncode == 0
