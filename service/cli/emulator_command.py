@@ -63,6 +63,9 @@ def run(args: argparse.Namespace) -> int:
 
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    # Ctrl-C stops it even when started from a shell that had SIGINT ignored (a
+    # background job): Python then installs no handler of its own.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     server.start()
     where = f"data in {data_dir}" if data_dir is not None else "in memory"
     print(f"Google emulator at {server.url} ({where}); press Ctrl-C to stop", flush=True)
