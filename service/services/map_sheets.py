@@ -113,9 +113,12 @@ class SheetReading(Protocol):
         """Today in the sheet's time zone; dates people typed were read against it."""
         ...
 
-    def to_plan(self, known: Plan, *, next_id: int, reason: str) -> SheetPlan:
+    def to_plan(
+        self, known: Plan, *, next_id: int, reason: str, removed: Sequence[Milestone] = ()
+    ) -> SheetPlan:
         """The plan the sheet shows, given the plan as last seen (``known``), the next
-        free id number and the last reason for change."""
+        free id number, the last reason for change and the milestones recorded as
+        removed (a row whose ID is one of theirs is that milestone again)."""
         ...
 
 

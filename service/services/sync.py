@@ -136,7 +136,9 @@ def read(deps: SyncDeps, record: MapRecord, loaded: MapState, now: datetime) -> 
     the sheet carries, and match the sheet's rows to the milestones we knew."""
     reading = deps.sheets.read(record.spreadsheet_id, now=now)
     state = adopt_pending(deps.store, record.spreadsheet_id, loaded, reading.write_token)
-    sheet = reading.to_plan(state.plan, next_id=state.next_id, reason=state.reason)
+    sheet = reading.to_plan(
+        state.plan, next_id=state.next_id, reason=state.reason, removed=state.removed
+    )
     return Seen(state, sheet, reading.today)
 
 
@@ -144,7 +146,11 @@ def diff(deps: SyncDeps, record: MapRecord, seen: Seen) -> Edits:
     """The changes from the snapshot to the sheet, their authors and the activity dates."""
     state, sheet = seen.state, seen.sheet
     changes = diff_plans(
-        state.plan, sheet.plan, reason=sheet.reason, reason_changed=sheet.reason != state.reason
+        state.plan,
+        sheet.plan,
+        reason=sheet.reason,
+        reason_changed=sheet.reason != state.reason,
+        removed={m.id for m in state.removed},
     )
     who = _authors(deps, record, sheet, changes)
     activity: dict[str, Any] = {}
@@ -180,7 +186,7 @@ def recompute(seen: Seen, edits: Edits, calibration: Calibration | None = None) 
         ),
         problems=tuple(u.label for u in unreadable),
         problem_ids=tuple(dict.fromkeys(u.milestone_id for u in unreadable if u.milestone_id)),
-    )
+    ).with_removed(seen.state.plan, sheet.plan)
     plan = engine_plan(record, state, sheet.plan, calibration)
     return Recomputed(state, plan, with_problems(compute(plan, today), state))
 
