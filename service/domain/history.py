@@ -3,9 +3,10 @@
 :func:`diff_plans` compares the plan as last seen with the plan as read now and
 returns one :class:`Change` per changed field (milestones added, removed, restored or
 edited; the go-live date; account and outcome). A milestone is *restored* when it
-comes back with the id of one recorded as removed (Undo of a deleted row). Changes to the go-live date and to the
-signature milestone's date also become :class:`HistoryEntry` rows for the engine's
-CLOSE_DATE_MOVED rule, "explained" when a reason was written in the same sync.
+comes back with the id of one recorded as removed (Undo of a deleted row). Changes to
+the go-live date and to the signature milestone's date also become
+:class:`HistoryEntry` rows for the engine's CLOSE_DATE_MOVED rule, "explained" when a
+reason was written in the same sync.
 """
 
 from __future__ import annotations

@@ -208,9 +208,12 @@ class MapSheets(Protocol):
     seller's for the request that creates their MAP). Not shared between threads;
     closing it only closes its connections."""
 
-    def read(self, spreadsheet_id: str, *, now: datetime) -> SheetReading:
+    def read(
+        self, spreadsheet_id: str, *, now: datetime, go_live: date | None = None
+    ) -> SheetReading:
         """Read the MAP: one call. :class:`~service.sheets.errors.NotAMap` when the
-        spreadsheet holds none."""
+        spreadsheet holds none. ``go_live``: the Committed Go-Live last recorded, put
+        back (with a note) should people have deleted its row."""
         ...
 
     def recall(self, remembered: Mapping[str, Any]) -> SheetLayout:

@@ -21,7 +21,6 @@ from service.domain.model import HistoryEntry, Milestone, Plan
 from service.domain.parse import milestone_to_json, parse_milestone, parse_plan, plan_to_json
 from service.store.records import Snapshot
 
-
 # How many removed milestones a MAP remembers, latest first kept.
 REMOVED_KEPT = 50
 

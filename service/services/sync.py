@@ -134,7 +134,7 @@ class Written:
 def read(deps: SyncDeps, record: MapRecord, loaded: MapState, now: datetime) -> Seen:
     """Read the sheet (one call), settle a write whose outcome was unknown by the token
     the sheet carries, and match the sheet's rows to the milestones we knew."""
-    reading = deps.sheets.read(record.spreadsheet_id, now=now)
+    reading = deps.sheets.read(record.spreadsheet_id, now=now, go_live=loaded.plan.go_live)
     state = adopt_pending(deps.store, record.spreadsheet_id, loaded, reading.write_token)
     sheet = reading.to_plan(
         state.plan, next_id=state.next_id, reason=state.reason, removed=state.removed

@@ -26,6 +26,15 @@ class NotAMap(SheetsError):
     """The spreadsheet does not hold a MAP the reader recognises."""
 
 
+class TableHeaderMissing(NotAMap):
+    """The milestone table's header row is gone (deleted); ``row`` is the 0-based row
+    where it belongs (above the first milestone row under the header block)."""
+
+    def __init__(self, message: str, *, row: int) -> None:
+        super().__init__(message)
+        self.row = row
+
+
 class AlreadyAMap(SheetsError):
     """The spreadsheet a MAP is to be laid out in already holds one, or tabs of the names
     a MAP uses."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from gspread.utils import a1_to_rowcol, rowcol_to_a1
@@ -26,6 +26,7 @@ from gspread.utils import a1_to_rowcol, rowcol_to_a1
 import service.sheets.layout as layout
 import service.sheets.layout as layout_keys
 import service.sheets.requests as rq
+from service.clock import local_today
 from service.services.map_sheets import (
     Channel,
     EditedCells,
@@ -38,9 +39,17 @@ from service.services.map_sheets import (
 )
 from service.sheets.cell_values import date_to_serial
 from service.sheets.cells import cell_data, shows
-from service.sheets.errors import AlreadyAMap, InvalidRequest, MilestonesDeleted, NotAMap
+from service.sheets.errors import (
+    AlreadyAMap,
+    InvalidRequest,
+    MilestonesDeleted,
+    NotAMap,
+    TableHeaderMissing,
+)
 from service.sheets.gateway import SheetsGateway
+from service.sheets.header_rows import go_live_row_requests, table_header_requests
 from service.sheets.provisioning import add_tabs_requests, create_body, layout_requests
+from service.sheets.reader import spreadsheet_time_zone
 from service.sheets.reading import GoogleReading, reading_of
 from service.sheets.render import header_cells, milestone_cells, review_risk_rows
 from service.sheets.sheet_state import KnownSheet, recall, to_state
@@ -88,9 +97,13 @@ class GoogleMapSheets:
         self.close()
 
     # -- a sync ----------------------------------------------------------------------
-    def read(self, spreadsheet_id: str, *, now: datetime) -> GoogleReading:
+    def read(
+        self, spreadsheet_id: str, *, now: datetime, go_live: date | None = None
+    ) -> GoogleReading:
         """One call; three more (tabs, repair, read again) when people renamed or deleted
-        the backend's tabs (``tabs.py``)."""
+        the backend's tabs (``tabs.py``), two more (repair, read again) for each of the
+        table header row and the Committed Go-Live row (showing ``go_live``, the last
+        recorded) when people deleted it (``header_rows.py``)."""
         try:
             reply = self._gateway.read_map(spreadsheet_id)
         except InvalidRequest as exc:
@@ -102,7 +115,21 @@ class GoogleMapSheets:
                 raise
             self._gateway.batch_update(spreadsheet_id, repair)
             reply = self._gateway.read_map(spreadsheet_id)
-        reading = reading_of(reply, now)
+        try:
+            reading = reading_of(reply, now)
+        except TableHeaderMissing as missing:
+            sheet_id = _plan_sheet_id(reply)
+            if sheet_id is None:
+                raise
+            today = local_today(now, spreadsheet_time_zone(reply))
+            requests = table_header_requests(sheet_id, missing.row, today=today)
+            self._gateway.batch_update(spreadsheet_id, requests)
+            reading = reading_of(self._gateway.read_map(spreadsheet_id), now)
+        if go_live is not None:
+            repair = go_live_row_requests(reading.read, go_live, today=reading.today)
+            if repair:
+                self._gateway.batch_update(spreadsheet_id, repair)
+                reading = reading_of(self._gateway.read_map(spreadsheet_id), now)
         if not reading.read.rows:
             self._banner(reading, MILESTONES_DELETED)
             raise MilestonesDeleted(MILESTONES_DELETED)
@@ -270,3 +297,10 @@ def review_rows(update: SheetUpdate) -> list[list[str]]:
     if update.review_on is not None:
         rows += review_risk_rows(update.computed.risks, update.review_on)
     return rows
+
+
+def _plan_sheet_id(spreadsheet: dict[str, Any]) -> int | None:
+    for sheet in spreadsheet.get("sheets", []):
+        if sheet["properties"]["title"] == layout.PLAN_TAB:
+            return int(sheet["properties"]["sheetId"])
+    return None

@@ -220,13 +220,14 @@ def _plan_rows(new: NewMap) -> list[list[dict[str, Any]]]:
     reason_label = cell_data(layout.REASON_LABEL)
     reason_label["userEnteredFormat"] = {"textFormat": {"bold": True}}
     rows[go_live_row][layout.REASON_LABEL_COL] = reason_label
-    rows[layout.TABLE_HEADER_ROW] = [_table_header(c) for c in layout.COLUMNS]
+    rows[layout.TABLE_HEADER_ROW] = [table_header_cell(c) for c in layout.COLUMNS]
     for milestone in new.milestones:
         rows.append(_milestone_row(milestone, cells[milestone.id]))
     return rows
 
 
-def _table_header(column: layout.Column) -> dict[str, Any]:
+def table_header_cell(column: layout.Column) -> dict[str, Any]:
+    """The milestone table's header cell of ``column``, as provisioned."""
     fill = HEADER_FILL if column.owner is not layout.CellOwner.INPUT else "#d9d9d9"
     cell = cell_data(column.header, background=fill)
     cell["userEnteredFormat"]["textFormat"] = {"bold": True}

@@ -26,7 +26,7 @@ from service.sheets.cell_values import (
     read_text,
     typed_value,
 )
-from service.sheets.errors import NotAMap
+from service.sheets.errors import NotAMap, TableHeaderMissing
 
 # The fields mask of the one read a sync makes. No effectiveValue: a formula in an input
 # cell is read as its text (its value could change with nobody editing, and a plan's
@@ -250,7 +250,29 @@ def _find_table(grid: list[list[dict[str, Any]]]) -> tuple[int, dict[str, int]]:
             if missing:
                 raise NotAMap(f"the Plan table has no column {', '.join(missing)}")
             return index, columns
-    raise NotAMap("no milestone table (a header row with Milestone and Status) on the Plan tab")
+    raise TableHeaderMissing(
+        "no milestone table (a header row with Milestone and Status) on the Plan tab",
+        row=_table_row_to_restore(grid),
+    )
+
+
+def _table_row_to_restore(grid: list[list[dict[str, Any]]]) -> int:
+    """Where a deleted table header row belongs: above the first row with a milestone ID
+    under the header block (else a blank row under the header block, as provisioned)."""
+    labelled = [
+        index
+        for index, row in enumerate(grid[: layout.HEADER_SCAN_ROWS])
+        if not cell_text(_cell(row, layout.column_index("id"))).strip()
+        and (
+            cell_text(_cell(row, layout.LABEL_COL)).startswith(layout.TITLE_PREFIX)
+            or layout.match_header_field(cell_text(_cell(row, layout.LABEL_COL))) is not None
+        )
+    ]
+    last = max(labelled, default=layout.TABLE_HEADER_ROW - 2)
+    for index in range(last + 1, len(grid)):
+        if cell_text(_cell(grid[index], layout.column_index("id"))).strip():
+            return index
+    return min(last + 2, len(grid))
 
 
 def _read_header(

@@ -263,7 +263,9 @@ class MemoryMapSheets:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def read(self, spreadsheet_id: str, *, now: datetime) -> MemoryReading:
+    def read(
+        self, spreadsheet_id: str, *, now: datetime, go_live: date | None = None
+    ) -> MemoryReading:
         sheet = self.drive.read(spreadsheet_id, self.actor)
         return MemoryReading(sheet, local_today(now, sheet.time_zone))
 

@@ -11,7 +11,15 @@ from service.domain.parse import parse_plan
 from service.services.coalesce import sync_coalesced
 from service.sheets.provisioning import TAB_IDS
 from tests.integration.services.conftest import SELLER, World
-from tests.integration.services.sheet_view import milestone_rows, row_number, tab_cells
+from tests.integration.services.sheet_view import (
+    cell_note,
+    header_value,
+    milestone_rows,
+    plan_values,
+    row_number,
+    shown,
+    tab_cells,
+)
 
 
 def as_the_seller(world: World, sid: str, *requests: dict[str, Any]) -> None:
@@ -105,3 +113,57 @@ def test_a_row_whose_hidden_id_comes_back_is_the_same_milestone(world: World) ->
         for r in tab_cells(world.backend_emulator_state, sid, "History")[1:]
     ]
     assert ["Final signature", "Milestone", "removed", "restored"] in logged
+
+
+def plan_row_of(world: World, sid: str, label: str) -> int:
+    """The 1-based row whose column B reads ``label``."""
+    rows = tab_cells(world.backend_emulator_state, sid, "Plan")
+    return next(
+        i + 1 for i, r in enumerate(rows) if len(r) > 1 and r[1].get("formattedValue", "") == label
+    )
+
+
+def test_a_deleted_committed_go_live_row_comes_back_with_the_last_date_and_a_note(
+    world: World,
+) -> None:
+    sid = world.provision().spreadsheet_id
+    sync_coalesced(world.backend, sid)
+    go_live = shown(world.go_live())
+    # Something a person typed beside the header block stays where it is.
+    world.edit(sid, "Plan!F3", "ask Dana about the pilot")
+    delete_row(world, sid, plan_row_of(world, sid, "Committed Go-Live"))
+
+    sync_coalesced(world.backend, sid)
+
+    assert header_value(world.backend_emulator_state, sid, "Committed Go-Live") == go_live
+    row = plan_row_of(world, sid, "Committed Go-Live")
+    assert row == plan_row_of(world, sid, "Outcome (why)") + 1
+    note = cell_note(world.backend_emulator_state, sid, row, 3)
+    assert "it had been deleted" in note and world.go_live().isoformat() in note, note
+    assert plan_values(world.backend_emulator_state, sid)[row - 1][3] == "Reason for change"
+    assert plan_values(world.backend_emulator_state, sid)[2][5] == "ask Dana about the pilot"
+    assert not [e for e in world.store.history(sid) if e.field == "go_live"]
+    assert set(milestone_rows(world.backend_emulator_state, sid)) == {f"m{i}" for i in range(1, 7)}
+    state = world.store.sync_state(sid)
+    assert state is not None and state.last_error is None
+
+
+def test_a_deleted_table_header_row_comes_back_with_a_note(world: World) -> None:
+    sid = world.provision().spreadsheet_id
+    sync_coalesced(world.backend, sid)
+    before = milestone_rows(world.backend_emulator_state, sid)
+    header = plan_row_of(world, sid, "Milestone")
+    delete_row(world, sid, header)
+
+    sync_coalesced(world.backend, sid)
+
+    assert plan_row_of(world, sid, "Milestone") == header
+    assert plan_values(world.backend_emulator_state, sid)[header - 1][1:13] == [
+        "Milestone", "Side", "Owner", "Deliverable", "Due", "Status", "Completed on",
+        "Notes", "Target date", "Projected date", "Health", "Risk",
+    ]  # fmt: skip
+    assert "it had been deleted" in cell_note(world.backend_emulator_state, sid, header, 2)
+    assert milestone_rows(world.backend_emulator_state, sid) == before
+    assert not [e for e in world.store.history(sid) if e.field == "milestone"]
+    state = world.store.sync_state(sid)
+    assert state is not None and state.last_error is None
