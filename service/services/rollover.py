@@ -30,7 +30,7 @@ from service.services.sync import (
     sync_map,
     with_problems,
 )
-from service.sheets.errors import LayoutChanged
+from service.sheets.errors import LayoutChanged, TabMissing
 from service.store.records import MapRecord
 
 RECONCILE_AFTER = timedelta(days=7)
@@ -44,7 +44,8 @@ def rollover_map(deps: SyncDeps, spreadsheet_id: str) -> SyncResult:
         return sync_map(deps, spreadsheet_id)
     try:
         return recompute_from_state(deps, record, state)
-    except LayoutChanged:
+    except (LayoutChanged, TabMissing):
+        # Rows moved, or a tab was renamed or deleted: a sync reads (restoring tabs).
         return sync_map(deps, spreadsheet_id)
 
 

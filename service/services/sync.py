@@ -32,7 +32,7 @@ from service.services.crash_points import crash_point
 from service.services.guarded_write import adopt_pending, write_guarded
 from service.services.map_sheets import MapSheets, SheetPlan, SheetUpdate, SheetWrite
 from service.services.map_state import MapState
-from service.sheets.errors import LayoutChanged
+from service.sheets.errors import LayoutChanged, TabMissing
 from service.store.errors import MapNotFound
 from service.store.history import history_dedupe_key
 from service.store.records import MapRecord, NewHistoryEvent
@@ -67,7 +67,9 @@ def sync_map(deps: SyncDeps, spreadsheet_id: str, *, version: str | None = None)
     for attempt in range(MAX_LAYOUT_RETRIES + 1):
         try:
             return _sync_once(deps, spreadsheet_id, version if attempt == 0 else None)
-        except LayoutChanged:
+        except (LayoutChanged, TabMissing):
+            # Rows moved under the write, or a tab it names went: read again (which
+            # restores the tab); the write's token tells whether it landed.
             if attempt == MAX_LAYOUT_RETRIES:
                 raise
     raise AssertionError("unreachable")

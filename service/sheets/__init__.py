@@ -40,6 +40,7 @@ from service.sheets.errors import (
     SellerTokenRejected,
     SheetNotFound,
     SheetsError,
+    TabMissing,
 )
 
 if TYPE_CHECKING:
@@ -87,6 +88,7 @@ __all__ = [
     "SheetNotFound",
     "SheetsError",
     "SheetsGateway",
+    "TabMissing",
     "build_gateway",
     "service_account_credentials",
     "user_credentials",

@@ -6,6 +6,7 @@ above it sees ``googleapiclient.errors.HttpError``.
     ├── AlreadyAMap          a MAP (or tabs of its names) is already in the spreadsheet
     ├── MilestonesDeleted    every milestone row of the Plan tab was deleted
     ├── LayoutChanged        rows moved between our read and our write; sync again
+    ├── TabMissing           a tab the write names was renamed or deleted; read, write again
     ├── SellerTokenRejected  Google refused the seller's access token (expired, revoked)
     └── GoogleError          Google answered with an error
         ├── SheetNotFound        404
@@ -52,6 +53,12 @@ class SellerTokenRejected(SheetsError):
 
 class LayoutChanged(SheetsError):
     """Rows were inserted, deleted or sorted between a sync's read and its write."""
+
+
+class TabMissing(SheetsError):
+    """Google refused a write because a tab it names was renamed or deleted since the
+    layout was read: sync again (the read restores the tab). The write stamped a token
+    like any other, so whether it landed is told by the next read."""
 
 
 class GoogleError(SheetsError):

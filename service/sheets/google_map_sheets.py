@@ -45,6 +45,7 @@ from service.sheets.errors import (
     MilestonesDeleted,
     NotAMap,
     TableHeaderMissing,
+    TabMissing,
 )
 from service.sheets.gateway import SheetsGateway
 from service.sheets.header_rows import go_live_row_requests, table_header_requests
@@ -179,11 +180,18 @@ class GoogleMapSheets:
             if read.write_token is not None
             else rq.spreadsheet_metadata(layout.WRITE_TOKEN_KEY, token)
         )
-        reply = self._gateway.batch_update(
-            read.spreadsheet_id,
-            [*write.plan.requests, stamp],
-            response_ranges=verify_ranges(write.plan),
-        )
+        try:
+            reply = self._gateway.batch_update(
+                read.spreadsheet_id,
+                [*write.plan.requests, stamp],
+                response_ranges=verify_ranges(write.plan),
+            )
+        except InvalidRequest as exc:
+            # A write against a remembered layout (the rollover's) names the tabs as
+            # they were; people may have renamed or deleted one since.
+            if is_missing_tab(exc):
+                raise TabMissing(str(exc)) from exc
+            raise
         check_written(reply, write.plan)
 
     def file_version(self, spreadsheet_id: str) -> str:

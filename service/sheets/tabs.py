@@ -29,8 +29,10 @@ LOG_HEADERS = {
 
 
 def is_missing_tab(exc: InvalidRequest) -> bool:
-    """Whether Google refused the read because a tab it names is not there."""
-    return "Unable to parse range" in str(exc)
+    """Whether Google refused the call because a tab it names is not there (by name in
+    a range, or by sheet id in a request)."""
+    text = str(exc)
+    return "Unable to parse range" in text or "No grid with id" in text
 
 
 def restore_requests(sheets: Sequence[dict[str, Any]], *, today: date) -> list[dict[str, Any]]:
