@@ -156,6 +156,33 @@ def test_a_date_typed_with_day_and_month_as_numbers_is_read_by_the_locale_and_no
     assert cell_note(world.backend_emulator_state, sid, row, 6) == ""
 
 
+@pytest.mark.parametrize("locale", ["de_DE", "en_GB", "en_US"])
+def test_a_date_typed_in_the_sheet_is_read_by_the_spreadsheets_locale(
+    world: World, locale: str
+) -> None:
+    sid = world.provision().spreadsheet_id
+    synced(world, sid)
+    spreadsheet_locale(world, sid, locale)
+    day = next(
+        d
+        for d in (world.monday_in(weeks=6) + timedelta(days=n) for n in range(60))
+        if d.day <= 12 and d.day != d.month
+    )
+    separator = "." if locale == "de_DE" else "/"
+    first, second = (day.month, day.day) if locale == "en_US" else (day.day, day.month)
+    typed = f"{first:02d}{separator}{second:02d}{separator}{day.year}"
+    row = row_number(world.backend_emulator_state, sid, "m2")
+
+    world.edit(sid, f"Plan!{DUE}{row}", typed)  # typed in Sheets: USER_ENTERED
+    synced(world, sid)
+
+    rows = milestone_rows(world.backend_emulator_state, sid)
+    assert rows["m2"]["Target date"] == shown(day)
+    assert rows["m2"]["Due"] == shown(day)  # a date, in the Due column's format
+    assert cell_note(world.backend_emulator_state, sid, row, 6) == ""  # Sheets read it
+    assert "could not be read" not in rows["m2"]["Risk"]
+
+
 def test_a_row_a_person_adds_gets_an_id_and_dates(world: World) -> None:
     sid = world.provision().spreadsheet_id
     synced(world, sid)
