@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.sheets.spreadsheet_ops import batch_update
+from emulator.sheets.spreadsheet_ops import batch_update, spreadsheet_resource
 from service.domain.parse import parse_plan
 from service.services.coalesce import sync_coalesced
 from service.sheets.provisioning import TAB_IDS
@@ -113,6 +113,25 @@ def test_a_row_whose_hidden_id_comes_back_is_the_same_milestone(world: World) ->
         for r in tab_cells(world.backend_emulator_state, sid, "History")[1:]
     ]
     assert ["Final signature", "Milestone", "removed", "restored"] in logged
+    row = row_number(world.backend_emulator_state, sid, "m4")
+    assert row_milestone_metadata(world, sid, row) == ["m4"]
+
+
+def row_milestone_metadata(world: World, sid: str, row: int) -> list[str]:
+    """The ``map.milestone`` metadata on a 1-based row of the Plan tab."""
+    resource = spreadsheet_resource(world.backend_emulator_state, sid, include_grid_data=True)
+    plan = next(s for s in resource["sheets"] if s["properties"]["title"] == "Plan")
+    found: list[str] = []
+    for block in plan.get("data", []):
+        start = block.get("startRow", 0)
+        for offset, props in enumerate(block.get("rowMetadata", [])):
+            if start + offset == row - 1:
+                found += [
+                    m["metadataValue"]
+                    for m in props.get("developerMetadata", [])
+                    if m["metadataKey"] == "map.milestone"
+                ]
+    return found
 
 
 def plan_row_of(world: World, sid: str, label: str) -> int:
