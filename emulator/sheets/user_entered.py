@@ -18,7 +18,8 @@ a date's day and month, which is the spreadsheet's locale's):
   numbers only, separated by ``/`` or ``.``, is read in the order of the spreadsheet's
   locale (``locales.py``): ``3/4/2027`` is 4 March in en_US, 3 April in en_GB,
   ``04.03.2027`` is 4 March in de_DE (format ``dd.MM.yyyy``, as typed); one that is no
-  date in that order (``3/13/2027`` in en_GB) stays text;
+  date in that order (``3/13/2027`` in en_GB) stays text, and so does a dotted one
+  with a two-digit year (``1.2.30``);
 - text starting with ``+`` or ``-`` that reads as a formula becomes one (``-A1``), as
   typing it into Sheets does; anything else is text.
 
@@ -67,7 +68,8 @@ _MONTHS = {
     for name in names
 }
 # Day and month as numbers (their order is the locale's), then the year.
-_NUMERIC_DATE = re.compile(r"^(\d{1,2})([/.])(\d{1,2})\2(\d{4}|\d{2})(?!\d)")
+# With dots, only a four-digit year: "1.2.30" stays text (a version number, not 1930).
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})(?:(/)(\d{1,2})/(\d{4}|\d{2})|(\.)(\d{1,2})\.(\d{4}))(?!\d)")
 _DATE_FORMS: list[tuple[re.Pattern[str], str, str]] = [
     (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)"), "ymd", "yyyy-mm-dd"),
     (re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})(?!\d)"), "ymd", "yyyy/mm/dd"),
@@ -214,7 +216,8 @@ def _date_forms(
     in the form's order)."""
     match = _NUMERIC_DATE.match(text)
     if match is not None:
-        first, sep, second, year = match.groups()
+        first = match.group(1)
+        sep, second, year = match.groups()[1:4] if match.group(2) else match.groups()[4:7]
         if day_first(locale):
             day_part = "dd" if len(first) == 2 else "d"
             month_part = "MM" if len(second) == 2 else "M"

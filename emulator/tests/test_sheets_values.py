@@ -722,7 +722,8 @@ def test_user_entered_dates_are_read_by_the_spreadsheets_locale(
 
 
 @pytest.mark.parametrize(
-    ("locale", "typed"), [("en_GB", "3/13/2027"), ("en_US", "13/3/2027"), ("de_DE", "32.01.2027")]
+    ("locale", "typed"),
+    [("en_GB", "3/13/2027"), ("en_US", "13/3/2027"), ("de_DE", "32.01.2027"), ("en_US", "1.2.30")],
 )
 def test_a_typed_date_with_no_such_day_in_the_locales_order_stays_text(
     sheets: Any, sid: str, locale: str, typed: str
