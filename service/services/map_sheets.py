@@ -184,6 +184,9 @@ class NewMap:
     computed: ComputedPlan
     write_token: str
     time_zone: str = ""  # a new spreadsheet's (IANA); "" leaves the default
+    # The spreadsheet's locale (de_DE): a new spreadsheet gets it; it decides how the
+    # backend's dates are shown. "" = en_US.
+    locale: str = ""
 
 
 @dataclass(frozen=True)

@@ -233,7 +233,8 @@ class GoogleMapSheets:
     # -- a new MAP -------------------------------------------------------------------
     def create_map(self, new: NewMap) -> str:
         """Two Sheets calls: ``create`` with the four tabs, then one ``batchUpdate``."""
-        spreadsheet_id = self._gateway.create_spreadsheet(create_body(new.title, new.time_zone))
+        body = create_body(new.title, new.time_zone, new.locale)
+        spreadsheet_id = self._gateway.create_spreadsheet(body)
         self._gateway.batch_update(spreadsheet_id, layout_requests(new))
         return spreadsheet_id
 

@@ -21,7 +21,7 @@ from gspread.utils import rowcol_to_a1
 
 import service.sheets.layout as layout
 import service.sheets.requests as rq
-from service.sheets.cell_values import cell_text
+from service.sheets.cell_values import cell_text, date_pattern
 from service.sheets.cells import COMPUTED_FIELDS, cell_data, shown_cell, shows
 from service.sheets.errors import LayoutChanged
 from service.sheets.reader import SheetRead
@@ -58,6 +58,7 @@ def plan_write(
     sheet_id = read.plan_sheet_id
     id_col = read.columns["id"]
     rows_by_index = {r.row: r for r in read.rows}
+    pattern = date_pattern(read.locale)
 
     for row_index, milestone_id in sorted(new_ids.items()):
         plan.requests.append(
@@ -75,7 +76,7 @@ def plan_write(
     for row_index, (milestone_id, cells) in sorted(milestones.items()):
         row = rows_by_index.get(row_index)
         current = row.computed if row is not None else {}
-        wanted = {key: shown_cell(cells[key]) for key in layout.COMPUTED_COLUMNS}
+        wanted = {key: shown_cell(cells[key], pattern) for key in layout.COMPUTED_COLUMNS}
         changed = [
             key for key in layout.COMPUTED_COLUMNS if not shows(current.get(key), wanted[key])
         ]
@@ -201,8 +202,9 @@ def _fix_row_metadata(
 
 
 def _write_header(plan: WritePlan, read: SheetRead, header: Mapping[str, Shown]) -> None:
+    pattern = date_pattern(read.locale)
     for key, shown in header.items():
-        cell = shown_cell(shown)
+        cell = shown_cell(shown, pattern)
         position = read.header_cells.get(key)
         if position is None or shows(read.header_computed.get(key), cell):
             continue

@@ -59,6 +59,22 @@ def _country(value: Any) -> str:
     return value
 
 
+_LOCALE = re.compile(r"^([a-z]{2,3})(?:[_-]([A-Za-z]{2}|[0-9]{3}))?$")
+
+
+def _locale(value: Any) -> str:
+    """A locale as Google Sheets names it (``de_DE``, ``fr``); ``de-DE`` is accepted."""
+    if not isinstance(value, str):
+        raise ValueError("must be a locale such as en_US or de_DE")
+    if value == "":
+        return value
+    match = _LOCALE.match(value.strip())
+    if match is None:
+        raise ValueError("must be a locale such as en_US or de_DE")
+    language, region = match.groups()
+    return f"{language}_{region.upper()}" if region else language
+
+
 IsoDate = Annotated[
     date,
     BeforeValidator(_iso_date),
@@ -154,6 +170,15 @@ class CreateMapRequest(RequestModel):
         max_length=64,
         description="The spreadsheet's time zone (IANA, such as Europe/Berlin): a new one "
         "gets it; its date is the MAP's today. Empty: UTC.",
+    )
+    locale: Annotated[
+        str,
+        BeforeValidator(_locale),
+        WithJsonSchema({"type": "string", "example": "de_DE"}),
+    ] = Field(
+        default="",
+        description="The spreadsheet's locale (such as de_DE): a new one gets it; typed "
+        "dates are read by it and the MAP's dates shown in its format. Empty: en_US.",
     )
     amount: StrictInt | None = Field(
         default=None,

@@ -145,7 +145,7 @@ def test_a_date_typed_with_day_and_month_as_numbers_is_read_by_the_locale_and_no
     synced(world, sid)
 
     rows = milestone_rows(world.backend_emulator_state, sid)
-    assert rows["m2"]["Target date"] == shown(meant)
+    assert rows["m2"]["Target date"] == shown(meant, locale)
     note = cell_note(world.backend_emulator_state, sid, row, 6)
     assert f"'{typed}' was read as {meant.day} {meant:%B} {meant.year}" in note, note
     assert f"({locale})" in note
