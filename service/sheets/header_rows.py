@@ -9,8 +9,9 @@ nothing on the sheet) or failing (no table). The read now puts them back:
   with the provisioned column headers (and the frozen rows reaching it), and a note on
   its Milestone cell saying what happened;
 - a deleted **Committed Go-Live row** is inserted again under the Outcome row, with its
-  label, the committed go-live as last recorded, the "Reason for change" label, and a
-  note on the date saying what happened and which date that is.
+  label, the committed go-live as last recorded (shown in the spreadsheet locale's
+  date format), the "Reason for change" label, and a note on the date saying what
+  happened and which date that is.
 
 Both insert a row, so nothing people typed anywhere else is overwritten; only the new
 row's cells are written. The reason for change people had typed went with the deleted
@@ -24,6 +25,7 @@ from typing import Any
 
 import service.sheets.layout as layout
 import service.sheets.requests as rq
+from service.sheets.cell_values import date_pattern
 from service.sheets.cells import cell_data
 from service.sheets.provisioning import table_header_cell
 from service.sheets.reader import SheetRead
@@ -68,7 +70,7 @@ def go_live_row_requests(read: SheetRead, go_live: date, *, today: date) -> list
     row = min(row, read.table_header_row)
     label = cell_data(layout.HEADER_BY_KEY["go_live"].label)
     label["userEnteredFormat"] = {"textFormat": {"bold": True}}
-    value = cell_data(go_live)
+    value = cell_data(go_live, date_pattern=date_pattern(read.locale))
     value["note"] = GO_LIVE_NOTE.format(today=today.isoformat(), go_live=go_live.isoformat())
     reason = cell_data(layout.REASON_LABEL)
     reason["userEnteredFormat"] = {"textFormat": {"bold": True}}

@@ -177,8 +177,9 @@ def test_a_date_typed_in_the_sheet_is_read_by_the_spreadsheets_locale(
     synced(world, sid)
 
     rows = milestone_rows(world.backend_emulator_state, sid)
-    assert rows["m2"]["Target date"] == shown(day)
-    assert rows["m2"]["Due"] == shown(day)  # a date, in the Due column's format
+    assert rows["m2"]["Target date"] == shown(day, locale)
+    # A date, in the Due cell's format (provisioned in en_US, before the locale changed).
+    assert rows["m2"]["Due"] == shown(day)
     assert cell_note(world.backend_emulator_state, sid, row, 6) == ""  # Sheets read it
     assert "could not be read" not in rows["m2"]["Risk"]
 
