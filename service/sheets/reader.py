@@ -35,6 +35,7 @@ from service.sheets.timeline_tab import TimelineCells, read_cells
 READ_FIELDS = (
     "spreadsheetId,properties(title,timeZone,locale),developerMetadata(metadataId,metadataKey,metadataValue),"
     "sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount)),"
+    "conditionalFormats(ranges,booleanRule),"
     "data(startRow,startColumn,rowData(values(userEnteredValue,formattedValue,"
     "note,userEnteredFormat(backgroundColor,numberFormat))),"
     "rowMetadata(developerMetadata(metadataId,metadataKey,metadataValue))))"

@@ -6,9 +6,12 @@ compare each week column's Monday (the header row) with the row's start and end 
 and mark today's week (``TODAY()``, in the spreadsheet's time zone, so the mark moves
 with no write) and the week of the committed go-live. The backend writes values only:
 the go-live dates, the week dates of the header and each row's title and dates, with
-the tab's labels. Provisioning adds the rules, the static formats and the protection
-once (:func:`tab_requests`); each sync plans the cells that differ, and resizes the grid
-to the weeks and rows it needs, inside its one ``batchUpdate`` (:func:`write_requests`).
+the tab's labels. Provisioning adds the static formats and the protection once
+(:func:`tab_requests`); each write (provisioning's, then every sync's one
+``batchUpdate``) plans the cells that differ, resizes the grid to the weeks and rows it
+needs, and puts the rules back, their ranges bounded by the new grid, when the grid was
+resized or the rules are not ours any more (:func:`write_requests`). The rules' ranges
+are bounded because Google does not grow a rule's range when the grid grows past it.
 
 Layout (0-based rows and columns)::
 
@@ -30,7 +33,7 @@ from typing import Any
 import service.sheets.requests as rq
 from service.domain.timeline import Span, Timeline
 from service.sheets.cell_values import date_order, date_to_serial
-from service.sheets.cells import cell_data, hex_to_color, shows
+from service.sheets.cells import cell_data, color_to_hex, hex_to_color, shows
 
 TITLE_ROW = 0
 GO_LIVE_ROW = 1
@@ -62,20 +65,29 @@ FIELDS = "userEnteredValue,userEnteredFormat.numberFormat,userEnteredFormat.back
 DESCRIPTION = "Kept by the MAP backend: redrawn from the plan after every edit."
 
 
+# A conditional-format rule as compared: its ranges (start row, end row, start column,
+# end column; -1 for an open end), its condition's type and formula, and its colour.
+Rule = tuple[tuple[tuple[int, int, int, int], ...], str, str, str]
+
+
 @dataclass
 class TimelineCells:
-    """What the tab shows (or must show): its grid size and its non-empty cells."""
+    """What the tab shows (or must show): its grid size, its non-empty cells and its
+    conditional-format rules in order."""
 
     rows: int
     cols: int
     cells: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
+    rules: list[Rule] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "rows": self.rows,
             "cols": self.cols,
             "cells": [[r, c, cell] for (r, c), cell in sorted(self.cells.items())],
-        }
+            "rules": [[[list(g) for g in ranges], kind, formula, colour]
+                      for ranges, kind, formula, colour in self.rules],
+        }  # fmt: skip
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> TimelineCells:
@@ -83,7 +95,16 @@ class TimelineCells:
             int(data.get("rows", 0)),
             int(data.get("cols", 0)),
             {(int(r), int(c)): dict(cell) for r, c, cell in data.get("cells", [])},
+            [
+                (tuple(_bounds(g) for g in ranges), str(kind), str(formula), str(colour))
+                for ranges, kind, formula, colour in data.get("rules", [])
+            ],
         )
+
+
+def _bounds(values: Any) -> tuple[int, int, int, int]:
+    first_row, end_row, first_col, end_col = (int(v) for v in values)
+    return (first_row, end_row, first_col, end_col)
 
 
 def week_pattern(locale: str) -> str:
@@ -122,7 +143,11 @@ def wanted_cells(timeline: Timeline, locale: str) -> TimelineCells:
             strict=True,
         ):
             put(row, col, cell_data(day))
-    return TimelineCells(rows, cols, cells)
+    rules: list[Rule] = [
+        (((first_row, rows, FIRST_WEEK_COL, cols),), "CUSTOM_FORMULA", formula, colour)
+        for first_row, formula, colour in rule_formulas()
+    ]
+    return TimelineCells(rows, cols, cells, rules)
 
 
 def _ends(span: Span | None) -> tuple[date | None, date | None]:
@@ -143,8 +168,9 @@ def write_requests(
     sheet_id: int, current: TimelineCells, wanted: TimelineCells
 ) -> list[dict[str, Any]]:
     """The requests that bring the tab from ``current`` to ``wanted``: the grid resized
-    first when its size differs, then one ``updateCells`` per row that differs (from its
-    first to its last differing cell); none when it already shows ``wanted``."""
+    first when its size differs, the rules replaced when they differ (the tab's rules
+    are all ours), then one ``updateCells`` per row that differs (from its first to its
+    last differing cell); none when it already shows ``wanted``."""
     requests: list[dict[str, Any]] = []
     if (current.rows, current.cols) != (wanted.rows, wanted.cols):
         requests.append(
@@ -158,6 +184,12 @@ def write_requests(
                 }
             }
         )
+    if current.rules != wanted.rules:
+        requests += [
+            {"deleteConditionalFormatRule": {"sheetId": sheet_id, "index": index}}
+            for index in reversed(range(len(current.rules)))
+        ]
+        requests += [_add_rule(sheet_id, index, rule) for index, rule in enumerate(wanted.rules)]
     differing: dict[int, list[int]] = {}
     for row, col in set(current.cells) | set(wanted.cells):
         if row >= wanted.rows or col >= wanted.cols:
@@ -182,13 +214,53 @@ def read_cells(sheet: Mapping[str, Any]) -> TimelineCells:
             for c, cell in enumerate(row.get("values") or []):
                 if cell and (cell.get("userEnteredValue") or cell.get("userEnteredFormat")):
                     found.cells[(start_row + r, start_col + c)] = cell
+    found.rules = [_rule_of(rule) for rule in sheet.get("conditionalFormats") or []]
     return found
 
 
+def _rule_of(rule: Mapping[str, Any]) -> Rule:
+    """A rule as read, in the shape :class:`TimelineCells` compares."""
+    boolean = rule.get("booleanRule") or {}
+    condition = boolean.get("condition") or {}
+    values = condition.get("values") or [{}]
+    colour = color_to_hex((boolean.get("format") or {}).get("backgroundColor")) or ""
+    ranges = tuple(
+        (
+            int(g.get("startRowIndex", 0)),
+            int(g.get("endRowIndex", -1)),
+            int(g.get("startColumnIndex", 0)),
+            int(g.get("endColumnIndex", -1)),
+        )
+        for g in rule.get("ranges") or []
+    )
+    formula = str(values[0].get("userEnteredValue", ""))
+    return (ranges, str(condition.get("type", "")), formula, colour)
+
+
+def _add_rule(sheet_id: int, index: int, rule: Rule) -> dict[str, Any]:
+    ranges, kind, formula, colour = rule
+    return {
+        "addConditionalFormatRule": {
+            "rule": {
+                "ranges": [
+                    rq.grid_range(sheet_id, first_row, first_col,
+                                  rows=end_row - first_row, cols=end_col - first_col)
+                    for first_row, end_row, first_col, end_col in ranges
+                ],
+                "booleanRule": {
+                    "condition": {"type": kind, "values": [{"userEnteredValue": formula}]},
+                    "format": {"backgroundColor": hex_to_color(colour)},
+                },
+            },
+            "index": index,
+        }
+    }  # fmt: skip
+
+
 def tab_requests(sheet_id: int) -> list[dict[str, Any]]:
-    """What a new Timeline tab gets once: frozen rows and column, widths, bold labels,
-    the rules that draw the bars and marks, and a warning-only protection. Its values
-    come with the writes (:func:`write_requests`)."""
+    """What a new Timeline tab gets once: frozen rows and column, widths, bold labels
+    and a warning-only protection. Its values and rules come with the writes
+    (:func:`write_requests`)."""
     return [
         {
             "updateSheetProperties": {
@@ -220,7 +292,6 @@ def tab_requests(sheet_id: int) -> list[dict[str, Any]]:
                 "fields": "userEnteredFormat.textFormat.bold",
             }
         },
-        *rule_requests(sheet_id),
         {
             "addProtectedRange": {
                 "protectedRange": {
@@ -250,8 +321,8 @@ def _width(sheet_id: int, col: int, px: int) -> dict[str, Any]:
 
 def rule_formulas() -> list[tuple[int, str, str]]:
     """The rules, first match wins: (first row, custom formula, colour). Their ranges run
-    from the first week column and that row to the grid's end (unbounded, so a grid the
-    writes grow stays covered); the formulas are written for that top-left cell."""
+    from the first week column and that row to the grid's end; the formulas are written
+    for that top-left cell."""
     week = f"{_col(FIRST_WEEK_COL)}${HEADER_ROW + 1}"
     row = FIRST_ROW + 1
     ts, te = f"${_col(TARGET_START)}{row}", f"${_col(TARGET_END)}{row}"
@@ -267,33 +338,6 @@ def rule_formulas() -> list[tuple[int, str, str]]:
         (FIRST_ROW, f"=AND({target})", TARGET_ONLY),
         (HEADER_ROW, f"=AND(ISNUMBER({week}),{week}<={go_live},{go_live}<{week}+7)", GO_LIVE_WEEK),
         (HEADER_ROW, f"=AND(ISNUMBER({week}),{week}<=TODAY(),TODAY()<{week}+7)", THIS_WEEK),
-    ]
-
-
-def rule_requests(sheet_id: int) -> list[dict[str, Any]]:
-    return [
-        {
-            "addConditionalFormatRule": {
-                "rule": {
-                    "ranges": [
-                        {
-                            "sheetId": sheet_id,
-                            "startRowIndex": first_row,
-                            "startColumnIndex": FIRST_WEEK_COL,
-                        }
-                    ],
-                    "booleanRule": {
-                        "condition": {
-                            "type": "CUSTOM_FORMULA",
-                            "values": [{"userEnteredValue": formula}],
-                        },
-                        "format": {"backgroundColor": hex_to_color(colour)},
-                    },
-                },
-                "index": index,
-            }
-        }
-        for index, (first_row, formula, colour) in enumerate(rule_formulas())
     ]
 
 
