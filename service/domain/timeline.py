@@ -6,10 +6,11 @@ projected) and starts ``lead_bd`` business days before, counting the end day: th
 business days the plan gives its work. A Done milestone's projected span ends on its
 completion date. An N/A milestone, or one without a date, has no span.
 
-The weeks run Monday to Friday, from the week of the earliest span's start to the week
-of the later of the committed and projected go-live, at most :data:`MAX_WEEKS` of them
-(a year): a longer plan keeps its last weeks (the go-live and the months before it),
-and spans that begin earlier are cut at the first week.
+The weeks run Monday to Friday, from the week of the earliest span's start (or today's
+week, if earlier: where the plan stands is always in sight) to the week of the later of
+the committed and projected go-live, at most :data:`MAX_WEEKS` of them (a year): a
+longer plan keeps its last weeks (the go-live and the months before it), and spans that
+begin earlier are cut at the first week.
 """
 
 from __future__ import annotations
@@ -80,7 +81,6 @@ def _span(calendar: BusinessCalendar, end: date | None, lead: int) -> Span | Non
 def _weeks(rows: list[TimelineRow], computed: ComputedPlan, max_weeks: int) -> tuple[date, ...]:
     last = monday_of(max(computed.committed_go_live, computed.projected_go_live))
     starts = [s.start for r in rows for s in (r.target, r.projected) if s is not None]
-    first = monday_of(min(starts)) if starts else last
-    first = min(first, last)
+    first = min(monday_of(min([*starts, computed.today])), last)
     count = min((last - first).days // 7 + 1, max(max_weeks, 1))
     return tuple(last - timedelta(weeks=count - 1 - i) for i in range(count))

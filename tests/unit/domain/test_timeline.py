@@ -56,6 +56,7 @@ def test_weeks_run_monday_by_monday_from_the_earliest_start_to_the_later_go_live
     computed = compute(plan, HEALTHY_TODAY)
     shown = timeline(plan, computed)
     starts = [s.start for r in shown.rows for s in (r.target, r.projected) if s is not None]
+    assert min(starts) < HEALTHY_TODAY
     assert shown.weeks[0] == monday_of(min(starts))
     assert shown.weeks[-1] == monday_of(max(computed.committed_go_live, computed.projected_go_live))
     assert all(w.weekday() == 0 for w in shown.weeks)
@@ -73,6 +74,13 @@ def test_a_slip_moves_the_projected_spans_and_adds_weeks_up_to_the_projected_go_
     assert go_live_after.target == go_live_before.target  # the committed date stays
     assert after.projected_go_live == go_live_after.projected.end
     assert after.weeks[-1] == monday_of(after.projected_go_live) > before.weeks[-1]
+
+
+def test_weeks_start_at_todays_week_when_every_step_starts_later() -> None:
+    plan = healthy_plan()
+    today = D("2026-10-07")  # a Wednesday, three weeks before the first step starts
+    shown = timeline(plan, compute(plan, today))
+    assert shown.weeks[0] == D("2026-10-05")
 
 
 def test_a_plan_longer_than_the_cap_keeps_its_last_weeks() -> None:
