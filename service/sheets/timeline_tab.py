@@ -58,8 +58,9 @@ LEGEND = (
     ("Projected only", PROJECTED_ONLY),
     ("This week", THIS_WEEK),
 )
-COLUMN_PX = (190, 105, 105, 105, 105)
-WEEK_PX = 48
+# Widths: the legend and the dates fit their columns; "Dec 28" or "28 Dec" fits a week's.
+COLUMN_PX = (200, 115, 115, 115, 115)
+WEEK_PX = 56
 # What a write replaces in a cell of the tab (not its bold or width: provisioning's).
 FIELDS = "userEnteredValue,userEnteredFormat.numberFormat,userEnteredFormat.backgroundColor"
 DESCRIPTION = "Kept by the MAP backend: redrawn from the plan after every edit."
@@ -285,13 +286,8 @@ def tab_requests(sheet_id: int) -> list[dict[str, Any]]:
                 "fields": "pixelSize",
             }
         },
-        {
-            "repeatCell": {
-                "range": {"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": FIRST_ROW},
-                "cell": {"userEnteredFormat": {"textFormat": {"bold": True}}},
-                "fields": "userEnteredFormat.textFormat.bold",
-            }
-        },
+        _bold(rq.grid_range(sheet_id, TITLE_ROW, 0, rows=2)),  # "Timeline", go-live
+        _bold({"sheetId": sheet_id, "startRowIndex": HEADER_ROW, "endRowIndex": HEADER_ROW + 1}),
         {
             "addProtectedRange": {
                 "protectedRange": {
@@ -302,6 +298,16 @@ def tab_requests(sheet_id: int) -> list[dict[str, Any]]:
             }
         },
     ]
+
+
+def _bold(grid: dict[str, int]) -> dict[str, Any]:
+    return {
+        "repeatCell": {
+            "range": grid,
+            "cell": {"userEnteredFormat": {"textFormat": {"bold": True}}},
+            "fields": "userEnteredFormat.textFormat.bold",
+        }
+    }
 
 
 def _width(sheet_id: int, col: int, px: int) -> dict[str, Any]:
