@@ -65,8 +65,9 @@ GUIDE_LINES = (
     "",
     "Grey columns (Target date, Projected date, Health, Risk) and the header figures are",
     "recalculated automatically after every edit: business days, holidays and dependencies",
-    "are worked backward from the Go-Live date. The History tab records every change;",
-    "the Reviews tab keeps the weekly reviews.",
+    "are worked backward from the Go-Live date. The Timeline tab shows each step's target",
+    "and projected weeks; the History tab records every change; the Reviews tab keeps",
+    "the weekly reviews.",
 )
 
 
