@@ -126,6 +126,45 @@ def test_a_slip_moves_the_projected_spans_in_the_syncs_one_write(world: World) -
     assert "sheets.spreadsheets.batchUpdate" not in world.counters(sid)
 
 
+def test_rows_people_add_or_delete_on_the_plan_come_and_go_on_the_timeline(world: World) -> None:
+    sid = world.provision().spreadsheet_id
+    sync_coalesced(world.backend, sid)
+    rows_before, _ = size(timeline_sheet(world, sid))
+    last = row_number(world.backend_emulator_state, sid, "m6")
+    world.edit(sid, f"Plan!B{last + 1}", "Celebrate with the team")
+    sync_coalesced(world.backend, sid)
+
+    sheet = timeline_sheet(world, sid)
+    plan = milestone_rows(world.backend_emulator_state, sid)
+    assert [text(r, 0) for r in grid(sheet)[3:]] == [r["Milestone"] for r in plan.values()]
+    assert spans(sheet)["Celebrate with the team"][1] == plan["m7"]["Target date"]
+    assert size(sheet)[0] == rows_before + 1
+    assert all(
+        r["ranges"][0]["endRowIndex"] == rows_before + 1 for r in sheet["conditionalFormats"]
+    )
+
+    row = row_number(world.backend_emulator_state, sid, "m2")
+    delete_rows = {
+        "deleteDimension": {
+            "range": {
+                "sheetId": TAB_IDS["Plan"],
+                "dimension": "ROWS",
+                "startIndex": row - 1,
+                "endIndex": row,
+            }
+        }
+    }
+    batch_update(world.backend_emulator_state, sid, {"requests": [delete_rows]}, user=SELLER)
+    world.reset_counters()
+    sync_coalesced(world.backend, sid)
+
+    assert world.counters(sid).get("sheets.spreadsheets.batchUpdate") == 1
+    sheet = timeline_sheet(world, sid)
+    plan = milestone_rows(world.backend_emulator_state, sid)
+    assert [text(r, 0) for r in grid(sheet)[3:]] == [r["Milestone"] for r in plan.values()]
+    assert size(sheet)[0] == rows_before
+
+
 def test_the_date_rollover_keeps_the_timeline_current_without_a_read(world: World) -> None:
     sid = world.provision().spreadsheet_id
     # The buyer commits to a date two days out; the day after it, nothing is done.
