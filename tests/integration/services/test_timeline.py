@@ -165,6 +165,24 @@ def test_rows_people_add_or_delete_on_the_plan_come_and_go_on_the_timeline(world
     assert size(sheet)[0] == rows_before
 
 
+def test_week_dates_follow_the_spreadsheets_locale(world: World) -> None:
+    sid = world.provision().spreadsheet_id
+    sync_coalesced(world.backend, sid)
+    locale = {"properties": {"locale": "de_DE"}, "fields": "locale"}
+    batch_update(
+        world.backend_emulator_state,
+        sid,
+        {"requests": [{"updateSpreadsheetProperties": locale}]},
+        user=SELLER,
+    )
+    sync_coalesced(world.backend, sid)
+
+    header = grid(timeline_sheet(world, sid))[2]
+    first = weeks(timeline_sheet(world, sid))[0]
+    assert header[5]["userEnteredFormat"]["numberFormat"]["pattern"] == "d mmm"
+    assert text(header, 5).startswith(f"{first.day} ")
+
+
 def test_the_date_rollover_keeps_the_timeline_current_without_a_read(world: World) -> None:
     sid = world.provision().spreadsheet_id
     # The buyer commits to a date two days out; the day after it, nothing is done.
