@@ -18,6 +18,7 @@ from tests.e2e.test_local_mode_browser import (
     SECOND_MILESTONE_ROW,
     cell,
     create_map_in_dialog,
+    serious_violations,
     sheet_date,
     text_of,
     wait_for_change,
@@ -126,3 +127,9 @@ def test_the_timeline_after_a_slip(serve: Serving, page: Any) -> None:
     assert painted(header, GO_LIVE_WEEK) == [go_live_week], "the committed week stays"
     late = painted(row_cells(page, last_row), PROJECTED_ONLY)
     assert late and min(late) > go_live_week, "the projected bar runs on past the target"
+
+
+def test_the_timeline_has_no_serious_accessibility_violation(serve: Serving, page: Any) -> None:
+    open_timeline(page, create_map_in_dialog(page, serve))
+    found = serious_violations(page)
+    assert found == [], "\n".join(found)
