@@ -27,6 +27,7 @@ from service.sheets.cell_values import (
     typed_value,
 )
 from service.sheets.errors import NotAMap
+from service.sheets.timeline_tab import SHEET_ID as TIMELINE_SHEET_ID
 from service.sheets.timeline_tab import TimelineCells, read_cells
 
 # The fields mask of the one read a sync makes. No effectiveValue: a formula in an input
@@ -152,7 +153,7 @@ def read_plan(spreadsheet: dict[str, Any], *, today: date) -> SheetRead:
     if reviews is not None:
         read.review_rows = read_review_rows(reviews)
     timeline = sheets.get(layout.TIMELINE_TAB)
-    if timeline is not None:
+    if timeline is not None and timeline["properties"].get("sheetId") == TIMELINE_SHEET_ID:
         read.timeline = read_cells(timeline)
     # Rows are told apart by what they hold, not by where they are: a sort that took in
     # the header block mixes header rows, the title and milestones, above and below the

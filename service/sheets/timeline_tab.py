@@ -35,6 +35,9 @@ from service.domain.timeline import Span, Timeline
 from service.sheets.cell_values import date_order, date_to_serial
 from service.sheets.cells import cell_data, color_to_hex, hex_to_color, shows
 
+# The tab's sheet id (provisioning's): a tab of the same name with another id is a
+# person's own, never written.
+SHEET_ID = 1005
 TITLE_ROW = 0
 GO_LIVE_ROW = 1
 HEADER_ROW = 2

@@ -262,6 +262,26 @@ def test_a_map_made_before_the_timeline_gets_one_on_its_next_sync(world: World) 
     assert "sheets.spreadsheets.batchUpdate" not in world.counters(sid)
 
 
+def test_a_tab_of_a_persons_own_named_timeline_is_never_written(world: World) -> None:
+    sid = world.provision().spreadsheet_id
+    sync_coalesced(world.backend, sid)
+    delete_timeline(world, sid)
+    own = {"addSheet": {"properties": {"sheetId": 77, "title": "Timeline"}}}
+    batch_update(world.backend_emulator_state, sid, {"requests": [own]}, user=SELLER)
+    world.edit(sid, "Timeline!A1", "Our own dates", user=SELLER)
+    world.edit(sid, f"Plan!{DUE}{row_number(world.backend_emulator_state, sid, 'm3')}",
+               (world.go_live() + timedelta(weeks=3)).isoformat())  # fmt: skip
+
+    sync_coalesced(world.backend, sid)
+
+    sheet = timeline_sheet(world, sid)
+    assert sheet["properties"]["sheetId"] == 77
+    assert [[text(r, c) for c in range(len(r))] for r in grid(sheet)] == [["Our own dates"]]
+    assert "conditionalFormats" not in sheet or not sheet["conditionalFormats"]
+    state = world.store.sync_state(sid)
+    assert state is not None and state.last_error is None
+
+
 def delete_timeline(world: World, sid: str) -> None:
     batch_update(
         world.backend_emulator_state,
