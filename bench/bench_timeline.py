@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from functools import partial
 from datetime import date
+from functools import partial
 
 from service.domain.compute import compute
 from service.domain.model import Kind, Milestone, Plan
