@@ -34,6 +34,7 @@ from typing import Any, Protocol
 
 from service.domain.history import Change
 from service.domain.model import ComputedPlan, Milestone, Plan
+from service.domain.timeline import Timeline
 
 # What the use cases keep of a layout between syncs.
 RememberedLayout = dict[str, Any]
@@ -134,6 +135,8 @@ class SheetUpdate:
     # The date of the weekly review ``review_rows`` belong to: the sheet adds that review's
     # open risks (``computed``'s), in its own words, after them.
     review_on: date | None = None
+    # What the Timeline tab shows (None: leave it as it is).
+    timeline: Timeline | None = None
 
 
 class SheetWrite(Protocol):
@@ -187,6 +190,7 @@ class NewMap:
     # The spreadsheet's locale (de_DE): a new spreadsheet gets it; it decides how the
     # backend's dates are shown. "" = en_US.
     locale: str = ""
+    timeline: Timeline | None = None  # what its Timeline tab shows
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from service.domain.compute import compute
 from service.domain.errors import PlanInputError
 from service.domain.history import owners_of
 from service.domain.model import ComputedPlan, Plan
+from service.domain.timeline import timeline
 from service.services.backend import Backend
 from service.services.calibrate import org_calibration
 from service.services.map_sheets import MapSheets, NewMap
@@ -137,6 +138,7 @@ def provision_map(
         write_token=token,
         time_zone=request.time_zone,
         locale=request.locale,
+        timeline=timeline(plan, computed),
     )
     with backend.seller_sheets(seller_token) as seller:
         spreadsheet_id = _lay_out(backend, seller, request, new)

@@ -25,6 +25,7 @@ from service.domain.model import ComputedPlan, HistoryEntry, Kind, Plan
 from service.domain.parse import plan_to_json
 from service.domain.risks import invalid_input_risk, with_extra_risks
 from service.domain.schedule import quarter_end
+from service.domain.timeline import timeline
 from service.services import changes as history
 from service.services import versions
 from service.services.calibrate import org_calibration
@@ -270,7 +271,8 @@ def sheet_update(
     review_rows: Sequence[Sequence[str]] = (),
     review_on: date | None = None,
 ) -> SheetUpdate:
-    """What the sheet shows for ``computed``, with rows for the History and Reviews tabs."""
+    """What the sheet shows for ``computed`` (with its Timeline), with rows for the
+    History and Reviews tabs."""
     return SheetUpdate(
         computed=computed,
         milestones=plan.milestones,
@@ -278,6 +280,7 @@ def sheet_update(
         history_rows=history_rows,
         review_rows=review_rows,
         review_on=review_on,
+        timeline=timeline(plan, computed),
     )
 
 

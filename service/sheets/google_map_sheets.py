@@ -110,8 +110,12 @@ class GoogleMapSheets:
         except InvalidRequest as exc:
             if not is_missing_tab(exc):
                 raise
-            existing = self._gateway.read_tabs(spreadsheet_id).get("sheets", [])
-            repair = restore_requests(existing, today=now.date())
+            tabs = self._gateway.read_tabs(spreadsheet_id)
+            repair = restore_requests(
+                tabs.get("sheets", []),
+                today=now.date(),
+                metadata=tabs.get("developerMetadata", []),
+            )
             if not repair:
                 raise
             self._gateway.batch_update(spreadsheet_id, repair)
@@ -168,6 +172,7 @@ class GoogleMapSheets:
                 history_rows=update.history_rows,
                 review_rows=review_rows(update),
                 review_day=update.review_on.isoformat() if update.review_on else None,
+                timeline=update.timeline,
             ),
         )
 
@@ -232,7 +237,7 @@ class GoogleMapSheets:
 
     # -- a new MAP -------------------------------------------------------------------
     def create_map(self, new: NewMap) -> str:
-        """Two Sheets calls: ``create`` with the four tabs, then one ``batchUpdate``."""
+        """Two Sheets calls: ``create`` with the five tabs, then one ``batchUpdate``."""
         body = create_body(new.title, new.time_zone, new.locale)
         spreadsheet_id = self._gateway.create_spreadsheet(body)
         self._gateway.batch_update(spreadsheet_id, layout_requests(new))

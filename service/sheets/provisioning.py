@@ -2,7 +2,7 @@
 table, dropdowns, protections, colours, frozen header and developer metadata.
 
 Provisioning makes at most two Sheets calls whatever the template's size: a
-``spreadsheets.create`` with the four tabs (or, for an existing spreadsheet, a ``get``
+``spreadsheets.create`` with the five tabs (or, for an existing spreadsheet, a ``get``
 to see what is there), then the one ``batchUpdate`` built here.
 """
 
@@ -14,6 +14,7 @@ from typing import Any
 
 import service.sheets.layout as layout
 import service.sheets.requests as rq
+import service.sheets.timeline_tab as timeline_tab
 from service.domain.model import Milestone
 from service.services.map_sheets import NewMap
 from service.sheets.cell_values import date_pattern
@@ -26,8 +27,10 @@ PLAN_SHEET_ID = 1001
 HISTORY_SHEET_ID = 1002
 REVIEWS_SHEET_ID = 1003
 GUIDE_SHEET_ID = 1004
+TIMELINE_SHEET_ID = timeline_tab.SHEET_ID
 TAB_IDS = {
     layout.PLAN_TAB: PLAN_SHEET_ID,
+    layout.TIMELINE_TAB: TIMELINE_SHEET_ID,
     layout.HISTORY_TAB: HISTORY_SHEET_ID,
     layout.REVIEWS_TAB: REVIEWS_SHEET_ID,
     layout.GUIDE_TAB: GUIDE_SHEET_ID,
@@ -41,6 +44,7 @@ SPARE_ROWS = 100
 NEW_TAB_ROWS = 1000
 # A new spreadsheet's locale when Create MAP names none.
 DEFAULT_LOCALE = "en_US"
+NEW_TAB_COLUMNS = 26
 HEADER_FILL = "#cfe2f3"
 STATUS_COLOURS = {
     "Done": "#d9ead3",
@@ -63,14 +67,15 @@ GUIDE_LINES = (
     "",
     "Grey columns (Target date, Projected date, Health, Risk) and the header figures are",
     "recalculated automatically after every edit: business days, holidays and dependencies",
-    "are worked backward from the Go-Live date. The History tab records every change;",
-    "the Reviews tab keeps the weekly reviews.",
+    "are worked backward from the Go-Live date. The Timeline tab shows each step's target",
+    "and projected weeks; the History tab records every change; the Reviews tab keeps",
+    "the weekly reviews.",
 )
 
 
 def create_body(title: str, time_zone: str = "", locale: str = "") -> dict[str, Any]:
     """The ``spreadsheets.create`` body: the title, the time zone and locale (when chosen;
-    else en_US) and the four tabs."""
+    else en_US) and the five tabs."""
     zone = {"timeZone": time_zone} if time_zone else {}
     return {
         "properties": {"title": title, "locale": locale or DEFAULT_LOCALE, **zone},
@@ -96,7 +101,7 @@ def add_tabs_requests(existing: Sequence[dict[str, Any]]) -> list[dict[str, Any]
 
 
 def layout_requests(new: NewMap) -> list[dict[str, Any]]:
-    """The one batchUpdate that fills a spreadsheet that has our four tabs."""
+    """The one batchUpdate that fills a spreadsheet that has our five tabs."""
     rows = _plan_rows(new)
     first = layout.FIRST_MILESTONE_ROW
     table_rows = len(new.milestones) + SPARE_ROWS
@@ -190,7 +195,22 @@ def layout_requests(new: NewMap) -> list[dict[str, Any]]:
         ),
         *log_tab_requests(REVIEWS_SHEET_ID, layout.REVIEWS_HEADERS),
         _guide(),
+        *timeline_requests(new),
     ]
+    return requests
+
+
+def timeline_requests(new: NewMap | None = None) -> list[dict[str, Any]]:
+    """The Timeline tab's rules, formats and protection, the mark that the MAP has one,
+    and (given ``new``) its first values, in a grid sized for them."""
+    requests = [
+        *timeline_tab.tab_requests(TIMELINE_SHEET_ID),
+        rq.spreadsheet_metadata(layout.TIMELINE_KEY, "1"),
+    ]
+    if new is not None and new.timeline is not None:
+        blank = timeline_tab.TimelineCells(NEW_TAB_ROWS, NEW_TAB_COLUMNS)
+        wanted = timeline_tab.wanted_cells(new.timeline, new.locale or DEFAULT_LOCALE)
+        requests += timeline_tab.write_requests(TIMELINE_SHEET_ID, blank, wanted)
     return requests
 
 

@@ -57,7 +57,7 @@ def mark_done(world: World, sid: str, milestone_id: str) -> None:
     world.edit(sid, f"Plan!{STATUS}{row}", "Done")
 
 
-@pytest.mark.parametrize("tab", ["History", "Reviews", "Plan"])
+@pytest.mark.parametrize("tab", ["History", "Reviews", "Plan", "Timeline"])
 def test_a_renamed_tab_gets_its_name_back_with_a_note_and_the_sync_goes_on(
     world: World, tab: str
 ) -> None:
