@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import requests
 from flask import current_app, request
@@ -16,6 +17,9 @@ from service.store.records import MapRecord
 from service.templates import Template
 from service.web.auth import Caller, IdTokenVerifier, bearer_token
 from service.web.errors import NotFound
+
+if TYPE_CHECKING:  # Google's Cloud Tasks library is loaded only when it is used
+    from service.runtime.background_tasks import BackgroundTasks
 
 EXTENSION = "map_backend"
 
@@ -35,10 +39,14 @@ class WebContext:
     map_orgs: dict[str, str] = field(default_factory=dict)
     # The one-click links of reminders (None: no link secret set).
     links: ActionLinks | None = None
+    # The cron jobs' fan-out on Cloud Tasks (None: they run in the cron request).
+    background: BackgroundTasks | None = None
 
     def close(self) -> None:
         """Finish the background syncs, then close connections (Google's, the store's)."""
         self.syncs.close()
+        if self.background is not None:
+            self.background.close()
         self.service_sheets.close()
         self.http.close()
         self.backend.store.close()

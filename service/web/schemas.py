@@ -189,6 +189,20 @@ class SyncTask(RequestModel):
     spreadsheet_id: SpreadsheetId
 
 
+class MapTask(RequestModel):
+    """The body of a Cloud Task about one MAP (its share of the sweep, its reminders)."""
+
+    spreadsheet_id: SpreadsheetId
+
+
+class ChannelTask(RequestModel):
+    """The body of a channel renewal task: the channel to replace, or none to watch a
+    MAP that has no channel."""
+
+    spreadsheet_id: SpreadsheetId
+    channel_id: str | None = Field(default=None, min_length=1, max_length=200)
+
+
 # -- responses ------------------------------------------------------------------------
 
 
@@ -376,6 +390,24 @@ class SweepCounts(BaseModel):
     changed: int
     recomputed: int
     failed: list[str]
+
+
+class FanOutCounts(BaseModel):
+    """What a cron job fanned out as Cloud Tasks (``MAP_SYNC_DISPATCHER=cloud_tasks``)."""
+
+    queued: int = Field(description="Tasks created, one per MAP or channel.")
+    already_queued: int = Field(
+        description="Units whose task for this hour existed already (not made twice)."
+    )
+    failed: list[str] = Field(description="Keys no task could be made for (next run).")
+
+
+class SweepMapResult(BaseModel):
+    outcome: Literal["retried", "changed", "recomputed", "gone", "failed"]
+
+
+class RenewTaskResult(BaseModel):
+    outcome: Literal["renewed", "created", "nothing", "failed"]
 
 
 class CalibrateCounts(BaseModel):
