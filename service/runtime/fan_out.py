@@ -4,8 +4,11 @@ the counts of a fan-out (``background_tasks.py`` creates the tasks)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+from service.runtime.sync_pool import SyncPool
 
 
 @dataclass
@@ -28,3 +31,17 @@ class Unit:
 
     key: str
     body: dict[str, Any]
+
+
+def submit_all(pool: SyncPool, spreadsheet_ids: Iterable[str]) -> FanOutReport:
+    """The in-process fan-out: each MAP into ``pool`` (once: one waiting already counts
+    as already queued; a full or closed pool leaves it for the next run)."""
+    report = FanOutReport()
+    for spreadsheet_id in spreadsheet_ids:
+        if pool.is_queued(spreadsheet_id):
+            report.already_queued += 1
+        elif pool.submit(spreadsheet_id):
+            report.queued += 1
+        else:
+            report.failed.append(spreadsheet_id)
+    return report

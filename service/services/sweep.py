@@ -6,16 +6,15 @@ read quota) which MAPs' files changed since their last sync, and those are synce
 whose notifications were lost (the backend was down) are read, and a MAP nobody touched
 costs no Sheets read. Every other MAP not synced in the last ``interval`` is recomputed
 for today from its snapshot, without reading the sheet (DESIGN I8: an overdue milestone
-turns red at midnight), which reads the sheet only when a week has passed since the last
-read.
-
-The sheet is read back (reconciliation) once a week per MAP, in the MAP's own hour of
-the week (``reconciliation.py``), so the reads are spread over the week.
+turns red at midnight), which reads the sheet back (reconciliation) once a week per MAP,
+in the MAP's own hour of the week (``reconciliation.py``), so the reads are spread over
+the week. :func:`sweep` does all of it in the caller.
 
 Renewal: Drive channels expire (a day at most for a file); each channel expiring within
 ``ahead`` is replaced by a new one and stopped, and a MAP without a channel gets one.
 
-Fanned out (Cloud Tasks, ``service/runtime/background_tasks.py``): the cron request
+Fanned out (what the cron request does; Cloud Tasks in
+``service/runtime/background_tasks.py``, or the in-process sweep thread): the cron request
 only asks the store which MAPs need a look (:func:`sweep_units`: notifications left
 pending, and every MAP not synced within ``interval``) and which channels need renewing
 (:func:`renewal_units`); each unit is then one task, :func:`sweep_map` or

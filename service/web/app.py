@@ -22,7 +22,7 @@ from service.runtime import logs
 from service.runtime.gateways import ServiceSheets
 from service.runtime.recovery import resume_pending
 from service.runtime.reminders import build_links
-from service.runtime.sync_queue import build_sync_queue
+from service.runtime.sync_queue import build_sweep_pool, build_sync_queue
 from service.runtime.wiring import build_backend, build_store
 from service.services.map_sheets import MapSheets
 from service.templates import list_templates
@@ -94,6 +94,7 @@ def build_context(settings: Settings, clock: Clock) -> WebContext:
         session,
         links=build_links(settings, backend),
         background=_background_tasks(settings, clock),
+        sweeps=None if settings.sync_dispatcher == "cloud_tasks" else build_sweep_pool(backend),
     )
 
 

@@ -10,6 +10,7 @@ from flask import current_app, request
 
 from service.config import Settings
 from service.runtime.gateways import ServiceSheets
+from service.runtime.sync_pool import SyncPool
 from service.runtime.sync_queue import SyncQueue
 from service.services.action_links import ActionLinks
 from service.services.backend import Backend
@@ -41,12 +42,16 @@ class WebContext:
     links: ActionLinks | None = None
     # The cron jobs' fan-out on Cloud Tasks (None: they run in the cron request).
     background: BackgroundTasks | None = None
+    # The in-process sweep's thread (None: the sweep fans out on Cloud Tasks).
+    sweeps: SyncPool | None = None
 
     def close(self) -> None:
         """Finish the background syncs, then close connections (Google's, the store's)."""
         self.syncs.close()
         if self.background is not None:
             self.background.close()
+        if self.sweeps is not None:
+            self.sweeps.close()
         self.service_sheets.close()
         self.http.close()
         self.backend.store.close()

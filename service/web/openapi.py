@@ -28,7 +28,6 @@ _RESPONSES: list[type[BaseModel]] = [
     schemas.CalendarFeed,
     schemas.Accepted,
     schemas.SyncTaskResult,
-    schemas.SweepCounts,
     schemas.FanOutCounts,
     schemas.SweepMapResult,
     schemas.RenewTaskResult,
@@ -326,8 +325,11 @@ def openapi_document(
         },
         "/tasks/sweep": _both_methods(
             _operation(
-                "Cron: retry pending syncs, recompute the others for today",
-                ok=(200, _cron_json(schemas.SweepCounts, "What the sweep did.")),
+                "Cron: queue each MAP with a pending notification or not synced for an hour",
+                ok=(
+                    200,
+                    _json(schemas.FanOutCounts, "The MAPs queued (Cloud Tasks or in-process)."),
+                ),
                 errors=(401, 403, 503),
                 security=[{"cronHeader": []}, {"idToken": []}],
                 tag="tasks",

@@ -385,19 +385,13 @@ class SyncTaskResult(BaseModel):
     outcome: Literal["synced", "failed"]
 
 
-class SweepCounts(BaseModel):
-    retried: int
-    changed: int
-    recomputed: int
-    failed: list[str]
-
-
 class FanOutCounts(BaseModel):
-    """What a cron job fanned out as Cloud Tasks (``MAP_SYNC_DISPATCHER=cloud_tasks``)."""
+    """What a cron job fanned out: Cloud Tasks (``MAP_SYNC_DISPATCHER=cloud_tasks``), or
+    for the sweep with the in-process queue, MAPs handed to its thread."""
 
-    queued: int = Field(description="Tasks created, one per MAP or channel.")
+    queued: int = Field(description="Tasks created (or MAPs queued), one per MAP or channel.")
     already_queued: int = Field(
-        description="Units whose task for this hour existed already (not made twice)."
+        description="Units whose task for this hour existed already, or already waiting."
     )
     failed: list[str] = Field(description="Keys no task could be made for (next run).")
 

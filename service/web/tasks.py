@@ -7,8 +7,9 @@ both are accepted. The task routes (``/tasks/sync``, ``/tasks/sweep-map``,
 With ``MAP_SYNC_DISPATCHER=cloud_tasks`` the sweep, channel renewal and reminders cron
 jobs fan out: they only decide which MAPs or channels need work, make one named task per
 unit (``service/runtime/background_tasks.py``) and answer their counts at once; each
-task does one unit. With the in-process queue (``serve``) they do the work in the cron
-request, as they always did.
+task does one unit. With the in-process queue (``serve``) the sweep hands its MAPs to a
+thread of this process (``build_sweep_pool``) and answers at once too; renewal and
+reminders do their work in the cron request, as they always did.
 
 A sync task answers 2xx when it is done or can never succeed (the failure is recorded on
 the MAP, and retrying would only spend quota), and an error status when it should be
@@ -24,7 +25,7 @@ from typing import Any
 from flask import Blueprint, request
 
 from service import sheets
-from service.runtime.fan_out import FanOutReport, Unit
+from service.runtime.fan_out import FanOutReport, Unit, submit_all
 from service.runtime.reminders import (
     RemindersNotConfigured,
     remind_map,
@@ -38,7 +39,6 @@ from service.services.sweep import (
     renew_channels,
     renew_unit,
     renewal_units,
-    sweep,
     sweep_map,
     sweep_units,
 )
@@ -54,7 +54,6 @@ from service.web.schemas import (
     ReminderRunCounts,
     RenewCounts,
     RenewTaskResult,
-    SweepCounts,
     SweepMapResult,
     SyncTask,
     SyncTaskResult,
@@ -101,12 +100,12 @@ def _fanned_out(report: FanOutReport) -> Any:
 
 @bp.route("/sweep", methods=["GET", "POST"])
 def run_sweep() -> Any:
-    """Retry pending syncs; recompute the others for today from their snapshots (on
-    Cloud Tasks: one task per MAP that needs a look)."""
+    """Queue each MAP that needs a look (a pending notification, not synced in the last
+    hour): one Cloud Task each, or into the in-process sweep thread; answer at once."""
     _require_scheduler()
     context = web()
+    units = sweep_units(context.backend)
     if context.background is not None:
-        units = sweep_units(context.backend)
         return _fanned_out(
             context.background.fan_out(
                 "sweep-map",
@@ -114,8 +113,8 @@ def run_sweep() -> Any:
                 (Unit(u.spreadsheet_id, {"spreadsheet_id": u.spreadsheet_id}) for u in units),
             )
         )
-    report = sweep(context.backend)
-    return dump(SweepCounts.model_validate(report.to_json()))
+    assert context.sweeps is not None  # the in-process dispatcher has its sweep thread
+    return _fanned_out(submit_all(context.sweeps, (u.spreadsheet_id for u in units)))
 
 
 @bp.post("/sweep-map")
