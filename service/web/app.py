@@ -94,7 +94,7 @@ def build_context(settings: Settings, clock: Clock) -> WebContext:
         session,
         links=build_links(settings, backend),
         background=_background_tasks(settings, clock),
-        sweeps=None if settings.sync_dispatcher == "cloud_tasks" else build_sweep_pool(backend),
+        sweeps=build_sweep_pool(backend),
     )
 
 

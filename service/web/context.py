@@ -42,16 +42,16 @@ class WebContext:
     links: ActionLinks | None = None
     # The cron jobs' fan-out on Cloud Tasks (None: they run in the cron request).
     background: BackgroundTasks | None = None
-    # The in-process sweep's thread (None: the sweep fans out on Cloud Tasks).
-    sweeps: SyncPool | None = None
+    # The in-process sweep's thread, started on its first MAP (unused when the sweep
+    # fans out on Cloud Tasks).
+    sweeps: SyncPool = field(default_factory=lambda: SyncPool(lambda _sid: None))
 
     def close(self) -> None:
         """Finish the background syncs, then close connections (Google's, the store's)."""
         self.syncs.close()
         if self.background is not None:
             self.background.close()
-        if self.sweeps is not None:
-            self.sweeps.close()
+        self.sweeps.close()
         self.service_sheets.close()
         self.http.close()
         self.backend.store.close()

@@ -113,7 +113,6 @@ def run_sweep() -> Any:
                 (Unit(u.spreadsheet_id, {"spreadsheet_id": u.spreadsheet_id}) for u in units),
             )
         )
-    assert context.sweeps is not None  # the in-process dispatcher has its sweep thread
     return _fanned_out(submit_all(context.sweeps, (u.spreadsheet_id for u in units)))
 
 

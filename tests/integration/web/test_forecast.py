@@ -216,8 +216,7 @@ def test_the_hourly_sweeps_recompute_uses_the_calibration_too(
 
     assert response.status_code == 200
     assert response.get_json()["queued"] >= 1
-    sweeps = context(app).sweeps
-    assert sweeps is not None and sweeps.wait_idle(120)
+    assert context(app).sweeps.wait_idle(120)
     record = store.get_map(sid)
     assert record is not None and record.forecast is not None
     assert record.forecast["basis"] == {"kind": "calibrated", "plans": 2}

@@ -229,8 +229,7 @@ def test_when_the_sync_queue_is_full_the_notification_is_left_pending_for_the_sw
     assert state is not None and state.pending
     swept = client.post("/tasks/sweep", headers={"X-Appengine-Cron": "true"})
     assert swept.get_json()["queued"] >= 1
-    sweeps = context(app).sweeps
-    assert sweeps is not None and sweeps.wait_idle(120)
+    assert context(app).sweeps.wait_idle(120)
     after = store.sync_state(overflow)
     assert after is not None and not after.pending
 
@@ -246,7 +245,6 @@ def test_the_in_process_sweep_answers_at_once_and_queues_each_map_once(
     for sid in (first, second):
         store.request_sync(sid)  # notifications whose workers died before they synced
     sweeps = context(app).sweeps
-    assert sweeps is not None
     cron = {"X-Appengine-Cron": "true"}
     with Hold(emulator.url, READ, first) as hold:
         swept = client.post("/tasks/sweep", headers=cron)

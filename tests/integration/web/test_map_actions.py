@@ -70,8 +70,7 @@ def test_the_sweep_runs_with_app_engines_cron_header_and_queues_each_map(
 
     assert response.status_code == 200
     assert response.get_json() == {"queued": 1, "already_queued": 0, "failed": []}
-    sweeps = context(app).sweeps
-    assert sweeps is not None and sweeps.wait_idle(120)
+    assert context(app).sweeps.wait_idle(120)
 
 
 def test_a_sweep_retries_a_notification_left_pending(
@@ -86,8 +85,7 @@ def test_a_sweep_retries_a_notification_left_pending(
 
     assert response.status_code == 200
     assert response.get_json()["queued"] == 1
-    sweeps = context(app).sweeps
-    assert sweeps is not None and sweeps.wait_idle(120)
+    assert context(app).sweeps.wait_idle(120)
     assert [e.new for e in store.history(sid) if e.field == "status"] == ["Done"]
 
 
