@@ -23,6 +23,7 @@ from tests.db_fixtures import BACKENDS
 from tests.integration.tasks.cloud_tasks_stack import create_queue
 from tests.integration.tasks.conftest import context
 from tests.integration.web.flows import api_calls, create_map, edit_cell, read_range
+from tests.integration.web.quota_flows import quotas, read_as
 from tests.integration.web.tokens import bearer
 
 pytestmark = pytest.mark.parametrize("db_backend", BACKENDS, indirect=True)
@@ -95,6 +96,32 @@ def test_the_sweep_makes_one_task_per_map_once_an_hour_and_every_map_converges(
     assert read_range(emulator.url, edited, FIRST_COMPUTED) != before
     for sid in maps[1:]:
         assert not [e for e in store.history(sid) if e.field == "status"]
+
+
+def test_a_sweep_task_refused_by_the_sheets_quota_is_retried_by_the_queue_not_lost(
+    fan_out_app: Flask, emulator: Any, clock: Any
+) -> None:
+    client = fan_out_app.test_client()
+    store = context(fan_out_app).backend.store
+    sid = create_map(client, emulator.url)["spreadsheet_id"]
+    wait_for(lambda: settled(store, sid), what="the new MAP settled")
+    edit_cell(emulator.url, sid, "G13", "Blocked")  # its notification is lost
+    clock.advance(hours=2)
+    # One read a minute per user, and the backend's account has just spent it.
+    quotas(emulator.url, "PUT", json={"read_per_user": 1})
+    read_as(emulator.url, context(fan_out_app).settings.service_account_email, sid)
+
+    assert client.post("/tasks/sweep", headers=CRON).get_json()["queued"] == 1
+
+    # The task's read is refused (429), and the queue tries it again, later each time.
+    wait_for(lambda: quotas(emulator.url, "GET")["refused"] >= 3, what="retries refused")
+    clock.advance(seconds=61)  # a new minute: the quota is back
+    wait_for(
+        lambda: [e.new for e in store.history(sid) if e.field == "status"] == ["Blocked"],
+        what="the edit read by a retried task",
+    )
+    wait_for(lambda: settled(store, sid), what="the MAP settled")
+    quotas(emulator.url, "DELETE")
 
 
 def test_a_channel_about_to_expire_is_renewed_by_its_task(
