@@ -23,7 +23,9 @@ from service.runtime.sync_pool import SyncPool
 from service.runtime.sync_processes import SyncFailed, SyncProcesses
 from service.services.backend import Backend
 from service.services.coalesce import sync_coalesced
+from service.services.sweep import sweep_map
 from service.sheets.errors import RateLimited
+from service.store.errors import MapNotFound
 
 
 class SyncQueue(Protocol):
@@ -92,6 +94,27 @@ def build_sync_queue(settings: Settings, backend: Backend, clock: Clock) -> Sync
     )
     pools.append(pool)
     return pool
+
+
+# The in-process sweep: one MAP at a time, as the serial sweep ran, but off the cron
+# request; room for every MAP a sweep may look at.
+SWEEP_WORKERS = 1
+SWEEP_QUEUE_SIZE = 20_000
+
+
+def build_sweep_pool(backend: Backend) -> SyncPool:
+    """The in-process counterpart of the sweep's Cloud Tasks: a thread that runs each
+    MAP's share of the sweep (:func:`~service.services.sweep.sweep_map`, with the sync's
+    own retries); a MAP gone meanwhile is skipped. Failures stay recorded on the MAP
+    (a pending notification stays pending) for the next sweep."""
+
+    def run(spreadsheet_id: str) -> None:
+        try:
+            sweep_map(backend, spreadsheet_id, attempts=4)
+        except MapNotFound:
+            return
+
+    return SyncPool(run, workers=SWEEP_WORKERS, queue_size=SWEEP_QUEUE_SIZE, name="map-sweep")
 
 
 def _rate_limited(exc: Exception) -> bool:

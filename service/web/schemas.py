@@ -214,6 +214,20 @@ class SyncTask(RequestModel):
     spreadsheet_id: SpreadsheetId
 
 
+class MapTask(RequestModel):
+    """The body of a Cloud Task about one MAP (its share of the sweep, its reminders)."""
+
+    spreadsheet_id: SpreadsheetId
+
+
+class ChannelTask(RequestModel):
+    """The body of a channel renewal task: the channel to replace, or none to watch a
+    MAP that has no channel."""
+
+    spreadsheet_id: SpreadsheetId
+    channel_id: str | None = Field(default=None, min_length=1, max_length=200)
+
+
 # -- responses ------------------------------------------------------------------------
 
 
@@ -396,11 +410,23 @@ class SyncTaskResult(BaseModel):
     outcome: Literal["synced", "failed"]
 
 
-class SweepCounts(BaseModel):
-    retried: int
-    changed: int
-    recomputed: int
-    failed: list[str]
+class FanOutCounts(BaseModel):
+    """What a cron job fanned out: Cloud Tasks (``MAP_SYNC_DISPATCHER=cloud_tasks``), or
+    for the sweep with the in-process queue, MAPs handed to its thread."""
+
+    queued: int = Field(description="Tasks created (or MAPs queued), one per MAP or channel.")
+    already_queued: int = Field(
+        description="Units whose task for this hour existed already, or already waiting."
+    )
+    failed: list[str] = Field(description="Keys no task could be made for (next run).")
+
+
+class SweepMapResult(BaseModel):
+    outcome: Literal["retried", "changed", "recomputed", "gone", "failed"]
+
+
+class RenewTaskResult(BaseModel):
+    outcome: Literal["renewed", "created", "nothing", "failed"]
 
 
 class CalibrateCounts(BaseModel):
