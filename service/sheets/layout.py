@@ -46,7 +46,7 @@ MAP_ID_KEY = "map.id"  # spreadsheet level: the MAP's id
 LAYOUT_KEY = "map.layout"  # spreadsheet level: layout version
 MILESTONE_KEY = "map.milestone"  # row level: the milestone id of that row
 WRITE_TOKEN_KEY = "map.write"  # spreadsheet level: token of the backend's last write
-LAYOUT_VERSION = "1"
+LAYOUT_VERSION = "2"
 # Spreadsheet level: set once the MAP has had a Timeline tab (so a missing one was deleted).
 TIMELINE_KEY = "map.timeline"
 

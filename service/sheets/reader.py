@@ -37,6 +37,7 @@ READ_FIELDS = (
     "spreadsheetId,properties(title,timeZone,locale),developerMetadata(metadataId,metadataKey,metadataValue),"
     "sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount)),"
     "conditionalFormats(ranges,booleanRule),"
+    "protectedRanges(protectedRangeId,range(sheetId),unprotectedRanges(sheetId)),"
     "data(startRow,startColumn,rowData(values(userEnteredValue,formattedValue,"
     "note,userEnteredFormat(backgroundColor,numberFormat))),"
     "rowMetadata(developerMetadata(metadataId,metadataKey,metadataValue))))"
@@ -107,10 +108,22 @@ class SheetRead:
     review_rows: dict[str, list[int]] = field(default_factory=dict)
     # What the Timeline tab shows (None: the spreadsheet has no Timeline tab).
     timeline: TimelineCells | None = None
+    # The layout the spreadsheet was made with (``map.layout``; None: not known).
+    layout_version: str | None = None
+    # The History tab's protection (None: it has none, or it is not known).
+    history_protection: Protection | None = None
 
     @property
     def plan_sheet_id(self) -> int:
         return self.sheet_ids[layout.PLAN_TAB]
+
+
+@dataclass(frozen=True)
+class Protection:
+    """A tab's protected range: its id, and whether it leaves any range open."""
+
+    protected_range_id: int
+    has_openings: bool
 
 
 def spreadsheet_time_zone(spreadsheet: dict[str, Any]) -> str:
@@ -141,6 +154,7 @@ def read_plan(spreadsheet: dict[str, Any], *, today: date) -> SheetRead:
         write_token=_spreadsheet_metadata(spreadsheet, layout.WRITE_TOKEN_KEY),
         time_zone=spreadsheet_time_zone(spreadsheet),
         locale=str(spreadsheet.get("properties", {}).get("locale") or "en_US"),
+        layout_version=_spreadsheet_metadata(spreadsheet, layout.LAYOUT_KEY),
     )
     history = sheets.get(layout.HISTORY_TAB)
     if history is not None:
@@ -149,6 +163,7 @@ def read_plan(spreadsheet: dict[str, Any], *, today: date) -> SheetRead:
         grid_rows, _ = _grid(history)
         first = grid_rows[0] if grid_rows else []
         read.history_event_header = bool(cell_text(_cell(first, layout.HISTORY_EVENT_COL)))
+        read.history_protection = _protection(history)
     reviews = sheets.get(layout.REVIEWS_TAB)
     if reviews is not None:
         read.review_rows = read_review_rows(reviews)
@@ -390,6 +405,16 @@ def _parse_input(key: str, value: Any, today: date) -> Any:
         text = read_text(value)
         return read_side(text, default="") or None
     return read_text(value)
+
+
+def _protection(sheet: dict[str, Any]) -> Protection | None:
+    for protected in sheet.get("protectedRanges", []):
+        if "protectedRangeId" in protected:
+            return Protection(
+                protected_range_id=int(protected["protectedRangeId"]),
+                has_openings=bool(protected.get("unprotectedRanges")),
+            )
+    return None
 
 
 def _spreadsheet_metadata(spreadsheet: dict[str, Any], key: str) -> str | None:

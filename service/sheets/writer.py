@@ -25,6 +25,7 @@ from service.domain.timeline import Timeline
 from service.sheets.cell_values import cell_text, date_pattern
 from service.sheets.cells import COMPUTED_FIELDS, cell_data, shown_cell, shows
 from service.sheets.errors import LayoutChanged
+from service.sheets.layout_upgrade import needs_upgrade, upgrade_requests
 from service.sheets.reader import SheetRead
 from service.sheets.render import Shown
 from service.sheets.timeline_tab import TimelineCells, wanted_cells, write_requests
@@ -124,6 +125,8 @@ def plan_write(
         plan.requests.append(rq.append_text_rows(reviews, review_rows))
     if timeline is not None and read.timeline is not None:
         _write_timeline(plan, read, timeline)
+    if needs_upgrade(read):
+        plan.requests.extend(upgrade_requests(read))
     return plan
 
 
