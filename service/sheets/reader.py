@@ -24,6 +24,7 @@ from service.sheets.cell_values import (
     read_side,
     read_status,
     read_text,
+    serial_to_date,
     typed_value,
 )
 from service.sheets.errors import NotAMap, TableHeaderMissing
@@ -213,11 +214,14 @@ def read_history(sheet: dict[str, Any]) -> list[LoggedChange]:
 
 
 def read_review_rows(sheet: dict[str, Any]) -> dict[str, list[int]]:
-    """The Reviews tab's 0-based rows under its header, by the review date they show."""
+    """The Reviews tab's 0-based rows under its header, by their review date (ISO: a date
+    cell's, or the text of rows written before review dates were date cells)."""
     grid, _ = _grid(sheet)
     rows: dict[str, list[int]] = {}
     for index, row in enumerate(grid[1:], start=1):
-        day = cell_text(_cell(row, 0)).strip()
+        first = _cell(row, 0)
+        serial = (first.get("userEnteredValue") or {}).get("numberValue")
+        day = serial_to_date(serial).isoformat() if serial is not None else cell_text(first).strip()
         if day:
             rows.setdefault(day, []).append(index)
     return rows

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from gspread.utils import rowcol_to_a1
@@ -122,12 +123,36 @@ def plan_write(
         reviews = read.sheet_ids[layout.REVIEWS_TAB]
         for start, end in _runs_bottom_up(read.review_rows.get(review_day or "", [])):
             plan.requests.append(rq.delete_rows(reviews, start, end))
-        plan.requests.append(rq.append_text_rows(reviews, review_rows))
+        plan.requests.append(_append_reviews(reviews, review_rows, date_pattern(read.locale)))
     if timeline is not None and read.timeline is not None:
         _write_timeline(plan, read, timeline)
     if needs_upgrade(read):
         plan.requests.extend(upgrade_requests(read))
     return plan
+
+
+def _append_reviews(sheet_id: int, rows: Sequence[Sequence[str]], pattern: str) -> dict[str, Any]:
+    """The review's rows, its date (first column, ISO in ``rows``) a date cell shown in
+    the spreadsheet locale's order, the rest text."""
+    return {
+        "appendCells": {
+            "sheetId": sheet_id,
+            "rows": [
+                {"values": [_review_date(row[0], pattern), *(cell_data(t) for t in row[1:])]}
+                for row in rows
+                if row
+            ],
+            "fields": "userEnteredValue,userEnteredFormat",
+        }
+    }
+
+
+def _review_date(text: str, pattern: str) -> dict[str, Any]:
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return cell_data(text)
+    return cell_data(day, date_pattern=pattern)
 
 
 def _write_timeline(plan: WritePlan, read: SheetRead, timeline: Timeline) -> None:

@@ -9,7 +9,7 @@ from service.services.coalesce import sync_coalesced
 from service.services.review import run_review
 from service.sheets.render import RISK_LABELS
 from tests.integration.services.conftest import World
-from tests.integration.services.sheet_view import row_number, tab_cells
+from tests.integration.services.sheet_view import row_number, shown, tab_cells
 
 
 def reviews_tab(world: World, spreadsheet_id: str) -> list[list[str]]:
@@ -24,7 +24,8 @@ def test_a_rerun_on_the_same_day_replaces_that_days_review(world: World) -> None
     first_day = world.today().isoformat()
     run_review(world.backend, sid)
     first = reviews_tab(world, sid)
-    assert {r[0] for r in first} == {first_day}
+    # Review dates are dates, shown in the spreadsheet locale's order.
+    assert {r[0] for r in first} == {shown(world.today())}
 
     world.clock.advance(days=7)
     day = world.today().isoformat()
@@ -38,7 +39,7 @@ def test_a_rerun_on_the_same_day_replaces_that_days_review(world: World) -> None
 
     assert rows == once  # replaced, not appended
     assert rows[: len(first)] == first  # the week before is untouched
-    todays = [r for r in rows if r[0] == day]
+    todays = [r for r in rows if r[0] == shown(world.today())]
     assert todays and len(rows) == len(first) + len(todays)
     # The rerun still covers the week since the review before today.
     assert ["Completed", "Pricing proposal review"] in [r[1:3] for r in todays]
