@@ -16,9 +16,11 @@ from service.runtime.cloud_tasks import CloudTasksQueue
 from service.store import Store
 from tests.clock import START
 from tests.db_fixtures import BACKENDS
+from tests.integration.tasks.cloud_tasks_stack import TASKS_ACCOUNT
 from tests.integration.tasks.conftest import context
 from tests.integration.web.flows import create_map, edit_cell, read_range, report_edit
 from tests.integration.web.quota_flows import quotas, read_as
+from tests.integration.web.tokens import id_token
 
 pytestmark = pytest.mark.parametrize("db_backend", BACKENDS, indirect=True)
 
@@ -110,3 +112,36 @@ def test_a_sync_refused_by_the_sheets_quota_is_retried_by_the_queue_not_lost(
     assert [e.new for e in store.history(sid) if e.field == "status"] == ["Blocked"]
     quotas(emulator.url, "DELETE")
     assert read_range(emulator.url, sid, FIRST_COMPUTED) != before
+
+
+def test_a_task_for_a_map_still_being_edited_is_deferred_to_a_later_task(
+    make_tasks_app: Any, emulator: Any, queue_path: str, tasks: tasks_v2.CloudTasksClient
+) -> None:
+    app: Flask = make_tasks_app()
+    client = app.test_client()
+    store = context(app).backend.store
+    settings = context(app).settings
+    sid = create_map(client, emulator.url)["spreadsheet_id"]
+    wait_for(lambda: settled(store, sid), what="the new MAP settled")
+    tasks.pause_queue(name=queue_path)
+    edit_cell(emulator.url, sid, "G13", "Blocked")
+    assert report_edit(client, emulator.url, sid, value="Blocked").status_code == 202
+    state = store.sync_state(sid)
+    assert state is not None and state.last_notified_at is not None
+    quiet_from = state.last_notified_at + timedelta(seconds=settings.sync_quiet_s)
+
+    # The task runs at once (as if its window had closed): the MAP is not quiet yet.
+    token = id_token(emulator.url, TASKS_ACCOUNT, audience=settings.resolved_tasks_audience())
+    reply = client.post(
+        "/tasks/sync", json={"spreadsheet_id": sid}, headers={"Authorization": f"Bearer {token}"}
+    )
+
+    assert reply.get_json() == {"syncs": 0, "outcome": "deferred"}
+    scheduled = [t.schedule_time for t in tasks.list_tasks(parent=queue_path)]
+    assert max(scheduled) >= quiet_from  # a task for when the MAP is quiet
+    tasks.resume_queue(name=queue_path)
+    wait_for(
+        lambda: [e.new for e in store.history(sid) if e.field == "status"] == ["Blocked"],
+        what="the edit synced by the later task",
+    )
+    wait_for(lambda: settled(store, sid), what="the sync finished")
