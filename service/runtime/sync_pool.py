@@ -86,6 +86,11 @@ class SyncPool:
             self._wake.notify_all()
         return True
 
+    def scheduled(self, spreadsheet_id: str) -> datetime | None:
+        """When the spreadsheet's scheduled job is due (None: none is)."""
+        with self._lock:
+            return self._delayed.get(spreadsheet_id)
+
     def _start_scheduler(self) -> None:
         if self._scheduler is None:
             self._scheduler = threading.Thread(
