@@ -18,7 +18,7 @@ of the edited milestone shows it ("Blocked"), polled every 20 ms with
 until the store has recorded that sync.
 
 Run: .venv/bin/python bench/typing_bursts.py [--edits 100] [--rates 5 1]
-     [--env MAP_SYNC_QUIET_S=1.5 --env MAP_SYNC_MAX_WAIT_S=40]
+     [--env MAP_SYNC_QUIET_S=1.2 --env MAP_SYNC_MAX_WAIT_S=40]
 """
 
 from __future__ import annotations

@@ -74,7 +74,7 @@ class Settings(BaseSettings):
     # once it has had no notification for sync_quiet_s, or when its first unsynced
     # notification is sync_max_wait_s old, whichever comes first. Refresh and the other
     # paths that answer with the result are not paced.
-    sync_quiet_s: float = Field(default=1.5, ge=0, le=60)
+    sync_quiet_s: float = Field(default=1.2, ge=0, le=60)
     sync_max_wait_s: float = Field(default=40.0, ge=0, le=3600)
     # The budget of Sheets calls per minute of the service account, shared by every
     # instance through the store (Google's default quota: 60 per user per minute).

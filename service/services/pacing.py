@@ -28,7 +28,7 @@ from service.sheets.errors import RateLimited
 
 @dataclass(frozen=True, slots=True)
 class Pacing:
-    quiet_s: float = 1.5
+    quiet_s: float = 1.2
     max_wait_s: float = 40.0
     # How long to wait after a quota refusal that does not say.
     quota_retry_s: float = 60.0
