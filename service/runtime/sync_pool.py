@@ -27,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 
 log = logging.getLogger(__name__)
 
-# The scheduler looks at the clock at least this often.
+# While a job is scheduled, the scheduler looks at the clock at least this often.
 NAP_S = 0.2
 
 
@@ -105,11 +105,11 @@ class SyncPool:
                     return
                 due_now = self._take_due()
                 if not due_now:
-                    nap = NAP_S
-                    if self._schedule:
-                        ahead = (self._schedule[0][0] - self._now()).total_seconds()
-                        nap = max(0.0, min(NAP_S, ahead))
-                    self._wake.wait(nap)
+                    if not self._schedule:
+                        self._wake.wait()  # until something is scheduled, or close
+                        continue
+                    ahead = (self._schedule[0][0] - self._now()).total_seconds()
+                    self._wake.wait(max(0.0, min(NAP_S, ahead)))
                     continue
             for spreadsheet_id, instant in due_now:
                 self._submit_delayed(spreadsheet_id, instant)
