@@ -89,6 +89,10 @@ class Settings(BaseSettings):
     tasks_project: str = ""
     tasks_location: str = "us-central1"
     tasks_queue: str = "map-sync"
+    # The queue of the periodic work fanned out by cron (the sweep's MAPs, channel
+    # renewals, reminders), in the same project and location ("" = tasks_queue). Its own
+    # queue keeps an hourly sweep of every MAP from delaying the syncs of edits.
+    tasks_background_queue: str = ""
     # Where Cloud Tasks sends the syncs ("" = public_url) and the service account whose
     # OIDC token it attaches ("" = service_account_email). The route accepts only that
     # account's tokens, for the audience tasks_audience ("" = the target base URL).
@@ -152,6 +156,11 @@ class Settings(BaseSettings):
     def resolved_tasks_queue_path(self) -> str:
         project = self.tasks_project or self.google_cloud_project
         return f"projects/{project}/locations/{self.tasks_location}/queues/{self.tasks_queue}"
+
+    def resolved_tasks_background_queue_path(self) -> str:
+        project = self.tasks_project or self.google_cloud_project
+        queue = self.tasks_background_queue or self.tasks_queue
+        return f"projects/{project}/locations/{self.tasks_location}/queues/{queue}"
 
     def resolved_tasks_target_url(self) -> str:
         """The full URL Cloud Tasks calls for a sync."""

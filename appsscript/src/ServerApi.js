@@ -35,10 +35,21 @@ function getCreateMapDefaults() {
   const spreadsheet = SpreadsheetApp.getActiveSpreadsheet();
   return {
     seller_owner: currentUserEmail_(),
-    country: 'US',
+    country: countryOfLocale_(spreadsheet.getSpreadsheetLocale()),
     spreadsheet_id: spreadsheet.getId(),
     spreadsheet_name: spreadsheet.getName(),
   };
+}
+
+/**
+ * The country of a locale (de_DE: DE), whose holidays a new MAP most likely follows;
+ * US when the locale names none (the dialog keeps US where it offers no such country).
+ * @param {string} locale
+ * @returns {string}
+ */
+function countryOfLocale_(locale) {
+  const match = /^[a-z]{2,3}[_-]([A-Za-z]{2})$/.exec(String(locale || ''));
+  return match ? match[1].toUpperCase() : 'US';
 }
 
 /**
@@ -66,9 +77,13 @@ function createMap(form) {
   if (checked.errors.length) throw fieldErrors_(checked.errors);
   const sharing = checked.request.spreadsheet_id ? shareWithBackend_(spreadsheet) : null;
   try {
-    // The MAP's "today" is its spreadsheet's date: a new spreadsheet gets the zone of the
-    // one the seller works in (their account's), "in this spreadsheet" keeps its own.
-    const body = Object.assign({}, checked.request, { time_zone: spreadsheet.getSpreadsheetTimeZone() });
+    // The MAP's "today" is its spreadsheet's date and its dates are read and shown in its
+    // locale: a new spreadsheet gets the zone and locale of the one the seller works in
+    // (their account's), "in this spreadsheet" keeps its own.
+    const body = Object.assign({}, checked.request, {
+      time_zone: spreadsheet.getSpreadsheetTimeZone(),
+      locale: spreadsheet.getSpreadsheetLocale(),
+    });
     return callBackend_('post', '/api/maps', {
       body: body,
       withSellerToken: true,

@@ -3,7 +3,9 @@ model: per tab, the columns and rows to draw and, per cell, what Sheets would sh
 
 Per cell (keys left out when empty): ``v`` the formatted value, ``e`` the text an editor
 starts with when it differs (a formula), ``st`` CSS declarations (effective format with
-the first matching conditional rule over it), ``n`` the note, ``dd`` dropdown choices
+the first matching conditional rule over it; a custom formula is evaluated for each cell
+of its range, its relative references moved from the range's top-left cell, against the
+tab's own values: a reference to another tab never matches), ``n`` the note, ``dd`` dropdown choices
 (ONE_OF_LIST), ``date`` for a date-validated cell, ``hint`` the validation's input
 message, ``p`` the protection (``d`` its description, ``w`` warning only), ``rs``/``cs``
 for the top-left cell of a merge and ``m`` for a cell a merge covers, ``ov`` the width
@@ -16,6 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from emulator.preview import cell_style
+from emulator.sheets import formula_eval, formula_refs
+from emulator.sheets.a1 import cells_to_grid
+from emulator.sheets.formula_values import FormulaError, Matrix
+from emulator.sheets.render import scalar_of
 
 Json = dict[str, Any]
 
@@ -191,6 +197,7 @@ class _CellBuilder:
     ) -> None:
         self.protections = _protections(sheet, named, rows, cols)
         self.rules = _rules(sheet, rows, cols)
+        self.title = str((sheet.get("properties") or {}).get("title", ""))
         self.merges = merges
         self.columns = columns
         self.row_data = row_data
@@ -214,8 +221,8 @@ class _CellBuilder:
         is_number = "numberValue" in (raw.get("effectiveValue") or {})
         fmt: Json = raw.get("effectiveFormat") or {}
         for spans, rule in self.rules:
-            if any(s.holds(r, c) for s in spans) and cell_style.condition_matches(
-                rule.get("condition") or {}, text, is_number=is_number
+            if any(s.holds(r, c) for s in spans) and self._matches(
+                rule.get("condition") or {}, spans[0], r, c, text, is_number=is_number
             ):
                 fmt = cell_style.with_rule_format(fmt, rule.get("format") or {})
                 break
@@ -244,6 +251,32 @@ class _CellBuilder:
             if reach > self.columns[c]["w"]:
                 out["ov"] = reach
         return out
+
+    def _matches(
+        self, condition: Json, anchor: _Span, r: int, c: int, text: str, *, is_number: bool
+    ) -> bool:
+        if condition.get("type") != "CUSTOM_FORMULA":
+            return cell_style.condition_matches(condition, text, is_number=is_number)
+        values = condition.get("values") or [{}]
+        formula = str(values[0].get("userEnteredValue", ""))
+        if not formula.startswith("="):
+            return False
+        here = formula_refs.moved(formula, r - anchor.r0, c - anchor.c0)
+        value = formula_eval.evaluate(here, self._resolve)
+        return not isinstance(value, FormulaError | str) and bool(value)
+
+    def _resolve(self, sheet_name: str | None, cells: str) -> Matrix | FormulaError:
+        """The tab's own values for a reference in a rule's formula."""
+        grid = cells_to_grid(cells) if sheet_name in (None, self.title) else None
+        if grid is None:
+            return FormulaError("REF", "The preview evaluates references to this tab only.")
+        r0, c0 = int(grid.get("startRowIndex", 0)), int(grid.get("startColumnIndex", 0))
+        r1 = int(grid.get("endRowIndex", len(self.row_data)))
+        c1 = int(grid.get("endColumnIndex", self.shown_cols))
+        return [
+            [scalar_of(self.raw(r, c).get("effectiveValue")) for c in range(c0, c1)]
+            for r in range(r0, r1)
+        ]
 
     def _overflow_width(self, r: int, c: int) -> int:
         """Own width plus the widths of the empty cells to the right, as Sheets lets

@@ -30,6 +30,7 @@ Modules, by concept:
     dimensions.py       inserting/deleting rows and columns with what is anchored there
     user_entered.py     RAW and USER_ENTERED input (numbers, dates, booleans, formulas
                         in Google's normal form)
+    locales.py          the spreadsheet's locale: the order of a typed date's parts
     number_format.py    serial dates and number-format patterns
     formula_parser.py   formula tokens and syntax tree
     formula_values.py   what formulas compute with: values, error values, coercions

@@ -98,6 +98,37 @@ def removed(spreadsheet: Spreadsheet, title: str) -> None:
         )
 
 
+def moved(formula: str, rows: int, cols: int) -> str:
+    """``formula`` as if copied ``rows`` down and ``cols`` right: the relative parts of
+    its references move, the ``$`` parts stay (how a conditional format rule's custom
+    formula reads for each cell of its range). A reference moved off the grid is
+    ``#REF!``."""
+
+    def on_ref(prefix: str, cells: str) -> str | None:
+        corners = []
+        for part in cells.split(":"):
+            match = _CELL.match(part)
+            if match is None:
+                return prefix + cells  # a named range: not moved
+            dollar_col, col, dollar_row, row = match.groups()
+            if col and not dollar_col:
+                index = column_letter_to_index(col) - 1 + cols
+                if index < 0:
+                    return None
+                col = _letters(index)
+            if row and not dollar_row:
+                number = int(row) + rows
+                if number < 1:
+                    return None
+                row = str(number)
+            corners.append(f"{dollar_col}{col or ''}{dollar_row}{row or ''}")
+        return prefix + ":".join(corners)
+
+    if rows == 0 and cols == 0:
+        return formula
+    return _rewrite(formula, lambda name: True, on_ref)
+
+
 def _shift_cells(cells: str, dimension: str, change: SpanChange) -> str | None:
     parts = cells.split(":")
     parsed = [_CELL.match(p) for p in parts]

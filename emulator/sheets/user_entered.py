@@ -3,7 +3,8 @@
 ``RAW`` stores values as given: strings stay strings (``"=1+1"`` and ``"2027-01-05"``
 too), numbers and booleans keep their type.
 
-``USER_ENTERED`` reads a string as if typed into Sheets (en_US):
+``USER_ENTERED`` reads a string as if typed into Sheets (en_US, except for the order of
+a date's day and month, which is the spreadsheet's locale's):
 
 - ``=...`` is a formula (function names and references upper-cased);
 - a leading ``'`` forces text (the apostrophe is not stored);
@@ -13,7 +14,12 @@ too), numbers and booleans keep their type.
 - dates become serial numbers with a date format that keeps the way they were typed:
   ``1/5/2027`` (``M/d/yyyy``), ``2027-01-05`` (``yyyy-mm-dd``), ``Jan 5, 2027``
   (``mmm d, yyyy``), ``January 5, 2027``, ``5 Jan 2027`` (``d mmm yyyy``), with an
-  optional time (``1/5/2027 14:30``); times alone (``14:30``, ``2:30 PM``);
+  optional time (``1/5/2027 14:30``); times alone (``14:30``, ``2:30 PM``). A date of
+  numbers only, separated by ``/`` or ``.``, is read in the order of the spreadsheet's
+  locale (``locales.py``): ``3/4/2027`` is 4 March in en_US, 3 April in en_GB,
+  ``04.03.2027`` is 4 March in de_DE (format ``dd.MM.yyyy``, as typed); one that is no
+  date in that order (``3/13/2027`` in en_GB) stays text, and so does a dotted one
+  with a two-digit year (``1.2.30``);
 - text starting with ``+`` or ``-`` that reads as a formula becomes one (``-A1``), as
   typing it into Sheets does; anything else is text.
 
@@ -23,11 +29,13 @@ The number format a value implies is applied only to a cell without one.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 from emulator.sheets import formula_parser as fp
 from emulator.sheets.formula_functions import known_function
+from emulator.sheets.locales import DEFAULT_LOCALE, day_first
 from emulator.sheets.model import Json
 from emulator.sheets.number_format import json_number, serial_from_datetime
 
@@ -59,10 +67,13 @@ _MONTHS = {
     )
     for name in names
 }
+# Day and month as numbers (their order is the locale's), then the year.
+# With dots, only a four-digit year: "1.2.30" stays text (a version number, not 1930).
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})(?:(/)(\d{1,2})/(\d{4}|\d{2})|(\.)(\d{1,2})\.(\d{4}))(?!\d)")
 _DATE_FORMS: list[tuple[re.Pattern[str], str, str]] = [
-    (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?!\d)"), "mdy", "M/d/yyyy"),
     (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)"), "ymd", "yyyy-mm-dd"),
     (re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})(?!\d)"), "ymd", "yyyy/mm/dd"),
+    (re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})(?!\d)"), "ymd", "yyyy.mm.dd"),
     (re.compile(r"^([A-Za-z]{3,9})\.? (\d{1,2}),? (\d{4})"), "Mdy", "mmm d, yyyy"),
     (re.compile(r"^(\d{1,2})[ -]([A-Za-z]{3,9})[ -](\d{4})"), "dMy", "d mmm yyyy"),
 ]
@@ -96,8 +107,11 @@ class InvalidValue(ValueError):
         self.kind = kind
 
 
-def parse_value(value: Any, option: str) -> tuple[Json | None, Json | None]:
-    """(userEnteredValue or None to clear the cell, number format it implies)."""
+def parse_value(
+    value: Any, option: str, locale: str = DEFAULT_LOCALE
+) -> tuple[Json | None, Json | None]:
+    """(userEnteredValue or None to clear the cell, number format it implies), with a
+    typed date read in the order of the spreadsheet's ``locale``."""
     if isinstance(value, bool):
         return {"boolValue": value}, None
     if isinstance(value, int | float):
@@ -112,7 +126,7 @@ def parse_value(value: Any, option: str) -> tuple[Json | None, Json | None]:
     check_cell_size({"stringValue": text})
     if option == RAW:
         return {"stringValue": text}, None
-    return _typed(text)
+    return _typed(text, locale)
 
 
 def normal_formula(formula: str) -> str:
@@ -142,7 +156,7 @@ def normal_formula(formula: str) -> str:
     return "=" + "".join(out)
 
 
-def _typed(text: str) -> tuple[Json | None, Json | None]:
+def _typed(text: str, locale: str = DEFAULT_LOCALE) -> tuple[Json | None, Json | None]:
     if text.startswith("'"):
         return {"stringValue": text[1:]}, None
     if text.startswith("=") and len(text) > 1:
@@ -154,7 +168,7 @@ def _typed(text: str) -> tuple[Json | None, Json | None]:
     number = _number(stripped)
     if number is not None:
         return {"numberValue": number[0]}, number[1]
-    moment = _date_time(stripped)
+    moment = _date_time(stripped, locale)
     if moment is not None:
         return {"numberValue": moment[0]}, moment[1]
     if stripped[:1] in ("+", "-") and _reads_as_formula("=" + stripped):
@@ -195,12 +209,31 @@ def _num(value: float) -> float | int:
     return int(value) if value.is_integer() else value
 
 
-def _date_time(text: str) -> tuple[float | int, Json] | None:
+def _date_forms(
+    text: str, locale: str
+) -> Iterator[tuple[re.Match[str], str, str, tuple[str, ...]]]:
+    """Each date form ``text`` starts with: (match, order, pattern, year-month-day parts
+    in the form's order)."""
+    match = _NUMERIC_DATE.match(text)
+    if match is not None:
+        first = match.group(1)
+        sep, second, year = match.groups()[1:4] if match.group(2) else match.groups()[4:7]
+        if day_first(locale):
+            day_part = "dd" if len(first) == 2 else "d"
+            month_part = "MM" if len(second) == 2 else "M"
+            yield match, "dmy", f"{day_part}{sep}{month_part}{sep}yyyy", (first, second, year)
+        else:
+            pattern = "M/d/yyyy" if sep == "/" else f"M{sep}d{sep}yyyy"
+            yield match, "mdy", pattern, (first, second, year)
     for regex, order, pattern in _DATE_FORMS:
-        match = regex.match(text)
-        if match is None:
-            continue
-        parts = _ymd(order, match.groups())
+        found = regex.match(text)
+        if found is not None:
+            yield found, order, pattern, tuple(str(g) for g in found.groups())
+
+
+def _date_time(text: str, locale: str = DEFAULT_LOCALE) -> tuple[float | int, Json] | None:
+    for match, order, pattern, groups in _date_forms(text, locale):
+        parts = _ymd(order, groups)
         if parts is None:
             return None
         rest = text[match.end() :].strip()
@@ -228,9 +261,9 @@ def _date_time(text: str) -> tuple[float | int, Json] | None:
 
 def _ymd(order: str, groups: tuple[str | Any, ...]) -> tuple[int, int, int] | None:
     a, b, c = (str(g) for g in groups)
-    if order == "mdy":
+    if order in ("mdy", "dmy"):
         year = int(c) if len(c) == 4 else (2000 + int(c) if int(c) < 30 else 1900 + int(c))
-        return year, int(a), int(b)
+        return (year, int(a), int(b)) if order == "mdy" else (year, int(b), int(a))
     if order == "ymd":
         return int(a), int(b), int(c)
     month = _MONTHS.get((a if order == "Mdy" else b).lower())

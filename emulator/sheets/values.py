@@ -25,6 +25,7 @@ from emulator.sheets.a1 import (
     format_range,
     quote_sheet_name,
 )
+from emulator.sheets.locales import DEFAULT_LOCALE
 from emulator.sheets.model import Json, Sheet, Spreadsheet
 from emulator.sheets.protection import check_writable
 from emulator.sheets.render import Renderer
@@ -175,13 +176,14 @@ def write(
             "endColumnIndex": c0 + max(width, 1),
         }
     check_writable(spreadsheet, sheet, written, user, owner)
+    locale = str(spreadsheet.properties.get("locale") or DEFAULT_LOCALE)
     result = Write(sheet, written)
     for i, row in enumerate(matrix):
         for j, value in enumerate(row):
             if value is None:
                 continue
             try:
-                set_value(sheet, r0 + i, c0 + j, value, option)
+                set_value(sheet, r0 + i, c0 + j, value, option, locale=locale)
             except user_entered.InvalidValue as exc:
                 raise GoogleApiError(
                     400, f"Invalid values[{i}][{j}]: {exc.kind} {_proto_text(value)}"
@@ -235,9 +237,12 @@ def _shown_range(rng: ResolvedRange) -> str:
     return text
 
 
-def set_value(sheet: Sheet, row: int, col: int, value: Any, option: str) -> None:
-    """Enter one value into a cell as ``option`` (RAW or USER_ENTERED) reads it."""
-    entered, implied = user_entered.parse_value(value, option)
+def set_value(
+    sheet: Sheet, row: int, col: int, value: Any, option: str, *, locale: str = DEFAULT_LOCALE
+) -> None:
+    """Enter one value into a cell as ``option`` (RAW or USER_ENTERED) reads it, a typed
+    date in the order of the spreadsheet's ``locale``."""
+    entered, implied = user_entered.parse_value(value, option, locale)
     cell = sheet.writable_cell(row, col)
     if entered is None:
         cell.pop("userEnteredValue", None)

@@ -686,3 +686,48 @@ def test_a_batch_update_with_a_cell_over_the_limit_is_refused_whole(
     assert refused.value.resp.status == 400
     assert error_of(refused.value)["message"] == f"Invalid requests[1].appendCells: {LIMIT_MESSAGE}"
     assert read(sheets, sid, "A1:A3") == []
+
+
+def set_locale(sheets: Any, sid: str, locale: str) -> None:
+    request = {
+        "updateSpreadsheetProperties": {"properties": {"locale": locale}, "fields": "locale"}
+    }
+    sheets.spreadsheets().batchUpdate(spreadsheetId=sid, body={"requests": [request]}).execute()
+
+
+MARCH_4_2027 = 46450
+APRIL_3_2027 = 46480
+
+
+@pytest.mark.parametrize(
+    ("locale", "typed", "serial", "shown"),
+    [
+        ("en_US", "3/4/2027", MARCH_4_2027, "3/4/2027"),  # month first
+        ("en_GB", "3/4/2027", APRIL_3_2027, "3/4/2027"),  # day first
+        ("en_GB", "04/03/2027", MARCH_4_2027, "04/03/2027"),
+        ("de_DE", "04.03.2027", MARCH_4_2027, "04.03.2027"),
+        ("fr_FR", "4/3/2027", MARCH_4_2027, "4/3/2027"),
+        ("ja_JP", "2027/3/4", MARCH_4_2027, "2027/03/04"),  # year first, as in every locale
+        ("de_DE", "2027-03-04", MARCH_4_2027, "2027-03-04"),
+        ("de_DE", "4 Mar 2027", MARCH_4_2027, "4 Mar 2027"),
+    ],
+)
+def test_user_entered_dates_are_read_by_the_spreadsheets_locale(
+    sheets: Any, sid: str, locale: str, typed: str, serial: int, shown: str
+) -> None:
+    set_locale(sheets, sid, locale)
+    put(sheets, sid, "A1", [[typed]])
+    assert read(sheets, sid, "A1", valueRenderOption="UNFORMATTED_VALUE") == [[serial]]
+    assert read(sheets, sid, "A1") == [[shown]]
+
+
+@pytest.mark.parametrize(
+    ("locale", "typed"),
+    [("en_GB", "3/13/2027"), ("en_US", "13/3/2027"), ("de_DE", "32.01.2027"), ("en_US", "1.2.30")],
+)
+def test_a_typed_date_with_no_such_day_in_the_locales_order_stays_text(
+    sheets: Any, sid: str, locale: str, typed: str
+) -> None:
+    set_locale(sheets, sid, locale)
+    put(sheets, sid, "A1", [[typed]])
+    assert read(sheets, sid, "A1", valueRenderOption="UNFORMATTED_VALUE") == [[typed]]

@@ -68,8 +68,10 @@ def run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     server.start()
     where = f"data in {data_dir}" if data_dir is not None else "in memory"
-    print(f"Google emulator at {server.url} ({where}); press Ctrl-C to stop", flush=True)
     try:
+        # Inside the try: Ctrl-C may come the moment the URL is out (a script that waits
+        # for this line and interrupts at once), before the loop below is reached.
+        print(f"Google emulator at {server.url} ({where}); press Ctrl-C to stop", flush=True)
         while not stopping.wait(timeout=1.0):
             pass
     except KeyboardInterrupt:

@@ -1,14 +1,17 @@
 """What changed between two versions of a plan: the history a MAP keeps.
 
 :func:`diff_plans` compares the plan as last seen with the plan as read now and
-returns one :class:`Change` per changed field (milestones added, removed, or edited;
-the go-live date; account and outcome). Changes to the go-live date and to the
-signature milestone's date also become :class:`HistoryEntry` rows for the engine's
-CLOSE_DATE_MOVED rule, "explained" when a reason was written in the same sync.
+returns one :class:`Change` per changed field (milestones added, removed, restored or
+edited; the go-live date; account and outcome). A milestone is *restored* when it
+comes back with the id of one recorded as removed (Undo of a deleted row). Changes to
+the go-live date and to the signature milestone's date also become
+:class:`HistoryEntry` rows for the engine's CLOSE_DATE_MOVED rule, "explained" when a
+reason was written in the same sync.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
@@ -31,10 +34,17 @@ class Change:
 
 
 def diff_plans(
-    old: Plan, new: Plan, *, reason: str = "", reason_changed: bool = False
+    old: Plan,
+    new: Plan,
+    *,
+    reason: str = "",
+    reason_changed: bool = False,
+    removed: Collection[str] = (),
 ) -> list[Change]:
     """The changes from ``old`` to ``new``. ``reason`` is the "Reason for change" text
-    beside Go-Live; it explains a go-live move only when it changed in the same sync."""
+    beside Go-Live; it explains a go-live move only when it changed in the same sync.
+    ``removed``: ids of milestones recorded as removed earlier; one back in ``new`` is
+    restored, not added."""
     changes: list[Change] = []
     for name in PLAN_FIELDS:
         before, after = _text(getattr(old, name)), _text(getattr(new, name))
@@ -46,7 +56,12 @@ def diff_plans(
     for milestone in new.milestones:
         previous = old_by_id.get(milestone.id)
         if previous is None:
-            changes.append(Change(milestone.id, milestone.title, "milestone", "", "added"))
+            if milestone.id in removed:
+                changes.append(
+                    Change(milestone.id, milestone.title, "milestone", "removed", "restored")
+                )
+            else:
+                changes.append(Change(milestone.id, milestone.title, "milestone", "", "added"))
             continue
         for name in TRACKED_FIELDS:
             before = _text(getattr(previous, name))

@@ -122,6 +122,17 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
     }
 
 
+def milestone_to_json(m: Milestone) -> dict[str, Any]:
+    """One milestone as the plan document writes it."""
+    return _milestone_to_json(m)
+
+
+def parse_milestone(doc: object, path: str = "milestone") -> Milestone:
+    """One milestone of a plan document; PlanInputError naming the field if it breaks
+    the contract."""
+    return _milestone(doc, path)
+
+
 def _history_to_json(h: HistoryEntry) -> dict[str, Any]:
     on = h.on.isoformat()
     return {"on": on, "field": h.field, "old": h.old, "new": h.new, "reason": h.reason}

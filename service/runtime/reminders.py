@@ -18,8 +18,10 @@ from service.services.reminders import (
     ReminderDeps,
     Transport,
     decide_all,
+    decide_for_map,
     deliver_due,
 )
+from service.store.errors import MapNotFound
 from service.store.records import OutboxMessage
 
 
@@ -98,3 +100,48 @@ def run_reminders(
         lease=timedelta(seconds=settings.reminder_send_lease_s),
     )
     return {**report.to_json(), "sent": sent}
+
+
+def remind_map(
+    settings: Settings,
+    backend: Backend,
+    links: ActionLinks | None,
+    http: requests.Session,
+    spreadsheet_id: str,
+) -> dict[str, int]:
+    """One MAP's share of the reminders job, as its Cloud Task runs it: today's decision
+    for the MAP, then delivery of whatever is due (any MAP's: each message is claimed
+    under a lease, so tasks running side by side never send one twice). A MAP never
+    synced has nothing to decide (``maps`` 0)."""
+    signed = require_links(links)
+    with backend.sheets() as sheets:
+        deps = reminder_deps(settings, backend, signed, sheets)
+        try:
+            decision = decide_for_map(deps, spreadsheet_id)
+        except MapNotFound:
+            decision = None
+    sent = deliver_due(
+        backend.store,
+        transports(settings, http),
+        backend.now,
+        lease=timedelta(seconds=settings.reminder_send_lease_s),
+    )
+    if decision is None:
+        return {
+            "maps": 0,
+            "messages": 0,
+            "reminders": 0,
+            "digests": 0,
+            "alerts": 0,
+            "unreachable": 0,
+            "sent": sent,
+        }
+    return {
+        "maps": 1,
+        "messages": decision.messages,
+        "reminders": decision.reminders,
+        "digests": decision.digests,
+        "alerts": decision.alerts,
+        "unreachable": len(decision.unreachable),
+        "sent": sent,
+    }

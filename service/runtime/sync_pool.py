@@ -148,6 +148,11 @@ class SyncPool:
             self._queued.add(spreadsheet_id)
             return True
 
+    def is_queued(self, spreadsheet_id: str) -> bool:
+        """Whether ``spreadsheet_id`` waits in the queue (not yet running)."""
+        with self._lock:
+            return spreadsheet_id in self._queued
+
     def wait_idle(self, timeout_s: float = 30.0) -> bool:
         """Wait until nothing is queued or running; False on timeout."""
         with self._idle:

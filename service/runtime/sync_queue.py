@@ -23,6 +23,9 @@ from service.runtime.sync_pool import SyncPool
 from service.runtime.sync_processes import SyncProcesses
 from service.services.backend import Backend
 from service.services.pacing import Pacing, paced_sync
+from service.services.sweep import sweep_map
+from service.sheets.errors import RateLimited
+from service.store.errors import MapNotFound
 
 
 class SyncQueue(Protocol):
@@ -90,4 +93,38 @@ def build_sync_queue(settings: Settings, backend: Backend, clock: Clock) -> Sync
         queue_size=settings.sync_queue_size,
         on_close=on_close,
         now=clock,
+    )
+
+
+# The in-process sweep: one MAP at a time, as the serial sweep ran, but off the cron
+# request; room for every MAP a sweep may look at.
+SWEEP_WORKERS = 1
+SWEEP_QUEUE_SIZE = 20_000
+# A MAP's share of the sweep refused by Google's quota (or the shared budget), when the
+# refusal does not say how long to wait, is tried again this much later.
+SWEEP_QUOTA_RETRY_S = 60.0
+
+
+def build_sweep_pool(backend: Backend, clock: Clock | None = None) -> SyncPool:
+    """The in-process counterpart of the sweep's Cloud Tasks: a thread that runs each
+    MAP's share of the sweep (:func:`~service.services.sweep.sweep_map`, with the sync's
+    own retries); a MAP gone meanwhile is skipped. A share Google's quota or the shared
+    budget refused is scheduled again for when there is room; other failures stay
+    recorded on the MAP (a pending notification stays pending) for the next sweep."""
+
+    def run(spreadsheet_id: str) -> float | None:
+        try:
+            sweep_map(backend, spreadsheet_id, attempts=4)
+        except MapNotFound:
+            return None
+        except RateLimited as exc:
+            return exc.retry_after_s if exc.retry_after_s is not None else SWEEP_QUOTA_RETRY_S
+        return None
+
+    return SyncPool(
+        run,
+        workers=SWEEP_WORKERS,
+        queue_size=SWEEP_QUEUE_SIZE,
+        name="map-sweep",
+        now=clock or Clock(),
     )

@@ -20,7 +20,7 @@ from __future__ import annotations
 from service.services import versions
 from service.services.rollover import recompute_from_state
 from service.services.sync import SyncDeps, SyncResult, load, sync_map
-from service.sheets.errors import LayoutChanged
+from service.sheets.errors import LayoutChanged, TabMissing
 from service.store.records import MapRecord
 
 
@@ -38,7 +38,8 @@ def sync_if_changed(deps: SyncDeps, spreadsheet_id: str) -> SyncResult:
         return sync_map(deps, spreadsheet_id, version=version)
     try:
         return recompute_from_state(deps, record, state)
-    except LayoutChanged:
+    except (LayoutChanged, TabMissing):
+        # Rows moved, or a tab was renamed or deleted: a sync reads (restoring tabs).
         return sync_map(deps, spreadsheet_id)
 
 

@@ -34,6 +34,7 @@ from typing import Any, Protocol
 
 from service.domain.history import Change
 from service.domain.model import ComputedPlan, Milestone, Plan
+from service.domain.timeline import Timeline
 
 # What the use cases keep of a layout between syncs.
 RememberedLayout = dict[str, Any]
@@ -113,9 +114,12 @@ class SheetReading(Protocol):
         """Today in the sheet's time zone; dates people typed were read against it."""
         ...
 
-    def to_plan(self, known: Plan, *, next_id: int, reason: str) -> SheetPlan:
+    def to_plan(
+        self, known: Plan, *, next_id: int, reason: str, removed: Sequence[Milestone] = ()
+    ) -> SheetPlan:
         """The plan the sheet shows, given the plan as last seen (``known``), the next
-        free id number and the last reason for change."""
+        free id number, the last reason for change and the milestones recorded as
+        removed (a row whose ID is one of theirs is that milestone again)."""
         ...
 
 
@@ -131,6 +135,8 @@ class SheetUpdate:
     # The date of the weekly review ``review_rows`` belong to: the sheet adds that review's
     # open risks (``computed``'s), in its own words, after them.
     review_on: date | None = None
+    # What the Timeline tab shows (None: leave it as it is).
+    timeline: Timeline | None = None
 
 
 class SheetWrite(Protocol):
@@ -181,6 +187,10 @@ class NewMap:
     computed: ComputedPlan
     write_token: str
     time_zone: str = ""  # a new spreadsheet's (IANA); "" leaves the default
+    # The spreadsheet's locale (de_DE): a new spreadsheet gets it; it decides how the
+    # backend's dates are shown. "" = en_US.
+    locale: str = ""
+    timeline: Timeline | None = None  # what its Timeline tab shows
 
 
 @dataclass(frozen=True)
@@ -205,9 +215,12 @@ class MapSheets(Protocol):
     seller's for the request that creates their MAP). Not shared between threads;
     closing it only closes its connections."""
 
-    def read(self, spreadsheet_id: str, *, now: datetime) -> SheetReading:
+    def read(
+        self, spreadsheet_id: str, *, now: datetime, go_live: date | None = None
+    ) -> SheetReading:
         """Read the MAP: one call. :class:`~service.sheets.errors.NotAMap` when the
-        spreadsheet holds none."""
+        spreadsheet holds none. ``go_live``: the Committed Go-Live last recorded, put
+        back (with a note) should people have deleted its row."""
         ...
 
     def recall(self, remembered: Mapping[str, Any]) -> SheetLayout:

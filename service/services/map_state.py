@@ -5,6 +5,10 @@ structure they do not see), the computed plan last written, the sheet's remember
 layout and computed cells, the write token of the last write, and, when a write's
 outcome is unknown (Google failed mid-call), that write kept as ``pending``: the next
 read tells from the sheet's write token whether it was applied.
+
+It also keeps the milestones recorded as removed (the latest :data:`REMOVED_KEPT`), with
+the structure people do not see (kind, lead time, category, dependencies): a row whose
+hidden ID comes back (Undo of a deleted row) is that milestone again, not a new one.
 """
 
 from __future__ import annotations
@@ -13,9 +17,12 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from service.domain.model import HistoryEntry, Plan
-from service.domain.parse import parse_plan, plan_to_json
+from service.domain.model import HistoryEntry, Milestone, Plan
+from service.domain.parse import milestone_to_json, parse_milestone, parse_plan, plan_to_json
 from service.store.records import Snapshot
+
+# How many removed milestones a MAP remembers, latest first kept.
+REMOVED_KEPT = 50
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,8 @@ class MapState:
     # Cells the last read could not read: labels and milestone ids, for INVALID_INPUT.
     problems: tuple[str, ...] = ()
     problem_ids: tuple[str, ...] = ()
+    # Milestones recorded as removed, oldest first: a row whose ID comes back is one.
+    removed: tuple[Milestone, ...] = ()
 
     @classmethod
     def from_snapshot(cls, snapshot: Snapshot) -> MapState:
@@ -70,6 +79,9 @@ class MapState:
             ),
             problems=tuple(state.get("problems", ())),
             problem_ids=tuple(state.get("problem_ids", ())),
+            removed=tuple(
+                parse_milestone(m, f"removed[{i}]") for i, m in enumerate(state.get("removed", ()))
+            ),
         )
 
     def snapshot(self) -> dict[str, Any]:
@@ -93,12 +105,22 @@ class MapState:
             ],
             "problems": list(self.problems),
             "problem_ids": list(self.problem_ids),
+            "removed": [milestone_to_json(m) for m in self.removed],
         }
         return {
             "plan": plan_to_json(_without_history(self.plan)),
             "computed": self.computed,
             "sheet_state": sheet_state,
         }
+
+    def with_removed(self, before: Plan, after: Plan) -> MapState:
+        """This state with the milestones ``before`` had and ``after`` has not added to
+        the removed ones, and those ``after`` has again taken out."""
+        present = {m.id for m in after.milestones}
+        gone = [m for m in before.milestones if m.id not in present]
+        gone_ids = {m.id for m in gone}
+        kept = [m for m in self.removed if m.id not in present and m.id not in gone_ids]
+        return replace(self, removed=tuple([*kept, *gone][-REMOVED_KEPT:]))
 
     def confirm_pending(self) -> MapState:
         """The state once the pending write is known to have been applied."""

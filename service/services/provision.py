@@ -23,6 +23,7 @@ from service.domain.compute import compute
 from service.domain.errors import PlanInputError
 from service.domain.history import owners_of
 from service.domain.model import ComputedPlan, Plan
+from service.domain.timeline import timeline
 from service.services.backend import Backend
 from service.services.calibrate import org_calibration
 from service.services.map_sheets import MapSheets, NewMap
@@ -81,6 +82,9 @@ class MapRequest:
     # The spreadsheet's time zone (an IANA name): a new one gets it; for "in this
     # spreadsheet" it is the one the spreadsheet has. "" = a new spreadsheet's default, UTC.
     time_zone: str = ""
+    # The spreadsheet's locale (such as de_DE): a new one gets it; how typed dates are
+    # read and the backend's dates are shown. "" = en_US.
+    locale: str = ""
     # What the deal is worth, in whole units of its currency (optional): the pipeline
     # sums it weighted by the chance of signing this quarter.
     amount: int | None = None
@@ -133,6 +137,8 @@ def provision_map(
         computed=computed,
         write_token=token,
         time_zone=request.time_zone,
+        locale=request.locale,
+        timeline=timeline(plan, computed),
     )
     with backend.seller_sheets(seller_token) as seller:
         spreadsheet_id = _lay_out(backend, seller, request, new)

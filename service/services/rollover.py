@@ -3,8 +3,9 @@
 At midnight an open milestone whose target has passed turns Overdue: nothing on the sheet
 changed, only the date. :func:`rollover_map` recomputes from the stored snapshot and
 writes only the cells that change, against the layout remembered from the last read.
-It reads the sheet instead when a week has passed since the last read (reconciliation),
-when a write's outcome is pending, or when rows moved since we last looked.
+It reads the sheet instead when the MAP's weekly reconciliation is due (its own hour of
+the week, ``reconciliation.py``), when a write's outcome is pending, or when rows moved
+since we last looked.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 
 from service.clock import local_today
 from service.domain.compute import compute
@@ -20,6 +21,7 @@ from service.services import versions
 from service.services.calibrate import org_calibration
 from service.services.guarded_write import write_guarded
 from service.services.map_state import MapState
+from service.services.reconciliation import reconciliation_due
 from service.services.sync import (
     SyncDeps,
     SyncResult,
@@ -30,21 +32,19 @@ from service.services.sync import (
     sync_map,
     with_problems,
 )
-from service.sheets.errors import LayoutChanged
+from service.sheets.errors import LayoutChanged, TabMissing
 from service.store.records import MapRecord
-
-RECONCILE_AFTER = timedelta(days=7)
 
 
 def rollover_map(deps: SyncDeps, spreadsheet_id: str) -> SyncResult:
     record, state = load(deps.store, spreadsheet_id)
-    last_read = record.last_read_at
-    stale = last_read is None or deps.now() - last_read >= RECONCILE_AFTER
+    stale = reconciliation_due(spreadsheet_id, record.last_read_at, deps.now())
     if state.pending is not None or stale or not state.sheet:
         return sync_map(deps, spreadsheet_id)
     try:
         return recompute_from_state(deps, record, state)
-    except LayoutChanged:
+    except (LayoutChanged, TabMissing):
+        # Rows moved, or a tab was renamed or deleted: a sync reads (restoring tabs).
         return sync_map(deps, spreadsheet_id)
 
 

@@ -6,11 +6,20 @@ read quota) which MAPs' files changed since their last sync, and those are synce
 whose notifications were lost (the backend was down) are read, and a MAP nobody touched
 costs no Sheets read. Every other MAP not synced in the last ``interval`` is recomputed
 for today from its snapshot, without reading the sheet (DESIGN I8: an overdue milestone
-turns red at midnight), which reads the sheet only when a week has passed since the last
-read.
+turns red at midnight), which reads the sheet back (reconciliation) once a week per MAP,
+in the MAP's own hour of the week (``reconciliation.py``), so the reads are spread over
+the week. :func:`sweep` does all of it in the caller.
 
 Renewal: Drive channels expire (a day at most for a file); each channel expiring within
 ``ahead`` is replaced by a new one and stopped, and a MAP without a channel gets one.
+
+Fanned out (what the cron request does; Cloud Tasks in
+``service/runtime/background_tasks.py``, or the in-process sweep thread): the cron request
+only asks the store which MAPs need a look (:func:`sweep_units`: notifications left
+pending, and every MAP not synced within ``interval``) and which channels need renewing
+(:func:`renewal_units`); each unit is then one task, :func:`sweep_map` or
+:func:`renew_unit`, run at the queue's pace. The Drive version check moves into each
+MAP's task: one Drive call per MAP inside the cron request was the serial part.
 """
 
 from __future__ import annotations
@@ -18,13 +27,15 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Literal
 
 from service.services import versions
 from service.services.backend import Backend
 from service.services.coalesce import sync_coalesced
 from service.services.provision import watch_map
 from service.sheets.errors import SheetsError
-from service.store.errors import StoreError
+from service.store.errors import MapNotFound, StoreError
+from service.store.records import WatchChannel
 
 log = logging.getLogger(__name__)
 
@@ -124,14 +135,8 @@ def renew_channels(backend: Backend, *, ahead: timedelta = timedelta(hours=6)) -
         return report
     now = backend.now()
     for channel in backend.store.channels_expiring_before(now + ahead):
-        if watch_map(backend, channel.spreadsheet_id):
+        if _replace_channel(backend, channel):
             report.renewed += 1
-            try:
-                with backend.sheets() as sheets:
-                    sheets.stop_channel(channel.channel_id, channel.resource_id)
-            except SheetsError as exc:  # it expires anyway
-                log.info("stopping channel %s: %s", channel.channel_id, exc)
-            backend.store.delete_channel(channel.channel_id)
         else:
             report.failed.append(channel.spreadsheet_id)
     for record in backend.store.maps_due_for_sweep(now + _EVERYONE):
@@ -141,3 +146,112 @@ def renew_channels(backend: Backend, *, ahead: timedelta = timedelta(hours=6)) -
             else:
                 report.failed.append(record.spreadsheet_id)
     return report
+
+
+def _replace_channel(backend: Backend, channel: WatchChannel) -> bool:
+    """Watch the channel's MAP anew, then stop and forget the old channel."""
+    if not watch_map(backend, channel.spreadsheet_id):
+        return False
+    try:
+        with backend.sheets() as sheets:
+            sheets.stop_channel(channel.channel_id, channel.resource_id)
+    except SheetsError as exc:  # it expires anyway
+        log.info("stopping channel %s: %s", channel.channel_id, exc)
+    backend.store.delete_channel(channel.channel_id)
+    return True
+
+
+# -- fanned out: the cron request decides, one task per unit does the work -------------
+
+# How many MAPs one fanned-out sweep looks at (enqueueing costs no Google call).
+FAN_OUT_LIMIT = 20_000
+
+
+@dataclass(frozen=True)
+class SweepUnit:
+    spreadsheet_id: str
+
+
+def sweep_units(
+    backend: Backend, *, interval: timedelta = timedelta(hours=1), limit: int = FAN_OUT_LIMIT
+) -> list[SweepUnit]:
+    """The MAPs the sweep must look at, from the store alone: those with notifications
+    left pending, then those not synced within ``interval`` (their Drive version, the
+    day's rollover and the reconciliation are each task's to check)."""
+    now = backend.now()
+    backend.store.prune_edit_events(now - EDIT_EVENT_RETENTION)
+    pending = sorted({s.spreadsheet_id for s in backend.store.pending_syncs(now)})
+    due = [
+        r.spreadsheet_id
+        for r in backend.store.maps_due_for_sweep(now, min_interval=interval, limit=limit)
+    ]
+    seen = set(pending)
+    return [SweepUnit(sid) for sid in pending + [sid for sid in due if sid not in seen]]
+
+
+SweepOutcome = Literal["retried", "changed", "recomputed"]
+
+
+def sweep_map(backend: Backend, spreadsheet_id: str, *, attempts: int = 1) -> SweepOutcome:
+    """One MAP's share of the sweep, as its task runs it: a notification left pending is
+    synced; else a file Drive says changed is read; else the MAP is recomputed for today
+    (read back when its reconciliation is due). Transient Google or store trouble is
+    raised for the queue to retry; :class:`MapNotFound` when the MAP is gone."""
+    state = backend.store.sync_state(spreadsheet_id)
+    if state is not None and state.pending:
+        sync_coalesced(backend, spreadsheet_id, notify=False, attempts=attempts)
+        return "retried"
+    record = backend.store.get_map(spreadsheet_id)
+    if record is None:
+        raise MapNotFound(spreadsheet_id)
+    with backend.sheets() as sheets:
+        version = versions.file_version(sheets, spreadsheet_id)
+    if version is not None and version != record.drive_version:
+        sync_coalesced(backend, spreadsheet_id, notify=True, attempts=attempts)
+        return "changed"
+    sync_coalesced(backend, spreadsheet_id, notify=True, rollover_only=True, attempts=attempts)
+    return "recomputed"
+
+
+@dataclass(frozen=True)
+class RenewalUnit:
+    spreadsheet_id: str
+    channel_id: str | None  # None: the MAP has no channel; watch it
+
+    @property
+    def key(self) -> str:
+        return self.channel_id or self.spreadsheet_id
+
+
+def renewal_units(backend: Backend, *, ahead: timedelta = timedelta(hours=6)) -> list[RenewalUnit]:
+    """The channels to replace and the MAPs to watch (none without a Drive hook URL)."""
+    if not backend.drive_hook_url:
+        return []
+    now = backend.now()
+    units = [
+        RenewalUnit(c.spreadsheet_id, c.channel_id)
+        for c in backend.store.channels_expiring_before(now + ahead)
+    ]
+    for record in backend.store.maps_due_for_sweep(now + _EVERYONE):
+        if not backend.store.channels_for_map(record.spreadsheet_id):
+            units.append(RenewalUnit(record.spreadsheet_id, None))
+    return units
+
+
+RenewOutcome = Literal["renewed", "created", "nothing", "failed"]
+
+
+def renew_unit(backend: Backend, unit: RenewalUnit) -> RenewOutcome:
+    """Replace one channel, or watch one unwatched MAP; "nothing" when that was done
+    meanwhile (the channel is gone, the MAP has one) or there is no Drive hook URL."""
+    if not backend.drive_hook_url:
+        return "nothing"
+    channels = backend.store.channels_for_map(unit.spreadsheet_id)
+    if unit.channel_id is None:
+        if channels:
+            return "nothing"
+        return "created" if watch_map(backend, unit.spreadsheet_id) else "failed"
+    channel = next((c for c in channels if c.channel_id == unit.channel_id), None)
+    if channel is None:
+        return "nothing"
+    return "renewed" if _replace_channel(backend, channel) else "failed"

@@ -25,6 +25,7 @@ from service.domain.model import ComputedPlan, HistoryEntry, Kind, Plan
 from service.domain.parse import plan_to_json
 from service.domain.risks import invalid_input_risk, with_extra_risks
 from service.domain.schedule import quarter_end
+from service.domain.timeline import timeline
 from service.services import changes as history
 from service.services import versions
 from service.services.calibrate import org_calibration
@@ -32,7 +33,7 @@ from service.services.crash_points import crash_point
 from service.services.guarded_write import adopt_pending, write_guarded
 from service.services.map_sheets import MapSheets, SheetPlan, SheetUpdate, SheetWrite
 from service.services.map_state import MapState
-from service.sheets.errors import LayoutChanged
+from service.sheets.errors import LayoutChanged, TabMissing
 from service.store.errors import MapNotFound
 from service.store.history import history_dedupe_key
 from service.store.records import MapRecord, NewHistoryEvent
@@ -67,7 +68,9 @@ def sync_map(deps: SyncDeps, spreadsheet_id: str, *, version: str | None = None)
     for attempt in range(MAX_LAYOUT_RETRIES + 1):
         try:
             return _sync_once(deps, spreadsheet_id, version if attempt == 0 else None)
-        except LayoutChanged:
+        except (LayoutChanged, TabMissing):
+            # Rows moved under the write, or a tab it names went: read again (which
+            # restores the tab); the write's token tells whether it landed.
             if attempt == MAX_LAYOUT_RETRIES:
                 raise
     raise AssertionError("unreachable")
@@ -134,9 +137,11 @@ class Written:
 def read(deps: SyncDeps, record: MapRecord, loaded: MapState, now: datetime) -> Seen:
     """Read the sheet (one call), settle a write whose outcome was unknown by the token
     the sheet carries, and match the sheet's rows to the milestones we knew."""
-    reading = deps.sheets.read(record.spreadsheet_id, now=now)
+    reading = deps.sheets.read(record.spreadsheet_id, now=now, go_live=loaded.plan.go_live)
     state = adopt_pending(deps.store, record.spreadsheet_id, loaded, reading.write_token)
-    sheet = reading.to_plan(state.plan, next_id=state.next_id, reason=state.reason)
+    sheet = reading.to_plan(
+        state.plan, next_id=state.next_id, reason=state.reason, removed=state.removed
+    )
     return Seen(state, sheet, reading.today)
 
 
@@ -144,7 +149,11 @@ def diff(deps: SyncDeps, record: MapRecord, seen: Seen) -> Edits:
     """The changes from the snapshot to the sheet, their authors and the activity dates."""
     state, sheet = seen.state, seen.sheet
     changes = diff_plans(
-        state.plan, sheet.plan, reason=sheet.reason, reason_changed=sheet.reason != state.reason
+        state.plan,
+        sheet.plan,
+        reason=sheet.reason,
+        reason_changed=sheet.reason != state.reason,
+        removed={m.id for m in state.removed},
     )
     who = _authors(deps, record, sheet, changes)
     activity: dict[str, Any] = {}
@@ -180,7 +189,7 @@ def recompute(seen: Seen, edits: Edits, calibration: Calibration | None = None) 
         ),
         problems=tuple(u.label for u in unreadable),
         problem_ids=tuple(dict.fromkeys(u.milestone_id for u in unreadable if u.milestone_id)),
-    )
+    ).with_removed(seen.state.plan, sheet.plan)
     plan = engine_plan(record, state, sheet.plan, calibration)
     return Recomputed(state, plan, with_problems(compute(plan, today), state))
 
@@ -262,7 +271,8 @@ def sheet_update(
     review_rows: Sequence[Sequence[str]] = (),
     review_on: date | None = None,
 ) -> SheetUpdate:
-    """What the sheet shows for ``computed``, with rows for the History and Reviews tabs."""
+    """What the sheet shows for ``computed`` (with its Timeline), with rows for the
+    History and Reviews tabs."""
     return SheetUpdate(
         computed=computed,
         milestones=plan.milestones,
@@ -270,6 +280,7 @@ def sheet_update(
         history_rows=history_rows,
         review_rows=review_rows,
         review_on=review_on,
+        timeline=timeline(plan, computed),
     )
 
 

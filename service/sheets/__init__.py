@@ -15,7 +15,9 @@ grid -> what people typed), ``row_identity`` (which row is which milestone),
 ``reading`` (a read and the plan it shows), ``render`` and ``cells`` (what computed cells
 show), ``writer`` and ``requests`` (the one batchUpdate of a sync), ``sheet_state`` (the
 layout a write is prepared against, remembered between syncs), ``provisioning`` (a new
-MAP's requests), ``gateway`` and ``clients`` (google-api-python-client).
+MAP's requests), ``tabs`` and ``header_rows`` (the backend's tabs and rows put back
+when people renamed or deleted them), ``gateway`` and ``clients``
+(google-api-python-client).
 
 The implementation and the clients load on first use, so importing the errors does not
 import Google's client libraries. The package's own modules import each other by their
@@ -41,6 +43,7 @@ from service.sheets.errors import (
     SellerTokenRejected,
     SheetNotFound,
     SheetsError,
+    TabMissing,
 )
 
 if TYPE_CHECKING:
@@ -89,6 +92,7 @@ __all__ = [
     "SheetNotFound",
     "SheetsError",
     "SheetsGateway",
+    "TabMissing",
     "build_gateway",
     "service_account_credentials",
     "user_credentials",

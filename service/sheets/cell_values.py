@@ -160,6 +160,19 @@ def date_order(locale: str) -> str:
     return "DMY"
 
 
+# How a date the backend writes is shown, by the order the locale writes dates in: the
+# month's short name keeps a date unambiguous to both sides ("Mar 4, 2027" in en_US,
+# "4 Mar 2027" in de_DE or en_GB; Google shows the month's name in the locale's
+# language), and year-first locales get ISO dates.
+_DATE_PATTERNS = {"MDY": "mmm d, yyyy", "DMY": "d mmm yyyy", "YMD": "yyyy-mm-dd"}
+
+
+def date_pattern(locale: str) -> str:
+    """The number-format pattern of the dates the backend writes in a spreadsheet of
+    ``locale`` (docs/sheet.md, "Dates")."""
+    return _DATE_PATTERNS[date_order(locale)]
+
+
 def date_notice(value: Any, day: date, *, locale: str) -> str | None:
     """What to tell the person when ``value`` (as typed) could be another date than the
     ``day`` it was read as (04.03.2027: 4 March or 3 April); None when it is plain."""

@@ -39,13 +39,16 @@ def color_to_hex(color: dict[str, Any] | None) -> str | None:
     return "#" + "".join(f"{p:02x}" for p in parts)
 
 
-def cell_data(value: Value, *, background: str | None = None) -> dict[str, Any]:
-    """The CellData that shows ``value`` (a date as a date serial, formatted)."""
+def cell_data(
+    value: Value, *, background: str | None = None, date_pattern: str = DATE_PATTERN
+) -> dict[str, Any]:
+    """The CellData that shows ``value`` (a date as a date serial, shown by
+    ``date_pattern``: the spreadsheet locale's, ``cell_values.date_pattern``)."""
     cell: dict[str, Any] = {}
     fmt: dict[str, Any] = {}
     if isinstance(value, date):
         cell["userEnteredValue"] = {"numberValue": date_to_serial(value)}
-        fmt["numberFormat"] = {"type": "DATE", "pattern": DATE_PATTERN}
+        fmt["numberFormat"] = {"type": "DATE", "pattern": date_pattern}
     elif isinstance(value, bool):
         cell["userEnteredValue"] = {"boolValue": value}
     elif isinstance(value, int | float):
@@ -59,9 +62,9 @@ def cell_data(value: Value, *, background: str | None = None) -> dict[str, Any]:
     return cell
 
 
-def shown_cell(shown: Shown) -> dict[str, Any]:
+def shown_cell(shown: Shown, date_pattern: str = DATE_PATTERN) -> dict[str, Any]:
     """The CellData of a computed cell (what :mod:`~service.sheets.render` says it shows)."""
-    return cell_data(shown.value, background=shown.background)
+    return cell_data(shown.value, background=shown.background, date_pattern=date_pattern)
 
 
 def shows(current: dict[str, Any] | None, wanted: dict[str, Any]) -> bool:

@@ -6,6 +6,7 @@ above it sees ``googleapiclient.errors.HttpError``.
     ├── AlreadyAMap          a MAP (or tabs of its names) is already in the spreadsheet
     ├── MilestonesDeleted    every milestone row of the Plan tab was deleted
     ├── LayoutChanged        rows moved between our read and our write; sync again
+    ├── TabMissing           a tab the write names was renamed or deleted; read, write again
     ├── SellerTokenRejected  Google refused the seller's access token (expired, revoked)
     └── GoogleError          Google answered with an error
         ├── SheetNotFound        404
@@ -28,6 +29,15 @@ class NotAMap(SheetsError):
     """The spreadsheet does not hold a MAP the reader recognises."""
 
 
+class TableHeaderMissing(NotAMap):
+    """The milestone table's header row is gone (deleted); ``row`` is the 0-based row
+    where it belongs (above the first milestone row under the header block)."""
+
+    def __init__(self, message: str, *, row: int) -> None:
+        super().__init__(message)
+        self.row = row
+
+
 class AlreadyAMap(SheetsError):
     """The spreadsheet a MAP is to be laid out in already holds one, or tabs of the names
     a MAP uses."""
@@ -45,6 +55,12 @@ class SellerTokenRejected(SheetsError):
 
 class LayoutChanged(SheetsError):
     """Rows were inserted, deleted or sorted between a sync's read and its write."""
+
+
+class TabMissing(SheetsError):
+    """Google refused a write because a tab it names was renamed or deleted since the
+    layout was read: sync again (the read restores the tab). The write stamped a token
+    like any other, so whether it landed is told by the next read."""
 
 
 class GoogleError(SheetsError):

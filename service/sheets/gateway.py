@@ -115,7 +115,8 @@ class SheetsGateway:
     # -- Sheets ------------------------------------------------------------------------
     def read_map(self, spreadsheet_id: str) -> dict[str, Any]:
         """The Plan tab with grid data and row metadata, the History tab's Milestone to
-        Event columns, the Reviews tab's dates, and the other tabs' properties: one
+        Event columns, the Reviews tab's dates, the Timeline tab (its values: a few
+        cells a milestone, and the week dates) and the other tabs' properties: one
         ``spreadsheets.get``."""
         request = self._spreadsheets.get(
             spreadsheetId=spreadsheet_id,
@@ -123,6 +124,7 @@ class SheetsGateway:
                 layout.PLAN_TAB,
                 f"'{layout.HISTORY_TAB}'!{layout.HISTORY_READ_RANGE}",
                 f"'{layout.REVIEWS_TAB}'!{layout.REVIEWS_READ_RANGE}",
+                layout.TIMELINE_TAB,
             ],
             includeGridData=True,
             fields=READ_FIELDS,

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from gspread.utils import a1_to_rowcol, rowcol_to_a1
@@ -26,6 +26,7 @@ from gspread.utils import a1_to_rowcol, rowcol_to_a1
 import service.sheets.layout as layout
 import service.sheets.layout as layout_keys
 import service.sheets.requests as rq
+from service.clock import local_today
 from service.services.map_sheets import (
     Channel,
     EditedCells,
@@ -38,9 +39,18 @@ from service.services.map_sheets import (
 )
 from service.sheets.cell_values import date_to_serial
 from service.sheets.cells import cell_data, shows
-from service.sheets.errors import AlreadyAMap, InvalidRequest, MilestonesDeleted, NotAMap
+from service.sheets.errors import (
+    AlreadyAMap,
+    InvalidRequest,
+    MilestonesDeleted,
+    NotAMap,
+    TableHeaderMissing,
+    TabMissing,
+)
 from service.sheets.gateway import SheetsGateway
+from service.sheets.header_rows import go_live_row_requests, table_header_requests
 from service.sheets.provisioning import add_tabs_requests, create_body, layout_requests
+from service.sheets.reader import spreadsheet_time_zone
 from service.sheets.reading import GoogleReading, reading_of
 from service.sheets.render import header_cells, milestone_cells, review_risk_rows
 from service.sheets.sheet_state import KnownSheet, recall, to_state
@@ -88,21 +98,43 @@ class GoogleMapSheets:
         self.close()
 
     # -- a sync ----------------------------------------------------------------------
-    def read(self, spreadsheet_id: str, *, now: datetime) -> GoogleReading:
+    def read(
+        self, spreadsheet_id: str, *, now: datetime, go_live: date | None = None
+    ) -> GoogleReading:
         """One call; three more (tabs, repair, read again) when people renamed or deleted
-        the backend's tabs (``tabs.py``)."""
+        the backend's tabs (``tabs.py``), two more (repair, read again) for each of the
+        table header row and the Committed Go-Live row (showing ``go_live``, the last
+        recorded) when people deleted it (``header_rows.py``)."""
         try:
             reply = self._gateway.read_map(spreadsheet_id)
         except InvalidRequest as exc:
             if not is_missing_tab(exc):
                 raise
-            existing = self._gateway.read_tabs(spreadsheet_id).get("sheets", [])
-            repair = restore_requests(existing, today=now.date())
+            tabs = self._gateway.read_tabs(spreadsheet_id)
+            repair = restore_requests(
+                tabs.get("sheets", []),
+                today=now.date(),
+                metadata=tabs.get("developerMetadata", []),
+            )
             if not repair:
                 raise
             self._gateway.batch_update(spreadsheet_id, repair)
             reply = self._gateway.read_map(spreadsheet_id)
-        reading = reading_of(reply, now)
+        try:
+            reading = reading_of(reply, now)
+        except TableHeaderMissing as missing:
+            sheet_id = _plan_sheet_id(reply)
+            if sheet_id is None:
+                raise
+            today = local_today(now, spreadsheet_time_zone(reply))
+            requests = table_header_requests(sheet_id, missing.row, today=today)
+            self._gateway.batch_update(spreadsheet_id, requests)
+            reading = reading_of(self._gateway.read_map(spreadsheet_id), now)
+        if go_live is not None:
+            repair = go_live_row_requests(reading.read, go_live, today=reading.today)
+            if repair:
+                self._gateway.batch_update(spreadsheet_id, repair)
+                reading = reading_of(self._gateway.read_map(spreadsheet_id), now)
         if not reading.read.rows:
             self._banner(reading, MILESTONES_DELETED)
             raise MilestonesDeleted(MILESTONES_DELETED)
@@ -140,6 +172,7 @@ class GoogleMapSheets:
                 history_rows=update.history_rows,
                 review_rows=review_rows(update),
                 review_day=update.review_on.isoformat() if update.review_on else None,
+                timeline=update.timeline,
             ),
         )
 
@@ -152,11 +185,18 @@ class GoogleMapSheets:
             if read.write_token is not None
             else rq.spreadsheet_metadata(layout.WRITE_TOKEN_KEY, token)
         )
-        reply = self._gateway.batch_update(
-            read.spreadsheet_id,
-            [*write.plan.requests, stamp],
-            response_ranges=verify_ranges(write.plan),
-        )
+        try:
+            reply = self._gateway.batch_update(
+                read.spreadsheet_id,
+                [*write.plan.requests, stamp],
+                response_ranges=verify_ranges(write.plan),
+            )
+        except InvalidRequest as exc:
+            # A write against a remembered layout (the rollover's) names the tabs as
+            # they were; people may have renamed or deleted one since.
+            if is_missing_tab(exc):
+                raise TabMissing(str(exc)) from exc
+            raise
         check_written(reply, write.plan)
 
     def file_version(self, spreadsheet_id: str) -> str:
@@ -197,8 +237,9 @@ class GoogleMapSheets:
 
     # -- a new MAP -------------------------------------------------------------------
     def create_map(self, new: NewMap) -> str:
-        """Two Sheets calls: ``create`` with the four tabs, then one ``batchUpdate``."""
-        spreadsheet_id = self._gateway.create_spreadsheet(create_body(new.title, new.time_zone))
+        """Two Sheets calls: ``create`` with the five tabs, then one ``batchUpdate``."""
+        body = create_body(new.title, new.time_zone, new.locale)
+        spreadsheet_id = self._gateway.create_spreadsheet(body)
         self._gateway.batch_update(spreadsheet_id, layout_requests(new))
         return spreadsheet_id
 
@@ -270,3 +311,10 @@ def review_rows(update: SheetUpdate) -> list[list[str]]:
     if update.review_on is not None:
         rows += review_risk_rows(update.computed.risks, update.review_on)
     return rows
+
+
+def _plan_sheet_id(spreadsheet: dict[str, Any]) -> int | None:
+    for sheet in spreadsheet.get("sheets", []):
+        if sheet["properties"]["title"] == layout.PLAN_TAB:
+            return int(sheet["properties"]["sheetId"])
+    return None

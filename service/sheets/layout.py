@@ -39,6 +39,7 @@ PLAN_TAB = "Plan"
 HISTORY_TAB = "History"
 REVIEWS_TAB = "Reviews"
 GUIDE_TAB = "How to use"
+TIMELINE_TAB = "Timeline"
 
 # Developer metadata keys.
 MAP_ID_KEY = "map.id"  # spreadsheet level: the MAP's id
@@ -46,6 +47,8 @@ LAYOUT_KEY = "map.layout"  # spreadsheet level: layout version
 MILESTONE_KEY = "map.milestone"  # row level: the milestone id of that row
 WRITE_TOKEN_KEY = "map.write"  # spreadsheet level: token of the backend's last write
 LAYOUT_VERSION = "1"
+# Spreadsheet level: set once the MAP has had a Timeline tab (so a missing one was deleted).
+TIMELINE_KEY = "map.timeline"
 
 # Prefix of the notes the backend puts on cells it could not read; only such notes
 # are ever cleared by the backend (a person's own notes are left alone).

@@ -2,19 +2,22 @@
 table, dropdowns, protections, colours, frozen header and developer metadata.
 
 Provisioning makes at most two Sheets calls whatever the template's size: a
-``spreadsheets.create`` with the four tabs (or, for an existing spreadsheet, a ``get``
+``spreadsheets.create`` with the five tabs (or, for an existing spreadsheet, a ``get``
 to see what is there), then the one ``batchUpdate`` built here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 import service.sheets.layout as layout
 import service.sheets.requests as rq
+import service.sheets.timeline_tab as timeline_tab
 from service.domain.model import Milestone
 from service.services.map_sheets import NewMap
+from service.sheets.cell_values import date_pattern
 from service.sheets.cells import cell_data, hex_to_color, shown_cell
 from service.sheets.errors import AlreadyAMap
 from service.sheets.render import Shown, header_cells, milestone_cells
@@ -24,8 +27,10 @@ PLAN_SHEET_ID = 1001
 HISTORY_SHEET_ID = 1002
 REVIEWS_SHEET_ID = 1003
 GUIDE_SHEET_ID = 1004
+TIMELINE_SHEET_ID = timeline_tab.SHEET_ID
 TAB_IDS = {
     layout.PLAN_TAB: PLAN_SHEET_ID,
+    layout.TIMELINE_TAB: TIMELINE_SHEET_ID,
     layout.HISTORY_TAB: HISTORY_SHEET_ID,
     layout.REVIEWS_TAB: REVIEWS_SHEET_ID,
     layout.GUIDE_TAB: GUIDE_SHEET_ID,
@@ -37,6 +42,9 @@ SPARE_ROWS = 100
 # Rows of a tab Google adds (create, addSheet); the Plan tab grows past it when the plan
 # needs more, and never shrinks.
 NEW_TAB_ROWS = 1000
+# A new spreadsheet's locale when Create MAP names none.
+DEFAULT_LOCALE = "en_US"
+NEW_TAB_COLUMNS = 26
 HEADER_FILL = "#cfe2f3"
 STATUS_COLOURS = {
     "Done": "#d9ead3",
@@ -59,17 +67,18 @@ GUIDE_LINES = (
     "",
     "Grey columns (Target date, Projected date, Health, Risk) and the header figures are",
     "recalculated automatically after every edit: business days, holidays and dependencies",
-    "are worked backward from the Go-Live date. The History tab records every change;",
-    "the Reviews tab keeps the weekly reviews.",
+    "are worked backward from the Go-Live date. The Timeline tab shows each step's target",
+    "and projected weeks; the History tab records every change; the Reviews tab keeps",
+    "the weekly reviews.",
 )
 
 
-def create_body(title: str, time_zone: str = "") -> dict[str, Any]:
-    """The ``spreadsheets.create`` body: the title, the time zone (when chosen) and the
-    four tabs."""
+def create_body(title: str, time_zone: str = "", locale: str = "") -> dict[str, Any]:
+    """The ``spreadsheets.create`` body: the title, the time zone and locale (when chosen;
+    else en_US) and the five tabs."""
     zone = {"timeZone": time_zone} if time_zone else {}
     return {
-        "properties": {"title": title, "locale": "en_US", **zone},
+        "properties": {"title": title, "locale": locale or DEFAULT_LOCALE, **zone},
         "sheets": [
             {"properties": {"sheetId": sheet_id, "title": name, "index": index}}
             for index, (name, sheet_id) in enumerate(TAB_IDS.items())
@@ -92,7 +101,7 @@ def add_tabs_requests(existing: Sequence[dict[str, Any]]) -> list[dict[str, Any]
 
 
 def layout_requests(new: NewMap) -> list[dict[str, Any]]:
-    """The one batchUpdate that fills a spreadsheet that has our four tabs."""
+    """The one batchUpdate that fills a spreadsheet that has our five tabs."""
     rows = _plan_rows(new)
     first = layout.FIRST_MILESTONE_ROW
     table_rows = len(new.milestones) + SPARE_ROWS
@@ -186,7 +195,22 @@ def layout_requests(new: NewMap) -> list[dict[str, Any]]:
         ),
         *log_tab_requests(REVIEWS_SHEET_ID, layout.REVIEWS_HEADERS),
         _guide(),
+        *timeline_requests(new),
     ]
+    return requests
+
+
+def timeline_requests(new: NewMap | None = None) -> list[dict[str, Any]]:
+    """The Timeline tab's rules, formats and protection, the mark that the MAP has one,
+    and (given ``new``) its first values, in a grid sized for them."""
+    requests = [
+        *timeline_tab.tab_requests(TIMELINE_SHEET_ID),
+        rq.spreadsheet_metadata(layout.TIMELINE_KEY, "1"),
+    ]
+    if new is not None and new.timeline is not None:
+        blank = timeline_tab.TimelineCells(NEW_TAB_ROWS, NEW_TAB_COLUMNS)
+        wanted = timeline_tab.wanted_cells(new.timeline, new.locale or DEFAULT_LOCALE)
+        requests += timeline_tab.write_requests(TIMELINE_SHEET_ID, blank, wanted)
     return requests
 
 
@@ -200,6 +224,7 @@ def _plan_rows(new: NewMap) -> list[list[dict[str, Any]]]:
     rows: list[list[dict[str, Any]]] = [
         [{} for _ in range(width)] for _ in range(layout.FIRST_MILESTONE_ROW)
     ]
+    pattern = date_pattern(new.locale or DEFAULT_LOCALE)
     cells = milestone_cells(new.computed)
     header = header_cells(new.computed, new.milestones, last_review=None)
     title = cell_data(f"{layout.TITLE_PREFIX}{new.account}")
@@ -208,8 +233,8 @@ def _plan_rows(new: NewMap) -> list[list[dict[str, Any]]]:
     header_values: dict[str, Any] = {
         "account": cell_data(new.account),
         "outcome": cell_data(new.outcome),
-        "go_live": cell_data(new.go_live),
-        **{key: shown_cell(shown) for key, shown in header.items()},
+        "go_live": cell_data(new.go_live, date_pattern=pattern),
+        **{key: shown_cell(shown, pattern) for key, shown in header.items()},
     }
     for spec in layout.HEADER_FIELDS:
         label = cell_data(spec.label)
@@ -220,13 +245,14 @@ def _plan_rows(new: NewMap) -> list[list[dict[str, Any]]]:
     reason_label = cell_data(layout.REASON_LABEL)
     reason_label["userEnteredFormat"] = {"textFormat": {"bold": True}}
     rows[go_live_row][layout.REASON_LABEL_COL] = reason_label
-    rows[layout.TABLE_HEADER_ROW] = [_table_header(c) for c in layout.COLUMNS]
+    rows[layout.TABLE_HEADER_ROW] = [table_header_cell(c) for c in layout.COLUMNS]
     for milestone in new.milestones:
-        rows.append(_milestone_row(milestone, cells[milestone.id]))
+        rows.append(_milestone_row(milestone, cells[milestone.id], pattern))
     return rows
 
 
-def _table_header(column: layout.Column) -> dict[str, Any]:
+def table_header_cell(column: layout.Column) -> dict[str, Any]:
+    """The milestone table's header cell of ``column``, as provisioned."""
     fill = HEADER_FILL if column.owner is not layout.CellOwner.INPUT else "#d9d9d9"
     cell = cell_data(column.header, background=fill)
     cell["userEnteredFormat"]["textFormat"] = {"bold": True}
@@ -235,24 +261,27 @@ def _table_header(column: layout.Column) -> dict[str, Any]:
     return cell
 
 
-def _milestone_row(m: Milestone, cells: Mapping[str, Shown]) -> list[dict[str, Any]]:
+def _milestone_row(m: Milestone, cells: Mapping[str, Shown], pattern: str) -> list[dict[str, Any]]:
     values: dict[str, dict[str, Any]] = {
         "id": cell_data(m.id),
         "title": cell_data(m.title),
         "side": cell_data(m.side.value.capitalize()),
         "owner": cell_data(m.owner),
         "deliverable": cell_data(m.deliverable),
-        "due": cell_data(m.due) if m.due else _date_format_only(),
+        "due": _date_cell(m.due, pattern),
         "status": cell_data(m.status.value),
-        "completed_on": cell_data(m.completed_on) if m.completed_on else _date_format_only(),
+        "completed_on": _date_cell(m.completed_on, pattern),
         "notes": cell_data(m.notes),
-        **{key: shown_cell(cells[key]) for key in layout.COMPUTED_COLUMNS},
+        **{key: shown_cell(cells[key], pattern) for key in layout.COMPUTED_COLUMNS},
     }
     return [values[c.key] for c in layout.COLUMNS]
 
 
-def _date_format_only() -> dict[str, Any]:
-    return {"userEnteredFormat": {"numberFormat": {"type": "DATE", "pattern": layout.DATE_PATTERN}}}
+def _date_cell(day: date | None, pattern: str) -> dict[str, Any]:
+    """A date input cell: the date, or empty and formatted for the date people type."""
+    if day is not None:
+        return cell_data(day, date_pattern=pattern)
+    return {"userEnteredFormat": {"numberFormat": {"type": "DATE", "pattern": pattern}}}
 
 
 def _hide_column(index: int) -> dict[str, Any]:

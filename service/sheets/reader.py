@@ -26,7 +26,9 @@ from service.sheets.cell_values import (
     read_text,
     typed_value,
 )
-from service.sheets.errors import NotAMap
+from service.sheets.errors import NotAMap, TableHeaderMissing
+from service.sheets.timeline_tab import SHEET_ID as TIMELINE_SHEET_ID
+from service.sheets.timeline_tab import TimelineCells, read_cells
 
 # The fields mask of the one read a sync makes. No effectiveValue: a formula in an input
 # cell is read as its text (its value could change with nobody editing, and a plan's
@@ -34,6 +36,7 @@ from service.sheets.errors import NotAMap
 READ_FIELDS = (
     "spreadsheetId,properties(title,timeZone,locale),developerMetadata(metadataId,metadataKey,metadataValue),"
     "sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount)),"
+    "conditionalFormats(ranges,booleanRule),"
     "data(startRow,startColumn,rowData(values(userEnteredValue,formattedValue,"
     "note,userEnteredFormat(backgroundColor,numberFormat))),"
     "rowMetadata(developerMetadata(metadataId,metadataKey,metadataValue))))"
@@ -102,6 +105,8 @@ class SheetRead:
     logged: list[LoggedChange] = field(default_factory=list)  # the History tab's rows
     # The Reviews tab's rows by review date (as shown in its first column).
     review_rows: dict[str, list[int]] = field(default_factory=dict)
+    # What the Timeline tab shows (None: the spreadsheet has no Timeline tab).
+    timeline: TimelineCells | None = None
 
     @property
     def plan_sheet_id(self) -> int:
@@ -147,6 +152,9 @@ def read_plan(spreadsheet: dict[str, Any], *, today: date) -> SheetRead:
     reviews = sheets.get(layout.REVIEWS_TAB)
     if reviews is not None:
         read.review_rows = read_review_rows(reviews)
+    timeline = sheets.get(layout.TIMELINE_TAB)
+    if timeline is not None and timeline["properties"].get("sheetId") == TIMELINE_SHEET_ID:
+        read.timeline = read_cells(timeline)
     # Rows are told apart by what they hold, not by where they are: a sort that took in
     # the header block mixes header rows, the title and milestones, above and below the
     # table's header row. A row with an ID, or below the table, is a milestone unless
@@ -250,7 +258,29 @@ def _find_table(grid: list[list[dict[str, Any]]]) -> tuple[int, dict[str, int]]:
             if missing:
                 raise NotAMap(f"the Plan table has no column {', '.join(missing)}")
             return index, columns
-    raise NotAMap("no milestone table (a header row with Milestone and Status) on the Plan tab")
+    raise TableHeaderMissing(
+        "no milestone table (a header row with Milestone and Status) on the Plan tab",
+        row=_table_row_to_restore(grid),
+    )
+
+
+def _table_row_to_restore(grid: list[list[dict[str, Any]]]) -> int:
+    """Where a deleted table header row belongs: above the first row with a milestone ID
+    under the header block (else a blank row under the header block, as provisioned)."""
+    labelled = [
+        index
+        for index, row in enumerate(grid[: layout.HEADER_SCAN_ROWS])
+        if not cell_text(_cell(row, layout.column_index("id"))).strip()
+        and (
+            cell_text(_cell(row, layout.LABEL_COL)).startswith(layout.TITLE_PREFIX)
+            or layout.match_header_field(cell_text(_cell(row, layout.LABEL_COL))) is not None
+        )
+    ]
+    last = max(labelled, default=layout.TABLE_HEADER_ROW - 2)
+    for index in range(last + 1, len(grid)):
+        if cell_text(_cell(grid[index], layout.column_index("id"))).strip():
+            return index
+    return min(last + 2, len(grid))
 
 
 def _read_header(

@@ -9,12 +9,13 @@ write puts on them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
 from service.clock import local_today
-from service.domain.model import Plan
+from service.domain.model import Milestone, Plan
 from service.services.map_sheets import SheetPlan, Unreadable
 from service.sheets.layout import NOTE_PREFIX, NOTICE_PREFIX
 from service.sheets.reader import ReadProblem, SheetRead, read_plan, spreadsheet_time_zone
@@ -31,10 +32,12 @@ class GoogleReading:
     def write_token(self) -> str | None:
         return self.read.write_token
 
-    def to_plan(self, known: Plan, *, next_id: int, reason: str) -> SheetPlan:
+    def to_plan(
+        self, known: Plan, *, next_id: int, reason: str, removed: Sequence[Milestone] = ()
+    ) -> SheetPlan:
         read = self.read
         rows = [TypedRow(r.row, r.id, r.raw.get("title", ""), r.inputs) for r in read.rows]
-        matched = match_rows(rows, known, next_id=next_id)
+        matched = match_rows(rows, known, next_id=next_id, removed=removed)
         problems = [
             replace(p, milestone_id=matched.ids.get(p.row, p.milestone_id)) for p in read.problems
         ]

@@ -8,6 +8,10 @@ reused). Structure people do not see (category, kind, lead time, dependencies) c
 from the previous plan; a new row gets the defaults (lead time 5 business days, after
 the row above it). Dependencies on milestones no longer on the sheet are dropped.
 
+A row whose ID is that of a milestone recorded as removed (``removed``: Undo of a
+deleted row brings its hidden ID back) is that milestone again, with its structure; it
+is matched by its ID only, never by its title.
+
 Rows are given by a key of the caller's choosing (a row index here; anything hashable
 for another backend), the ID in their ID cell, their title and the inputs that could be
 read (a key is absent when its cell could not be, so the milestone keeps its last good
@@ -46,9 +50,17 @@ class MatchedRows(Generic[Key]):
     next_id: int
 
 
-def match_rows(rows: Sequence[TypedRow[Key]], previous: Plan, *, next_id: int) -> MatchedRows[Key]:
-    """The milestone of every row, given the plan as last seen and the next free id number."""
-    known = {m.id: m for m in previous.milestones}
+def match_rows(
+    rows: Sequence[TypedRow[Key]],
+    previous: Plan,
+    *,
+    next_id: int,
+    removed: Sequence[Milestone] = (),
+) -> MatchedRows[Key]:
+    """The milestone of every row, given the plan as last seen, the next free id number
+    and the milestones recorded as removed."""
+    known = {m.id: m for m in removed}
+    known.update((m.id, m) for m in previous.milestones)
     next_id = max(next_id, _next_free(known))
     assigned: dict[Key, str] = {}
     used: set[str] = set()

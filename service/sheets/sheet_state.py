@@ -18,6 +18,7 @@ from gspread.utils import a1_to_rowcol
 import service.sheets.layout as layout
 from service.domain.history import Change
 from service.sheets.reader import MilestoneRow, SheetRead
+from service.sheets.timeline_tab import TimelineCells
 from service.sheets.writer import WritePlan
 
 
@@ -86,6 +87,8 @@ def to_state(read: SheetRead, written: WritePlan | None = None) -> dict[str, Any
         "header_computed": header_computed,
         # A write that appended reviews leaves the Reviews rows unknown until a read.
         "review_rows": {} if _appends_reviews(written, read) else read.review_rows,
+        "locale": read.locale,
+        "timeline": _timeline_after(read, written),
         "rows": [
             {
                 "row": index,
@@ -115,6 +118,8 @@ def from_state(state: Mapping[str, Any]) -> SheetRead:
         header_notes={},
         time_zone=str(state.get("time_zone", "Etc/GMT")),
         review_rows={str(k): [int(r) for r in v] for k, v in state.get("review_rows", {}).items()},
+        locale=str(state.get("locale") or "en_US"),
+        timeline=_timeline_of(state.get("timeline")),
     )
     for item in state.get("rows", []):
         read.rows.append(
@@ -129,6 +134,17 @@ def from_state(state: Mapping[str, Any]) -> SheetRead:
             )
         )
     return read
+
+
+def _timeline_of(remembered: Any) -> TimelineCells | None:
+    return TimelineCells.from_json(remembered) if remembered is not None else None
+
+
+def _timeline_after(read: SheetRead, written: WritePlan | None) -> dict[str, Any] | None:
+    """The Timeline tab as the write leaves it (as read when the write leaves it alone)."""
+    if written is not None and written.timeline is not None:
+        return written.timeline.to_json()
+    return read.timeline.to_json() if read.timeline is not None else None
 
 
 def _appends_reviews(written: WritePlan | None, read: SheetRead) -> bool:

@@ -21,11 +21,13 @@ from gspread.utils import rowcol_to_a1
 
 import service.sheets.layout as layout
 import service.sheets.requests as rq
-from service.sheets.cell_values import cell_text
+from service.domain.timeline import Timeline
+from service.sheets.cell_values import cell_text, date_pattern
 from service.sheets.cells import COMPUTED_FIELDS, cell_data, shown_cell, shows
 from service.sheets.errors import LayoutChanged
 from service.sheets.reader import SheetRead
 from service.sheets.render import Shown
+from service.sheets.timeline_tab import TimelineCells, wanted_cells, write_requests
 
 
 @dataclass
@@ -33,7 +35,9 @@ class WritePlan:
     requests: list[dict[str, Any]] = field(default_factory=list)
     # (row, col) -> text the cell must hold right after the write
     expected: dict[tuple[int, int], str] = field(default_factory=dict)
-    cells_written: int = 0
+    cells_written: int = 0  # computed cells of the Plan tab
+    # What the Timeline tab shows after the write, when the write changes it.
+    timeline: TimelineCells | None = None
 
     def __bool__(self) -> bool:
         return bool(self.requests)
@@ -49,15 +53,19 @@ def plan_write(
     history_rows: Sequence[Sequence[str]] = (),
     review_rows: Sequence[Sequence[str]] = (),
     review_day: str | None = None,
+    timeline: Timeline | None = None,
 ) -> WritePlan:
     """The requests that bring the sheet to show ``milestones`` (row -> (id, cells)) and
     ``header``, give IDs to new rows, set ``notes`` on unreadable cells (clearing the
     backend's stale ones) and append history and review rows. The review rows replace
-    those of ``review_day`` already there (one review a day)."""
+    those of ``review_day`` already there (one review a day). ``timeline``: what the
+    Timeline tab shows (its cells that differ; the grid resized first when the weeks or
+    rows changed in number)."""
     plan = WritePlan()
     sheet_id = read.plan_sheet_id
     id_col = read.columns["id"]
     rows_by_index = {r.row: r for r in read.rows}
+    pattern = date_pattern(read.locale)
 
     for row_index, milestone_id in sorted(new_ids.items()):
         plan.requests.append(
@@ -75,7 +83,7 @@ def plan_write(
     for row_index, (milestone_id, cells) in sorted(milestones.items()):
         row = rows_by_index.get(row_index)
         current = row.computed if row is not None else {}
-        wanted = {key: shown_cell(cells[key]) for key in layout.COMPUTED_COLUMNS}
+        wanted = {key: shown_cell(cells[key], pattern) for key in layout.COMPUTED_COLUMNS}
         changed = [
             key for key in layout.COMPUTED_COLUMNS if not shows(current.get(key), wanted[key])
         ]
@@ -114,7 +122,18 @@ def plan_write(
         for start, end in _runs_bottom_up(read.review_rows.get(review_day or "", [])):
             plan.requests.append(rq.delete_rows(reviews, start, end))
         plan.requests.append(rq.append_text_rows(reviews, review_rows))
+    if timeline is not None and read.timeline is not None:
+        _write_timeline(plan, read, timeline)
     return plan
+
+
+def _write_timeline(plan: WritePlan, read: SheetRead, timeline: Timeline) -> None:
+    assert read.timeline is not None
+    wanted = wanted_cells(timeline, read.locale)
+    requests = write_requests(read.sheet_ids[layout.TIMELINE_TAB], read.timeline, wanted)
+    if requests:
+        plan.requests.extend(requests)
+        plan.timeline = wanted
 
 
 def _runs_bottom_up(rows: Sequence[int]) -> list[tuple[int, int]]:
@@ -201,8 +220,9 @@ def _fix_row_metadata(
 
 
 def _write_header(plan: WritePlan, read: SheetRead, header: Mapping[str, Shown]) -> None:
+    pattern = date_pattern(read.locale)
     for key, shown in header.items():
-        cell = shown_cell(shown)
+        cell = shown_cell(shown, pattern)
         position = read.header_cells.get(key)
         if position is None or shows(read.header_computed.get(key), cell):
             continue

@@ -83,6 +83,7 @@ def create_map() -> Any:
         amount=body.amount,
         spreadsheet_id=body.spreadsheet_id,
         time_zone=body.time_zone,
+        locale=body.locale,
     )
     provisioned = provision_map(context.backend, map_request, seller_token)
     created = CreatedMap(

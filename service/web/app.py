@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import TYPE_CHECKING
 
 import google.auth.transport.requests
 import requests
@@ -21,7 +22,7 @@ from service.runtime import logs
 from service.runtime.gateways import ServiceSheets
 from service.runtime.recovery import resume_pending
 from service.runtime.reminders import build_links
-from service.runtime.sync_queue import build_sync_queue
+from service.runtime.sync_queue import build_sweep_pool, build_sync_queue
 from service.runtime.wiring import build_backend, build_store
 from service.services.map_sheets import MapSheets
 from service.templates import list_templates
@@ -30,6 +31,9 @@ from service.web.auth import IdTokenVerifier
 from service.web.certs_cache import CachingCertsRequest
 from service.web.context import EXTENSION, WebContext
 from service.web.errors import register_error_handlers
+
+if TYPE_CHECKING:  # Google's Cloud Tasks library is loaded only when it is used
+    from service.runtime.background_tasks import BackgroundTasks
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("service.web.access")
@@ -89,7 +93,18 @@ def build_context(settings: Settings, clock: Clock) -> WebContext:
         service_sheets,
         session,
         links=build_links(settings, backend),
+        background=_background_tasks(settings, clock),
+        sweeps=build_sweep_pool(backend, clock),
     )
+
+
+def _background_tasks(settings: Settings, clock: Clock) -> BackgroundTasks | None:
+    """The cron jobs' fan-out, with the Cloud Tasks dispatcher only."""
+    if settings.sync_dispatcher != "cloud_tasks":
+        return None
+    from service.runtime.background_tasks import build_background_tasks
+
+    return build_background_tasks(settings, clock)
 
 
 def _closed_after_request(sheets: MapSheets) -> MapSheets:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import requests
 from flask import current_app, request
 
 from service.config import Settings
 from service.runtime.gateways import ServiceSheets
+from service.runtime.sync_pool import SyncPool
 from service.runtime.sync_queue import SyncQueue
 from service.services.action_links import ActionLinks
 from service.services.backend import Backend
@@ -16,6 +18,9 @@ from service.store.records import MapRecord
 from service.templates import Template
 from service.web.auth import Caller, IdTokenVerifier, bearer_token
 from service.web.errors import NotFound
+
+if TYPE_CHECKING:  # Google's Cloud Tasks library is loaded only when it is used
+    from service.runtime.background_tasks import BackgroundTasks
 
 EXTENSION = "map_backend"
 
@@ -35,10 +40,18 @@ class WebContext:
     map_orgs: dict[str, str] = field(default_factory=dict)
     # The one-click links of reminders (None: no link secret set).
     links: ActionLinks | None = None
+    # The cron jobs' fan-out on Cloud Tasks (None: they run in the cron request).
+    background: BackgroundTasks | None = None
+    # The in-process sweep's thread, started on its first MAP (unused when the sweep
+    # fans out on Cloud Tasks).
+    sweeps: SyncPool = field(default_factory=lambda: SyncPool(lambda _sid: None))
 
     def close(self) -> None:
         """Finish the background syncs, then close connections (Google's, the store's)."""
         self.syncs.close()
+        if self.background is not None:
+            self.background.close()
+        self.sweeps.close()
         self.service_sheets.close()
         self.http.close()
         self.backend.store.close()

@@ -185,6 +185,7 @@ def register_error_handlers(app: Flask) -> None:
         return error_response(409, "CONFLICT", f"the spreadsheet no longer holds a MAP: {exc}")
 
     @app.errorhandler(sheets.LayoutChanged)
+    @app.errorhandler(sheets.TabMissing)
     @app.errorhandler(LeaseLost)
     def _try_again(exc: Exception) -> Response:
         return error_response(

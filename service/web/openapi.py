@@ -15,6 +15,8 @@ _REQUESTS: list[type[BaseModel]] = [
     schemas.CreateMapRequest,
     schemas.SheetEditHook,
     schemas.SyncTask,
+    schemas.MapTask,
+    schemas.ChannelTask,
     schemas.ReminderSettingsIn,
 ]
 _RESPONSES: list[type[BaseModel]] = [
@@ -26,7 +28,9 @@ _RESPONSES: list[type[BaseModel]] = [
     schemas.CalendarFeed,
     schemas.Accepted,
     schemas.SyncTaskResult,
-    schemas.SweepCounts,
+    schemas.FanOutCounts,
+    schemas.SweepMapResult,
+    schemas.RenewTaskResult,
     schemas.RenewCounts,
     schemas.CalibrateCounts,
     schemas.HealthStatus,
@@ -67,6 +71,15 @@ def _ref(model: type[BaseModel]) -> dict[str, str]:
 
 def _json(model: type[BaseModel], description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": _ref(model)}}}
+
+
+def _cron_json(model: type[BaseModel], description: str) -> dict[str, Any]:
+    """A cron job's counts, or (with the Cloud Tasks dispatcher) what it fanned out."""
+    schema = {"oneOf": [_ref(model), _ref(schemas.FanOutCounts)]}
+    return {
+        "description": f"{description} With MAP_SYNC_DISPATCHER=cloud_tasks: the tasks made.",
+        "content": {"application/json": {"schema": schema}},
+    }
 
 
 def _operation(
@@ -278,7 +291,7 @@ def openapi_document(
         "/tasks/reminders": _both_methods(
             _operation(
                 "Cron: decide today's reminders of every MAP, deliver what is due",
-                ok=(200, _json(schemas.ReminderRunCounts, "What the run did.")),
+                ok=(200, _cron_json(schemas.ReminderRunCounts, "What the run did.")),
                 errors=(401, 403, 503),
                 security=[{"cronHeader": []}, {"idToken": []}],
                 tag="tasks",
@@ -312,13 +325,46 @@ def openapi_document(
         },
         "/tasks/sweep": _both_methods(
             _operation(
-                "Cron: retry pending syncs, recompute the others for today",
-                ok=(200, _json(schemas.SweepCounts, "What the sweep did.")),
+                "Cron: queue each MAP with a pending notification or not synced for an hour",
+                ok=(
+                    200,
+                    _json(schemas.FanOutCounts, "The MAPs queued (Cloud Tasks or in-process)."),
+                ),
                 errors=(401, 403, 503),
                 security=[{"cronHeader": []}, {"idToken": []}],
                 tag="tasks",
             )
         ),
+        "/tasks/sweep-map": {
+            "post": _operation(
+                "Cloud Tasks: one MAP's share of the sweep; an error status asks for a retry",
+                ok=(200, _json(schemas.SweepMapResult, "Done, gone, or failed for good.")),
+                errors=(400, 401, 403, 409, 422, 429, 503),
+                security=ID_TOKEN,
+                body=schemas.MapTask,
+                tag="tasks",
+            )
+        },
+        "/tasks/renew-channel": {
+            "post": _operation(
+                "Cloud Tasks: replace one Drive channel, or watch a MAP that has none",
+                ok=(200, _json(schemas.RenewTaskResult, "What the renewal did.")),
+                errors=(400, 401, 403, 422, 503),
+                security=ID_TOKEN,
+                body=schemas.ChannelTask,
+                tag="tasks",
+            )
+        },
+        "/tasks/remind": {
+            "post": _operation(
+                "Cloud Tasks: decide one MAP's reminders of today, deliver what is due",
+                ok=(200, _json(schemas.ReminderRunCounts, "What the task did.")),
+                errors=(400, 401, 403, 422, 503),
+                security=ID_TOKEN,
+                body=schemas.MapTask,
+                tag="tasks",
+            )
+        },
         "/tasks/sync": {
             "post": _operation(
                 "Cloud Tasks: sync one MAP; an error status asks the queue to retry",
@@ -332,7 +378,7 @@ def openapi_document(
         "/tasks/renew-channels": _both_methods(
             _operation(
                 "Cron: renew Drive channels about to expire, watch MAPs without one",
-                ok=(200, _json(schemas.RenewCounts, "What the renewal did.")),
+                ok=(200, _cron_json(schemas.RenewCounts, "What the renewal did.")),
                 errors=(401, 403, 503),
                 security=[{"cronHeader": []}, {"idToken": []}],
                 tag="tasks",

@@ -59,6 +59,22 @@ def _country(value: Any) -> str:
     return value
 
 
+_LOCALE = re.compile(r"^([a-z]{2,3})(?:[_-]([A-Za-z]{2}|[0-9]{3}))?$")
+
+
+def _locale(value: Any) -> str:
+    """A locale as Google Sheets names it (``de_DE``, ``fr``); ``de-DE`` is accepted."""
+    if not isinstance(value, str):
+        raise ValueError("must be a locale such as en_US or de_DE")
+    if value == "":
+        return value
+    match = _LOCALE.match(value.strip())
+    if match is None:
+        raise ValueError("must be a locale such as en_US or de_DE")
+    language, region = match.groups()
+    return f"{language}_{region.upper()}" if region else language
+
+
 IsoDate = Annotated[
     date,
     BeforeValidator(_iso_date),
@@ -155,6 +171,15 @@ class CreateMapRequest(RequestModel):
         description="The spreadsheet's time zone (IANA, such as Europe/Berlin): a new one "
         "gets it; its date is the MAP's today. Empty: UTC.",
     )
+    locale: Annotated[
+        str,
+        BeforeValidator(_locale),
+        WithJsonSchema({"type": "string", "example": "de_DE"}),
+    ] = Field(
+        default="",
+        description="The spreadsheet's locale (such as de_DE): a new one gets it; typed "
+        "dates are read by it and the MAP's dates shown in its format. Empty: en_US.",
+    )
     amount: StrictInt | None = Field(
         default=None,
         ge=0,
@@ -187,6 +212,20 @@ class SyncTask(RequestModel):
     """The body of a Cloud Tasks sync task."""
 
     spreadsheet_id: SpreadsheetId
+
+
+class MapTask(RequestModel):
+    """The body of a Cloud Task about one MAP (its share of the sweep, its reminders)."""
+
+    spreadsheet_id: SpreadsheetId
+
+
+class ChannelTask(RequestModel):
+    """The body of a channel renewal task: the channel to replace, or none to watch a
+    MAP that has no channel."""
+
+    spreadsheet_id: SpreadsheetId
+    channel_id: str | None = Field(default=None, min_length=1, max_length=200)
 
 
 # -- responses ------------------------------------------------------------------------
@@ -372,11 +411,23 @@ class SyncTaskResult(BaseModel):
     outcome: Literal["synced", "failed", "deferred"]
 
 
-class SweepCounts(BaseModel):
-    retried: int
-    changed: int
-    recomputed: int
-    failed: list[str]
+class FanOutCounts(BaseModel):
+    """What a cron job fanned out: Cloud Tasks (``MAP_SYNC_DISPATCHER=cloud_tasks``), or
+    for the sweep with the in-process queue, MAPs handed to its thread."""
+
+    queued: int = Field(description="Tasks created (or MAPs queued), one per MAP or channel.")
+    already_queued: int = Field(
+        description="Units whose task for this hour existed already, or already waiting."
+    )
+    failed: list[str] = Field(description="Keys no task could be made for (next run).")
+
+
+class SweepMapResult(BaseModel):
+    outcome: Literal["retried", "changed", "recomputed", "gone", "failed"]
+
+
+class RenewTaskResult(BaseModel):
+    outcome: Literal["renewed", "created", "nothing", "failed"]
 
 
 class CalibrateCounts(BaseModel):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -134,7 +134,9 @@ class MemoryReading:
     def write_token(self) -> str | None:
         return self.sheet.token
 
-    def to_plan(self, known: Plan, *, next_id: int, reason: str) -> SheetPlan:
+    def to_plan(
+        self, known: Plan, *, next_id: int, reason: str, removed: Sequence[Milestone] = ()
+    ) -> SheetPlan:
         sheet = self.sheet
         rows: list[TypedRow[int]] = []
         unreadable: list[tuple[int, str, Any]] = []
@@ -148,7 +150,7 @@ class MemoryReading:
                 except ValueError:
                     unreadable.append((index, key, value))
             rows.append(TypedRow(index, row.id, row.title, inputs))
-        matched = match_rows(rows, known, next_id=next_id)
+        matched = match_rows(rows, known, next_id=next_id, removed=removed)
         go_live = sheet.header.get("go_live")
         plan = replace(
             known,
@@ -261,7 +263,9 @@ class MemoryMapSheets:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def read(self, spreadsheet_id: str, *, now: datetime) -> MemoryReading:
+    def read(
+        self, spreadsheet_id: str, *, now: datetime, go_live: date | None = None
+    ) -> MemoryReading:
         sheet = self.drive.read(spreadsheet_id, self.actor)
         return MemoryReading(sheet, local_today(now, sheet.time_zone))
 

@@ -81,6 +81,7 @@ test('the seller fills the form, sees progress while it works, then the link to 
     signature_date: isoDaysFromToday(90),
     spreadsheet_id: null,
     time_zone: 'Etc/GMT',
+    locale: 'en_US',
   });
   assert.deepEqual(calls.map((c) => c.name).sort(), ['createMap', 'getCreateMapDefaults', 'getTemplates']);
   assert.deepEqual(pageErrors, []);

@@ -145,13 +145,14 @@ class FakeSheet {
 class FakeSpreadsheet {
   /**
    * @param {import('./environment').FakeEnvironment} env
-   * @param {{id: string, name: string, sheets?: Record<string, unknown[][]>, editors?: string[], timeZone?: string}} spec
+   * @param {{id: string, name: string, sheets?: Record<string, unknown[][]>, editors?: string[], timeZone?: string, locale?: string}} spec
    */
-  constructor(env, { id, name, sheets = { Plan: [] }, editors = [], timeZone = 'Etc/GMT' }) {
+  constructor(env, { id, name, sheets = { Plan: [] }, editors = [], timeZone = 'Etc/GMT', locale = 'en_US' }) {
     this.env = env;
     this.id = id;
     this.name = name;
     this.timeZone = timeZone;
+    this.locale = locale;
     this.sheets = Object.entries(sheets).map(([n, rows]) => new FakeSheet(this, n, rows));
     this.editors = editors.slice();
     /** @type {{message: string, title: string, seconds: number | undefined}[]} */
@@ -170,6 +171,9 @@ class FakeSpreadsheet {
   }
   getSpreadsheetTimeZone() {
     return this.timeZone;
+  }
+  getSpreadsheetLocale() {
+    return this.locale;
   }
   getUrl() {
     return 'https://docs.google.com/spreadsheets/d/' + this.id + '/edit';

@@ -13,7 +13,7 @@ test('Create MAP in a new spreadsheet sends the form as the API body and answers
   assert.equal(answer.url, 'https://docs.google.com/spreadsheets/d/new-map-1/edit');
   assert.equal(answer.summary.account, 'Acme Corp');
   const [post] = await backend.requests('/api/maps');
-  assert.deepEqual(post.json, { ...createForm(), time_zone: 'Etc/GMT' }); // and the sheet's zone
+  assert.deepEqual(post.json, { ...createForm(), time_zone: 'Etc/GMT', locale: 'en_US' }); // and the sheet's zone and locale
   assert.equal(post.headers['x-goog-access-token'], 'seller-oauth');
 });
 
@@ -141,6 +141,18 @@ test("the dialog starts with the seller's email and this spreadsheet's name", ()
     spreadsheet_id: MAP_ID,
     spreadsheet_name: 'Acme Corp MAP',
   });
+});
+
+test("a German seller's spreadsheet makes a German MAP: its locale is sent and Germany's holidays are the default", async (t) => {
+  const { backend, addon } = await addonWithBackend({
+    spreadsheet: mapSpreadsheet({ locale: 'de_DE', timeZone: 'Europe/Berlin' }),
+  });
+  t.after(() => backend.close());
+  assert.equal(addon.call('getCreateMapDefaults').country, 'DE');
+  addon.call('createMap', createForm());
+  const [post] = await backend.requests('/api/maps');
+  assert.equal(post.json.locale, 'de_DE');
+  assert.equal(post.json.time_zone, 'Europe/Berlin');
 });
 
 test('when Google hides the active user the effective user fills the seller owner', () => {

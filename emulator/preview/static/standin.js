@@ -49,6 +49,21 @@
     });
   }
 
+  /* What Apps Script gives the add-on for a new spreadsheet (the seller's account's zone
+     and locale); here the browser's, the closest thing local mode has to an account. */
+  function browserTimeZone() {
+    try { return Intl.DateTimeFormat().resolvedOptions().timeZone || ''; } catch (e) { return ''; }
+  }
+  function browserLocale() {
+    var match = /^([a-z]{2,3})(?:-([A-Za-z]{2}))?/.exec(navigator.language || '');
+    if (!match) return '';
+    return match[2] ? match[1] + '_' + match[2].toUpperCase() : match[1];
+  }
+  function countryOf(locale) {
+    var match = /_([A-Z]{2})$/.exec(locale);
+    return match ? match[1] : 'US';
+  }
+
   function mapPath(suffix) {
     if (!spreadsheetId) throw new Error(notAMap);
     return '/api/maps/' + encodeURIComponent(spreadsheetId) + suffix;
@@ -56,13 +71,14 @@
 
   var functions = {
     getCreateMapDefaults: function () {
-      return { seller_owner: user, country: 'US', spreadsheet_id: spreadsheetId, spreadsheet_name: spreadsheetName };
+      return { seller_owner: user, country: countryOf(browserLocale()), spreadsheet_id: spreadsheetId, spreadsheet_name: spreadsheetName };
     },
     getTemplates: function () { return backend('get', '/api/templates'); },
     createMap: function (form) {
       var checked = mapRequestFromForm_(form, spreadsheetId || '');
       if (checked.errors.length) throw fieldErrors_(checked.errors);
-      return backend('post', '/api/maps', { body: checked.request, withSellerToken: true, meanings: createMeanings })
+      var body = Object.assign({}, checked.request, { time_zone: browserTimeZone(), locale: browserLocale() });
+      return backend('post', '/api/maps', { body: body, withSellerToken: true, meanings: createMeanings })
         .then(function (answer) { lastCreated = answer; return answer; });
     },
     getDealHealth: function () { return backend('get', mapPath(''), { meanings: { NOT_FOUND: notAMap } }); },

@@ -8,9 +8,12 @@ from typing import Any
 from emulator.sheets.spreadsheet_ops import spreadsheet_resource
 
 
-def shown(day: date) -> str:
-    """A date as the Plan tab shows it ("Mar 31, 2027")."""
-    return f"{day:%b} {day.day}, {day.year}"
+def shown(day: date, locale: str = "en_US") -> str:
+    """A date as the Plan tab shows it: "Mar 31, 2027" in en_US, "31 Mar 2027" where the
+    locale puts the day first (docs/sheet.md, "Dates")."""
+    if locale == "en_US":
+        return f"{day:%b} {day.day}, {day.year}"
+    return f"{day.day} {day:%b} {day.year}"
 
 
 def plan_values(emulator_state: Any, spreadsheet_id: str) -> list[list[str]]:

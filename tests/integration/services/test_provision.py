@@ -85,7 +85,8 @@ def test_a_map_can_be_laid_out_in_the_sellers_existing_spreadsheet(world: World)
     resource = spreadsheet_resource(world.backend_emulator_state, existing, include_grid_data=False)
     titles = [s["properties"]["title"] for s in resource["sheets"]]
     # The MAP's tabs come first; the seller's own tab stays.
-    assert titles[:4] == ["Plan", "History", "Reviews", "How to use"] and "Sheet1" in titles
+    assert titles[:5] == ["Plan", "Timeline", "History", "Reviews", "How to use"]
+    assert "Sheet1" in titles
 
 
 def test_a_spreadsheet_that_already_holds_a_map_is_refused(world: World) -> None:

@@ -145,7 +145,7 @@ def test_a_date_typed_with_day_and_month_as_numbers_is_read_by_the_locale_and_no
     synced(world, sid)
 
     rows = milestone_rows(world.backend_emulator_state, sid)
-    assert rows["m2"]["Target date"] == shown(meant)
+    assert rows["m2"]["Target date"] == shown(meant, locale)
     note = cell_note(world.backend_emulator_state, sid, row, 6)
     assert f"'{typed}' was read as {meant.day} {meant:%B} {meant.year}" in note, note
     assert f"({locale})" in note
@@ -154,6 +154,34 @@ def test_a_date_typed_with_day_and_month_as_numbers_is_read_by_the_locale_and_no
     world.edit(sid, f"Plan!{DUE}{row}", meant.isoformat())
     synced(world, sid)
     assert cell_note(world.backend_emulator_state, sid, row, 6) == ""
+
+
+@pytest.mark.parametrize("locale", ["de_DE", "en_GB", "en_US"])
+def test_a_date_typed_in_the_sheet_is_read_by_the_spreadsheets_locale(
+    world: World, locale: str
+) -> None:
+    sid = world.provision().spreadsheet_id
+    synced(world, sid)
+    spreadsheet_locale(world, sid, locale)
+    day = next(
+        d
+        for d in (world.monday_in(weeks=6) + timedelta(days=n) for n in range(60))
+        if d.day <= 12 and d.day != d.month
+    )
+    separator = "." if locale == "de_DE" else "/"
+    first, second = (day.month, day.day) if locale == "en_US" else (day.day, day.month)
+    typed = f"{first:02d}{separator}{second:02d}{separator}{day.year}"
+    row = row_number(world.backend_emulator_state, sid, "m2")
+
+    world.edit(sid, f"Plan!{DUE}{row}", typed)  # typed in Sheets: USER_ENTERED
+    synced(world, sid)
+
+    rows = milestone_rows(world.backend_emulator_state, sid)
+    assert rows["m2"]["Target date"] == shown(day, locale)
+    # A date, in the Due cell's format (provisioned in en_US, before the locale changed).
+    assert rows["m2"]["Due"] == shown(day)
+    assert cell_note(world.backend_emulator_state, sid, row, 6) == ""  # Sheets read it
+    assert "could not be read" not in rows["m2"]["Risk"]
 
 
 def test_a_row_a_person_adds_gets_an_id_and_dates(world: World) -> None:

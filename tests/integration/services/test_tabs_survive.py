@@ -4,6 +4,7 @@ owns and says so in a note. A deleted Plan tab is a clear error naming the cause
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -56,7 +57,7 @@ def mark_done(world: World, sid: str, milestone_id: str) -> None:
     world.edit(sid, f"Plan!{STATUS}{row}", "Done")
 
 
-@pytest.mark.parametrize("tab", ["History", "Reviews", "Plan"])
+@pytest.mark.parametrize("tab", ["History", "Reviews", "Plan", "Timeline"])
 def test_a_renamed_tab_gets_its_name_back_with_a_note_and_the_sync_goes_on(
     world: World, tab: str
 ) -> None:
@@ -169,3 +170,22 @@ def test_every_milestone_row_deleted_is_a_banner_in_the_sheet_and_a_clear_error(
     world.edit(sid, f"Plan!B{rows['m1']}", "Pricing proposal review")
     sync_coalesced(world.backend, sid)
     assert not header_value(world.backend_emulator_state, sid, "Next step").startswith("Every")
+
+
+def test_a_rollover_that_finds_the_plan_tab_renamed_leaves_it_to_a_read_which_restores_it(
+    world: World,
+) -> None:
+    sid = world.provision().spreadsheet_id
+    promised = world.today() + timedelta(days=2)
+    world.edit(sid, f"Plan!F{row_number(world.backend_emulator_state, sid, 'm1')}", promised)
+    sync_coalesced(world.backend, sid)
+    rename(world, sid, "Plan", "Old plan")
+    delete(world, sid, "Reviews")
+    world.clock.set(datetime.combine(promised + timedelta(days=1), time(12), tzinfo=UTC))
+
+    sync_coalesced(world.backend, sid, rollover_only=True)
+
+    assert tabs(world, sid) == {**tabs(world, sid), TAB_IDS["Plan"]: "Plan", 1003: "Reviews"}
+    assert milestone_rows(world.backend_emulator_state, sid)["m1"]["Health"] == "Overdue"
+    state = world.store.sync_state(sid)
+    assert state is not None and state.last_error is None and not state.pending

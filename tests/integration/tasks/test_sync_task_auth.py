@@ -71,3 +71,65 @@ def test_locally_the_check_can_be_turned_off_explicitly(make_app: Any) -> None:
 def test_production_refuses_to_turn_the_check_off() -> None:
     with pytest.raises(ValidationError, match="MAP_TASKS_REQUIRE_OIDC"):
         Settings(google_mode="google", tasks_require_oidc=False)
+
+
+# The routes of the cron jobs' fanned-out tasks, each with a body naming nothing there.
+FAN_OUT_TASKS = [
+    ("/tasks/sweep-map", {"spreadsheet_id": "no-such-sheet"}, {"outcome": "gone"}),
+    (
+        "/tasks/renew-channel",
+        {"spreadsheet_id": "no-such-sheet", "channel_id": "no-such-channel"},
+        {"outcome": "nothing"},
+    ),
+    ("/tasks/remind", {"spreadsheet_id": "no-such-sheet"}, None),
+]
+
+
+@pytest.mark.parametrize(("path", "body", "answer"), FAN_OUT_TASKS)
+def test_a_fanned_out_task_runs_with_the_queues_token(
+    client: Any, emulator: Any, path: str, body: Any, answer: Any
+) -> None:
+    token = id_token(emulator.url, TASKS_ACCOUNT, audience=TARGET)
+
+    response = client.post(path, json=body, headers={"Authorization": f"Bearer {token}"})
+
+    assert response.status_code == 200, response.get_data(as_text=True)
+    if answer is not None:
+        assert response.get_json() == answer
+    else:
+        assert response.get_json()["maps"] == 0
+
+
+@pytest.mark.parametrize(("path", "body", "answer"), FAN_OUT_TASKS)
+def test_a_forged_fanned_out_task_is_refused(
+    client: Any, emulator: Any, path: str, body: Any, answer: Any
+) -> None:
+    someone = id_token(emulator.url, "someone@map-local.iam.gserviceaccount.com", audience=TARGET)
+    elsewhere = id_token(emulator.url, TASKS_ACCOUNT, audience="https://elsewhere.example")
+
+    assert client.post(path, json=body).status_code == 401
+    assert (
+        client.post(path, json=body, headers={"Authorization": "Bearer forged"}).status_code == 401
+    )
+    assert (
+        client.post(path, json=body, headers={"Authorization": f"Bearer {someone}"}).status_code
+        == 403
+    )
+    assert (
+        client.post(path, json=body, headers={"Authorization": f"Bearer {elsewhere}"}).status_code
+        == 401
+    )
+
+
+@pytest.mark.parametrize(("path", "body", "answer"), FAN_OUT_TASKS)
+def test_a_fanned_out_task_with_a_bad_body_is_422_naming_the_field(
+    client: Any, emulator: Any, path: str, body: Any, answer: Any
+) -> None:
+    token = id_token(emulator.url, TASKS_ACCOUNT, audience=TARGET)
+
+    response = client.post(
+        path, json={**body, "spreadsheet_id": 5}, headers={"Authorization": f"Bearer {token}"}
+    )
+
+    assert response.status_code == 422
+    assert response.get_json()["error"]["details"]["fields"][0]["field"] == "spreadsheet_id"

@@ -99,6 +99,7 @@ def test_a_missing_required_field_is_named(client: FlaskClient, emulator: Any) -
             "buyers[1].email",
         ),
         ({"time_zone": "Mars/Olympus_Mons"}, "time_zone"),
+        ({"locale": "Klingon (Qo'noS)"}, "locale"),
     ],
 )
 def test_inputs_the_plan_cannot_use_are_refused_naming_the_field(

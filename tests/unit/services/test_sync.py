@@ -3,9 +3,11 @@ the calls it takes (DESIGN I1, I2, I6, I7)."""
 
 from __future__ import annotations
 
+import copy
 from datetime import timedelta
 
-from service.domain.model import Status
+from service.domain.model import Kind, Status
+from service.domain.parse import parse_plan
 from tests.fakes.memory_drive import PLAN_TAB
 from tests.unit.services.conftest import BUYER, Desk
 
@@ -87,6 +89,25 @@ def test_a_row_a_person_deletes_is_recorded_and_the_plan_reschedules(desk: Desk)
     assert set(rows) == {"m1", "m3", "m4", "m5", "m6"}
     assert all(row.computed["target"] for row in rows.values())
     assert desk.history(sid) == [("m2", "milestone", "removed")]
+
+
+def test_a_deleted_row_brought_back_with_its_id_is_restored_not_added(desk: Desk) -> None:
+    sid = desk.new_map()
+    sheet = desk.drive.sheet(sid)
+    index = sheet.row_index("m4")
+    row = copy.deepcopy(sheet.rows[index])
+    desk.drive.delete_row(sid, "m4")
+    desk.sync(sid)
+    sheet.rows.insert(index, row)  # Undo: the row back, its ID with it
+
+    desk.sync(sid)
+
+    snapshot = desk.store.latest_snapshot(sid)
+    assert snapshot is not None
+    m4 = next(m for m in parse_plan(snapshot.plan).milestones if m.id == "m4")
+    assert (m4.kind, m4.lead_bd) == (Kind.SIGNATURE, 3)
+    assert desk.history(sid) == [("m4", "milestone", "removed"), ("m4", "milestone", "restored")]
+    assert snapshot.sheet_state["removed"] == []
 
 
 def test_a_cell_that_cannot_be_read_keeps_its_value_gets_a_note_and_a_risk(desk: Desk) -> None:

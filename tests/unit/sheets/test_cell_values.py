@@ -9,6 +9,7 @@ import pytest
 from service.sheets.cell_values import (
     UnreadableCell,
     date_notice,
+    date_pattern,
     date_to_serial,
     read_date,
     read_side,
@@ -153,3 +154,19 @@ def test_a_date_that_can_be_read_one_way_only_gets_no_notice(typed: object) -> N
     day = read_date(typed, today=TODAY, locale="de_DE")
     assert day is not None
     assert date_notice(typed, day, locale="de_DE") is None
+
+
+@pytest.mark.parametrize(
+    ("locale", "pattern"),
+    [
+        ("en_US", "mmm d, yyyy"),
+        ("de_DE", "d mmm yyyy"),
+        ("en_GB", "d mmm yyyy"),
+        ("ja_JP", "yyyy-mm-dd"),
+        ("", "mmm d, yyyy"),
+    ],
+)
+def test_the_backends_dates_follow_the_order_of_the_spreadsheets_locale(
+    locale: str, pattern: str
+) -> None:
+    assert date_pattern(locale) == pattern

@@ -143,3 +143,25 @@ def test_an_unreadable_cell_keeps_the_last_good_value() -> None:
     assert result.unreadable[0].milestone_id == "m1"
     assert result.unreadable[0].label == 'Status of "Pricing review": "almost"'
     assert layout_of(result).notes == {(12, 6): "MAP could not read this: 'almost' is not a status"}
+
+
+def test_a_row_whose_id_was_recorded_as_removed_is_that_milestone_again() -> None:
+    known = Plan(go_live=date(2027, 3, 31), milestones=previous().milestones[:1])
+    removed = previous().milestones[1:2]  # m2, deleted earlier: lead time 15
+    read = sheet(row(12, "m1", "Pricing review"), row(13, "m2", "Security review"))
+
+    result = GoogleReading(read, START.date()).to_plan(known, next_id=4, reason="", removed=removed)
+
+    _, m2 = result.plan.milestones
+    assert (m2.id, m2.lead_bd, m2.side) == ("m2", 15, Side.BUYER)
+    assert result.given_ids == () and result.next_id == 4
+
+
+def test_a_removed_milestone_is_not_matched_by_its_title() -> None:
+    known = Plan(go_live=date(2027, 3, 31), milestones=previous().milestones[:1])
+    removed = previous().milestones[1:2]
+    read = sheet(row(12, "m1", "Pricing review"), row(13, None, "Security review"))
+
+    result = GoogleReading(read, START.date()).to_plan(known, next_id=4, reason="", removed=removed)
+
+    assert [m.id for m in result.plan.milestones] == ["m1", "m4"]
