@@ -9,10 +9,12 @@ rate; then it waits until the store has nothing pending and reports the counts.
 
 Run: .venv/bin/python bench/bench_cloud_tasks.py --edits 20 --rates 1 5 [--coalesce-s 2]
 
-Measured on a 2-core machine (1 s windows): 20 edits at 1/s made 20 tasks and 19 Sheets
-reads; at 5/s, 5 tasks (15 refused as duplicates) and 9 reads (a notification arriving
-during a sync makes one more sync in the same task); settled within 0.2-0.3 s of the
-last edit report. With 2 s windows: 11 tasks / 11 reads at 1/s, 2 tasks / 3 reads at 5/s.
+Measured on a 2-core machine (1 s windows), with syncs paced (docs/sync.md, "Pacing":
+quiet 1.2 s, at most 40 s): 20 edits at 1/s made 21 tasks (19 more refused as
+duplicates) and 1 Sheets read and 1 write; at 5/s, 6 tasks and 1 read and 1 write; settled
+1.8-2.0 s after the last edit report (the quiet period, rounded up to the end of the
+1 s window the deferred task is named for, and the sync). Before pacing: 20 tasks and
+19 reads at 1/s, 5 tasks and 9 reads at 5/s, settled within 0.2-0.3 s.
 """
 
 from __future__ import annotations

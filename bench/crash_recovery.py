@@ -71,6 +71,9 @@ class Backend:
             "MAP_PUBLIC_URL": self.url,
             "MAP_LOG_LEVEL": "WARNING",
             "MAP_SYNC_WORKERS": "8",
+            # The emulator enforces no Sheets quota here, so neither does the budget.
+            "MAP_SHEETS_READS_PER_MINUTE": "100000",
+            "MAP_SHEETS_WRITES_PER_MINUTE": "100000",
         }
         self.process: subprocess.Popen[bytes] | None = None
 

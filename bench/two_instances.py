@@ -227,6 +227,16 @@ def main() -> int:
             "MAP_TASKS_SERVICE_ACCOUNT": TASKS_ACCOUNT,
             "MAP_PUBLIC_URL": balancer.url,  # Drive's pushes reach whichever instance lives
             "MAP_OAUTH_AUDIENCES": f'["{AUDIENCE}"]',
+            # With Google's quota enforced, the backend's shared budget sits just under it
+            # (as in production: 55 for 60); without, bench_hooks lifts it.
+            **(
+                {
+                    "MAP_SHEETS_READS_PER_MINUTE": str(max(1, args.sheets_quota * 11 // 12)),
+                    "MAP_SHEETS_WRITES_PER_MINUTE": str(max(1, args.sheets_quota * 11 // 12)),
+                }
+                if args.sheets_quota
+                else {}
+            ),
             **dict(e.split("=", 1) for e in args.env),
         }
         dirs = [tmp / "one", tmp / "two"]

@@ -67,9 +67,19 @@ class Settings(BaseSettings):
     # their own, niced processes syncs do not hold up the threads acknowledging hooks.
     sync_processes: int = Field(default=0, ge=0, le=32)
     sync_niceness: int = Field(default=19, ge=0, le=19)
-    # A sync Google's quota refused (after the client's and the sync's own retries) is
+    # A sync Google's quota refused, when the refusal does not say how long to wait, is
     # queued again this many seconds later: Google's quota is counted per minute.
     sync_quota_retry_s: float = Field(default=60.0, gt=0, le=3600)
+    # Pacing of the syncs notifications ask for (docs/sync.md, "Pacing"): a MAP is synced
+    # once it has had no notification for sync_quiet_s, or when its first unsynced
+    # notification is sync_max_wait_s old, whichever comes first. Refresh and the other
+    # paths that answer with the result are not paced.
+    sync_quiet_s: float = Field(default=1.2, ge=0, le=60)
+    sync_max_wait_s: float = Field(default=40.0, ge=0, le=3600)
+    # The budget of Sheets calls per minute of the service account, shared by every
+    # instance through the store (Google's default quota: 60 per user per minute).
+    sheets_reads_per_minute: int = Field(default=55, ge=1, le=100_000)
+    sheets_writes_per_minute: int = Field(default=55, ge=1, le=100_000)
     # Who runs the syncs a hook asks for: "pool" (the in-process SyncPool above, the
     # default of `serve`) or "cloud_tasks" (a Cloud Tasks queue calls POST /tasks/sync;
     # docs/deploy.md). The tasks_* settings are read only for "cloud_tasks".

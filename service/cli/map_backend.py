@@ -28,7 +28,7 @@ def build_backend(settings: Settings) -> Backend:
         raise BackendUnavailable(
             f"the store at {settings.resolved_database_url()} is unusable: {exc}"
         ) from exc
-    backend = wiring.build_backend(settings, store, ServiceSheets(settings))
+    backend = wiring.build_backend(settings, store, ServiceSheets(settings, store))
     backend.drive_hook_url = ""
     return backend
 

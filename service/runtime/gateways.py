@@ -18,15 +18,29 @@ from google.auth.credentials import Credentials
 
 from service import sheets
 from service.config import Settings
+from service.runtime.quota_budget import StoreQuotaBudget
 from service.services.map_sheets import MapSheets
+from service.store.sheets_quota import SheetsQuota
 
 
 class ServiceSheets:
     """Call it for the backend's MapSheets on this thread: one Google client per thread,
-    kept (see :class:`~service.sheets.PerThreadGateways`), credentials made once."""
+    kept (see :class:`~service.sheets.PerThreadGateways`), credentials made once. With
+    a store, every Sheets call first takes a unit of the account's budget there
+    (:mod:`~service.runtime.quota_budget`)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, store: SheetsQuota | None = None) -> None:
         self._settings = settings
+        self._budget = (
+            None
+            if store is None
+            else StoreQuotaBudget(
+                store,
+                settings.service_account_email,
+                reads=settings.sheets_reads_per_minute,
+                writes=settings.sheets_writes_per_minute,
+            )
+        )
         self._lock = threading.Lock()
         self._credentials: Credentials | None = None
         self._per_thread = sheets.PerThreadGateways(self._build)
@@ -44,6 +58,7 @@ class ServiceSheets:
             api_root=api_root(self._settings),
             timeout_s=self._settings.google_timeout_s,
             retry=sheets.RetryPolicy(max_retries=self._settings.google_max_retries),
+            budget=self._budget,
         )
 
     def _credentials_once(self) -> Credentials:

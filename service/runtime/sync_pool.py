@@ -7,31 +7,47 @@ queue at most once: a burst of edits to one MAP queues one job, which covers the
 (the store's lease makes one sync at a time per spreadsheet across processes, and a
 notification arriving during a sync causes one more sync after it).
 
+A job may answer when to look at the spreadsheet again (a paced sync not due yet, a
+quota refusal: seconds, see ``service.services.pacing``): the pool schedules it then.
+Scheduled jobs wait on the process's clock, checked at least every ``NAP_S``, so a clock
+moved on (tests move theirs) is noticed at once rather than after a timer runs out.
+
 Threads start on the first job, so building an app starts none.
 """
 
 from __future__ import annotations
 
 import contextvars
+import heapq
 import logging
 import queue
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 log = logging.getLogger(__name__)
+
+# While a job is scheduled, the scheduler looks at the clock at least this often.
+NAP_S = 0.2
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 class SyncPool:
     def __init__(
         self,
-        run: Callable[[str], None],
+        run: Callable[[str], float | None],
         *,
         workers: int = 4,
         queue_size: int = 1000,
         name: str = "map-sync",
         on_close: Callable[[], None] | None = None,
+        now: Callable[[], datetime] = _utc_now,
     ) -> None:
         self._run = run
+        self._now = now
         self._on_close = on_close
         self._workers = workers
         self._name = name
@@ -40,7 +56,12 @@ class SyncPool:
         )
         self._lock = threading.Lock()
         self._queued: set[str] = set()
-        self._delayed: set[str] = set()
+        # Scheduled jobs: the earliest instant each is due, and a heap of (due, id); a
+        # heap entry whose instant is no longer the id's is stale and skipped.
+        self._delayed: dict[str, datetime] = {}
+        self._schedule: list[tuple[datetime, str]] = []
+        self._wake = threading.Condition(self._lock)
+        self._scheduler: threading.Thread | None = None
         self._busy = 0
         self._idle = threading.Condition(self._lock)
         self._threads: list[threading.Thread] = []
@@ -50,22 +71,64 @@ class SyncPool:
 
     def submit_later(self, spreadsheet_id: str, delay_s: float) -> bool:
         """Queue a sync of ``spreadsheet_id`` after ``delay_s`` seconds (once, however many
-        times it is asked meanwhile); False when the pool is closed."""
+        times it is asked meanwhile; the earliest instant asked for wins); False when
+        the pool is closed."""
+        due = self._now() + timedelta(seconds=max(0.0, delay_s))
         with self._lock:
             if self._closed:
                 return False
-            if spreadsheet_id in self._delayed:
+            current = self._delayed.get(spreadsheet_id)
+            if current is not None and current <= due:
                 return True
-            self._delayed.add(spreadsheet_id)
-        timer = threading.Timer(delay_s, self._submit_delayed, args=(spreadsheet_id,))
-        timer.daemon = True
-        timer.start()
+            self._delayed[spreadsheet_id] = due
+            heapq.heappush(self._schedule, (due, spreadsheet_id))
+            self._start_scheduler()
+            self._wake.notify_all()
         return True
 
-    def _submit_delayed(self, spreadsheet_id: str) -> None:
+    def scheduled(self, spreadsheet_id: str) -> datetime | None:
+        """When the spreadsheet's scheduled job is due (None: none is)."""
+        with self._lock:
+            return self._delayed.get(spreadsheet_id)
+
+    def _start_scheduler(self) -> None:
+        if self._scheduler is None:
+            self._scheduler = threading.Thread(
+                target=self._run_schedule, name=f"{self._name}-schedule", daemon=True
+            )
+            self._scheduler.start()
+
+    def _run_schedule(self) -> None:
+        while True:
+            with self._lock:
+                if self._closed:
+                    return
+                due_now = self._take_due()
+                if not due_now:
+                    if not self._schedule:
+                        self._wake.wait()  # until something is scheduled, or close
+                        continue
+                    ahead = (self._schedule[0][0] - self._now()).total_seconds()
+                    self._wake.wait(max(0.0, min(NAP_S, ahead)))
+                    continue
+            for spreadsheet_id, instant in due_now:
+                self._submit_delayed(spreadsheet_id, instant)
+
+    def _take_due(self) -> list[tuple[str, datetime]]:
+        """Pop the scheduled jobs that are due (the lock is held)."""
+        now = self._now()
+        due: list[tuple[str, datetime]] = []
+        while self._schedule and self._schedule[0][0] <= now:
+            instant, spreadsheet_id = heapq.heappop(self._schedule)
+            if self._delayed.get(spreadsheet_id) == instant:
+                due.append((spreadsheet_id, instant))
+        return due
+
+    def _submit_delayed(self, spreadsheet_id: str, instant: datetime) -> None:
         self.submit(spreadsheet_id)
         with self._idle:
-            self._delayed.discard(spreadsheet_id)
+            if self._delayed.get(spreadsheet_id) == instant:
+                del self._delayed[spreadsheet_id]
             self._idle.notify_all()
 
     def submit(self, spreadsheet_id: str) -> bool:
@@ -104,6 +167,7 @@ class SyncPool:
                 return
             self._closed = True
             threads = list(self._threads)
+            self._wake.notify_all()
         for _ in threads:
             self._queue.put(None)
         for thread in threads:
@@ -129,8 +193,9 @@ class SyncPool:
                 self._queued.discard(spreadsheet_id)
                 self._busy += 1
             ok = False
+            again_in: float | None = None
             try:
-                context.run(self._run, spreadsheet_id)
+                again_in = context.run(self._run, spreadsheet_id)
                 ok = True
             except Exception as exc:
                 # The failure is recorded with the lease; the sweep tries again.
@@ -138,6 +203,8 @@ class SyncPool:
                     "background sync of %s failed: %s: %s", spreadsheet_id, type(exc).__name__, exc
                 )
             finally:
+                if again_in is not None:  # before it counts as idle
+                    self.submit_later(spreadsheet_id, again_in)
                 with self._idle:
                     self._busy -= 1
                     if ok:

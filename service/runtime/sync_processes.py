@@ -27,7 +27,7 @@ from service.runtime import logs
 from service.runtime.gateways import ServiceSheets
 from service.runtime.wiring import build_backend, build_store
 from service.services.backend import Backend
-from service.services.coalesce import sync_coalesced
+from service.services.pacing import Pacing, paced_sync
 
 log = logging.getLogger(__name__)
 
@@ -35,24 +35,29 @@ log = logging.getLogger(__name__)
 _child_backend: Backend | None = None
 
 
-def _start_child(settings: Settings, niceness: int, clock: Clock) -> None:
-    global _child_backend
+_child_pacing = Pacing()
+
+
+def _start_child(settings: Settings, niceness: int, clock: Clock, pacing: Pacing) -> None:
+    global _child_backend, _child_pacing
+    _child_pacing = pacing
     if niceness:
         os.nice(niceness)
     logs.configure_logging(settings.log_format, settings.log_level)
     store = build_store(settings, migrate=False, clock=clock)
-    _child_backend = build_backend(settings, store, ServiceSheets(settings), clock=clock)
+    _child_backend = build_backend(settings, store, ServiceSheets(settings, store), clock=clock)
 
 
-def _sync_in_child(spreadsheet_id: str) -> str:
-    """Sync one spreadsheet; "" when it went well, else what went wrong."""
+def _sync_in_child(spreadsheet_id: str) -> tuple[str, float | None]:
+    """Sync one spreadsheet when it is due (paced); returns what went wrong ("" when it
+    went well) and when to look at it again (see ``paced_sync``)."""
     assert _child_backend is not None, "the sync process was not initialised"
     try:
-        sync_coalesced(_child_backend, spreadsheet_id, notify=False, if_changed=True)
+        run = paced_sync(_child_backend, spreadsheet_id, _child_pacing)
     except Exception as exc:
         log.warning("sync of %s failed: %s: %s", spreadsheet_id, type(exc).__name__, exc)
-        return f"{type(exc).__name__}: {exc}"
-    return ""
+        return f"{type(exc).__name__}: {exc}", None
+    return "", run.again_in_s
 
 
 class SyncFailed(Exception):
@@ -69,8 +74,10 @@ class SyncProcesses:
         processes: int,
         niceness: int = 10,
         clock: Clock | None = None,
+        pacing: Pacing | None = None,
     ) -> None:
         self._settings = settings
+        self._pacing = pacing or Pacing()
         # The parent's clock goes to the children (its offset is all it holds).
         self._clock = clock or Clock()
         self._processes = processes
@@ -78,15 +85,17 @@ class SyncProcesses:
         self._lock = threading.Lock()
         self._executor: ProcessPoolExecutor | None = None
 
-    def __call__(self, spreadsheet_id: str) -> None:
+    def __call__(self, spreadsheet_id: str) -> float | None:
+        """Returns when to look at the spreadsheet again (None: nothing to do)."""
         try:
-            problem = self._pool().submit(_sync_in_child, spreadsheet_id).result()
+            problem, again_in = self._pool().submit(_sync_in_child, spreadsheet_id).result()
         except BrokenProcessPool:
             with self._lock:
                 self._executor = None  # a child died; the next job starts fresh ones
             raise SyncFailed(f"the sync process for {spreadsheet_id} died") from None
         if problem:
             raise SyncFailed(problem)
+        return again_in
 
     def close(self) -> None:
         with self._lock:
@@ -101,6 +110,6 @@ class SyncProcesses:
                     max_workers=self._processes,
                     mp_context=multiprocessing.get_context("spawn"),
                     initializer=_start_child,
-                    initargs=(self._settings, self._niceness, self._clock),
+                    initargs=(self._settings, self._niceness, self._clock, self._pacing),
                 )
             return self._executor

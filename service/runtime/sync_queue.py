@@ -20,9 +20,9 @@ from typing import Protocol
 from service.clock import Clock
 from service.config import Settings
 from service.runtime.sync_pool import SyncPool
-from service.runtime.sync_processes import SyncFailed, SyncProcesses
+from service.runtime.sync_processes import SyncProcesses
 from service.services.backend import Backend
-from service.services.coalesce import sync_coalesced
+from service.services.pacing import Pacing, paced_sync
 from service.services.sweep import sweep_map
 from service.sheets.errors import RateLimited
 from service.store.errors import MapNotFound
@@ -47,16 +47,28 @@ class SyncQueue(Protocol):
         ...
 
 
+def pacing_of(settings: Settings) -> Pacing:
+    return Pacing(
+        quiet_s=settings.sync_quiet_s,
+        max_wait_s=settings.sync_max_wait_s,
+        quota_retry_s=settings.sync_quota_retry_s,
+    )
+
+
 def build_sync_queue(settings: Settings, backend: Backend, clock: Clock) -> SyncQueue:
     """The in-process queue: ``settings.sync_workers`` threads, which sync themselves or,
-    with ``settings.sync_processes``, hand each sync to that many niced processes (a sync
-    refused by Google's quota is queued again ``settings.sync_quota_retry_s`` later); or
-    the Cloud Tasks queue when ``settings.sync_dispatcher`` says so."""
+    with ``settings.sync_processes``, hand each sync to that many niced processes; or
+    the Cloud Tasks queue when ``settings.sync_dispatcher`` says so.
+
+    Its syncs are paced (``service.services.pacing``): a job whose MAP is not due yet,
+    or whose sync Google's quota or the shared budget refused, answers when to look
+    again, and the pool schedules it then."""
     if settings.sync_dispatcher == "cloud_tasks":
         from service.runtime.cloud_tasks import build_cloud_tasks_queue
 
         return build_cloud_tasks_queue(settings, clock)
-    run: Callable[[str], None]
+    pacing = pacing_of(settings)
+    run: Callable[[str], float | None]
     on_close: Callable[[], None] | None = None
     if settings.sync_processes:
         processes = SyncProcesses(
@@ -64,61 +76,55 @@ def build_sync_queue(settings: Settings, backend: Backend, clock: Clock) -> Sync
             processes=settings.sync_processes,
             niceness=settings.sync_niceness,
             clock=clock,
+            pacing=pacing,
         )
         run, on_close = processes, processes.close
         workers = max(settings.sync_workers, settings.sync_processes)
     else:
 
-        def run(spreadsheet_id: str) -> None:
-            sync_coalesced(backend, spreadsheet_id, notify=False, if_changed=True)
+        def run(spreadsheet_id: str) -> float | None:
+            return paced_sync(backend, spreadsheet_id, pacing).again_in_s
 
         workers = settings.sync_workers
 
-    pools: list[SyncPool] = []
-
-    def run_or_retry_later(spreadsheet_id: str) -> None:
-        """A sync Google refused for quota goes back into the queue a while later (the
-        quota is per minute), rather than waiting for the sweep."""
-        try:
-            run(spreadsheet_id)
-        except Exception as exc:
-            if _rate_limited(exc):
-                pools[0].submit_later(spreadsheet_id, settings.sync_quota_retry_s)
-            raise
-
-    pool = SyncPool(
-        run_or_retry_later,
+    return SyncPool(
+        run,
         workers=workers,
         queue_size=settings.sync_queue_size,
         on_close=on_close,
+        now=clock,
     )
-    pools.append(pool)
-    return pool
 
 
 # The in-process sweep: one MAP at a time, as the serial sweep ran, but off the cron
 # request; room for every MAP a sweep may look at.
 SWEEP_WORKERS = 1
 SWEEP_QUEUE_SIZE = 20_000
+# A MAP's share of the sweep refused by Google's quota (or the shared budget), when the
+# refusal does not say how long to wait, is tried again this much later.
+SWEEP_QUOTA_RETRY_S = 60.0
 
 
-def build_sweep_pool(backend: Backend) -> SyncPool:
+def build_sweep_pool(backend: Backend, clock: Clock | None = None) -> SyncPool:
     """The in-process counterpart of the sweep's Cloud Tasks: a thread that runs each
     MAP's share of the sweep (:func:`~service.services.sweep.sweep_map`, with the sync's
-    own retries); a MAP gone meanwhile is skipped. Failures stay recorded on the MAP
-    (a pending notification stays pending) for the next sweep."""
+    own retries); a MAP gone meanwhile is skipped. A share Google's quota or the shared
+    budget refused is scheduled again for when there is room; other failures stay
+    recorded on the MAP (a pending notification stays pending) for the next sweep."""
 
-    def run(spreadsheet_id: str) -> None:
+    def run(spreadsheet_id: str) -> float | None:
         try:
             sweep_map(backend, spreadsheet_id, attempts=4)
         except MapNotFound:
-            return
+            return None
+        except RateLimited as exc:
+            return exc.retry_after_s if exc.retry_after_s is not None else SWEEP_QUOTA_RETRY_S
+        return None
 
-    return SyncPool(run, workers=SWEEP_WORKERS, queue_size=SWEEP_QUEUE_SIZE, name="map-sweep")
-
-
-def _rate_limited(exc: Exception) -> bool:
-    """Google's quota refused the sync (here, or in a sync process)."""
-    if isinstance(exc, SyncFailed):
-        return str(exc).startswith(f"{RateLimited.__name__}:")
-    return isinstance(exc, RateLimited)
+    return SyncPool(
+        run,
+        workers=SWEEP_WORKERS,
+        queue_size=SWEEP_QUEUE_SIZE,
+        name="map-sweep",
+        now=clock or Clock(),
+    )

@@ -7,9 +7,12 @@ spreadsheet's lease, syncs until every notification recorded so far is covered. 
 notification arriving during a sync causes exactly one more sync after it. Duplicate or
 out-of-order notifications only bump a counter, so they are harmless.
 
-Transient trouble (Google unavailable or rate-limited, a write whose outcome is unknown)
-is retried a few times with backoff inside the lease; if it persists, the failure is
-recorded and the notification stays pending for the periodic sweep.
+Transient trouble (Google unavailable, rows moved under a write) is retried a few times
+with backoff inside the lease; if it persists, the failure is recorded and the
+notification stays pending for the periodic sweep. Google's quota (``RateLimited``, also
+the shared budget's ``QuotaBudgetSpent``) is not retried here: the quota is per minute,
+so it goes back to whoever runs the sync, which waits ``retry_after_s`` (the queue
+schedules the sync then; see ``pacing.py``).
 """
 
 from __future__ import annotations
@@ -24,12 +27,12 @@ from service.services.backend import Backend
 from service.services.if_changed import sync_if_changed
 from service.services.rollover import rollover_map
 from service.services.sync import SyncDeps, SyncResult, sync_map
-from service.sheets.errors import GoogleUnavailable, LayoutChanged, RateLimited
+from service.sheets.errors import GoogleUnavailable, LayoutChanged
 from service.store.single_flight import Lease, run_single_flight
 
 log = logging.getLogger(__name__)
 
-TRANSIENT = (GoogleUnavailable, RateLimited, LayoutChanged)
+TRANSIENT = (GoogleUnavailable, LayoutChanged)
 
 
 @dataclass
@@ -45,6 +48,7 @@ def sync_coalesced(
     notify: bool = True,
     rollover_only: bool = False,
     if_changed: bool = False,
+    paced: bool = False,
     attempts: int = 4,
     sleep: Callable[[float], None] = time.sleep,
 ) -> CoalescedRun:
@@ -52,7 +56,8 @@ def sync_coalesced(
     module docstring). ``rollover_only`` recomputes from the snapshot without a read;
     ``if_changed`` reads the sheet only when its Drive version is not the one the last
     sync recorded (a notification of our own write costs one Drive call, no Sheets read;
-    see ``if_changed.py``)."""
+    see ``if_changed.py``). ``paced``: notifications arriving during the sync are left
+    pending for the caller to schedule when due, not synced at once (``pacing.py``)."""
     results: list[SyncResult] = []
 
     def run(lease: Lease) -> None:
@@ -74,5 +79,5 @@ def sync_coalesced(
                 sleep(min(8.0, 0.25 * 2**attempt) * random.uniform(0.5, 1.0))
                 lease.renew()
 
-    syncs = run_single_flight(backend.store, spreadsheet_id, run, notify=notify)
+    syncs = run_single_flight(backend.store, spreadsheet_id, run, notify=notify, hand_back=paced)
     return CoalescedRun(syncs=syncs, last=results[-1] if results else None)

@@ -31,6 +31,7 @@ from google.oauth2 import service_account
 from googleapiclient.discovery import build_from_document
 from googleapiclient.discovery_cache import get_static_doc
 
+from service.sheets.budget import SheetsBudget
 from service.sheets.errors import SellerTokenRejected
 from service.sheets.gateway import ApiResources, RetryPolicy, SheetsGateway
 
@@ -131,12 +132,16 @@ def build_gateway(
     api_root: str | None = None,
     timeout_s: float = 20.0,
     retry: RetryPolicy | None = None,
+    budget: SheetsBudget | None = None,
 ) -> SheetsGateway:
     """A gateway using ``credentials``; ``api_root`` is the emulator's base URL, or None
-    for Google's own hosts. Cheap: only its connections are its own."""
+    for Google's own hosts; ``budget`` counts its Sheets calls. Cheap: only its
+    connections are its own."""
     connections = httplib2.Http(timeout=timeout_s)
     http = google_auth_httplib2.AuthorizedHttp(credentials, http=connections)
-    return SheetsGateway(_resources(api_root), http, retry=retry, close=connections.close)
+    return SheetsGateway(
+        _resources(api_root), http, retry=retry, close=connections.close, budget=budget
+    )
 
 
 class PersonAccessToken(auth_credentials.Credentials):

@@ -12,7 +12,9 @@ above it sees ``googleapiclient.errors.HttpError``.
         ├── SheetNotFound        404
         ├── PermissionDenied     403 (also 401)
         ├── InvalidRequest       400 (names the failing request when Google does)
-        ├── RateLimited          429 after the retries
+        ├── RateLimited          429 after the retries (``retry_after_s``: when to try again)
+        │   └── QuotaBudgetSpent the shared budget has no call left this minute; Google
+        │                        was not asked
         └── GoogleUnavailable    5xx, timeouts or dropped connections after the retries
 """
 
@@ -80,7 +82,20 @@ class InvalidRequest(GoogleError):
 
 
 class RateLimited(GoogleError):
-    pass
+    """Google's quota (or our budget of it) is used up. ``retry_after_s``, when known,
+    says when a call will be let through again; whoever runs the work waits that long
+    (the queue schedules the sync for then) instead of failing it."""
+
+    def __init__(
+        self, message: str, *, status: int = 429, retry_after_s: float | None = None
+    ) -> None:
+        super().__init__(message, status=status)
+        self.retry_after_s = retry_after_s
+
+
+class QuotaBudgetSpent(RateLimited):
+    """The budget of Sheets calls every instance shares has none left in this minute:
+    the call was not made."""
 
 
 class GoogleUnavailable(GoogleError):

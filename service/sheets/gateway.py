@@ -4,7 +4,10 @@ Calls go through google-api-python-client. Every call has a timeout (the httplib
 connection's); Google's errors become :mod:`service.sheets.errors` exceptions here.
 
 Retries: bounded exponential backoff with jitter. Reads and other idempotent calls are
-retried on 429, 5xx, timeouts and dropped connections. A ``batchUpdate`` is retried only
+retried on 429, 5xx, timeouts and dropped connections. With a budget
+(:mod:`service.sheets.budget`, the service account's), every Sheets call takes a unit
+first and a 429 is not retried: it spends the minute's budget and is raised with the
+seconds to wait, for the queue to schedule the sync then. A ``batchUpdate`` is retried only
 on 429 (Google rejects over-quota calls before doing anything); after a 5xx or a dropped
 connection it may or may not have been applied, so it is not repeated blindly: the
 caller learns the outcome from the write token on its next read (see
@@ -31,6 +34,7 @@ from googleapiclient.errors import HttpError
 import service.sheets.errors as errors
 import service.sheets.layout as layout
 from service.services.map_sheets import Channel
+from service.sheets.budget import CallKind, SheetsBudget
 from service.sheets.reader import READ_FIELDS
 
 _CONNECTION_ERRORS = (
@@ -84,6 +88,7 @@ class SheetsGateway:
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
         close: Callable[[], None] | None = None,
+        budget: SheetsBudget | None = None,
     ) -> None:
         self._spreadsheets = resources.spreadsheets
         self._files = resources.files
@@ -94,6 +99,7 @@ class SheetsGateway:
         self._retry = retry or RetryPolicy()
         self._sleep = sleep
         self._close = close
+        self._budget = budget
 
     def close(self) -> None:
         """Close the gateway's connections."""
@@ -123,7 +129,7 @@ class SheetsGateway:
             includeGridData=True,
             fields=READ_FIELDS,
         )
-        result: dict[str, Any] = self._call(request, idempotent=True)
+        result: dict[str, Any] = self._call(request, idempotent=True, kind="read")
         return result
 
     def read_tabs(self, spreadsheet_id: str) -> dict[str, Any]:
@@ -132,13 +138,13 @@ class SheetsGateway:
             spreadsheetId=spreadsheet_id,
             fields="spreadsheetId,properties.title,sheets.properties,developerMetadata",
         )
-        result: dict[str, Any] = self._call(request, idempotent=True)
+        result: dict[str, Any] = self._call(request, idempotent=True, kind="read")
         return result
 
     def create_spreadsheet(self, body: dict[str, Any]) -> str:
         request = self._spreadsheets.create(body=body, fields="spreadsheetId")
         # Not retried after an uncertain failure: a retry could make a second file.
-        result = self._call(request, idempotent=False)
+        result = self._call(request, idempotent=False, kind="write")
         return str(result["spreadsheetId"])
 
     def batch_update(
@@ -158,7 +164,7 @@ class SheetsGateway:
                 responseIncludeGridData=True,
             )
         request = self._spreadsheets.batchUpdate(spreadsheetId=spreadsheet_id, body=body)
-        result: dict[str, Any] = self._call(request, idempotent=False)
+        result: dict[str, Any] = self._call(request, idempotent=False, kind="write")
         return result
 
     def update_row_by_metadata(
@@ -193,7 +199,7 @@ class SheetsGateway:
         request = self._spreadsheets.values().batchUpdateByDataFilter(
             spreadsheetId=spreadsheet_id, body=body
         )
-        result: dict[str, Any] = self._call(request, idempotent=True)
+        result: dict[str, Any] = self._call(request, idempotent=True, kind="write")
         return result
 
     # -- Drive ---------------------------------------------------------------------------
@@ -265,16 +271,25 @@ class SheetsGateway:
                 return found
 
     # -- plumbing ----------------------------------------------------------------------
-    def _call(self, request: Any, *, idempotent: bool) -> Any:
+    def _call(self, request: Any, *, idempotent: bool, kind: CallKind | None = None) -> Any:
+        """Run ``request``; ``kind`` marks a Sheets call, which takes one unit of the
+        budget first (every attempt is a call Google counts)."""
         attempt = 0
         while True:
             try:
+                if kind is not None and self._budget is not None:
+                    self._budget.take(kind)  # QuotaBudgetSpent: Google is not asked
                 return request.execute(http=self._http, num_retries=0)
             except HttpError as exc:
                 status = int(exc.resp.status)
-                retryable = status == 429 or (idempotent and status in _RETRY_STATUSES)
+                # With a budget, a 429 is not tried again here: it spends the minute's
+                # budget and goes back to the queue, which waits for the next minute.
+                budgeted = kind is not None and self._budget is not None
+                retryable = (status == 429 and not budgeted) or (
+                    idempotent and status in _RETRY_STATUSES and status != 429
+                )
                 if not retryable or attempt >= self._retry.max_retries:
-                    raise translate(exc) from exc
+                    raise self._translated(exc, kind) from exc
             except auth_exceptions.RefreshError as exc:
                 # Google refused the credentials (an expired or revoked token).
                 raise errors.PermissionDenied(
@@ -287,6 +302,14 @@ class SheetsGateway:
                     ) from exc
             self._sleep(self._retry.delay(attempt))
             attempt += 1
+
+    def _translated(self, exc: HttpError, kind: CallKind | None) -> errors.GoogleError:
+        """Google's error as ours; a quota refusal also spends this minute's budget, so
+        every instance slows down until Google's minute has passed."""
+        error = translate(exc)
+        if isinstance(error, errors.RateLimited) and kind is not None and self._budget:
+            error.retry_after_s = self._budget.spent_by_google(kind)
+        return error
 
 
 def translate(exc: HttpError) -> errors.GoogleError:

@@ -161,6 +161,9 @@ class SyncState:
     last_error: str | None
     attempts: int  # failed syncs since the last one that finished
     updated_at: datetime
+    # When the first notification no sync has taken on yet arrived, and the latest.
+    first_pending_at: datetime | None = None
+    last_notified_at: datetime | None = None
 
     @property
     def pending(self) -> bool:

@@ -45,6 +45,7 @@ def run_single_flight(
     notify: bool = True,
     owner: str | None = None,
     lease_s: float = DEFAULT_LEASE_S,
+    hand_back: bool = False,
 ) -> int:
     """Records a notification (unless ``notify`` is False: the sweep retrying one already
     recorded) and, unless another owner holds the lease, runs ``sync`` until every
@@ -58,6 +59,10 @@ def run_single_flight(
     A sync that raises releases the lease with the error recorded (the notification
     stays pending for the sweep) and the error propagates. ``LeaseLost`` propagates if
     the lease expired and was taken during a sync; the new holder covers everything.
+
+    With ``hand_back`` (paced syncs), notifications that arrived during the sync do not
+    make it sync again at once: the lease is released with them pending, and the caller
+    schedules the one more sync for when they are due (``sync_due_in``).
     """
     if notify:
         store.request_sync(spreadsheet_id)
@@ -74,6 +79,9 @@ def run_single_flight(
             raise
         runs += 1
         if store.release(spreadsheet_id, owner, generation):
+            break
+        if hand_back:
+            store.hand_back(spreadsheet_id, owner)
             break
         generation = store.continue_lease(spreadsheet_id, owner, lease_s)
     return runs

@@ -24,13 +24,23 @@ from service.store.maps import Maps
 from service.store.migrate import migrate
 from service.store.outbox import Outbox
 from service.store.reviews import Reviews
+from service.store.sheets_quota import SheetsQuota
 from service.store.snapshots import Snapshots
 from service.store.sync_leases import SyncLeases
 from service.store.tables import EditEventRow
 
 
 class Store(
-    Maps, Snapshots, History, SyncLeases, Channels, Reviews, EditEvents, Outbox, Calibrations
+    Maps,
+    Snapshots,
+    History,
+    SyncLeases,
+    Channels,
+    Reviews,
+    EditEvents,
+    Outbox,
+    Calibrations,
+    SheetsQuota,
 ):
     """The backend's persistence. Build it with :meth:`from_url` (or from an Engine), run
     :meth:`migrate` once at start-up, :meth:`close` at shutdown. Thread-safe: every

@@ -22,11 +22,12 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import ColumnElement, func, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.store.base import StoreBase
+from service.store.column_types import UtcDateTime
 from service.store.errors import LeaseLost, MapNotFound
 from service.store.records import SyncState
 from service.store.tables import SyncStateRow
@@ -49,6 +50,8 @@ def _to_record(row: SyncStateRow) -> SyncState:
         last_error=row.last_error,
         attempts=row.attempts,
         updated_at=row.updated_at,
+        first_pending_at=row.first_pending_at,
+        last_notified_at=row.last_notified_at,
     )
 
 
@@ -78,11 +81,24 @@ class SyncLeases(StoreBase):
     def _request_sync_statement(self, spreadsheet_id: str, now: datetime) -> Any:
         """The upsert that records one more notification, returning its generation."""
         insert = self._insert(SyncStateRow).values(
-            spreadsheet_id=spreadsheet_id, requested=1, completed=0, attempts=0, updated_at=now
+            spreadsheet_id=spreadsheet_id,
+            requested=1,
+            completed=0,
+            attempts=0,
+            updated_at=now,
+            first_pending_at=now,
+            last_notified_at=now,
         )
         return insert.on_conflict_do_update(
             index_elements=["spreadsheet_id"],
-            set_={"requested": SyncStateRow.requested + 1, "updated_at": now},
+            set_={
+                "requested": SyncStateRow.requested + 1,
+                "updated_at": now,
+                "first_pending_at": func.coalesce(
+                    SyncStateRow.first_pending_at, literal(now, UtcDateTime())
+                ),
+                "last_notified_at": now,
+            },
         ).returning(SyncStateRow.requested)
 
     def try_acquire(self, spreadsheet_id: str, owner: str, lease_s: float) -> int | None:
@@ -97,7 +113,13 @@ class SyncLeases(StoreBase):
                 SyncStateRow.requested > SyncStateRow.completed,
                 _lease_free(now),
             )
-            .values(lease_owner=owner, lease_until=now + _lease_length(lease_s), updated_at=now)
+            # The sync takes on every notification so far: none waits any more.
+            .values(
+                lease_owner=owner,
+                lease_until=now + _lease_length(lease_s),
+                updated_at=now,
+                first_pending_at=None,
+            )
             .returning(SyncStateRow.requested)
             .execution_options(synchronize_session=False)
         )
@@ -137,7 +159,46 @@ class SyncLeases(StoreBase):
 
     def continue_lease(self, spreadsheet_id: str, owner: str, lease_s: float) -> int:
         """Extends the owner's lease; returns the generation its next sync covers."""
-        return self._extend(spreadsheet_id, owner, lease_s)
+        return self._extend(spreadsheet_id, owner, lease_s, first_pending_at=None)
+
+    def hand_back(self, spreadsheet_id: str, owner: str) -> None:
+        """Releases the owner's lease after :meth:`release` said notifications arrived
+        during its sync (it recorded what the sync covered): they stay pending, to be
+        synced when they are due (paced) rather than at once. ``LeaseLost`` if the owner
+        does not hold the lease."""
+        now = self._now()
+        with self._writing() as session:
+            released = self._update_held(
+                session,
+                spreadsheet_id,
+                owner,
+                lease_owner=None,
+                lease_until=None,
+                last_error=None,
+                attempts=0,
+                updated_at=now,
+            )
+        if not released:
+            raise LeaseLost(spreadsheet_id, owner)
+
+    def sync_due_in(self, spreadsheet_id: str, quiet_s: float, max_wait_s: float) -> float | None:
+        """Seconds until a paced sync of the MAP is due: once it has had no notification
+        for ``quiet_s``, or its first pending one is ``max_wait_s`` old, whichever comes
+        first (0: due now). None when nothing is pending, or a live lease holder will
+        cover it."""
+        now = self._now()
+        with self._reading() as session:
+            row = session.get(SyncStateRow, spreadsheet_id)
+            if row is None or row.requested <= row.completed:
+                return None
+            leased = row.lease_owner is not None and row.lease_until is not None
+            if leased and row.lease_until is not None and row.lease_until > now:
+                return None
+            first, last = row.first_pending_at, row.last_notified_at
+        if first is None or last is None:
+            return 0.0  # not known when they came (a failed sync, an older row): now
+        due = min(last + timedelta(seconds=quiet_s), first + timedelta(seconds=max_wait_s))
+        return max(0.0, (due - now).total_seconds())
 
     def renew_lease(self, spreadsheet_id: str, owner: str, lease_s: float) -> None:
         """Extends the owner's lease during a long sync; ``LeaseLost`` if it is gone."""
@@ -185,12 +246,12 @@ class SyncLeases(StoreBase):
             row = session.get(SyncStateRow, spreadsheet_id)
             return None if row is None else _to_record(row)
 
-    def _extend(self, spreadsheet_id: str, owner: str, lease_s: float) -> int:
+    def _extend(self, spreadsheet_id: str, owner: str, lease_s: float, **values: object) -> int:
         now = self._now()
         statement = (
             update(SyncStateRow)
             .where(SyncStateRow.spreadsheet_id == spreadsheet_id, SyncStateRow.lease_owner == owner)
-            .values(lease_until=now + _lease_length(lease_s), updated_at=now)
+            .values(lease_until=now + _lease_length(lease_s), updated_at=now, **values)
             .returning(SyncStateRow.requested)
             .execution_options(synchronize_session=False)
         )

@@ -161,8 +161,25 @@ class SyncStateRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Pacing (see pacing.py in the services): when the first notification no sync has
+    # taken on yet arrived (None: none, or not known), and when the latest arrived.
+    first_pending_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_notified_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     __table_args__ = (CheckConstraint("completed <= requested", name="completed_le_requested"),)
+
+
+class SheetsQuotaRow(Base):
+    """The Sheets calls one service account made in the last minute, reads and writes
+    apart: the budget every instance shares (see quota_budget.py)."""
+
+    __tablename__ = "sheets_quota"
+
+    account: Mapped[str] = mapped_column(EMAIL, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    # The calls' instants (seconds since the epoch), oldest first, within the window.
+    calls: Mapped[list[float]] = mapped_column(JsonDocument)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class WatchChannelRow(Base):

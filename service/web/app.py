@@ -69,7 +69,7 @@ def build_context(settings: Settings, clock: Clock) -> WebContext:
     """The store (migrated), the use cases' Backend, the token verifier and the queue of
     background syncs."""
     store = build_store(settings, migrate=True, clock=clock)
-    service_sheets = ServiceSheets(settings)
+    service_sheets = ServiceSheets(settings, store)
     backend = build_backend(
         settings, store, service_sheets, keep_seller_sheets=_closed_after_request, clock=clock
     )
@@ -94,7 +94,7 @@ def build_context(settings: Settings, clock: Clock) -> WebContext:
         session,
         links=build_links(settings, backend),
         background=_background_tasks(settings, clock),
-        sweeps=build_sweep_pool(backend),
+        sweeps=build_sweep_pool(backend, clock),
     )
 
 

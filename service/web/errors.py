@@ -17,6 +17,7 @@ a credential: the handlers build their own text rather than echo a library's.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -152,9 +153,12 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(sheets.RateLimited)
     def _rate_limited(exc: sheets.RateLimited) -> Response:
-        return error_response(
+        response = error_response(
             429, "RATE_LIMITED", "Google's quota is used up for now; try again in a minute"
         )
+        if exc.retry_after_s is not None:  # the shared budget says when there is room
+            response.headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after_s)))
+        return response
 
     @app.errorhandler(sheets.GoogleUnavailable)
     def _google_unavailable(exc: sheets.GoogleUnavailable) -> Response:

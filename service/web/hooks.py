@@ -1,6 +1,6 @@
 """``/hooks``: change notifications. Each is recorded in the store before the answer (so
 none is lost: if the process dies or the pool is full, the sweep finds it pending),
-acknowledged at once, and synced in the background, coalesced.
+acknowledged at once, and synced in the background, coalesced and paced.
 
 Recording the notification here rather than in the background job costs one write on
 the request's path but saves syncs: a job that starts after the MAP is already up to
@@ -25,9 +25,11 @@ bp = Blueprint("hooks", __name__, url_prefix="/hooks")
 
 # Drive's first message on a new channel says only that the channel is open.
 SYNC_STATE = "sync"
-# A Drive notification's sync waits this long: the add-on's trigger, which says who made
-# the edit, usually arrives within it (Drive does not say who), and edits made in quick
-# succession are covered by one sync.
+# The queue looks at a Drive notification's MAP this long after it: the add-on's trigger,
+# which says who made the edit, usually arrives within it (Drive does not say who). The
+# sync itself is paced (service/services/pacing.py): it starts once the MAP has been
+# quiet for MAP_SYNC_QUIET_S, or its first unsynced notification is MAP_SYNC_MAX_WAIT_S
+# old, so a burst of edits is covered by one sync.
 DRIVE_SYNC_DELAY_S = 1.0
 
 

@@ -405,9 +405,10 @@ class Accepted(BaseModel):
 
 class SyncTaskResult(BaseModel):
     # syncs run here (0: nothing pending, or another worker holds the MAP's lease);
-    # "failed": a failure retrying cannot mend, recorded on the MAP for the sweep.
+    # "failed": a failure retrying cannot mend, recorded on the MAP for the sweep;
+    # "deferred": not due yet (paced) or the quota said wait: a later task is queued.
     syncs: int
-    outcome: Literal["synced", "failed"]
+    outcome: Literal["synced", "failed", "deferred"]
 
 
 class FanOutCounts(BaseModel):

@@ -11,11 +11,14 @@ task does one unit. With the in-process queue (``serve``) the sweep hands its MA
 thread of this process (``build_sweep_pool``) and answers at once too; renewal and
 reminders do their work in the cron request, as they always did.
 
-A sync task answers 2xx when it is done or can never succeed (the failure is recorded on
-the MAP, and retrying would only spend quota), and an error status when it should be
-tried again: 429 when Google's quota is used up, 503 when Google or the store did not
-answer, 409 when the sheet changed under the sync. Cloud Tasks then retries it with the
-queue's backoff, so a quota error slows the queue rather than failing the sync."""
+A sync task is paced (``service.services.pacing``): when the MAP is not due yet (people
+are still typing), when notifications arrived during its sync, or when Google's quota or
+the shared budget refused a call, it makes a new task for the instant the MAP is due and
+answers 2xx ("deferred"). It answers 2xx too when it is done or can never succeed (the
+failure is recorded on the MAP, and retrying would only spend quota), and an error
+status when it should be tried again: 503 when Google or the store did not answer (or
+the next task could not be made), 409 when the sheet changed under the sync. Cloud
+Tasks then retries it with the queue's backoff."""
 
 from __future__ import annotations
 
@@ -32,8 +35,9 @@ from service.runtime.reminders import (
     require_links,
     run_reminders,
 )
+from service.runtime.sync_queue import pacing_of
 from service.services.calibrate import refresh_calibrations
-from service.services.coalesce import sync_coalesced
+from service.services.pacing import paced_sync
 from service.services.sweep import (
     RenewalUnit,
     renew_channels,
@@ -171,12 +175,20 @@ def run_sync_task() -> Any:
     task = parse_json_body(request, SyncTask)
     try:
         # One attempt: a transient failure goes back to the queue, which backs off.
-        run = sync_coalesced(
-            context.backend, task.spreadsheet_id, notify=False, if_changed=True, attempts=1
+        run = paced_sync(
+            context.backend, task.spreadsheet_id, pacing_of(context.settings), attempts=1
         )
     except PERMANENT as exc:
         log.warning("sync task for %s failed for good: %s", task.spreadsheet_id, type(exc).__name__)
         return dump(SyncTaskResult(syncs=0, outcome="failed"))
+    if run.again_in_s is not None:
+        # Not due yet, notifications handed back, or the quota says wait: a new task
+        # for that instant (its own window's name). If it cannot be made, this task
+        # fails and Cloud Tasks retries it.
+        if not context.syncs.submit_later(task.spreadsheet_id, run.again_in_s):
+            raise Unavailable("the sync could not be scheduled again; retry")
+        if run.syncs == 0:
+            return dump(SyncTaskResult(syncs=0, outcome="deferred"))
     return dump(SyncTaskResult(syncs=run.syncs, outcome="synced"))
 
 

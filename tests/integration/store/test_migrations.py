@@ -31,6 +31,7 @@ TABLES = {
     "reminder_keys",
     "used_links",
     "org_calibrations",
+    "sheets_quota",
 }
 
 

@@ -16,9 +16,11 @@ from service.runtime.cloud_tasks import CloudTasksQueue
 from service.store import Store
 from tests.clock import START
 from tests.db_fixtures import BACKENDS
+from tests.integration.tasks.cloud_tasks_stack import TASKS_ACCOUNT
 from tests.integration.tasks.conftest import context
 from tests.integration.web.flows import create_map, edit_cell, read_range, report_edit
 from tests.integration.web.quota_flows import quotas, read_as
+from tests.integration.web.tokens import id_token
 
 pytestmark = pytest.mark.parametrize("db_backend", BACKENDS, indirect=True)
 
@@ -93,14 +95,53 @@ def test_a_sync_refused_by_the_sheets_quota_is_retried_by_the_queue_not_lost(
     edit_cell(emulator.url, sid, "G13", "Blocked")
     assert report_edit(client, emulator.url, sid, value="Blocked").status_code == 202
 
-    # Refused (429), and tried again by the queue: the notification stays pending.
-    wait_for(lambda: quotas(emulator.url, "GET")["refused"] >= 3, what="retries refused")
+    # Refused (429) once: that spends the minute's budget, and the task schedules the
+    # sync for the next minute (a later task); the notification stays pending.
+    wait_for(lambda: quotas(emulator.url, "GET")["refused"] >= 1, what="the read refused")
+    wait_for(
+        lambda: "RateLimited" in (getattr(store.sync_state(sid), "last_error", "") or ""),
+        what="the refusal recorded",
+    )
     state = store.sync_state(sid)
-    assert state is not None and state.pending and "RateLimited" in (state.last_error or "")
+    assert state is not None and state.pending
+    assert quotas(emulator.url, "GET")["refused"] == 1  # nobody asked Google again
 
-    clock.advance(seconds=61)  # a new minute: the quota is back
+    clock.advance(seconds=62)  # a new minute: the quota and the budget are back
 
     wait_for(lambda: settled(store, sid), what="the sync went through on a retry")
     assert [e.new for e in store.history(sid) if e.field == "status"] == ["Blocked"]
     quotas(emulator.url, "DELETE")
     assert read_range(emulator.url, sid, FIRST_COMPUTED) != before
+
+
+def test_a_task_for_a_map_still_being_edited_is_deferred_to_a_later_task(
+    make_tasks_app: Any, emulator: Any, queue_path: str, tasks: tasks_v2.CloudTasksClient
+) -> None:
+    app: Flask = make_tasks_app()
+    client = app.test_client()
+    store = context(app).backend.store
+    settings = context(app).settings
+    sid = create_map(client, emulator.url)["spreadsheet_id"]
+    wait_for(lambda: settled(store, sid), what="the new MAP settled")
+    tasks.pause_queue(name=queue_path)
+    edit_cell(emulator.url, sid, "G13", "Blocked")
+    assert report_edit(client, emulator.url, sid, value="Blocked").status_code == 202
+    state = store.sync_state(sid)
+    assert state is not None and state.last_notified_at is not None
+    quiet_from = state.last_notified_at + timedelta(seconds=settings.sync_quiet_s)
+
+    # The task runs at once (as if its window had closed): the MAP is not quiet yet.
+    token = id_token(emulator.url, TASKS_ACCOUNT, audience=settings.resolved_tasks_audience())
+    reply = client.post(
+        "/tasks/sync", json={"spreadsheet_id": sid}, headers={"Authorization": f"Bearer {token}"}
+    )
+
+    assert reply.get_json() == {"syncs": 0, "outcome": "deferred"}
+    scheduled = [t.schedule_time for t in tasks.list_tasks(parent=queue_path)]
+    assert max(scheduled) >= quiet_from  # a task for when the MAP is quiet
+    tasks.resume_queue(name=queue_path)
+    wait_for(
+        lambda: [e.new for e in store.history(sid) if e.field == "status"] == ["Blocked"],
+        what="the edit synced by the later task",
+    )
+    wait_for(lambda: settled(store, sid), what="the sync finished")

@@ -1,6 +1,6 @@
-"""The in-process queue meets Google's quota: a sync refused with 429 (after the
-client's and the sync's own retries) is queued again a while later, and goes through
-once the minute has passed, instead of waiting for the hourly sweep."""
+"""The in-process queue meets Google's quota: a sync refused with 429 spends the
+minute's budget (nobody asks Google again this minute), is scheduled again for when the
+minute has passed, and goes through then, instead of waiting for the hourly sweep."""
 
 from __future__ import annotations
 
@@ -30,13 +30,18 @@ def test_a_sync_refused_by_the_quota_is_queued_again_and_goes_through_later(
     edit_cell(emulator.url, sid, "G13", "Blocked")
     assert report_edit(client, emulator.url, sid, value="Blocked").status_code == 202
 
-    # One sync tries 4 times, each read tried twice by the client: past 8 refusals, the
-    # queue has run it again.
-    wait_for(lambda: quotas(emulator.url, "GET")["refused"] > 8, what="a second round")
+    # One refusal: the 429 is not tried again at once, the budget is spent for the
+    # minute and the sync is scheduled for when it is back.
+    wait_for(lambda: quotas(emulator.url, "GET")["refused"] >= 1, what="the read refused")
+    wait_for(
+        lambda: "RateLimited" in (getattr(store.sync_state(sid), "last_error", "") or ""),
+        what="the refusal recorded",
+    )
     state = store.sync_state(sid)
     assert state is not None and state.pending
+    assert quotas(emulator.url, "GET")["refused"] == 1
 
-    clock.advance(seconds=61)  # a new minute: the quota is back
+    clock.advance(seconds=62)  # a new minute: the quota and the budget are back
 
     def settled() -> bool:
         now = store.sync_state(sid)

@@ -4,7 +4,9 @@ queue says so, failures are counted and never escape, closing lets queued jobs f
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime, timedelta
 
+from emulator.testing import wait_for
 from service.runtime.sync_pool import SyncPool
 
 
@@ -90,3 +92,56 @@ def test_building_a_pool_starts_no_thread() -> None:
 
     assert threading.active_count() == before
     pool.close()
+
+
+class SteppedClock:
+    """A clock that moves only when the test says."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+def test_a_job_that_answers_when_to_look_again_runs_again_once_the_clock_is_there() -> None:
+    clock = SteppedClock()
+    runs: list[datetime] = []
+
+    def run(sid: str) -> float | None:
+        runs.append(clock())
+        return 30.0 if len(runs) == 1 else None  # not due yet: look again in 30 s
+
+    pool = SyncPool(run, workers=1, now=clock)
+    try:
+        assert pool.submit("map-a")
+        wait_for(lambda: len(runs) == 1 and pool.scheduled("map-a") is not None)
+        clock.advance(29)
+        assert not pool.wait_idle(0.5)  # still scheduled, not run
+        assert len(runs) == 1
+        clock.advance(1)
+        assert pool.wait_idle(60)
+    finally:
+        pool.close()
+
+    assert [(at - runs[0]).total_seconds() for at in runs] == [0.0, 30.0]
+
+
+def test_the_earliest_instant_asked_for_wins() -> None:
+    clock = SteppedClock()
+    ran: list[str] = []
+    pool = SyncPool(lambda sid: ran.append(sid), workers=1, now=clock)  # type: ignore[arg-type,func-returns-value]
+    try:
+        assert pool.submit_later("map-a", 60)
+        assert pool.submit_later("map-a", 5)
+        assert pool.submit_later("map-a", 90)
+        assert pool.scheduled("map-a") == clock() + timedelta(seconds=5)
+        clock.advance(5)
+        assert pool.wait_idle(60)
+    finally:
+        pool.close()
+
+    assert ran == ["map-a"]
