@@ -182,7 +182,8 @@ def history_rows(page: Any) -> list[dict[str, str]]:
 
 
 def wait_for_history(page: Any, field: str, count: int) -> list[dict[str, str]]:
-    """On the History tab: until ``count`` rows log ``field`` with their Who written."""
+    """On the History tab: until ``count`` rows log ``field`` (each row is written whole,
+    Who included, by one sync); those rows."""
     page.wait_for_function(
         "([field, count]) => Array.from(document.querySelectorAll(\"#grid td[data-a1^='D']\"))"
         ".filter(td => td.getAttribute('data-value') === field).length >= count",
@@ -255,7 +256,7 @@ def test_a_map_in_kiritimati_dates_its_weekly_review_with_kiritimatis_date(
     UTC (when this runs then, the review's date is not UTC's); before 10:00 UTC both
     agree, and the test still checks the review is dated with Kiritimati's date."""
     zone = ZoneInfo(KIRITIMATI)
-    with page_in(browser, timezone_id=KIRITIMATI) as page:
+    with page_in(browser, locale="en-US", timezone_id=KIRITIMATI) as page:
         href = create_map_in_dialog(page, serve)
         page.goto(f"{href}?as={BUYER}")
         cell(page, "C9").wait_for()
@@ -282,7 +283,7 @@ def test_a_map_in_kiritimati_dates_its_weekly_review_with_kiritimatis_date(
 
 
 def test_history_names_who_changed_what_without_a_trigger(serve: Serving, browser: Any) -> None:
-    with page_in(browser) as page:
+    with page_in(browser, locale="en-US") as page:
         href = create_map_in_dialog(page, serve)
         spreadsheet_id = href.rstrip("/").rsplit("/", 1)[-1]
         page.goto(f"{href}?as={BUYER}")
@@ -320,7 +321,7 @@ def test_history_names_who_changed_what_without_a_trigger(serve: Serving, browse
 def test_a_reason_typed_later_in_history_clears_close_date_moved(
     serve: Serving, browser: Any
 ) -> None:
-    with page_in(browser) as page:
+    with page_in(browser, locale="en-US") as page:
         href = create_map_in_dialog(page, serve)
         page.goto(f"{href}?as={SELLER}")
         cell(page, GO_LIVE).wait_for()
