@@ -13,7 +13,7 @@ Prints:
 
 Run: PYTHONPATH=. .venv/bin/python bench/bench_sync.py [--sizes 15,100,500,2000]
 [--profile N] (``--profile 500``: cProfile of one sync of a 500-milestone plan, top 25
-functions by cumulative time).
+functions by cumulative CPU time).
 """
 
 from __future__ import annotations
@@ -169,7 +169,6 @@ def cpu_per_sync(
     """Median CPU and wall ms of a sync that follows a one-cell edit, and the store
     transactions and statements of the last one."""
     cpu, wall = [], []
-    counts = StoreCounts()
     for i in range(runs):
         h.edit(spreadsheet_id, f"Plan!I{13 + (i % rows)}", f"note {i}")
         with h.backend.sheets() as sheets, count_store(h.backend.store) as counts:
@@ -186,11 +185,11 @@ def profile_sync(h: Harness, spreadsheet_id: str) -> None:
     h.edit(spreadsheet_id, "Plan!I13", "profiled")
     with h.backend.sheets() as sheets:
         deps = SyncDeps(h.backend.store, sheets, h.backend.now)
-        profiler = cProfile.Profile()
+        profiler = cProfile.Profile(time.process_time)
         profiler.enable()
         sync_map(deps, spreadsheet_id)
         profiler.disable()
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
 
 
 def sync_logic_cpu(h: Harness, spreadsheet_id: str, runs: int) -> float:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 
 from service.store.base import StoreBase
 from service.store.records import Snapshot
@@ -33,31 +33,44 @@ class Snapshots(StoreBase):
     ) -> Snapshot:
         """Stores a new version (one more than the latest) and drops versions beyond the
         last ``snapshots_kept``; ``MapNotFound`` if there is no such MAP."""
+        taken_at = self._now()
         with self._writing() as session:
-            # Locking the MAP's row makes "latest + 1" safe against a concurrent save.
-            self._lock_map(session, spreadsheet_id)
-            latest = session.scalar(
-                select(func.max(SnapshotRow.version)).where(
-                    SnapshotRow.spreadsheet_id == spreadsheet_id
-                )
+            # Locking the MAP's row makes "latest + 1" safe against a concurrent save;
+            # the version is computed and the row inserted in one statement.
+            self._lock_map_key(session, spreadsheet_id)
+            latest = (
+                select(func.coalesce(func.max(SnapshotRow.version), 0))
+                .where(SnapshotRow.spreadsheet_id == spreadsheet_id)
+                .scalar_subquery()
             )
-            row = SnapshotRow(
+            version = session.scalar(
+                insert(SnapshotRow)
+                .values(
+                    spreadsheet_id=spreadsheet_id,
+                    version=latest + 1,
+                    taken_at=taken_at,
+                    plan=plan,
+                    computed=computed,
+                    sheet_state=sheet_state,
+                )
+                .returning(SnapshotRow.version)
+            )
+            assert version is not None
+            if version > self._snapshots_kept:
+                session.execute(
+                    delete(SnapshotRow).where(
+                        SnapshotRow.spreadsheet_id == spreadsheet_id,
+                        SnapshotRow.version <= version - self._snapshots_kept,
+                    )
+                )
+            return Snapshot(
                 spreadsheet_id=spreadsheet_id,
-                version=(latest or 0) + 1,
-                taken_at=self._now(),
+                version=version,
+                taken_at=taken_at,
                 plan=plan,
                 computed=computed,
                 sheet_state=sheet_state,
             )
-            session.add(row)
-            session.flush()
-            session.execute(
-                delete(SnapshotRow).where(
-                    SnapshotRow.spreadsheet_id == spreadsheet_id,
-                    SnapshotRow.version <= row.version - self._snapshots_kept,
-                )
-            )
-            return _to_record(row)
 
     def latest_snapshot(self, spreadsheet_id: str) -> Snapshot | None:
         with self._reading() as session:
