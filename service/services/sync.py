@@ -185,6 +185,9 @@ class Written:
     state: MapState  # what this sync leaves
     write: SheetWrite  # empty when there was nothing to write
     events: list[NewHistoryEvent]  # history this sync records
+    # The snapshot version that announced the write as pending (None: nothing written);
+    # the record replaces it in place.
+    announced: int | None = None
 
 
 def read(deps: SyncDeps, record: MapRecord, loaded: MapState, now: datetime) -> Seen:
@@ -270,7 +273,7 @@ def write(deps: SyncDeps, seen: Seen, edits: Edits, result: Recomputed, now: dat
             next_id=seen.sheet.next_id,
         )
         return Written(state, prepared, events)
-    state = write_guarded(
+    state, announced = write_guarded(
         deps.store,
         deps.sheets,
         spreadsheet_id,
@@ -283,7 +286,7 @@ def write(deps: SyncDeps, seen: Seen, edits: Edits, result: Recomputed, now: dat
         given_ids=list(seen.sheet.given_ids),
         token=token,
     )
-    return Written(state, prepared, events)
+    return Written(state, prepared, events, announced)
 
 
 def save(
@@ -306,7 +309,9 @@ def save(
         if written.events:
             store.append_history(written.events)
         crash_point("store")
-        if written.state != loaded:
+        if written.announced is not None:
+            store.replace_snapshot(spreadsheet_id, written.announced, **written.state.snapshot())
+        elif written.state != loaded:
             store.save_snapshot(spreadsheet_id, **written.state.snapshot())
         store.update_map(
             spreadsheet_id,

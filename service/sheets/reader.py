@@ -139,9 +139,9 @@ def read_plan(spreadsheet: dict[str, Any], *, today: date) -> SheetRead:
     )
     history = sheets.get(layout.HISTORY_TAB)
     if history is not None:
-        read.logged = read_history(history)
-        read.history_events = _history_events(history)
-        grid_rows, _ = _grid(history)
+        grid_rows, _ = _grid(history)  # once: the tab grows with every change recorded
+        read.logged = _logged_changes(grid_rows)
+        read.history_events = _history_events(grid_rows)
         first = grid_rows[0] if grid_rows else []
         read.history_event_header = bool(cell_text(_cell(first, layout.HISTORY_EVENT_COL)))
     reviews = sheets.get(layout.REVIEWS_TAB)
@@ -180,6 +180,10 @@ def _is_header_row(row: list[dict[str, Any]], columns: dict[str, int]) -> bool:
 def read_history(sheet: dict[str, Any]) -> list[LoggedChange]:
     """The History tab's rows under its header (those that name a field)."""
     grid, _ = _grid(sheet)
+    return _logged_changes(grid)
+
+
+def _logged_changes(grid: list[list[dict[str, Any]]]) -> list[LoggedChange]:
     at = layout.HISTORY_READ_COLUMNS
     logged = []
     for row in grid[1:]:
@@ -222,9 +226,8 @@ def _grid(sheet: dict[str, Any]) -> tuple[list[list[dict[str, Any]]], dict[int, 
     return grid, meta
 
 
-def _history_events(sheet: dict[str, Any]) -> dict[str, list[int]]:
-    """The event id in each row of the History tab (its header row left out)."""
-    grid, _ = _grid(sheet)
+def _history_events(grid: list[list[dict[str, Any]]]) -> dict[str, list[int]]:
+    """The event id in each row of the History tab's ``grid`` (its header row left out)."""
     events: dict[str, list[int]] = {}
     for index, row in enumerate(grid[1:], start=1):
         text = cell_text(_cell(row, layout.HISTORY_EVENT_COL)).strip()

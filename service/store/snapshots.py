@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 
 from service.store.base import StoreBase
 from service.store.records import Snapshot
@@ -62,6 +62,51 @@ class Snapshots(StoreBase):
                         SnapshotRow.spreadsheet_id == spreadsheet_id,
                         SnapshotRow.version <= version - self._snapshots_kept,
                     )
+                )
+            return Snapshot(
+                spreadsheet_id=spreadsheet_id,
+                version=version,
+                taken_at=taken_at,
+                plan=plan,
+                computed=computed,
+                sheet_state=sheet_state,
+            )
+
+    def replace_snapshot(
+        self,
+        spreadsheet_id: str,
+        version: int,
+        *,
+        plan: dict[str, Any],
+        computed: dict[str, Any],
+        sheet_state: dict[str, Any],
+    ) -> Snapshot:
+        """Puts a new state in place of ``version`` (one statement), when that version is
+        still the latest: a sync's record replacing the snapshot that announced its write
+        as pending. Otherwise (another version came since, or it is gone) the state is
+        saved as a new version, as :meth:`save_snapshot` does. ``MapNotFound`` if there
+        is no such MAP."""
+        taken_at = self._now()
+        with self._writing() as session:
+            latest = (
+                select(func.max(SnapshotRow.version))
+                .where(SnapshotRow.spreadsheet_id == spreadsheet_id)
+                .scalar_subquery()
+            )
+            replaced = session.scalar(
+                update(SnapshotRow)
+                .where(
+                    SnapshotRow.spreadsheet_id == spreadsheet_id,
+                    SnapshotRow.version == version,
+                    SnapshotRow.version == latest,
+                )
+                .values(taken_at=taken_at, plan=plan, computed=computed, sheet_state=sheet_state)
+                .returning(SnapshotRow.version)
+                .execution_options(synchronize_session=False)
+            )
+            if replaced is None:
+                return self.save_snapshot(
+                    spreadsheet_id, plan=plan, computed=computed, sheet_state=sheet_state
                 )
             return Snapshot(
                 spreadsheet_id=spreadsheet_id,
