@@ -107,7 +107,7 @@ def recompute_from_state(
             deps.store.replace_snapshot(record.spreadsheet_id, announced, **new_state.snapshot())
         elif new_state != state:
             deps.store.save_snapshot(record.spreadsheet_id, **new_state.snapshot())
-        deps.store.update_map(
+        deps.store.record_map_changes(
             record.spreadsheet_id,
             **summary_fields(computed, plan),
             drive_version=version,

@@ -313,7 +313,7 @@ def save(
             store.replace_snapshot(spreadsheet_id, written.announced, **written.state.snapshot())
         elif written.state != loaded:
             store.save_snapshot(spreadsheet_id, **written.state.snapshot())
-        store.update_map(
+        store.record_map_changes(
             spreadsheet_id,
             **edits.activity,
             **summary_fields(computed, written.state.plan),

@@ -218,6 +218,8 @@ def _grid(sheet: dict[str, Any]) -> tuple[list[list[dict[str, Any]]], dict[int, 
             values = [{}] * start_col + list(row.get("values", []))
             grid[index] = values
         for offset, props in enumerate(block.get("rowMetadata", [])):
+            if not props:  # most rows of the grid carry no metadata
+                continue
             for item in props.get("developerMetadata", []):
                 if item.get("metadataKey") == layout.MILESTONE_KEY:
                     meta.setdefault(start + offset, []).append(

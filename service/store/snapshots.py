@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from service.store.base import StoreBase
+from service.store.errors import MapNotFound
 from service.store.records import Snapshot
 from service.store.tables import SnapshotRow
 
@@ -35,15 +37,19 @@ class Snapshots(StoreBase):
         last ``snapshots_kept``; ``MapNotFound`` if there is no such MAP."""
         taken_at = self._now()
         with self._writing() as session:
-            # Locking the MAP's row makes "latest + 1" safe against a concurrent save;
-            # the version is computed and the row inserted in one statement.
-            self._lock_map_key(session, spreadsheet_id)
+            # Locking the MAP's row makes "latest + 1" safe against a concurrent save
+            # on PostgreSQL (SQLite's BEGIN IMMEDIATE has already locked the database:
+            # a missing MAP is then the foreign key's error); the version is computed
+            # and the row inserted in one statement.
+            sqlite = session.get_bind().dialect.name == "sqlite"
+            if not sqlite:
+                self._lock_map_key(session, spreadsheet_id)
             latest = (
                 select(func.coalesce(func.max(SnapshotRow.version), 0))
                 .where(SnapshotRow.spreadsheet_id == spreadsheet_id)
                 .scalar_subquery()
             )
-            version = session.scalar(
+            statement = (
                 insert(SnapshotRow)
                 .values(
                     spreadsheet_id=spreadsheet_id,
@@ -55,6 +61,12 @@ class Snapshots(StoreBase):
                 )
                 .returning(SnapshotRow.version)
             )
+            try:
+                version = session.scalar(statement)
+            except IntegrityError as exc:
+                if sqlite:
+                    raise MapNotFound(spreadsheet_id) from exc
+                raise
             assert version is not None
             if version > self._snapshots_kept:
                 session.execute(
