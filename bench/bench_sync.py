@@ -170,7 +170,7 @@ def cpu_per_sync(
     transactions and statements of the last one."""
     cpu, wall = [], []
     for i in range(runs):
-        h.edit(spreadsheet_id, f"Plan!I{13 + (i % rows)}", f"note {i}")
+        h.edit(spreadsheet_id, f"Plan!I{13 + (i % rows)}", f"note {i} {time.perf_counter_ns()}")
         with h.backend.sheets() as sheets, count_store(h.backend.store) as counts:
             deps = SyncDeps(h.backend.store, sheets, h.backend.now)
             c0, w0 = time.process_time(), time.perf_counter()
