@@ -17,6 +17,7 @@ from gspread.utils import a1_to_rowcol
 
 import service.sheets.layout as layout
 from service.domain.history import Change
+from service.sheets.cells import color_to_hex
 from service.sheets.reader import MilestoneRow, SheetRead
 from service.sheets.writer import WritePlan
 
@@ -66,8 +67,8 @@ def recall(state: Mapping[str, Any]) -> KnownSheet:
 def to_state(read: SheetRead, written: WritePlan | None = None) -> dict[str, Any]:
     """``read`` as JSON, with the cells ``written`` applied on top."""
     rows = {r.row: r for r in read.rows}
-    computed = {r.row: dict(r.computed) for r in read.rows}
-    header_computed = dict(read.header_computed)
+    computed = {r.row: {k: compared(c) for k, c in r.computed.items()} for r in read.rows}
+    header_computed = {k: compared(c) for k, c in read.header_computed.items()}
     ids = {r.row: r.id for r in read.rows}
     metadata = {r.row: [list(m) for m in r.row_metadata] for r in read.rows}
     if written is not None:
@@ -98,6 +99,54 @@ def to_state(read: SheetRead, written: WritePlan | None = None) -> dict[str, Any
     }
 
 
+def compared(cell: Mapping[str, Any]) -> list[Any]:
+    """Of a computed cell (as read, or as a write set it), what deciding whether to write
+    it again looks at (``cells.shows``: the value, the background, the number format's
+    pattern), compactly: ``[kind, value, background "#rrggbb", pattern]``, trailing
+    Nones left out. The remembered layout holds every computed cell of the plan: as
+    Google's CellData it was about 800 bytes a milestone, most of a snapshot."""
+    entered = cell.get("userEnteredValue") or {}
+    kind = next((k for k in _VALUE_KINDS if k in entered), None)
+    fmt = cell.get("userEnteredFormat") or {}
+    kept = [
+        _VALUE_KINDS.get(kind) if kind else None,
+        entered[kind] if kind else None,
+        color_to_hex(fmt.get("backgroundColor")),
+        (fmt.get("numberFormat") or {}).get("pattern"),
+    ]
+    while kept and kept[-1] is None:
+        kept.pop()
+    return kept
+
+
+def remembered_cell(kept: Any) -> dict[str, Any]:
+    """The CellData a remembered computed cell stands for (:func:`compared`; a snapshot
+    from before kept the CellData itself, which is taken as it is)."""
+    if isinstance(kept, Mapping):
+        return dict(kept)
+    kind, value, background, pattern = [*kept, None, None, None, None][:4]
+    cell: dict[str, Any] = {}
+    if kind is not None:
+        cell["userEnteredValue"] = {_KIND_KEYS[kind]: value}
+    fmt: dict[str, Any] = {}
+    if background is not None:
+        # Every component written out, black too: a colour is present, as it was read.
+        text = background.lstrip("#")
+        fmt["backgroundColor"] = {
+            name: int(text[i : i + 2], 16) / 255
+            for name, i in (("red", 0), ("green", 2), ("blue", 4))
+        }
+    if pattern is not None:
+        fmt["numberFormat"] = {"pattern": pattern}
+    if fmt:
+        cell["userEnteredFormat"] = fmt
+    return cell
+
+
+_VALUE_KINDS = {"numberValue": "n", "stringValue": "s", "boolValue": "b", "formulaValue": "f"}
+_KIND_KEYS = {short: key for key, short in _VALUE_KINDS.items()}
+
+
 def from_state(state: Mapping[str, Any]) -> SheetRead:
     """A :class:`SheetRead` standing for the sheet as we last left it."""
     read = SheetRead(
@@ -111,7 +160,9 @@ def from_state(state: Mapping[str, Any]) -> SheetRead:
         header={},
         header_raw={},
         header_cells={k: (int(v[0]), int(v[1])) for k, v in state["header_cells"].items()},
-        header_computed=dict(state.get("header_computed", {})),
+        header_computed={
+            k: remembered_cell(v) for k, v in state.get("header_computed", {}).items()
+        },
         header_notes={},
         time_zone=str(state.get("time_zone", "Etc/GMT")),
         review_rows={str(k): [int(r) for r in v] for k, v in state.get("review_rows", {}).items()},
@@ -124,7 +175,7 @@ def from_state(state: Mapping[str, Any]) -> SheetRead:
                 row_metadata=[(int(m[0]), str(m[1])) for m in item.get("metadata", [])],
                 inputs={},
                 raw={},
-                computed=dict(item.get("computed", {})),
+                computed={k: remembered_cell(v) for k, v in item.get("computed", {}).items()},
                 notes={},
             )
         )
@@ -161,13 +212,13 @@ def _apply(
             col = first_col + offset
             header_key = header_at.get((row, col))
             if header_key is not None:
-                header_computed[header_key] = cell
+                header_computed[header_key] = compared(cell)
                 continue
             key = by_col.get(col)
             if key == "id":
                 ids[row] = cell.get("userEnteredValue", {}).get("stringValue")
             elif key in layout.COMPUTED_COLUMNS:
-                computed.setdefault(row, {})[key] = cell
+                computed.setdefault(row, {})[key] = compared(cell)
 
 
 def _apply_metadata(

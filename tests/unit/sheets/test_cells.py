@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from service.sheets.cell_values import neutralised, read_text, unneutralised
@@ -108,6 +108,7 @@ def _read_cells(draw: st.DrawFn) -> dict[str, Any] | None:
     )
 
 
+@settings(deadline=None)  # no timing: a shared machine may be slow
 @given(_read_cells(), _VALUES, st.one_of(st.none(), _COLOURS), st.sampled_from(["mmm d, yyyy"]))
 def test_a_computed_cell_is_compared_as_shown_as_it_would_be_as_cell_data(
     current: dict[str, Any] | None, value: Any, background: str | None, pattern: str
