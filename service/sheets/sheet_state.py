@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from gspread.exceptions import IncorrectCellLabel
@@ -105,18 +106,38 @@ def compared(cell: Mapping[str, Any]) -> list[Any]:
     pattern), compactly: ``[kind, value, background "#rrggbb", pattern]``, trailing
     Nones left out. The remembered layout holds every computed cell of the plan: as
     Google's CellData it was about 800 bytes a milestone, most of a snapshot."""
-    entered = cell.get("userEnteredValue") or {}
-    kind = next((k for k in _VALUE_KINDS if k in entered), None)
-    fmt = cell.get("userEnteredFormat") or {}
-    kept = [
-        _VALUE_KINDS.get(kind) if kind else None,
-        entered[kind] if kind else None,
-        color_to_hex(fmt.get("backgroundColor")),
-        (fmt.get("numberFormat") or {}).get("pattern"),
-    ]
+    entered = cell.get("userEnteredValue")
+    kind = value = background = pattern = None
+    if entered:
+        for key, short in _VALUE_KINDS.items():
+            if key in entered:
+                kind, value = short, entered[key]
+                break
+    fmt = cell.get("userEnteredFormat")
+    if fmt:
+        color = fmt.get("backgroundColor")
+        if color:
+            background = _hex(color.get("red", 0), color.get("green", 0), color.get("blue", 0))
+        pattern = (fmt.get("numberFormat") or {}).get("pattern")
+    kept = [kind, value, background, pattern]
     while kept and kept[-1] is None:
         kept.pop()
     return kept
+
+
+@lru_cache(maxsize=256)
+def _hex(red: float, green: float, blue: float) -> str | None:
+    # A sheet holds a handful of colours: each is worked out once.
+    return color_to_hex({"red": red, "green": green, "blue": blue})
+
+
+@lru_cache(maxsize=256)
+def _color(background: str) -> tuple[tuple[str, float], ...]:
+    text = background.lstrip("#")
+    return tuple((name, int(text[i : i + 2], 16) / 255) for name, i in _CHANNELS)
+
+
+_CHANNELS = (("red", 0), ("green", 2), ("blue", 4))
 
 
 def remembered_cell(kept: Any) -> dict[str, Any]:
@@ -131,11 +152,7 @@ def remembered_cell(kept: Any) -> dict[str, Any]:
     fmt: dict[str, Any] = {}
     if background is not None:
         # Every component written out, black too: a colour is present, as it was read.
-        text = background.lstrip("#")
-        fmt["backgroundColor"] = {
-            name: int(text[i : i + 2], 16) / 255
-            for name, i in (("red", 0), ("green", 2), ("blue", 4))
-        }
+        fmt["backgroundColor"] = dict(_color(background))
     if pattern is not None:
         fmt["numberFormat"] = {"pattern": pattern}
     if fmt:
