@@ -189,16 +189,24 @@ def normalise_label(text: str) -> str:
 
 def match_column(header_text: str) -> str | None:
     """The column key a table header text names, or None."""
+    if not header_text:
+        return None
     label = normalise_label(header_text)
     if not label:
         return None
+    return _column_labels().get(label)
+
+
+@cache
+def _column_labels() -> dict[str, str]:
+    """Every header text a column is known by, normalised, to its key (built once)."""
+    labels: dict[str, str] = {}
     for column in COLUMNS:
-        if label == normalise_label(column.header):
-            return column.key
+        labels.setdefault(normalise_label(column.header), column.key)
     for key, aliases in COLUMN_ALIASES.items():
-        if label in aliases:
-            return key
-    return None
+        for alias in aliases:
+            labels.setdefault(alias, key)
+    return labels
 
 
 def match_header_field(label_text: str) -> str | None:
