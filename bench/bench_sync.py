@@ -12,8 +12,9 @@ Prints:
   calls and of wall time against the backend's sync.
 
 Run: PYTHONPATH=. .venv/bin/python bench/bench_sync.py [--sizes 15,100,500,2000]
-[--profile N] (``--profile 500``: cProfile of one sync of a 500-milestone plan, top 25
-functions by cumulative CPU time).
+[--skip-calls] [--stages] [--profile N]. ``--stages``: the CPU of each step of a sync;
+``--profile 500``: cProfile of one sync of a 500-milestone plan (CPU time, the top 40
+functions by cumulative time).
 """
 
 from __future__ import annotations
@@ -180,6 +181,42 @@ def cpu_per_sync(
     return statistics.median(cpu), statistics.median(wall), counts
 
 
+def stage_split(h: Harness, spreadsheet_id: str, rows: int, runs: int) -> dict[str, float]:
+    """Median CPU ms of each step of a sync (``sync.py``'s six calls, the Drive version
+    checks, and the pending write's announcement with the ``batchUpdate``), timed by
+    wrapping those functions for the duration of the runs."""
+    from service.services import sync as steps
+    from service.services import versions
+
+    samples: dict[str, list[float]] = {}
+    originals: dict[tuple[Any, str], Any] = {}
+
+    def timed(owner: Any, name: str, label: str) -> None:
+        function = getattr(owner, name)
+        originals[(owner, name)] = function
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            start = time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                samples.setdefault(label, []).append((time.process_time() - start) * 1000)
+
+        setattr(owner, name, wrapper)
+
+    for name in ("load_inputs", "read", "diff", "recompute", "write", "save"):
+        timed(steps, name, name)
+    timed(steps, "write_guarded", "  write: announce + batchUpdate")
+    timed(versions, "file_version", "drive version before")
+    timed(versions, "after_own_write", "drive version after")
+    try:
+        cpu_per_sync(h, spreadsheet_id, rows, runs)
+    finally:
+        for (owner, name), function in originals.items():
+            setattr(owner, name, function)
+    return {label: statistics.median(values) for label, values in samples.items()}
+
+
 def profile_sync(h: Harness, spreadsheet_id: str) -> None:
     """cProfile of one sync after a one-cell edit, in this process."""
     h.edit(spreadsheet_id, "Plan!I13", "profiled")
@@ -268,6 +305,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="15,100,500,2000", help="milestones per plan")
     parser.add_argument("--profile", type=int, default=0, help="profile one sync at N")
     parser.add_argument("--skip-calls", action="store_true", help="only the CPU figures")
+    parser.add_argument("--stages", action="store_true", help="CPU of each step of a sync")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",") if size]
     with tempfile.TemporaryDirectory() as folder, emulator_process() as url:
@@ -291,6 +329,9 @@ def main() -> None:
                 f"sync, {size:>4}-milestone plan: {logic:7.2f} ms CPU in the sync's own work, "
                 f"{cpu:7.2f} ms CPU in all ({wall:7.1f} ms wall); store: {counts}"
             )
+            if args.stages:
+                for label, ms in stage_split(h, spreadsheet, min(size, 15), runs).items():
+                    print(f"    {label:32} {ms:7.2f} ms CPU")
         if args.skip_calls:
             return
 
