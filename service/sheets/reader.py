@@ -154,8 +154,8 @@ def read_plan(spreadsheet: dict[str, Any], *, today: date) -> SheetRead:
     header_rows: list[tuple[int, list[dict[str, Any]]]] = []
     body: list[int] = []
     for index, cells in enumerate(grid):
-        if index == table_row:
-            continue
+        if index == table_row or not _holds_a_value(cells):
+            continue  # a blank row (formatted, perhaps) is neither header nor milestone
         if _is_header_row(cells, columns):
             header_rows.append((index, cells))
         elif index > table_row or cell_text(_cell(cells, columns["id"])).strip():
@@ -166,6 +166,16 @@ def read_plan(spreadsheet: dict[str, Any], *, today: date) -> SheetRead:
         if row is not None:
             read.rows.append(row)
     return read
+
+
+def _holds_a_value(row: list[dict[str, Any]]) -> bool:
+    """Whether any cell of the row holds something (the grid holds every row down to the
+    last formatted one: most are blank)."""
+    return any(
+        "formattedValue" in cell or "userEnteredValue" in cell or "effectiveValue" in cell
+        for cell in row
+        if cell
+    )
 
 
 def _is_header_row(row: list[dict[str, Any]], columns: dict[str, int]) -> bool:
