@@ -116,18 +116,19 @@ class Snapshots(StoreBase):
                 .returning(SnapshotRow.version)
                 .execution_options(synchronize_session=False)
             )
-            if replaced is None:
-                return self.save_snapshot(
-                    spreadsheet_id, plan=plan, computed=computed, sheet_state=sheet_state
-                )
-            return Snapshot(
-                spreadsheet_id=spreadsheet_id,
-                version=version,
-                taken_at=taken_at,
-                plan=plan,
-                computed=computed,
-                sheet_state=sheet_state,
+        if replaced is None:
+            # After the block: a transaction of its own when there is no outer one.
+            return self.save_snapshot(
+                spreadsheet_id, plan=plan, computed=computed, sheet_state=sheet_state
             )
+        return Snapshot(
+            spreadsheet_id=spreadsheet_id,
+            version=version,
+            taken_at=taken_at,
+            plan=plan,
+            computed=computed,
+            sheet_state=sheet_state,
+        )
 
     def latest_snapshot(self, spreadsheet_id: str) -> Snapshot | None:
         with self._reading() as session:
