@@ -4,16 +4,24 @@ Prints:
 - API calls for provisioning, a sync after an edit, a no-op sync, and a burst of 100
   buyer edits each followed by its notification;
 - CPU time of this process per sync (the emulator runs in its own process, so only the
-  backend's work is counted) for a 15- and a 500-milestone plan;
+  backend's work is counted) at 15 / 100 / 500 / 2,000 milestones (``--sizes``), with the
+  store transactions and statements each sync makes (read-only and writing ones, counted
+  by SQLAlchemy event listeners on the store's engine);
 - a baseline: the same sync written as a typical script does it (gspread, reading the
   sheet and writing each changed cell with its own update call), and the ratio of API
   calls and of wall time against the backend's sync.
 
-Run: .venv/bin/python bench/bench_sync.py
+Run: PYTHONPATH=. .venv/bin/python bench/bench_sync.py [--sizes 15,100,500,2000]
+[--skip-calls] [--stages] [--profile N]. ``--stages``: the CPU of each step of a sync;
+``--profile 500``: cProfile of one sync of a 500-milestone plan (CPU time, the top 40
+functions by cumulative time).
 """
 
 from __future__ import annotations
 
+import argparse
+import cProfile
+import pstats
 import statistics
 import subprocess
 import sys
@@ -43,6 +51,7 @@ from service.sheets import (
 )
 from service.sheets.cell_values import date_to_serial, read_date
 from service.store import Store, migrate
+from service.store.counting import StoreCounts, count_store
 from service.templates import Template, TemplateMilestone
 
 SERVICE_ACCOUNT = "map-backend@map-local.iam.gserviceaccount.com"
@@ -155,18 +164,69 @@ def plus(calls: dict[str, int]) -> str:
     return f"{sheets} Sheets + {drive} Drive  {dict(sorted(calls.items()))}"
 
 
-def cpu_per_sync(h: Harness, spreadsheet_id: str, rows: int, runs: int) -> tuple[float, float]:
-    """Median CPU and wall ms of a sync that follows a one-cell edit."""
+def cpu_per_sync(
+    h: Harness, spreadsheet_id: str, rows: int, runs: int
+) -> tuple[float, float, StoreCounts]:
+    """Median CPU and wall ms of a sync that follows a one-cell edit, and the store
+    transactions and statements of the last one."""
     cpu, wall = [], []
     for i in range(runs):
-        h.edit(spreadsheet_id, f"Plan!I{13 + (i % rows)}", f"note {i}")
-        with h.backend.sheets() as sheets:
+        h.edit(spreadsheet_id, f"Plan!I{13 + (i % rows)}", f"note {i} {time.perf_counter_ns()}")
+        with h.backend.sheets() as sheets, count_store(h.backend.store) as counts:
             deps = SyncDeps(h.backend.store, sheets, h.backend.now)
             c0, w0 = time.process_time(), time.perf_counter()
             sync_map(deps, spreadsheet_id)
             cpu.append((time.process_time() - c0) * 1000)
             wall.append((time.perf_counter() - w0) * 1000)
-    return statistics.median(cpu), statistics.median(wall)
+    return statistics.median(cpu), statistics.median(wall), counts
+
+
+def stage_split(h: Harness, spreadsheet_id: str, rows: int, runs: int) -> dict[str, float]:
+    """Median CPU ms of each step of a sync (``sync.py``'s six calls, the Drive version
+    checks, and the pending write's announcement with the ``batchUpdate``), timed by
+    wrapping those functions for the duration of the runs."""
+    from service.services import sync as steps
+    from service.services import versions
+
+    samples: dict[str, list[float]] = {}
+    originals: dict[tuple[Any, str], Any] = {}
+
+    def timed(owner: Any, name: str, label: str) -> None:
+        function = getattr(owner, name)
+        originals[(owner, name)] = function
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            start = time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                samples.setdefault(label, []).append((time.process_time() - start) * 1000)
+
+        setattr(owner, name, wrapper)
+
+    for name in ("load_inputs", "read", "diff", "recompute", "write", "save"):
+        timed(steps, name, name)
+    timed(steps, "write_guarded", "  write: announce + batchUpdate")
+    timed(versions, "file_version", "drive version before")
+    timed(versions, "after_own_write", "drive version after")
+    try:
+        cpu_per_sync(h, spreadsheet_id, rows, runs)
+    finally:
+        for (owner, name), function in originals.items():
+            setattr(owner, name, function)
+    return {label: statistics.median(values) for label, values in samples.items()}
+
+
+def profile_sync(h: Harness, spreadsheet_id: str) -> None:
+    """cProfile of one sync after a one-cell edit, in this process."""
+    h.edit(spreadsheet_id, "Plan!I13", "profiled")
+    with h.backend.sheets() as sheets:
+        deps = SyncDeps(h.backend.store, sheets, h.backend.now)
+        profiler = cProfile.Profile(time.process_time)
+        profiler.enable()
+        sync_map(deps, spreadsheet_id)
+        profiler.disable()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
 
 
 def sync_logic_cpu(h: Harness, spreadsheet_id: str, runs: int) -> float:
@@ -241,10 +301,39 @@ def gspread_baseline(h: Harness, spreadsheet_id: str) -> tuple[int, float]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="15,100,500,2000", help="milestones per plan")
+    parser.add_argument("--profile", type=int, default=0, help="profile one sync at N")
+    parser.add_argument("--skip-calls", action="store_true", help="only the CPU figures")
+    parser.add_argument("--stages", action="store_true", help="CPU of each step of a sync")
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",") if size]
     with tempfile.TemporaryDirectory() as folder, emulator_process() as url:
         store = Store.from_url(f"sqlite:///{Path(folder) / 'bench.sqlite3'}")
         migrate(store.engine)
         h = Harness(url, store)
+
+        if args.profile:
+            spreadsheet = h.provision(big_template(args.profile), name="bench")
+            sync_coalesced(h.backend, spreadsheet)
+            profile_sync(h, spreadsheet)
+            return
+        for size in sizes:
+            template = None if size == 15 else big_template(size)
+            spreadsheet = h.provision(template, name="bench" if template else "enterprise")
+            sync_coalesced(h.backend, spreadsheet)
+            runs = max(3, min(30, 3000 // size))
+            cpu, wall, counts = cpu_per_sync(h, spreadsheet, min(size, 15), runs)
+            logic = sync_logic_cpu(h, spreadsheet, runs)
+            print(
+                f"sync, {size:>4}-milestone plan: {logic:7.2f} ms CPU in the sync's own work, "
+                f"{cpu:7.2f} ms CPU in all ({wall:7.1f} ms wall); store: {counts}"
+            )
+            if args.stages:
+                for label, ms in stage_split(h, spreadsheet, min(size, 15), runs).items():
+                    print(f"    {label:32} {ms:7.2f} ms CPU")
+        if args.skip_calls:
+            return
 
         h.reset()
         sid = h.provision()
@@ -271,19 +360,6 @@ def main() -> None:
         calls = h.calls(sid)
         print(f"100-edit burst ({syncs} syncs):        {plus(calls)}")
         print("  (the 100 values.update calls are the buyer's own edits, not the backend's)")
-
-        for label, template, rows, runs in (
-            ("15", None, 15, 30),
-            ("500", big_template(500), 500, 10),
-        ):
-            spreadsheet = h.provision(template, name="bench" if template else "enterprise")
-            sync_coalesced(h.backend, spreadsheet)
-            cpu, wall = cpu_per_sync(h, spreadsheet, rows, runs)
-            logic = sync_logic_cpu(h, spreadsheet, runs)
-            print(
-                f"sync, {label:>3}-milestone plan: {logic:6.2f} ms CPU in the sync's own work, "
-                f"{cpu:6.2f} ms CPU in all ({wall:6.1f} ms wall)"
-            )
 
         # Baseline: the go-live moves, so every target moves; the backend vs a script.
         base = h.provision()

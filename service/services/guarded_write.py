@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from service.domain.model import ComputedPlan, Plan
 from service.domain.parse import plan_to_json
@@ -26,6 +26,15 @@ from service.services.map_state import MapState, PendingWrite
 from service.sheets.errors import GoogleUnavailable, LayoutChanged
 from service.store.records import HistorySource, NewHistoryEvent
 from service.store.store import Store
+
+
+class Guarded(NamedTuple):
+    """What a write made: the state it leaves, and the snapshot version that announced
+    it as pending (the sync's record replaces that version with the confirmed state, in
+    place, rather than adding one more)."""
+
+    state: MapState
+    announced_version: int
 
 
 def write_guarded(
@@ -41,8 +50,9 @@ def write_guarded(
     next_id: int,
     given_ids: list[str],
     token: str,
-) -> MapState:
-    """Make ``write``; return the state it leaves (see the module docstring)."""
+) -> Guarded:
+    """Make ``write``; return the state it leaves and the version of the snapshot that
+    announced it (see the module docstring)."""
     pending = PendingWrite(
         token=token,
         plan=plan_to_json(plan),
@@ -54,7 +64,7 @@ def write_guarded(
     )
     # Written ahead: if this process dies, or the store fails, after the write lands,
     # the next read finds the token on the sheet and adopts the write (its history once).
-    store.save_snapshot(spreadsheet_id, **replace(state, pending=pending).snapshot())
+    announced = store.save_snapshot(spreadsheet_id, **replace(state, pending=pending).snapshot())
     try:
         sheets.write(write, token=token)
     except GoogleUnavailable:
@@ -71,7 +81,7 @@ def write_guarded(
             )
             store.save_snapshot(spreadsheet_id, **unsure.snapshot())
         raise
-    return replace(state, pending=pending).confirm_pending()
+    return Guarded(replace(state, pending=pending).confirm_pending(plan), announced.version)
 
 
 def adopt_pending(

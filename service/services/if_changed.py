@@ -19,33 +19,34 @@ from __future__ import annotations
 
 from service.services import versions
 from service.services.rollover import recompute_from_state
-from service.services.sync import SyncDeps, SyncResult, load, sync_map
+from service.services.sync import Loaded, SyncDeps, SyncResult, load_inputs, sync_map
 from service.sheets.errors import LayoutChanged, TabMissing
-from service.store.records import MapRecord
 
 
 def sync_if_changed(deps: SyncDeps, spreadsheet_id: str) -> SyncResult:
     """Sync ``spreadsheet_id``, skipping the Sheets read when its Drive file is at the
-    version the last sync recorded."""
-    record, state = load(deps.store, spreadsheet_id)
+    version the last sync recorded. What the store holds is loaded once (one read
+    transaction) and handed to the sync that reads."""
+    loaded = load_inputs(deps.store, spreadsheet_id)
+    record, state = loaded.record, loaded.state
     known = record.drive_version
     if known is None or state.pending is not None or not state.sheet:
-        return sync_map(deps, spreadsheet_id)
-    if _reported_since_last_read(deps, record):
-        return sync_map(deps, spreadsheet_id)
+        return sync_map(deps, spreadsheet_id, loaded=loaded)
+    if _reported_since_last_read(loaded):
+        return sync_map(deps, spreadsheet_id, loaded=loaded)
     version = versions.file_version(deps.sheets, spreadsheet_id)
     if version != known:
-        return sync_map(deps, spreadsheet_id, version=version)
+        return sync_map(deps, spreadsheet_id, version=version, loaded=loaded)
     try:
-        return recompute_from_state(deps, record, state)
+        return recompute_from_state(deps, record, state, calibration=loaded.calibration)
     except (LayoutChanged, TabMissing):
         # Rows moved, or a tab was renamed or deleted: a sync reads (restoring tabs).
         return sync_map(deps, spreadsheet_id)
 
 
-def _reported_since_last_read(deps: SyncDeps, record: MapRecord) -> bool:
+def _reported_since_last_read(loaded: Loaded) -> bool:
     """Whether the add-on's trigger reported a person's edit made no earlier than the
     last read began: that read may not have seen it, so the sheet is read whatever
     Drive's version says (our own writes fire no trigger)."""
-    since = record.last_read_at
-    return since is None or bool(deps.store.edit_events_since(record.spreadsheet_id, since))
+    since = loaded.record.last_read_at
+    return since is None or bool(loaded.reported_since(since))

@@ -122,13 +122,15 @@ class MapState:
         kept = [m for m in self.removed if m.id not in present and m.id not in gone_ids]
         return replace(self, removed=tuple([*kept, *gone][-REMOVED_KEPT:]))
 
-    def confirm_pending(self) -> MapState:
-        """The state once the pending write is known to have been applied."""
+    def confirm_pending(self, plan: Plan | None = None) -> MapState:
+        """The state once the pending write is known to have been applied. ``plan``: the
+        pending write's plan when the caller holds it (the write it just made), so that
+        its document is not parsed back."""
         assert self.pending is not None
         p = self.pending
         return replace(
             self,
-            plan=parse_plan(p.plan),
+            plan=parse_plan(p.plan) if plan is None else plan,
             computed=p.computed,
             sheet=p.sheet,
             write_token=p.token,

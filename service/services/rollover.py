@@ -16,6 +16,7 @@ from dataclasses import replace
 from datetime import date
 
 from service.clock import local_today
+from service.domain.calibration import Calibration
 from service.domain.compute import compute
 from service.services import versions
 from service.services.calibrate import org_calibration
@@ -26,7 +27,7 @@ from service.services.sync import (
     SyncDeps,
     SyncResult,
     engine_plan,
-    load,
+    load_inputs,
     sheet_update,
     summary_fields,
     sync_map,
@@ -36,13 +37,21 @@ from service.sheets.errors import LayoutChanged, TabMissing
 from service.store.records import MapRecord
 
 
+class Unloaded:
+    """Not loaded yet (a calibration of None means the built-in priors)."""
+
+
+UNLOADED = Unloaded()
+
+
 def rollover_map(deps: SyncDeps, spreadsheet_id: str) -> SyncResult:
-    record, state = load(deps.store, spreadsheet_id)
+    loaded = load_inputs(deps.store, spreadsheet_id)
+    record, state = loaded.record, loaded.state
     stale = reconciliation_due(spreadsheet_id, record.last_read_at, deps.now())
     if state.pending is not None or stale or not state.sheet:
-        return sync_map(deps, spreadsheet_id)
+        return sync_map(deps, spreadsheet_id, loaded=loaded)
     try:
-        return recompute_from_state(deps, record, state)
+        return recompute_from_state(deps, record, state, calibration=loaded.calibration)
     except (LayoutChanged, TabMissing):
         # Rows moved, or a tab was renamed or deleted: a sync reads (restoring tabs).
         return sync_map(deps, spreadsheet_id)
@@ -55,23 +64,28 @@ def recompute_from_state(
     *,
     review_rows: Sequence[Sequence[str]] = (),
     review_on: date | None = None,
+    calibration: Calibration | Unloaded | None = UNLOADED,
 ) -> SyncResult:
     """Recompute from what we know and write what changed, plus ``review_rows`` on the
     Reviews tab, against the layout the last read or write left.
-    :class:`LayoutChanged` if rows moved since."""
+    :class:`LayoutChanged` if rows moved since. ``calibration``: the organisation's, when
+    the caller has loaded it already (else asked here)."""
     now = deps.now()
     layout = deps.sheets.recall(state.sheet)
     today = local_today(now, layout.time_zone)
-    plan = engine_plan(record, state, state.plan, org_calibration(deps.store, record.org))
+    if isinstance(calibration, Unloaded):
+        calibration = org_calibration(deps.store, record.org)
+    plan = engine_plan(record, state, state.plan, calibration)
     computed = with_problems(compute(plan, today), state)
     write = deps.sheets.prepare_write(
         layout, sheet_update(plan, computed, record, review_rows=review_rows, review_on=review_on)
     )
     new_state = replace(state, computed=computed.to_json())
     version = record.drive_version
+    announced: int | None = None
     if write:
         before = versions.file_version(deps.sheets, record.spreadsheet_id)
-        new_state = write_guarded(
+        new_state, announced = write_guarded(
             deps.store,
             deps.sheets,
             record.spreadsheet_id,
@@ -88,9 +102,11 @@ def recompute_from_state(
             # Nobody changed the file since the last read: our write alone moves it on.
             version = versions.after_own_write(deps.sheets, record.spreadsheet_id, before)
     with deps.store.transaction():
-        if new_state != state:
+        if announced is not None:
+            deps.store.replace_snapshot(record.spreadsheet_id, announced, **new_state.snapshot())
+        elif new_state != state:
             deps.store.save_snapshot(record.spreadsheet_id, **new_state.snapshot())
-        deps.store.update_map(
+        deps.store.record_map_changes(
             record.spreadsheet_id,
             **summary_fields(computed, plan),
             drive_version=version,

@@ -8,6 +8,12 @@ see ``guarded_write``) and saves the new snapshot and the MAP's summary.
 The sheet is the port's (``map_sheets``): its write touches only computed cells, the
 backend's own notes and the empty ID cell of a row a person added (DESIGN I2), and is
 prepared against the cells as read, so an unchanged sync writes nothing (I1).
+
+What the store gives a sync is loaded in one read-only transaction (``load_inputs``:
+the record, the snapshot, parsed once, the organisation's calibration and the edits the
+add-on's trigger reported), and what it records is saved in one write transaction
+(``save``); a sync that writes the sheet stores its write as pending first, in one more
+(``guarded_write``, DESIGN I7). See docs/sync.md, "What a sync costs the store".
 """
 
 from __future__ import annotations
@@ -36,7 +42,7 @@ from service.services.map_state import MapState
 from service.sheets.errors import LayoutChanged, TabMissing
 from service.store.errors import MapNotFound
 from service.store.history import history_dedupe_key
-from service.store.records import MapRecord, NewHistoryEvent
+from service.store.records import EditEvent, MapRecord, NewHistoryEvent
 from service.store.store import Store
 
 MAX_LAYOUT_RETRIES = 3
@@ -62,12 +68,55 @@ class SyncResult:
     cells_written: int
 
 
-def sync_map(deps: SyncDeps, spreadsheet_id: str, *, version: str | None = None) -> SyncResult:
+@dataclass(frozen=True)
+class Loaded:
+    """What a sync starts from, loaded from the store in one read transaction."""
+
+    record: MapRecord
+    state: MapState  # the snapshot, parsed
+    calibration: Calibration | None  # the organisation's (None: the built-in priors)
+    # The edits the add-on's trigger reported since the last sync or the last read,
+    # whichever is earlier (the record's creation when neither happened), oldest first.
+    edit_events: tuple[EditEvent, ...]
+
+    def reported_since(self, since: datetime) -> list[EditEvent]:
+        return [e for e in self.edit_events if e.ts >= since]
+
+
+def load_inputs(store: Store, spreadsheet_id: str) -> Loaded:
+    """The MAP's record, its snapshot, its organisation's calibration and the trigger's
+    recent edit reports, in one read-only store transaction. ``MapNotFound`` if there is
+    no MAP (or no snapshot yet)."""
+    with store.reading():
+        record = store.get_map(spreadsheet_id)
+        snapshot = store.latest_snapshot(spreadsheet_id)
+        if record is None or snapshot is None:
+            raise MapNotFound(spreadsheet_id)
+        calibration = org_calibration(store, record.org)
+        events = store.edit_events_since(spreadsheet_id, _reports_since(record))
+    return Loaded(record, MapState.from_snapshot(snapshot), calibration, tuple(events))
+
+
+def _reports_since(record: MapRecord) -> datetime:
+    moments = [m for m in (record.last_synced_at, record.last_read_at) if m is not None]
+    return min(moments, default=record.created_at)
+
+
+def sync_map(
+    deps: SyncDeps,
+    spreadsheet_id: str,
+    *,
+    version: str | None = None,
+    loaded: Loaded | None = None,
+) -> SyncResult:
     """Read, recompute and write one MAP; runs again when rows moved under the write.
-    ``version``: the file's Drive version the caller has just seen (else asked here)."""
+    ``version``: the file's Drive version the caller has just seen (else asked here);
+    ``loaded``: what the caller has just loaded from the store (else loaded here)."""
     for attempt in range(MAX_LAYOUT_RETRIES + 1):
         try:
-            return _sync_once(deps, spreadsheet_id, version if attempt == 0 else None)
+            if attempt == 0:
+                return _sync_once(deps, spreadsheet_id, version, loaded)
+            return _sync_once(deps, spreadsheet_id, None, None)
         except (LayoutChanged, TabMissing):
             # Rows moved under the write, or a tab it names went: read again (which
             # restores the tab); the write's token tells whether it landed.
@@ -76,15 +125,20 @@ def sync_map(deps: SyncDeps, spreadsheet_id: str, *, version: str | None = None)
     raise AssertionError("unreachable")
 
 
-def _sync_once(deps: SyncDeps, spreadsheet_id: str, version: str | None) -> SyncResult:
+def _sync_once(
+    deps: SyncDeps, spreadsheet_id: str, version: str | None, inputs: Loaded | None
+) -> SyncResult:
     now = deps.now()
-    record, loaded = load(deps.store, spreadsheet_id)
+    if inputs is None:
+        inputs = load_inputs(deps.store, spreadsheet_id)
+    record, loaded = inputs.record, inputs.state
     if version is None:
         version = versions.file_version(deps.sheets, spreadsheet_id)  # before the read
     seen = read(deps, record, loaded, now)
     crash_point("read")
-    edits = diff(deps, record, seen)
-    result = recompute(seen, edits, org_calibration(deps.store, record.org))
+    since = record.last_synced_at or record.created_at
+    edits = diff(deps, record, seen, inputs.reported_since(since))
+    result = recompute(seen, edits, inputs.calibration)
     crash_point("compute")
     written = write(deps, seen, edits, result, now)
     crash_point("write")
@@ -132,6 +186,9 @@ class Written:
     state: MapState  # what this sync leaves
     write: SheetWrite  # empty when there was nothing to write
     events: list[NewHistoryEvent]  # history this sync records
+    # The snapshot version that announced the write as pending (None: nothing written);
+    # the record replaces it in place.
+    announced: int | None = None
 
 
 def read(deps: SyncDeps, record: MapRecord, loaded: MapState, now: datetime) -> Seen:
@@ -145,8 +202,11 @@ def read(deps: SyncDeps, record: MapRecord, loaded: MapState, now: datetime) -> 
     return Seen(state, sheet, reading.today)
 
 
-def diff(deps: SyncDeps, record: MapRecord, seen: Seen) -> Edits:
-    """The changes from the snapshot to the sheet, their authors and the activity dates."""
+def diff(
+    deps: SyncDeps, record: MapRecord, seen: Seen, reported: Sequence[EditEvent] | None = None
+) -> Edits:
+    """The changes from the snapshot to the sheet, their authors and the activity dates.
+    ``reported``: the trigger's edit reports since the last sync, as loaded (else asked)."""
     state, sheet = seen.state, seen.sheet
     changes = diff_plans(
         state.plan,
@@ -155,7 +215,7 @@ def diff(deps: SyncDeps, record: MapRecord, seen: Seen) -> Edits:
         reason_changed=sheet.reason != state.reason,
         removed={m.id for m in state.removed},
     )
-    who = _authors(deps, record, sheet, changes)
+    who = _authors(deps, record, sheet, changes, reported)
     activity: dict[str, Any] = {}
     if changes:
         activity["last_edit_on"] = seen.today
@@ -214,7 +274,7 @@ def write(deps: SyncDeps, seen: Seen, edits: Edits, result: Recomputed, now: dat
             next_id=seen.sheet.next_id,
         )
         return Written(state, prepared, events)
-    state = write_guarded(
+    state, announced = write_guarded(
         deps.store,
         deps.sheets,
         spreadsheet_id,
@@ -227,7 +287,7 @@ def write(deps: SyncDeps, seen: Seen, edits: Edits, result: Recomputed, now: dat
         given_ids=list(seen.sheet.given_ids),
         token=token,
     )
-    return Written(state, prepared, events)
+    return Written(state, prepared, events, announced)
 
 
 def save(
@@ -250,9 +310,11 @@ def save(
         if written.events:
             store.append_history(written.events)
         crash_point("store")
-        if written.state != loaded:
+        if written.announced is not None:
+            store.replace_snapshot(spreadsheet_id, written.announced, **written.state.snapshot())
+        elif written.state != loaded:
             store.save_snapshot(spreadsheet_id, **written.state.snapshot())
-        store.update_map(
+        store.record_map_changes(
             spreadsheet_id,
             **edits.activity,
             **summary_fields(computed, written.state.plan),
@@ -344,23 +406,31 @@ def _signature_target(computed: ComputedPlan, plan: Plan) -> date | None:
 
 
 def load(store: Store, spreadsheet_id: str) -> tuple[MapRecord, MapState]:
-    record = store.get_map(spreadsheet_id)
-    snapshot = store.latest_snapshot(spreadsheet_id)
+    """The MAP's record and snapshot (parsed), in one read-only store transaction."""
+    with store.reading():
+        record = store.get_map(spreadsheet_id)
+        snapshot = store.latest_snapshot(spreadsheet_id)
     if record is None or snapshot is None:
         raise MapNotFound(spreadsheet_id)
     return record, MapState.from_snapshot(snapshot)
 
 
 def _authors(
-    deps: SyncDeps, record: MapRecord, sheet: SheetPlan, changes: Sequence[Change]
+    deps: SyncDeps,
+    record: MapRecord,
+    sheet: SheetPlan,
+    changes: Sequence[Change],
+    reported: Sequence[EditEvent] | None = None,
 ) -> list[str]:
     """Who made each change: the add-on's trigger, else Drive's revision history (one
-    more call, only when a change has no author from the trigger)."""
+    more call, only when a change has no author from the trigger). The trigger's reports
+    are those loaded with the record (``reported``), else asked for here."""
     if not changes:
         return []
     since = record.last_synced_at or record.created_at
-    events = deps.store.edit_events_since(record.spreadsheet_id, since)
-    who = history.authors(changes, events, sheet.layout)
+    if reported is None:
+        reported = deps.store.edit_events_since(record.spreadsheet_id, since)
+    who = history.authors(changes, list(reported), sheet.layout)
     if all(who):
         return who
     read_since = record.last_read_at or since

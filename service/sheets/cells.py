@@ -13,6 +13,7 @@ Reviews rows, and what provisioning lays out all pass through it.
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from typing import Any
 
 from service.sheets.cell_values import capped, date_to_serial, neutralised
@@ -81,6 +82,50 @@ def shows(current: dict[str, Any] | None, wanted: dict[str, Any]) -> bool:
     have_pattern = (have_fmt.get("numberFormat") or {}).get("pattern")
     want_pattern = (want_fmt.get("numberFormat") or {}).get("pattern")
     return bool(have_pattern == want_pattern)
+
+
+def shows_shown(
+    current: dict[str, Any] | None, shown: Shown, date_pattern: str = DATE_PATTERN
+) -> bool:
+    """``shows(current, shown_cell(shown, date_pattern))``, without building the CellData
+    (a sync asks this of every computed cell of every milestone; few changed)."""
+    current = current or {}
+    value = shown.value
+    wanted: Any
+    if isinstance(value, date):
+        wanted = ("numberValue", float(date_to_serial(value)))
+    elif isinstance(value, bool):
+        wanted = ("boolValue", value)
+    elif isinstance(value, int | float):
+        wanted = ("numberValue", float(value))
+    elif value is not None and value != "":
+        wanted = ("stringValue", capped(neutralised(str(value))))
+    else:
+        wanted = None
+    if _entered(current) != wanted:
+        return False
+    have_fmt = current.get("userEnteredFormat") or {}
+    if _rgb(have_fmt.get("backgroundColor")) != _background_rgb(shown.background):
+        return False
+    have_pattern = (have_fmt.get("numberFormat") or {}).get("pattern")
+    return bool(have_pattern == (date_pattern if isinstance(value, date) else None))
+
+
+def _rgb(color: dict[str, Any] | None) -> tuple[int, int, int] | None:
+    """The colour as ``color_to_hex`` sees it (0-255 components), None for none."""
+    if not color:
+        return None
+    return (
+        round(float(color.get("red", 0)) * 255),
+        round(float(color.get("green", 0)) * 255),
+        round(float(color.get("blue", 0)) * 255),
+    )
+
+
+@cache
+def _background_rgb(background: str | None) -> tuple[int, int, int] | None:
+    """The colour a cell written with ``background`` reads back as."""
+    return None if background is None else _rgb(hex_to_color(background))
 
 
 def _entered(cell: dict[str, Any]) -> Any:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
 
 class CellOwner(StrEnum):
@@ -191,26 +192,42 @@ def normalise_label(text: str) -> str:
 
 def match_column(header_text: str) -> str | None:
     """The column key a table header text names, or None."""
+    if not header_text:
+        return None
     label = normalise_label(header_text)
     if not label:
         return None
+    return _column_labels().get(label)
+
+
+@cache
+def _column_labels() -> dict[str, str]:
+    """Every header text a column is known by, normalised, to its key (built once)."""
+    labels: dict[str, str] = {}
     for column in COLUMNS:
-        if label == normalise_label(column.header):
-            return column.key
+        labels.setdefault(normalise_label(column.header), column.key)
     for key, aliases in COLUMN_ALIASES.items():
-        if label in aliases:
-            return key
-    return None
+        for alias in aliases:
+            labels.setdefault(alias, key)
+    return labels
 
 
 def match_header_field(label_text: str) -> str | None:
     """The header field a label in column B names, or None."""
-    label = normalise_label(label_text)
+    if not label_text:
+        return None
+    return _header_field_labels().get(normalise_label(label_text))
+
+
+@cache
+def _header_field_labels() -> dict[str, str]:
+    """Every label a header field is known by, normalised, to its key (built once, on
+    first use: a sync looks up each row's label)."""
+    labels: dict[str, str] = {}
     for field in HEADER_FIELDS:
-        if label == normalise_label(field.label):
-            return field.key
-    if label in ("go-live", "go live", "go-live date", "committed go live"):
-        return "go_live"
-    if label in ("outcome", "why", "outcome / why"):
-        return "outcome"
-    return None
+        labels.setdefault(normalise_label(field.label), field.key)
+    for label in ("go-live", "go live", "go-live date", "committed go live"):
+        labels.setdefault(label, "go_live")
+    for label in ("outcome", "why", "outcome / why"):
+        labels.setdefault(label, "outcome")
+    return labels

@@ -159,9 +159,9 @@ def read_plan(spreadsheet: dict[str, Any], *, today: date) -> SheetRead:
     )
     history = sheets.get(layout.HISTORY_TAB)
     if history is not None:
-        read.logged = read_history(history)
-        read.history_events = _history_events(history)
-        grid_rows, _ = _grid(history)
+        grid_rows, _ = _grid(history)  # once: the tab grows with every change recorded
+        read.logged = _logged_changes(grid_rows)
+        read.history_events = _history_events(grid_rows)
         first = grid_rows[0] if grid_rows else []
         read.history_event_header = bool(cell_text(_cell(first, layout.HISTORY_EVENT_COL)))
         read.history_protection = _protection(history)
@@ -178,8 +178,8 @@ def read_plan(spreadsheet: dict[str, Any], *, today: date) -> SheetRead:
     header_rows: list[tuple[int, list[dict[str, Any]]]] = []
     body: list[int] = []
     for index, cells in enumerate(grid):
-        if index == table_row:
-            continue
+        if index == table_row or not _holds_a_value(cells):
+            continue  # a blank row (formatted, perhaps) is neither header nor milestone
         if _is_header_row(cells, columns):
             header_rows.append((index, cells))
         elif index > table_row or cell_text(_cell(cells, columns["id"])).strip():
@@ -190,6 +190,16 @@ def read_plan(spreadsheet: dict[str, Any], *, today: date) -> SheetRead:
         if row is not None:
             read.rows.append(row)
     return read
+
+
+def _holds_a_value(row: list[dict[str, Any]]) -> bool:
+    """Whether any cell of the row holds something (the grid holds every row down to the
+    last formatted one: most are blank)."""
+    return any(
+        "formattedValue" in cell or "userEnteredValue" in cell or "effectiveValue" in cell
+        for cell in row
+        if cell
+    )
 
 
 def _is_header_row(row: list[dict[str, Any]], columns: dict[str, int]) -> bool:
@@ -204,6 +214,10 @@ def _is_header_row(row: list[dict[str, Any]], columns: dict[str, int]) -> bool:
 def read_history(sheet: dict[str, Any]) -> list[LoggedChange]:
     """The History tab's rows under its header (those that name a field)."""
     grid, _ = _grid(sheet)
+    return _logged_changes(grid)
+
+
+def _logged_changes(grid: list[list[dict[str, Any]]]) -> list[LoggedChange]:
     at = layout.HISTORY_READ_COLUMNS
     logged = []
     for row in grid[1:]:
@@ -241,6 +255,8 @@ def _grid(sheet: dict[str, Any]) -> tuple[list[list[dict[str, Any]]], dict[int, 
             values = [{}] * start_col + list(row.get("values", []))
             grid[index] = values
         for offset, props in enumerate(block.get("rowMetadata", [])):
+            if not props:  # most rows of the grid carry no metadata
+                continue
             for item in props.get("developerMetadata", []):
                 if item.get("metadataKey") == layout.MILESTONE_KEY:
                     meta.setdefault(start + offset, []).append(
@@ -249,9 +265,8 @@ def _grid(sheet: dict[str, Any]) -> tuple[list[list[dict[str, Any]]], dict[int, 
     return grid, meta
 
 
-def _history_events(sheet: dict[str, Any]) -> dict[str, list[int]]:
-    """The event id in each row of the History tab (its header row left out)."""
-    grid, _ = _grid(sheet)
+def _history_events(grid: list[list[dict[str, Any]]]) -> dict[str, list[int]]:
+    """The event id in each row of the History tab's ``grid`` (its header row left out)."""
     events: dict[str, list[int]] = {}
     for index, row in enumerate(grid[1:], start=1):
         text = cell_text(_cell(row, layout.HISTORY_EVENT_COL)).strip()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from gspread.exceptions import IncorrectCellLabel
@@ -17,6 +18,7 @@ from gspread.utils import a1_to_rowcol
 
 import service.sheets.layout as layout
 from service.domain.history import Change
+from service.sheets.cells import color_to_hex
 from service.sheets.reader import MilestoneRow, SheetRead
 from service.sheets.timeline_tab import TimelineCells
 from service.sheets.writer import WritePlan
@@ -67,8 +69,8 @@ def recall(state: Mapping[str, Any]) -> KnownSheet:
 def to_state(read: SheetRead, written: WritePlan | None = None) -> dict[str, Any]:
     """``read`` as JSON, with the cells ``written`` applied on top."""
     rows = {r.row: r for r in read.rows}
-    computed = {r.row: dict(r.computed) for r in read.rows}
-    header_computed = dict(read.header_computed)
+    computed = {r.row: {k: compared(c) for k, c in r.computed.items()} for r in read.rows}
+    header_computed = {k: compared(c) for k, c in read.header_computed.items()}
     ids = {r.row: r.id for r in read.rows}
     metadata = {r.row: [list(m) for m in r.row_metadata] for r in read.rows}
     if written is not None:
@@ -101,6 +103,70 @@ def to_state(read: SheetRead, written: WritePlan | None = None) -> dict[str, Any
     }
 
 
+def compared(cell: Mapping[str, Any]) -> list[Any]:
+    """Of a computed cell (as read, or as a write set it), what deciding whether to write
+    it again looks at (``cells.shows``: the value, the background, the number format's
+    pattern), compactly: ``[kind, value, background "#rrggbb", pattern]``, trailing
+    Nones left out. The remembered layout holds every computed cell of the plan: as
+    Google's CellData it was about 800 bytes a milestone, most of a snapshot."""
+    entered = cell.get("userEnteredValue")
+    kind = value = background = pattern = None
+    if entered:
+        for key, short in _VALUE_KINDS.items():
+            if key in entered:
+                kind, value = short, entered[key]
+                break
+    fmt = cell.get("userEnteredFormat")
+    if fmt:
+        color = fmt.get("backgroundColor")
+        if color:
+            background = _hex(color.get("red", 0), color.get("green", 0), color.get("blue", 0))
+        pattern = (fmt.get("numberFormat") or {}).get("pattern")
+    kept = [kind, value, background, pattern]
+    while kept and kept[-1] is None:
+        kept.pop()
+    return kept
+
+
+@lru_cache(maxsize=256)
+def _hex(red: float, green: float, blue: float) -> str | None:
+    # A sheet holds a handful of colours: each is worked out once.
+    return color_to_hex({"red": red, "green": green, "blue": blue})
+
+
+@lru_cache(maxsize=256)
+def _color(background: str) -> tuple[tuple[str, float], ...]:
+    text = background.lstrip("#")
+    return tuple((name, int(text[i : i + 2], 16) / 255) for name, i in _CHANNELS)
+
+
+_CHANNELS = (("red", 0), ("green", 2), ("blue", 4))
+
+
+def remembered_cell(kept: Any) -> dict[str, Any]:
+    """The CellData a remembered computed cell stands for (:func:`compared`; a snapshot
+    from before kept the CellData itself, which is taken as it is)."""
+    if isinstance(kept, Mapping):
+        return dict(kept)
+    kind, value, background, pattern = [*kept, None, None, None, None][:4]
+    cell: dict[str, Any] = {}
+    if kind is not None:
+        cell["userEnteredValue"] = {_KIND_KEYS[kind]: value}
+    fmt: dict[str, Any] = {}
+    if background is not None:
+        # Every component written out, black too: a colour is present, as it was read.
+        fmt["backgroundColor"] = dict(_color(background))
+    if pattern is not None:
+        fmt["numberFormat"] = {"pattern": pattern}
+    if fmt:
+        cell["userEnteredFormat"] = fmt
+    return cell
+
+
+_VALUE_KINDS = {"numberValue": "n", "stringValue": "s", "boolValue": "b", "formulaValue": "f"}
+_KIND_KEYS = {short: key for key, short in _VALUE_KINDS.items()}
+
+
 def from_state(state: Mapping[str, Any]) -> SheetRead:
     """A :class:`SheetRead` standing for the sheet as we last left it."""
     read = SheetRead(
@@ -114,7 +180,9 @@ def from_state(state: Mapping[str, Any]) -> SheetRead:
         header={},
         header_raw={},
         header_cells={k: (int(v[0]), int(v[1])) for k, v in state["header_cells"].items()},
-        header_computed=dict(state.get("header_computed", {})),
+        header_computed={
+            k: remembered_cell(v) for k, v in state.get("header_computed", {}).items()
+        },
         header_notes={},
         time_zone=str(state.get("time_zone", "Etc/GMT")),
         review_rows={str(k): [int(r) for r in v] for k, v in state.get("review_rows", {}).items()},
@@ -129,7 +197,7 @@ def from_state(state: Mapping[str, Any]) -> SheetRead:
                 row_metadata=[(int(m[0]), str(m[1])) for m in item.get("metadata", [])],
                 inputs={},
                 raw={},
-                computed=dict(item.get("computed", {})),
+                computed={k: remembered_cell(v) for k, v in item.get("computed", {}).items()},
                 notes={},
             )
         )
@@ -177,13 +245,13 @@ def _apply(
             col = first_col + offset
             header_key = header_at.get((row, col))
             if header_key is not None:
-                header_computed[header_key] = cell
+                header_computed[header_key] = compared(cell)
                 continue
             key = by_col.get(col)
             if key == "id":
                 ids[row] = cell.get("userEnteredValue", {}).get("stringValue")
             elif key in layout.COMPUTED_COLUMNS:
-                computed.setdefault(row, {})[key] = cell
+                computed.setdefault(row, {})[key] = compared(cell)
 
 
 def _apply_metadata(

@@ -24,7 +24,7 @@ import service.sheets.layout as layout
 import service.sheets.requests as rq
 from service.domain.timeline import Timeline
 from service.sheets.cell_values import cell_text, date_pattern
-from service.sheets.cells import COMPUTED_FIELDS, cell_data, shown_cell, shows
+from service.sheets.cells import COMPUTED_FIELDS, cell_data, shown_cell, shows, shows_shown
 from service.sheets.errors import LayoutChanged
 from service.sheets.layout_upgrade import needs_upgrade, upgrade_requests
 from service.sheets.reader import SheetRead
@@ -85,11 +85,14 @@ def plan_write(
     for row_index, (milestone_id, cells) in sorted(milestones.items()):
         row = rows_by_index.get(row_index)
         current = row.computed if row is not None else {}
-        wanted = {key: shown_cell(cells[key], pattern) for key in layout.COMPUTED_COLUMNS}
+        # Compared as shown, the CellData built only for the cells that differ.
         changed = [
-            key for key in layout.COMPUTED_COLUMNS if not shows(current.get(key), wanted[key])
+            key
+            for key in layout.COMPUTED_COLUMNS
+            if not shows_shown(current.get(key), cells[key], pattern)
         ]
         if changed:
+            wanted = {key: shown_cell(cells[key], pattern) for key in changed}
             _write_runs(plan, sheet_id, row_index, read.columns, changed, wanted)
             plan.expected[(row_index, id_col)] = milestone_id
         if row is not None:

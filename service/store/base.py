@@ -55,8 +55,12 @@ class StoreBase:
         self._clock = clock
         self._snapshots_kept = snapshots_kept
         self._edit_event_retention = edit_event_retention
-        # The session of the transaction this thread (or task) has open, if any.
+        # The session of the transaction this thread (or task) has open, if any, and
+        # whether it is a read-only one (``reading``).
         self._open: ContextVar[Session | None] = ContextVar(f"store-{id(self)}", default=None)
+        self._open_reads_only: ContextVar[bool] = ContextVar(
+            f"store-reads-{id(self)}", default=False
+        )
 
     def _now(self) -> datetime:
         now = self._clock()
@@ -80,6 +84,24 @@ class StoreBase:
                 self._open.reset(token)
 
     @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Every store read inside the block runs in one read-only transaction (one
+        connection checked out, one BEGIN; on SQLite a deferred one, so it never waits
+        for the write lock). A write inside it is a ``RuntimeError``; inside
+        :meth:`transaction` (or another ``reading``) the block joins the open one."""
+        if self._open.get() is not None:
+            yield
+            return
+        with _plain_value_errors(), Session(self.engine) as session, session.begin():
+            token = self._open.set(session)
+            reads_only = self._open_reads_only.set(True)
+            try:
+                yield
+            finally:
+                self._open_reads_only.reset(reads_only)
+                self._open.reset(token)
+
+    @contextmanager
     def _reading(self) -> Iterator[Session]:
         session = self._open.get()
         if session is not None:
@@ -92,6 +114,8 @@ class StoreBase:
     def _writing(self) -> Iterator[Session]:
         session = self._open.get()
         if session is not None:
+            if self._open_reads_only.get():
+                raise RuntimeError("a store write inside Store.reading()")
             yield session
             return
         with _plain_value_errors(), Session(self._write_engine) as session, session.begin():
@@ -117,6 +141,17 @@ class StoreBase:
         if row is None:
             raise MapNotFound(spreadsheet_id)
         return row
+
+    @staticmethod
+    def _lock_map_key(session: Session, spreadsheet_id: str) -> None:
+        """As :meth:`_lock_map`, selecting the key alone (no row to build)."""
+        found = session.scalar(
+            select(MapRow.spreadsheet_id)
+            .where(MapRow.spreadsheet_id == spreadsheet_id)
+            .with_for_update(key_share=True)
+        )
+        if found is None:
+            raise MapNotFound(spreadsheet_id)
 
     @staticmethod
     def _require_map(session: Session, spreadsheet_id: str) -> None:

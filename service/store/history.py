@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -26,7 +27,8 @@ def history_dedupe_key(*parts: object) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _to_record(row: HistoryEventRow) -> HistoryEvent:
+def _to_record(row: Any) -> HistoryEvent:
+    """The record of a history row (an ORM row or a result row with its columns)."""
     return HistoryEvent(
         id=row.id,
         spreadsheet_id=row.spreadsheet_id,
@@ -71,18 +73,22 @@ class History(StoreBase):
         ]
         if not values:
             return []
-        inserted: list[HistoryEventRow] = []
+        # One statement, its parameters given as a list (executemany, which SQLAlchemy
+        # sends as multi-row INSERTs): unlike a statement with the rows in VALUES, it
+        # is compiled once and cached.
+        table = HistoryEventRow.__table__
+        statement = (
+            self._insert(table)
+            .on_conflict_do_nothing(index_elements=["spreadsheet_id", "dedupe_key"])
+            .returning(*table.columns)
+        )
         try:
             with self._writing() as session:
-                for start in range(0, len(values), _BATCH):
-                    statement = (
-                        self._insert(HistoryEventRow)
-                        .values(values[start : start + _BATCH])
-                        .on_conflict_do_nothing(index_elements=["spreadsheet_id", "dedupe_key"])
-                        .returning(HistoryEventRow)
-                    )
-                    inserted.extend(session.scalars(statement))
-                records = [_to_record(row) for row in inserted]
+                records = [
+                    _to_record(row)
+                    for start in range(0, len(values), _BATCH)
+                    for row in session.execute(statement, values[start : start + _BATCH])
+                ]
         except IntegrityError as exc:
             # Duplicates are skipped by ON CONFLICT; what is left is a missing MAP.
             missing = self._missing_maps({e.spreadsheet_id for e in unique.values()})

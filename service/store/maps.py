@@ -169,13 +169,7 @@ class Maps(StoreBase):
 
     def update_map(self, spreadsheet_id: str, **changes: Unpack[MapChanges]) -> MapRecord:
         """Changes the given fields only; ``MapNotFound`` if there is no such MAP."""
-        unknown = set(changes) - _CHANGEABLE
-        if unknown:
-            raise TypeError(f"update_map cannot change {', '.join(sorted(unknown))}")
-        values: dict[str, Any] = dict(changes)
-        if "buyer_emails" in values:
-            values["buyer_emails"] = list(values["buyer_emails"])
-        values["updated_at"] = self._now()
+        values = self._map_values(changes)
         with self._writing() as session:
             row = session.scalar(
                 update(MapRow)
@@ -187,6 +181,30 @@ class Maps(StoreBase):
             if row is None:
                 raise MapNotFound(spreadsheet_id)
             return _to_record(row)
+
+    def record_map_changes(self, spreadsheet_id: str, **changes: Unpack[MapChanges]) -> None:
+        """As :meth:`update_map`, with nothing read back (one ``UPDATE``): a sync's
+        record. ``MapNotFound`` if there is no such MAP."""
+        values = self._map_values(changes)
+        with self._writing() as session:
+            result = session.execute(
+                update(MapRow)
+                .where(MapRow.spreadsheet_id == spreadsheet_id)
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+            if not getattr(result, "rowcount", 0):
+                raise MapNotFound(spreadsheet_id)
+
+    def _map_values(self, changes: MapChanges) -> dict[str, Any]:
+        unknown = set(changes) - _CHANGEABLE
+        if unknown:
+            raise TypeError(f"update_map cannot change {', '.join(sorted(unknown))}")
+        values: dict[str, Any] = dict(changes)
+        if "buyer_emails" in values:
+            values["buyer_emails"] = list(values["buyer_emails"])
+        values["updated_at"] = self._now()
+        return values
 
     def rotate_calendar_key(self, spreadsheet_id: str) -> MapRecord:
         """A fresh key for the MAP's iCalendar feed (also after a revocation); the old

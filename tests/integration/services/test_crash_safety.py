@@ -43,8 +43,9 @@ def test_a_store_failure_between_history_and_snapshot_records_history_once(world
     sync_coalesced(world.backend, sid)
     world.edit(sid, f"Plan!G{row_number(world.backend_emulator_state, sid, 'm1')}", "Done")
     # The sheet is written; saving the sync then fails after its history, before its
-    # snapshot (PostgreSQL: the server ends the connection).
-    failing = after("INSERT INTO history_events", "INSERT INTO snapshots")
+    # snapshot (PostgreSQL: the server ends the connection). The sync's record puts its
+    # snapshot in place of the one that announced the write (an UPDATE).
+    failing = after("INSERT INTO history_events", "UPDATE snapshots")
     with store_fails(world.store.engine, failing) as failed, pytest.raises(OperationalError):
         sync_coalesced(world.backend, sid)
     assert failed, "the store never reached the snapshot"

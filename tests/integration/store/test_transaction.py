@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from service.store import Store
+from service.store.counting import count_store
 from service.store.history import history_dedupe_key
 from service.store.records import HistorySource, NewHistoryEvent
 from tests.clock import START
@@ -47,3 +48,46 @@ def test_a_transaction_records_all_of_it_and_nested_blocks_join_it(store: Store)
             _save(store, sid)
     assert [e.new for e in store.history(sid)] == ["Done"]
     assert store.latest_snapshot(sid) is not None
+
+
+def test_reads_inside_reading_share_one_read_only_transaction(store: Store) -> None:
+    sid = make_map(store).spreadsheet_id
+    _save(store, sid)
+    with count_store(store) as counts, store.reading():
+        record = store.get_map(sid)
+        snapshot = store.latest_snapshot(sid)
+        events = store.edit_events_since(sid, START)
+    assert record is not None and snapshot is not None and events == []
+    assert (counts.read_transactions, counts.write_transactions) == (1, 0)
+    assert counts.statements == 3
+
+
+def test_a_write_inside_reading_is_refused_and_records_nothing(store: Store) -> None:
+    sid = make_map(store).spreadsheet_id
+    with pytest.raises(RuntimeError, match="reading"), store.reading():
+        _save(store, sid)
+    assert store.latest_snapshot(sid) is None
+
+
+def test_reading_inside_a_transaction_joins_it(store: Store) -> None:
+    sid = make_map(store).spreadsheet_id
+    with count_store(store) as counts, store.transaction():
+        _save(store, sid)
+        with store.reading():
+            assert store.latest_snapshot(sid) is not None  # sees the transaction's write
+    assert (counts.read_transactions, counts.write_transactions) == (0, 1)
+
+
+def test_a_snapshot_replaced_in_place_while_latest_else_saved_anew(store: Store) -> None:
+    sid = make_map(store).spreadsheet_id
+    first = store.save_snapshot(sid, plan={"n": 1}, computed={}, sheet_state={})
+    replaced = store.replace_snapshot(
+        sid, first.version, plan={"n": 2}, computed={}, sheet_state={}
+    )
+    assert replaced.version == first.version
+    assert [(s.version, s.plan) for s in store.snapshots(sid)] == [(first.version, {"n": 2})]
+    store.save_snapshot(sid, plan={"n": 3}, computed={}, sheet_state={})
+    # No longer the latest: not overwritten, saved as a new version instead.
+    later = store.replace_snapshot(sid, first.version, plan={"n": 4}, computed={}, sheet_state={})
+    assert [s.plan["n"] for s in store.snapshots(sid)] == [4, 3, 2]
+    assert later.version == first.version + 2

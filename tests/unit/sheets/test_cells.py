@@ -4,11 +4,15 @@ CSV injection, and everything else as it is."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from service.sheets.cell_values import neutralised, read_text, unneutralised
-from service.sheets.cells import cell_data, shows
+from service.sheets.cells import cell_data, shown_cell, shows, shows_shown
+from service.sheets.render import Shown
 from service.sheets.requests import append_text_rows, set_note
 
 EVIL = [
@@ -72,3 +76,43 @@ def test_text_over_googles_cell_limit_is_cut_visibly_below_it() -> None:
     assert len(written) == 50_000 and written.startswith("'=xxx") and written.endswith(" […]")
     assert len(note) == 50_000
     assert cell_data(title)["userEnteredValue"]["stringValue"] == "'" + title
+
+
+# What a computed cell can show, and what a read can find in it: the write is planned by
+# comparing the two without building the CellData, which must answer as ``shows`` does.
+_VALUES = st.one_of(
+    st.none(),
+    st.just(""),
+    st.booleans(),
+    st.integers(-5, 200),
+    st.floats(0, 1, allow_nan=False),
+    st.dates(date(2020, 1, 1), date(2030, 12, 31)),
+    st.sampled_from(["On track", "=1+1", "Overdue", "x" * 60_000]),
+)
+_COLOURS = st.sampled_from(["#f3f3f3", "#000000", "#ffffff", "#d9ead3", "#f4cccc"])
+
+
+@st.composite
+def _read_cells(draw: st.DrawFn) -> dict[str, Any] | None:
+    """A cell as a read returns it: what we wrote, or what a person left."""
+    shown = Shown(draw(_VALUES), draw(_COLOURS))
+    pattern = draw(st.sampled_from(["mmm d, yyyy", "d mmm yyyy"]))
+    return draw(
+        st.one_of(
+            st.none(),
+            st.just({}),
+            st.just(shown_cell(shown, pattern)),
+            st.just({"userEnteredValue": {"stringValue": "typed over"}}),
+            st.just({"userEnteredValue": {"formulaValue": "=A1"}}),
+        )
+    )
+
+
+@settings(deadline=None)  # no timing: a shared machine may be slow
+@given(_read_cells(), _VALUES, st.one_of(st.none(), _COLOURS), st.sampled_from(["mmm d, yyyy"]))
+def test_a_computed_cell_is_compared_as_shown_as_it_would_be_as_cell_data(
+    current: dict[str, Any] | None, value: Any, background: str | None, pattern: str
+) -> None:
+    shown = Shown(value, background)  # type: ignore[arg-type]
+    assert shows_shown(current, shown, pattern) == shows(current, shown_cell(shown, pattern))
+    assert shows_shown(shown_cell(shown, pattern), shown, pattern)

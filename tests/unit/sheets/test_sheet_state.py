@@ -1,0 +1,74 @@
+"""The remembered layout keeps each computed cell compactly: remembered and recalled, a
+cell must compare with what a write would put there exactly as the cell itself did."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from service.sheets.cells import shown_cell, shows
+from service.sheets.render import Shown
+from service.sheets.sheet_state import compared, remembered_cell
+
+_VALUES = st.one_of(
+    st.none(),
+    st.just(""),
+    st.booleans(),
+    st.integers(-5, 50_000),
+    st.floats(0, 1, allow_nan=False),
+    st.dates(date(2020, 1, 1), date(2030, 12, 31)),
+    st.sampled_from(["On track", "=1+1", "Overdue"]),
+)
+_HEX = st.sampled_from(["#f3f3f3", "#000000", "#ffffff", "#d9ead3", "#f4cccc"])
+_PATTERNS = st.sampled_from(["mmm d, yyyy", "d mmm yyyy"])
+_CHANNEL = st.one_of(st.just(0.0), st.floats(0, 1, allow_nan=False))
+
+
+@st.composite
+def _cells(draw: st.DrawFn) -> dict[str, Any]:
+    """A computed cell as Google returns it: what we wrote, or what a person left, with
+    the formatted value and a note, colours with components left out or near zero."""
+    kind = draw(st.sampled_from(["written", "typed", "formula", "empty", "colour"]))
+    if kind == "written":
+        cell = shown_cell(Shown(draw(_VALUES), draw(_HEX)), draw(_PATTERNS))
+    elif kind == "typed":
+        cell = {"userEnteredValue": {"stringValue": draw(st.text(max_size=5))}}
+    elif kind == "formula":
+        cell = {"userEnteredValue": {"formulaValue": "=A1"}}
+    elif kind == "empty":
+        cell = {}
+    else:
+        colour = {
+            k: draw(_CHANNEL) for k in draw(st.sets(st.sampled_from(["red", "green", "blue"])))
+        }
+        cell = {
+            "userEnteredValue": {"numberValue": 3},
+            "userEnteredFormat": {"backgroundColor": colour},
+        }
+    if draw(st.booleans()):
+        cell["formattedValue"] = "shown"
+        cell["note"] = "a note"
+    return cell
+
+
+@settings(deadline=None)  # no timing: a shared machine may be slow
+@given(_cells(), _VALUES, st.one_of(st.none(), _HEX), _PATTERNS)
+def test_a_remembered_cell_compares_as_the_cell_read(
+    cell: dict[str, Any], value: Any, background: str | None, pattern: str
+) -> None:
+    wanted = shown_cell(Shown(value, background), pattern)  # type: ignore[arg-type]
+    recalled = remembered_cell(compared(cell))
+    assert shows(recalled, wanted) == shows(cell, wanted)
+
+
+def test_a_cell_remembered_before_is_recalled_as_it_was() -> None:
+    cell = {"userEnteredValue": {"stringValue": "Overdue"}, "formattedValue": "Overdue"}
+    assert remembered_cell(cell) == cell
+
+
+def test_a_remembered_cell_is_short() -> None:
+    cell = shown_cell(Shown(date(2027, 3, 4), "#f3f3f3"), "mmm d, yyyy")
+    assert compared(cell) == ["n", 46450, "#f3f3f3", "mmm d, yyyy"]
