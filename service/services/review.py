@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from service.clock import is_time_zone, local_today
 from service.domain.agenda import call_agenda
 from service.domain.history import owners_of
+from service.domain.wording import day_text
 from service.services.backend import Backend
 from service.services.map_state import MapState
 from service.services.reminders import targets
@@ -55,7 +56,7 @@ class ReviewSummary:
         """Rows for the Reviews tab: Review date, Section, Item, Detail (the open risks
         are the sheet's to word: ``SheetUpdate.review_on``)."""
         day = self.on.isoformat()
-        rows = [[day, "Review", f"Weekly review since {self.since.isoformat()}", ""]]
+        rows = [[day, "Review", f"Weekly review since {day_text(self.since)}", ""]]
         sections = (
             ("Completed", self.completed, "Nothing completed since the last review."),
             ("Overdue", self.overdue, "Nothing overdue."),
@@ -114,10 +115,10 @@ def _review(deps: SyncDeps, spreadsheet_id: str) -> ReviewSummary:
             summary.completed.append(title)
         elif e.field in ("due", "go_live"):
             what = title or "Committed Go-Live"
-            summary.moved.append(f"{what}: {e.old or 'none'} -> {e.new or 'none'}")
+            summary.moved.append(f"{what}: {_day(e.old)} -> {_day(e.new)}")
     for m in state.computed.get("milestones", []):
         if m.get("health") == "Overdue":
-            summary.overdue.append(f"{titles.get(m['id'], m['id'])} (target {m['target']})")
+            summary.overdue.append(f"{titles.get(m['id'], m['id'])} (target {_day(m['target'])})")
     known = {o.casefold() for o in state.known_owners}
     current = owners_of(state.plan.milestones)
     summary.new_stakeholders = [o for o in current if o.casefold() not in known]
@@ -136,6 +137,16 @@ def _review(deps: SyncDeps, spreadsheet_id: str) -> ReviewSummary:
     recompute_from_state(deps, record, state, review_rows=summary.rows(), review_on=today)
     store.record_review(spreadsheet_id, today, summary.to_json())
     return summary
+
+
+def _day(text: str | None) -> str:
+    """A stored ISO date in the words both sides read ("20 Jan 2027"); "none" for none."""
+    if not text:
+        return "none"
+    try:
+        return day_text(date.fromisoformat(text))
+    except ValueError:
+        return text
 
 
 def _zone(name: str) -> tzinfo:

@@ -390,9 +390,13 @@ describe('end to end: the add-on on the real backend and emulator (python -m ser
     assert.ok(afterRows.length > before.length, 'no rows were appended to the Reviews tab');
     assert.deepEqual(afterRows.slice(0, before.length), before, 'the earlier rows of the Reviews tab changed');
     const added = afterRows.slice(before.length);
+    // The review's date is a date cell, shown in the (en_US) spreadsheet's order.
+    const [year, month, day] = review.on.split('-').map(Number);
+    const shownOn = new Date(Date.UTC(year, month - 1, day))
+      .toLocaleDateString('en-US', { timeZone: 'UTC', month: 'short', day: 'numeric', year: 'numeric' });
     assert.ok(
-      added.every((row) => row[0] === review.on),
-      'appended rows not dated ' + review.on + ': ' + JSON.stringify(added)
+      added.every((row) => row[0] === shownOn),
+      'appended rows not dated ' + shownOn + ': ' + JSON.stringify(added)
     );
     if (state.doneTitle) {
       assert.ok(added.some((row) => row.includes(state.doneTitle)), 'the review rows do not name ' + state.doneTitle);
