@@ -65,6 +65,21 @@ def new_context(browser: Any, **options: Any) -> Any:
 
 
 @contextmanager
+def page_without_errors(browser: Any, **options: Any) -> Iterator[Any]:
+    """A page in a context of its own (1400 x 900 unless ``options`` say otherwise), and
+    no script error in it allowed: one fails the test when the page closes."""
+    context = new_context(browser, **{"viewport": {"width": 1400, "height": 900}, **options})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        yield page
+    finally:
+        context.close()
+    assert not errors, f"script errors in the page: {errors}"
+
+
+@contextmanager
 def chromium() -> Iterator[Any]:
     """A headless Chromium (a Playwright Browser), closed afterwards."""
     path = require_chromium()

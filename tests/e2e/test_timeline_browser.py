@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.browser import chromium, new_context, require_chromium
+from tests.e2e.browser import chromium, page_without_errors, require_chromium
 from tests.e2e.browser_stack import Serving, serving
 from tests.e2e.test_local_mode_browser import (
     BUYER,
@@ -50,15 +50,8 @@ def browser(serve: Serving) -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    context = new_context(browser, viewport={"width": 1400, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    try:
-        yield page
-    finally:
-        context.close()
-    assert not errors, f"script errors in the page: {errors}"
+    with page_without_errors(browser) as running:
+        yield running
 
 
 def row_cells(page: Any, row: int) -> list[dict[str, str]]:
