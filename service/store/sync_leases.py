@@ -65,6 +65,11 @@ def _lease_free(now: datetime) -> ColumnElement[bool]:
     return or_(SyncStateRow.lease_owner.is_(None), SyncStateRow.lease_until <= now)
 
 
+# A look after another's lease expires waits this much more, so that the clocks of two
+# hosts need not agree to the millisecond.
+AFTER_LEASE_S = 0.5
+
+
 class SyncLeases(StoreBase):
     def request_sync(self, spreadsheet_id: str) -> int:
         """Records a change notification; returns its generation (1, 2, ...).
@@ -184,16 +189,18 @@ class SyncLeases(StoreBase):
     def sync_due_in(self, spreadsheet_id: str, quiet_s: float, max_wait_s: float) -> float | None:
         """Seconds until a paced sync of the MAP is due: once it has had no notification
         for ``quiet_s``, or its first pending one is ``max_wait_s`` old, whichever comes
-        first (0: due now). None when nothing is pending, or a live lease holder will
-        cover it."""
+        first (0: due now). None when nothing is pending. While another holds the lease,
+        the seconds until it expires (and a little more): a live holder covers what is
+        pending and renews it, so a look then finds nothing to do, but a holder that died
+        (``kill -9``) no longer renews it, and that look takes the work over."""
         now = self._now()
         with self._reading() as session:
             row = session.get(SyncStateRow, spreadsheet_id)
             if row is None or row.requested <= row.completed:
                 return None
-            leased = row.lease_owner is not None and row.lease_until is not None
-            if leased and row.lease_until is not None and row.lease_until > now:
-                return None
+            held_until = row.lease_until if row.lease_owner is not None else None
+            if held_until is not None and held_until > now:
+                return (held_until - now).total_seconds() + AFTER_LEASE_S
             first, last = row.first_pending_at, row.last_notified_at
         if first is None or last is None:
             return 0.0  # not known when they came (a failed sync, an older row): now
