@@ -10,6 +10,8 @@ instead of one of them failing when it upgrades a read lock (``SQLITE_BUSY``).
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -86,13 +88,28 @@ def _configure_sqlite_connection(dbapi_connection: DBAPIConnection, _: Connectio
     # deferred BEGIN only before DML, and none before SELECT or DDL).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    _write_ahead_log(cursor)
     cursor.execute("PRAGMA foreign_keys=ON")
     # In WAL mode NORMAL is still safe against corruption; a power cut may lose the
     # last transactions, never half of one.
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _write_ahead_log(cursor: Any) -> None:
+    """Switch the file to write-ahead logging. Processes that open a new file at the same
+    moment (workers starting together) may find it locked: SQLite answers that at once,
+    without its busy timeout, so wait here, as the busy timeout would."""
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _begin_sqlite_transaction(connection: Any) -> None:
