@@ -289,10 +289,15 @@ def wait_converged(store: Store, sids: list[str], last: str | None, timeout_s: f
     """Seconds until no sync is pending and (when ``last`` is given) every MAP's history
     ends with the edit ``last``; NaN on timeout."""
     started = time.monotonic()
+    shown = started
     while time.monotonic() - started < timeout_s:
-        if not store.pending_syncs(datetime.now(UTC) + timedelta(days=1)) and (
-            last is None or all(_last_status(store, sid) == last for sid in sids)
-        ):
+        pending = store.pending_syncs(datetime.now(UTC) + timedelta(days=1))
+        if time.monotonic() - shown >= 5:
+            shown = time.monotonic()
+            print(f"  {shown - started:.0f} s: {len(pending)} MAPs pending", file=sys.stderr)
+        # The histories are read only once nothing is pending (reading every MAP's on
+        # each look would load the machine being measured).
+        if not pending and (last is None or all(_last_status(store, sid) == last for sid in sids)):
             return time.monotonic() - started
         time.sleep(0.5)
     return float("nan")

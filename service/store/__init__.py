@@ -41,7 +41,7 @@ from service.store.records import (
 )
 from service.store.single_flight import Lease, run_single_flight
 from service.store.store import Store
-from service.store.sync_leases import new_lease_owner
+from service.store.sync_leases import Notified, new_lease_owner
 
 __all__ = [
     "ChannelAlreadyExists",
@@ -57,6 +57,7 @@ __all__ = [
     "MapSort",
     "NewHistoryEvent",
     "NewOutboxMessage",
+    "Notified",
     "OrgCalibration",
     "OutboxMessage",
     "ReminderSettings",

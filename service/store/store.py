@@ -26,7 +26,7 @@ from service.store.outbox import Outbox
 from service.store.reviews import Reviews
 from service.store.sheets_quota import SheetsQuota
 from service.store.snapshots import Snapshots
-from service.store.sync_leases import SyncLeases
+from service.store.sync_leases import Notified, SyncLeases, notified_from_row
 from service.store.tables import EditEventRow
 
 
@@ -74,11 +74,12 @@ class Store(
         user_email: str = "",
         value: str | None = None,
         old_value: str | None = None,
-    ) -> int:
+    ) -> Notified:
         """The add-on trigger's hot path in one short transaction: record the edit and a
-        change notification; returns the notification's generation. ``MapNotFound`` if
-        there is no such MAP (the foreign keys say so). Old events are pruned by the
-        sweep (``prune_edit_events``), not here."""
+        change notification; returns the notification as recorded (its generation, and
+        whether a look at the MAP is already asked for). ``MapNotFound`` if there is no
+        such MAP (the foreign keys say so). Old events are pruned by the sweep
+        (``prune_edit_events``), not here."""
         now = self._now()
         event = insert(EditEventRow).values(
             **edit_event_values(spreadsheet_id, a1, ts, sheet, user_email, value, old_value),
@@ -87,11 +88,10 @@ class Store(
         try:
             with self._writing() as session:
                 session.execute(event)
-                generation = session.scalar(self._request_sync_statement(spreadsheet_id, now))
+                row = session.execute(self._request_sync_statement(spreadsheet_id, now)).one()
         except IntegrityError as exc:
             raise MapNotFound(spreadsheet_id) from exc
-        assert generation is not None
-        return int(generation)
+        return notified_from_row(row, now)
 
     def migrate(self) -> None:
         """Brings the schema up to date (``alembic upgrade head``)."""

@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import socket
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -65,26 +66,51 @@ def _lease_free(now: datetime) -> ColumnElement[bool]:
     return or_(SyncStateRow.lease_owner.is_(None), SyncStateRow.lease_until <= now)
 
 
+# A notification recorded while an earlier one, this recent, waits for its sync needs no
+# look of its own: the look the earlier one asked for (a queued task, or the queue's
+# timer) covers it. Older than this, the earlier look may have been lost (a task that
+# could not be made, a process that died), so the notification asks for one again.
+LOOK_COVERS_S = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class Notified:
+    """A change notification as recorded."""
+
+    generation: int
+    # True: the caller should queue a look at the MAP (a sync, paced). False: an earlier
+    # notification that no sync has taken on yet asked for one less than LOOK_COVERS_S
+    # ago; that look covers this notification too.
+    needs_look: bool
+
+
+def notified_from_row(row: Any, now: datetime) -> Notified:
+    generation, first_pending_at = row
+    waiting = first_pending_at is not None and first_pending_at != now
+    covered = waiting and (now - first_pending_at).total_seconds() < LOOK_COVERS_S
+    return Notified(generation=int(generation), needs_look=not covered)
+
+
 # A look after another's lease expires waits this much more, so that the clocks of two
 # hosts need not agree to the millisecond.
 AFTER_LEASE_S = 0.5
 
 
 class SyncLeases(StoreBase):
-    def request_sync(self, spreadsheet_id: str) -> int:
-        """Records a change notification; returns its generation (1, 2, ...).
-        ``MapNotFound`` if there is no such MAP."""
-        statement = self._request_sync_statement(spreadsheet_id, self._now())
+    def request_sync(self, spreadsheet_id: str) -> Notified:
+        """Records a change notification; returns its generation (1, 2, ...) and whether
+        a look at the MAP is already asked for. ``MapNotFound`` if there is no such MAP."""
+        now = self._now()
         try:
             with self._writing() as session:
-                generation = session.scalar(statement)
+                row = session.execute(self._request_sync_statement(spreadsheet_id, now)).one()
         except IntegrityError as exc:
             raise MapNotFound(spreadsheet_id) from exc
-        assert generation is not None
-        return int(generation)
+        return notified_from_row(row, now)
 
     def _request_sync_statement(self, spreadsheet_id: str, now: datetime) -> Any:
-        """The upsert that records one more notification, returning its generation."""
+        """The upsert that records one more notification, returning its generation and
+        the first notification no sync has taken on yet."""
         insert = self._insert(SyncStateRow).values(
             spreadsheet_id=spreadsheet_id,
             requested=1,
@@ -104,7 +130,7 @@ class SyncLeases(StoreBase):
                 ),
                 "last_notified_at": now,
             },
-        ).returning(SyncStateRow.requested)
+        ).returning(SyncStateRow.requested, SyncStateRow.first_pending_at)
 
     def try_acquire(self, spreadsheet_id: str, owner: str, lease_s: float) -> int | None:
         """Takes the lease if it is free or expired and a sync is pending; returns the

@@ -104,13 +104,16 @@ def test_an_edit_and_its_notification_are_recorded_together(
         sheet="Plan",
         user_email="dana@acme.example",
     )
+    clock.advance(seconds=1)
     second = clocked_store.record_edit_and_request_sync(
         spreadsheet_id="sheet-1", a1="F15", ts=clock.now
     )
-    assert (first, second) == (1, 2)
+    assert (first.generation, second.generation) == (1, 2)
+    # The second is covered by the look the first asked for.
+    assert (first.needs_look, second.needs_look) == (True, False)
     state = clocked_store.sync_state("sheet-1")
     assert state is not None and state.requested == 2 and state.pending
-    events = clocked_store.edit_events_since("sheet-1", clock.now)
+    events = clocked_store.edit_events_since("sheet-1", clock.now - timedelta(seconds=1))
     assert [(e.a1, e.user_email) for e in events] == [("G14", "dana@acme.example"), ("F15", "")]
 
 

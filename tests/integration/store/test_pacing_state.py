@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from service.store import Store
+from service.store.sync_leases import LOOK_COVERS_S
 from tests.db_fixtures import make_map
 from tests.integration.store.fake_clock import START, FakeClock
 
@@ -85,6 +86,29 @@ def test_a_sync_takes_on_what_is_pending_and_hands_back_what_came_during_it(
     assert clocked_store.try_acquire(sid, "b", LEASE_S) == 2
     assert clocked_store.release(sid, "b", 2) is True
     assert due_in(clocked_store, sid) is None
+
+
+def test_one_look_per_burst_until_a_sync_takes_it_on_or_the_look_may_be_lost(
+    clocked_store: Store, sid: str, clock: FakeClock
+) -> None:
+    """The hooks queue a look (a task) only for a notification that no earlier, recent
+    one waiting for its sync covers."""
+    looks = [clocked_store.request_sync(sid).needs_look]
+    for _ in range(5):
+        clock.advance(seconds=0.5)
+        looks.append(clocked_store.request_sync(sid).needs_look)
+    assert looks == [True, False, False, False, False, False]
+    # A sync takes every one of them on: the next notification asks for its own look.
+    generation = clocked_store.try_acquire(sid, "a", LEASE_S)
+    assert generation == 6
+    clock.advance(seconds=0.2)
+    assert clocked_store.request_sync(sid).needs_look is True
+    assert clocked_store.request_sync(sid).needs_look is True  # same instant: one more, harmless
+    clock.advance(seconds=0.2)
+    assert clocked_store.request_sync(sid).needs_look is False
+    # A minute on with nothing synced, the first look may have been lost: ask again.
+    clock.advance(seconds=LOOK_COVERS_S)
+    assert clocked_store.request_sync(sid).needs_look is True
 
 
 def test_a_pending_notification_after_a_failed_sync_is_due_at_once(

@@ -27,7 +27,7 @@ def _state(store: Store, spreadsheet_id: str) -> SyncState:
 def test_each_notification_gets_the_next_generation(clocked_store: Store, sid: str) -> None:
     assert clocked_store.sync_state(sid) is None
 
-    assert [clocked_store.request_sync(sid) for _ in range(3)] == [1, 2, 3]
+    assert [clocked_store.request_sync(sid).generation for _ in range(3)] == [1, 2, 3]
 
     state = _state(clocked_store, sid)
     assert (state.requested, state.completed, state.pending) == (3, 0, True)

@@ -53,7 +53,7 @@ def _machine(store: Store, clock: FakeClock) -> type[RuleBasedStateMachine]:
         def notify(self, name: str) -> None:
             if self.actors[name].generation is not None:
                 return
-            assert store.request_sync(self.sid) == self.notified + 1
+            assert store.request_sync(self.sid).generation == self.notified + 1
             self.notified += 1
             self._take(name)
 
