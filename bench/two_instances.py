@@ -159,15 +159,44 @@ class Balancer:
         return [self.backends[(start + i) % len(self.backends)] for i in range(len(self.backends))]
 
 
-def kill_instance(workdir: Path) -> None:
-    """SIGKILL the gunicorn master whose pid file is in ``workdir`` and its workers."""
+def kill_instance(workdir: Path) -> list[int]:
+    """SIGKILL the gunicorn master whose pid file is in ``workdir`` and its workers;
+    returns their pids."""
     master = int((workdir / "gunicorn.pid").read_text())
     children = subprocess.run(
         ["pgrep", "-P", str(master)], capture_output=True, text=True, check=False
     ).stdout.split()
-    for pid in [master, *map(int, children)]:
+    pids = [master, *map(int, children)]
+    for pid in pids:
         with suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
+    return pids
+
+
+def held_by(store: Store, pids: list[int]) -> dict[str, int]:
+    """The syncs the killed processes were running: spreadsheet -> the generation its
+    lease covered (lease owners are ``host:pid:nonce``)."""
+    marks = tuple(f":{pid}:" for pid in pids)
+    return {
+        s.spreadsheet_id: s.requested
+        for s in store.unfinished_syncs()
+        if s.lease_owner and any(mark in s.lease_owner for mark in marks)
+    }
+
+
+def wait_finished(store: Store, work: dict[str, int], timeout_s: float) -> float:
+    """Seconds until every sync in ``work`` is covered by a finished one; NaN on timeout."""
+    started = time.monotonic()
+    left = dict(work)
+    while time.monotonic() - started < timeout_s:
+        for sid, generation in list(left.items()):
+            state = store.sync_state(sid)
+            if state is not None and state.completed >= generation:
+                del left[sid]
+        if not left:
+            return time.monotonic() - started
+        time.sleep(0.2)
+    return float("nan")
 
 
 def doubled_history(store: Store, sids: list[str]) -> int:
@@ -285,10 +314,16 @@ def main() -> int:
             thread.start()
         senders[1].join()
         killed_at = None
+        orphaned: dict[str, int] = {}
+        taken_over = float("nan")
         if args.kill_one:
-            kill_instance(dirs[1])
+            killed = kill_instance(dirs[1])
             balancer.backends = [urls[0]]
             killed_at = time.monotonic()
+            orphaned = held_by(store, killed)
+            # "Its work": the syncs it was running when it died (their leases expire and
+            # instance one takes them over); its queued work is Cloud Tasks', not its own.
+            taken_over = wait_finished(store, orphaned, 600)
         senders[0].join()
         converged = wait_converged(store, sids, last, 1800)
         done = time.monotonic()
@@ -313,8 +348,9 @@ def main() -> int:
         print(f"every MAP shows the last edit {converged:.1f} s after the burst's last report")
         if killed_at is not None:
             print(
-                f"instance two killed {killed_at - burst_started:.1f} s into the burst; "
-                f"instance one finished its work {done - killed_at:.1f} s later"
+                f"instance two killed {killed_at - burst_started:.1f} s into the burst, "
+                f"running {len(orphaned)} syncs; instance one finished them "
+                f"{taken_over:.1f} s later, and everything {done - killed_at:.1f} s later"
             )
         problems = check(store, emulator_url, sids, last, len(edits) - failures)
         doubled = doubled_history(store, sids)
