@@ -315,18 +315,26 @@ def main() -> int:
         senders[1].join()
         killed_at = None
         orphaned: dict[str, int] = {}
-        taken_over = float("nan")
+        taken_over = [float("nan")]
+        watcher = None
         if args.kill_one:
             killed = kill_instance(dirs[1])
             balancer.backends = [urls[0]]
             killed_at = time.monotonic()
             orphaned = held_by(store, killed)
+
             # "Its work": the syncs it was running when it died (their leases expire and
             # instance one takes them over); its queued work is Cloud Tasks', not its own.
-            taken_over = wait_finished(store, orphaned, 600)
+            def watch() -> None:
+                taken_over[0] = wait_finished(store, orphaned, 600)
+
+            watcher = threading.Thread(target=watch)
+            watcher.start()
         senders[0].join()
         converged = wait_converged(store, sids, last, 1800)
         done = time.monotonic()
+        if watcher is not None:
+            watcher.join()
         after = counters(emulator_url)
         latencies = results[0][0] + results[1][0]
         wall = max(results[0][1], results[1][1])
@@ -350,7 +358,7 @@ def main() -> int:
             print(
                 f"instance two killed {killed_at - burst_started:.1f} s into the burst, "
                 f"running {len(orphaned)} syncs; instance one finished them "
-                f"{taken_over:.1f} s later, and everything {done - killed_at:.1f} s later"
+                f"{taken_over[0]:.1f} s later, and everything {done - killed_at:.1f} s later"
             )
         problems = check(store, emulator_url, sids, last, len(edits) - failures)
         doubled = doubled_history(store, sids)
