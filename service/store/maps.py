@@ -6,10 +6,10 @@ import secrets
 import uuid
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Unpack, cast
 
-from sqlalchemy import ColumnElement, Select, Table, bindparam, func, select, update
+from sqlalchemy import ColumnElement, Select, Table, Update, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from service.store.base import StoreBase
@@ -94,6 +94,18 @@ def _map_by_id() -> Select[Any]:
     """The MAP row by ``spreadsheet_id`` (a Core statement, built once)."""
     table = cast(Table, MapRow.__table__)
     return select(table).where(table.c.spreadsheet_id == bindparam("spreadsheet_id"))
+
+
+@lru_cache(maxsize=64)
+def _update_map(columns: tuple[str, ...]) -> Update:
+    """The UPDATE of these columns of one MAP's row (a Core statement, built once for
+    each set of columns; its parameters are named b_<column>)."""
+    table = cast(Table, MapRow.__table__)
+    return (
+        update(table)
+        .where(table.c.spreadsheet_id == bindparam("b_spreadsheet_id"))
+        .values({name: bindparam(f"b_{name}") for name in columns})
+    )
 
 
 class Maps(StoreBase):
@@ -195,11 +207,10 @@ class Maps(StoreBase):
         """As :meth:`update_map`, with nothing read back (one ``UPDATE``): a sync's
         record. ``MapNotFound`` if there is no such MAP."""
         values = self._map_values(changes)
-        table = cast(Table, MapRow.__table__)
+        parameters = {f"b_{name}": value for name, value in values.items()}
+        parameters["b_spreadsheet_id"] = spreadsheet_id
         with self._write_connection() as connection:
-            result = connection.execute(
-                update(table).where(table.c.spreadsheet_id == spreadsheet_id).values(**values)
-            )
+            result = connection.execute(_update_map(tuple(values)), parameters)
             if not result.rowcount:
                 raise MapNotFound(spreadsheet_id)
 
