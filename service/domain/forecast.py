@@ -267,11 +267,12 @@ class _Runs:
         own = np.where(is_open[:, None], np.maximum(lateness - inherited, 0), lateness)
         on_chain = np.zeros(finish.shape, dtype=bool)
         on_chain[root] = late
-        for r in range(root, -1, -1):  # dependency order, backwards
-            if not is_open[r]:
-                continue  # a done row ends the chain
-            runs = np.flatnonzero(on_chain[r] & (self.binding[r] >= 0))
-            on_chain[self.binding[r, runs], runs] = True
+        binding = self.binding[:rows]
+        bound = binding >= 0  # where a row, not a floor, set the start: one sweep
+        for r in np.flatnonzero(is_open)[::-1]:  # dependency order, backwards
+            # (a done row ends the chain: only open rows pass it on)
+            runs = np.flatnonzero(on_chain[r] & bound[r])
+            on_chain[binding[r, runs], runs] = True
         parts = own * on_chain
         per_run = np.where(late, 1 / np.maximum(parts.sum(axis=0), 1), 0.0)
         shares = parts @ per_run / late_runs
@@ -293,7 +294,7 @@ class _Runs:
         start: Floats | int
         if not pred_rows:
             start = self.offset(min(self._first_start(i), schedule.today))
-        elif not self.open[pred_rows].any():
+        elif not any(self.open[p] for p in pred_rows):
             # Every predecessor is done: the step is running, from a known day.
             finishes = [int(self.finish[p, 0]) for p in pred_rows]
             start = max(finishes)
