@@ -205,10 +205,12 @@ class _Runs:
         self.finish = np.empty((count, SAMPLES))
         # The row whose finish set this one's start, or -1 where a floor did (or no
         # predecessor): the chain the drivers follow back.
-        self.binding = np.full((count, SAMPLES), -1, dtype=np.int64)
+        self.binding = np.full((count, SAMPLES), -1, dtype=np.int32)
         # The lateness (past its target) of the row that set this one's start: what a step
         # inherited rather than added. Zero where a floor set the start.
-        self.inherited = np.zeros((count, SAMPLES))
+        # Kept as float32, as ``blame`` reads it (whole days: exact either way), and the
+        # row numbers as int32: half the memory to fill at 2,000 milestones.
+        self.inherited = np.zeros((count, SAMPLES), dtype=np.float32)
         self.open = np.zeros(count, dtype=bool)
         self.target_offsets = np.empty(count)
         self.pace_sigma = buyer_pace_sigma(calibration)
@@ -260,16 +262,17 @@ class _Runs:
         targets = self.target_offsets[:rows, None].astype(np.float32)
         lateness = np.maximum(finish - targets, 0)
         lateness[root] = np.maximum(finish[root] - deadline, 0)
-        inherited = self.inherited[:rows].astype(np.float32)
+        inherited = self.inherited[:rows]
         is_open = self.open[:rows]
         own = np.where(is_open[:, None], np.maximum(lateness - inherited, 0), lateness)
         on_chain = np.zeros(finish.shape, dtype=bool)
         on_chain[root] = late
-        for r in range(root, -1, -1):  # dependency order, backwards
-            if not is_open[r]:
-                continue  # a done row ends the chain
-            runs = np.flatnonzero(on_chain[r] & (self.binding[r] >= 0))
-            on_chain[self.binding[r, runs], runs] = True
+        binding = self.binding[:rows]
+        bound = binding >= 0  # where a row, not a floor, set the start: one sweep
+        for r in np.flatnonzero(is_open)[::-1]:  # dependency order, backwards
+            # (a done row ends the chain: only open rows pass it on)
+            runs = np.flatnonzero(on_chain[r] & bound[r])
+            on_chain[binding[r, runs], runs] = True
         parts = own * on_chain
         per_run = np.where(late, 1 / np.maximum(parts.sum(axis=0), 1), 0.0)
         shares = parts @ per_run / late_runs
@@ -291,7 +294,7 @@ class _Runs:
         start: Floats | int
         if not pred_rows:
             start = self.offset(min(self._first_start(i), schedule.today))
-        elif not self.open[pred_rows].any():
+        elif not any(self.open[p] for p in pred_rows):
             # Every predecessor is done: the step is running, from a known day.
             finishes = [int(self.finish[p, 0]) for p in pred_rows]
             start = max(finishes)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from service.domain.calendar import supported_countries
@@ -64,12 +65,21 @@ def parse_status(text: str) -> Status:
     """
     if not text.strip():
         return Status.NOT_STARTED
-    words = " ".join(_EDGE_SYMBOLS.sub("", text).replace("-", " ").replace("_", " ").split())
-    status = _STATUS_WORDS.get(words.casefold())
+    status = _status_named(text) if len(text) <= _CACHED_TEXT else _status_of(text)
     if status is None:
         known = ", ".join(s.value for s in Status)
         raise ValueError(f"unknown status {text!r}; use one of {known}")
     return status
+
+
+def _status_of(text: str) -> Status | None:
+    words = " ".join(_EDGE_SYMBOLS.sub("", text).replace("-", " ").replace("_", " ").split())
+    return _STATUS_WORDS.get(words.casefold())
+
+
+# Plans spell a handful of statuses and choices: each short spelling is worked out once.
+_CACHED_TEXT = 64
+_status_named = lru_cache(maxsize=1024)(_status_of)
 
 
 def parse_plan(doc: object) -> Plan:
@@ -268,12 +278,21 @@ def _choice(obj: Mapping[str, Any], key: str, enum: type[E], at: str) -> E | Non
     if value is None or value == "":
         return None
     if isinstance(value, str):
-        wanted = "_".join(value.strip().casefold().replace("-", " ").split())
-        for member in enum:
-            if member.value == wanted:
-                return member
+        member = (
+            _member_named(enum, value) if len(value) <= _CACHED_TEXT else _member_of(enum, value)
+        )
+        if member is not None:
+            return member
     allowed = ", ".join(m.value for m in enum)
     raise PlanInputError(f"{at}{key}", f"{value!r} is not one of {allowed}")
+
+
+def _member_of(enum: type[E], value: str) -> E | None:
+    wanted = "_".join(value.strip().casefold().replace("-", " ").split())
+    return next((member for member in enum if member.value == wanted), None)
+
+
+_member_named = lru_cache(maxsize=1024)(_member_of)
 
 
 def _lead_bd(value: object, path: str) -> int:

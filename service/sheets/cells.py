@@ -75,9 +75,8 @@ def shows(current: dict[str, Any] | None, wanted: dict[str, Any]) -> bool:
         return False
     have_fmt = current.get("userEnteredFormat") or {}
     want_fmt = wanted.get("userEnteredFormat") or {}
-    if color_to_hex(have_fmt.get("backgroundColor")) != color_to_hex(
-        want_fmt.get("backgroundColor")
-    ):
+    # The colours as ``color_to_hex`` tells them apart, without building the text.
+    if _rgb(have_fmt.get("backgroundColor")) != _rgb(want_fmt.get("backgroundColor")):
         return False
     have_pattern = (have_fmt.get("numberFormat") or {}).get("pattern")
     want_pattern = (want_fmt.get("numberFormat") or {}).get("pattern")

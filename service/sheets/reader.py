@@ -195,11 +195,12 @@ def read_plan(spreadsheet: dict[str, Any], *, today: date) -> SheetRead:
 def _holds_a_value(row: list[dict[str, Any]]) -> bool:
     """Whether any cell of the row holds something (the grid holds every row down to the
     last formatted one: most are blank)."""
-    return any(
-        "formattedValue" in cell or "userEnteredValue" in cell or "effectiveValue" in cell
-        for cell in row
-        if cell
-    )
+    for cell in row:  # a plain loop: asked of every row of the grid, most of them blank
+        if cell and (
+            "formattedValue" in cell or "userEnteredValue" in cell or "effectiveValue" in cell
+        ):
+            return True
+    return False
 
 
 def _is_header_row(row: list[dict[str, Any]], columns: dict[str, int]) -> bool:
@@ -361,21 +362,22 @@ def _read_row(
     today: date,
 ) -> MilestoneRow | None:
     columns = read.columns
-    if not cell_text(_cell(cells, columns["title"])).strip():
+    width = len(cells)
+    # Each known column's cell, looked up once (``_cell`` for every column).
+    at = {key: cells[col] if col < width else {} for key, col in columns.items()}
+    if not cell_text(at["title"]).strip():
         # A row without a milestone name is not a milestone (blank, or its content
         # was cleared: the milestone is gone).
-        if any(
-            typed_value(_cell(cells, columns[k])) not in (None, "") for k in layout.COMPUTED_COLUMNS
-        ):
+        if any(typed_value(at[k]) not in (None, "") for k in layout.COMPUTED_COLUMNS):
             read.stray_rows.append(index)
         return None
-    raw = {key: cell_text(_cell(cells, columns[key])) for key in layout.INPUT_COLUMNS}
-    milestone_id = cell_text(_cell(cells, columns["id"])).strip() or None
+    raw = {key: cell_text(at[key]) for key in layout.INPUT_COLUMNS}
+    milestone_id = cell_text(at["id"]).strip() or None
     inputs: dict[str, Any] = {}
     for key in layout.INPUT_COLUMNS:
-        value = typed_value(_cell(cells, columns[key]))
+        value = typed_value(at[key])
         try:
-            if layout.COLUMN_BY_KEY[key].kind is layout.CellKind.DATE:
+            if key in _DATE_INPUTS:
                 inputs[key] = _read_date(value, today, read, index, columns[key])
             else:
                 inputs[key] = _parse_input(key, value, today)
@@ -396,13 +398,15 @@ def _read_row(
         row_metadata=row_meta,
         inputs=inputs,
         raw=raw,
-        computed={key: _cell(cells, columns[key]) for key in layout.COMPUTED_COLUMNS},
-        notes={
-            key: str(_cell(cells, col).get("note", ""))
-            for key, col in columns.items()
-            if _cell(cells, col).get("note")
-        },
+        computed={key: at[key] for key in layout.COMPUTED_COLUMNS},
+        notes={key: str(cell.get("note", "")) for key, cell in at.items() if cell.get("note")},
     )
+
+
+# The input columns that hold dates (read in the spreadsheet's locale).
+_DATE_INPUTS = frozenset(
+    key for key in layout.INPUT_COLUMNS if layout.COLUMN_BY_KEY[key].kind is layout.CellKind.DATE
+)
 
 
 def _read_date(value: Any, today: date, read: SheetRead, row: int, col: int) -> date | None:

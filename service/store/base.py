@@ -8,7 +8,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session
@@ -120,6 +120,19 @@ class StoreBase:
             return
         with _plain_value_errors(), Session(self._write_engine) as session, session.begin():
             yield session
+
+    @contextmanager
+    def _read_connection(self) -> Iterator[Connection]:
+        """As :meth:`_reading`, the session's connection: for Core statements on the hot
+        path of a sync (a table's columns, no ORM objects built or tracked)."""
+        with self._reading() as session:
+            yield session.connection()
+
+    @contextmanager
+    def _write_connection(self) -> Iterator[Connection]:
+        """As :meth:`_writing`, the session's connection (see :meth:`_read_connection`)."""
+        with self._writing() as session:
+            yield session.connection()
 
     def _insert(self, entity: Any) -> sqlite.Insert | postgresql.Insert:
         """An INSERT with ON CONFLICT support (upserts and insert-if-absent)."""

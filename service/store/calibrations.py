@@ -6,16 +6,18 @@ organisation's MAPs. One row per organisation, replaced whole.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from service.store.base import StoreBase
 from service.store.records import OrgCalibration
 from service.store.tables import OrgCalibrationRow
 
 
-def _to_record(row: OrgCalibrationRow) -> OrgCalibration:
+def _to_record(row: Any) -> OrgCalibration:
+    """The record of a calibration row (an ORM row or a result row with its columns)."""
     return OrgCalibration(
         org=row.org, plans=row.plans, calibration=row.calibration, built_at=row.built_at
     )
@@ -45,8 +47,13 @@ class Calibrations(StoreBase):
             return _to_record(row)
 
     def get_calibration(self, org: str) -> OrgCalibration | None:
-        with self._reading() as session:
-            row = session.scalar(
-                select(OrgCalibrationRow).where(OrgCalibrationRow.org == org.lower())
-            )
+        with self._read_connection() as connection:
+            row = connection.execute(_calibration_of(), {"org": org.lower()}).first()
             return None if row is None else _to_record(row)
+
+
+@cache
+def _calibration_of() -> Select[Any]:
+    """An organisation's calibration row by ``org`` (a Core statement, built once)."""
+    table = OrgCalibrationRow.__table__
+    return select(table).where(table.c.org == bindparam("org"))

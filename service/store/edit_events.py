@@ -7,16 +7,18 @@ attribute a change to a person. They are kept for a short while only.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, bindparam, delete, select
 
 from service.store.base import StoreBase
 from service.store.records import EditEvent
 from service.store.tables import EditEventRow
 
 
-def _to_record(row: EditEventRow) -> EditEvent:
+def _to_record(row: Any) -> EditEvent:
+    """The record of an edit row (an ORM row or a result row with its columns)."""
     return EditEvent(
         id=row.id,
         spreadsheet_id=row.spreadsheet_id,
@@ -84,13 +86,9 @@ class EditEvents(StoreBase):
 
     def edit_events_since(self, spreadsheet_id: str, since: datetime) -> list[EditEvent]:
         """The MAP's edits at or after ``since`` (edit time), oldest first."""
-        query = (
-            select(EditEventRow)
-            .where(EditEventRow.spreadsheet_id == spreadsheet_id, EditEventRow.ts >= since)
-            .order_by(EditEventRow.ts, EditEventRow.id)
-        )
-        with self._reading() as session:
-            return [_to_record(row) for row in session.scalars(query)]
+        parameters = {"spreadsheet_id": spreadsheet_id, "since": since}
+        with self._read_connection() as connection:
+            return [_to_record(row) for row in connection.execute(_edits_since(), parameters)]
 
     def prune_edit_events(self, received_before: datetime) -> int:
         """Drops every MAP's events that arrived before ``received_before``; the count."""
@@ -101,3 +99,16 @@ class EditEvents(StoreBase):
                 .returning(EditEventRow.id)
             )
             return len(deleted.all())
+
+
+@cache
+def _edits_since() -> Select[Any]:
+    """A MAP's edits at or after ``since``, oldest first (a Core statement, built once)."""
+    table = EditEventRow.__table__
+    return (
+        select(table)
+        .where(
+            table.c.spreadsheet_id == bindparam("spreadsheet_id"), table.c.ts >= bindparam("since")
+        )
+        .order_by(table.c.ts, table.c.id)
+    )

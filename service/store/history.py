@@ -18,6 +18,8 @@ from service.store.tables import HistoryEventRow, MapRow
 
 # Rows per INSERT statement: well under SQLite's limit of bound parameters.
 _BATCH = 500
+# The INSERT of new events, by database dialect (built on first use).
+_APPEND_STATEMENTS: dict[str, Any] = {}
 
 
 def history_dedupe_key(*parts: object) -> str:
@@ -76,18 +78,13 @@ class History(StoreBase):
         # One statement, its parameters given as a list (executemany, which SQLAlchemy
         # sends as multi-row INSERTs): unlike a statement with the rows in VALUES, it
         # is compiled once and cached.
-        table = HistoryEventRow.__table__
-        statement = (
-            self._insert(table)
-            .on_conflict_do_nothing(index_elements=["spreadsheet_id", "dedupe_key"])
-            .returning(*table.columns)
-        )
+        statement = self._append_statement()
         try:
-            with self._writing() as session:
+            with self._write_connection() as connection:
                 records = [
                     _to_record(row)
                     for start in range(0, len(values), _BATCH)
-                    for row in session.execute(statement, values[start : start + _BATCH])
+                    for row in connection.execute(statement, values[start : start + _BATCH])
                 ]
         except IntegrityError as exc:
             # Duplicates are skipped by ON CONFLICT; what is left is a missing MAP.
@@ -97,6 +94,20 @@ class History(StoreBase):
             raise
         order = {key: index for index, key in enumerate(unique)}
         return sorted(records, key=lambda r: order[(r.spreadsheet_id, r.dedupe_key)])
+
+    def _append_statement(self) -> Any:
+        """The INSERT of new events (ON CONFLICT DO NOTHING, the rows added returned),
+        built once for each database dialect."""
+        statement = _APPEND_STATEMENTS.get(self.engine.dialect.name)
+        if statement is None:
+            table = HistoryEventRow.__table__
+            statement = (
+                self._insert(table)
+                .on_conflict_do_nothing(index_elements=["spreadsheet_id", "dedupe_key"])
+                .returning(*table.columns)
+            )
+            _APPEND_STATEMENTS[self.engine.dialect.name] = statement
+        return statement
 
     def history(self, spreadsheet_id: str, since: datetime | None = None) -> list[HistoryEvent]:
         """The MAP's events, oldest first; with ``since``, those at or after it."""

@@ -6,9 +6,10 @@ import secrets
 import uuid
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
-from typing import Any, Unpack
+from functools import cache, lru_cache
+from typing import Any, Unpack, cast
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, Select, Table, Update, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from service.store.base import StoreBase
@@ -51,7 +52,8 @@ def _pipeline_order(sort: MapSort) -> list[ColumnElement[Any]]:
     return [*first, account, MapRow.spreadsheet_id.asc()]
 
 
-def _to_record(row: MapRow) -> MapRecord:
+def _to_record(row: Any) -> MapRecord:
+    """The record of a MAP row (an ORM row or a result row with its columns)."""
     return MapRecord(
         spreadsheet_id=row.spreadsheet_id,
         map_id=row.map_id,
@@ -84,6 +86,25 @@ def _to_record(row: MapRow) -> MapRecord:
         signature_target=row.signature_target,
         quarter_end=row.quarter_end,
         amount=row.amount,
+    )
+
+
+@cache
+def _map_by_id() -> Select[Any]:
+    """The MAP row by ``spreadsheet_id`` (a Core statement, built once)."""
+    table = cast(Table, MapRow.__table__)
+    return select(table).where(table.c.spreadsheet_id == bindparam("spreadsheet_id"))
+
+
+@lru_cache(maxsize=64)
+def _update_map(columns: tuple[str, ...]) -> Update:
+    """The UPDATE of these columns of one MAP's row (a Core statement, built once for
+    each set of columns; its parameters are named b_<column>)."""
+    table = cast(Table, MapRow.__table__)
+    return (
+        update(table)
+        .where(table.c.spreadsheet_id == bindparam("b_spreadsheet_id"))
+        .values({name: bindparam(f"b_{name}") for name in columns})
     )
 
 
@@ -144,8 +165,8 @@ class Maps(StoreBase):
             raise MapAlreadyExists(spreadsheet_id) from exc
 
     def get_map(self, spreadsheet_id: str) -> MapRecord | None:
-        with self._reading() as session:
-            row = session.get(MapRow, spreadsheet_id)
+        with self._read_connection() as connection:
+            row = connection.execute(_map_by_id(), {"spreadsheet_id": spreadsheet_id}).first()
             return None if row is None else _to_record(row)
 
     def orgs(self) -> list[str]:
@@ -186,14 +207,11 @@ class Maps(StoreBase):
         """As :meth:`update_map`, with nothing read back (one ``UPDATE``): a sync's
         record. ``MapNotFound`` if there is no such MAP."""
         values = self._map_values(changes)
-        with self._writing() as session:
-            result = session.execute(
-                update(MapRow)
-                .where(MapRow.spreadsheet_id == spreadsheet_id)
-                .values(**values)
-                .execution_options(synchronize_session=False)
-            )
-            if not getattr(result, "rowcount", 0):
+        parameters = {f"b_{name}": value for name, value in values.items()}
+        parameters["b_spreadsheet_id"] = spreadsheet_id
+        with self._write_connection() as connection:
+            result = connection.execute(_update_map(tuple(values)), parameters)
+            if not result.rowcount:
                 raise MapNotFound(spreadsheet_id)
 
     def _map_values(self, changes: MapChanges) -> dict[str, Any]:

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import (
+    Delete,
+    Insert,
+    Select,
+    Table,
+    Update,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from service.store.base import StoreBase
@@ -13,7 +26,8 @@ from service.store.records import Snapshot
 from service.store.tables import SnapshotRow
 
 
-def _to_record(row: SnapshotRow) -> Snapshot:
+def _to_record(row: Any) -> Snapshot:
+    """The record of a snapshot row (an ORM row or a result row with its columns)."""
     return Snapshot(
         spreadsheet_id=row.spreadsheet_id,
         version=row.version,
@@ -21,6 +35,80 @@ def _to_record(row: SnapshotRow) -> Snapshot:
         plan=row.plan,
         computed=row.computed,
         sheet_state=row.sheet_state,
+    )
+
+
+# The statements of a sync's snapshot reads and writes: Core statements on the table,
+# built once (no ORM objects built or tracked, a sync's hot path). Parameters of an
+# INSERT or UPDATE are named b_<column> (SQLAlchemy keeps column names for itself).
+
+
+@cache
+def _latest() -> Select[Any]:
+    table = cast(Table, SnapshotRow.__table__)
+    return (
+        select(table)
+        .where(table.c.spreadsheet_id == bindparam("spreadsheet_id"))
+        .order_by(table.c.version.desc())
+        .limit(1)
+    )
+
+
+@cache
+def _insert_next_version() -> Insert:
+    """A new version, one more than the latest, computed and inserted in one statement."""
+    table = cast(Table, SnapshotRow.__table__)
+    latest = (
+        select(func.coalesce(func.max(table.c.version), 0))
+        .where(table.c.spreadsheet_id == bindparam("b_spreadsheet_id"))
+        .scalar_subquery()
+    )
+    return (
+        insert(table)
+        .values(
+            spreadsheet_id=bindparam("b_spreadsheet_id"),
+            version=latest + 1,
+            taken_at=bindparam("b_taken_at"),
+            plan=bindparam("b_plan"),
+            computed=bindparam("b_computed"),
+            sheet_state=bindparam("b_sheet_state"),
+        )
+        .returning(table.c.version)
+    )
+
+
+@cache
+def _delete_up_to() -> Delete:
+    table = cast(Table, SnapshotRow.__table__)
+    return delete(table).where(
+        table.c.spreadsheet_id == bindparam("b_spreadsheet_id"),
+        table.c.version <= bindparam("b_up_to"),
+    )
+
+
+@cache
+def _replace_latest() -> Update:
+    """The state in place of ``version`` when that version is still the latest."""
+    table = cast(Table, SnapshotRow.__table__)
+    latest = (
+        select(func.max(table.c.version))
+        .where(table.c.spreadsheet_id == bindparam("b_spreadsheet_id"))
+        .scalar_subquery()
+    )
+    return (
+        update(table)
+        .where(
+            table.c.spreadsheet_id == bindparam("b_spreadsheet_id"),
+            table.c.version == bindparam("b_version"),
+            table.c.version == latest,
+        )
+        .values(
+            taken_at=bindparam("b_taken_at"),
+            plan=bindparam("b_plan"),
+            computed=bindparam("b_computed"),
+            sheet_state=bindparam("b_sheet_state"),
+        )
+        .returning(table.c.version)
     )
 
 
@@ -44,36 +132,26 @@ class Snapshots(StoreBase):
             sqlite = session.get_bind().dialect.name == "sqlite"
             if not sqlite:
                 self._lock_map_key(session, spreadsheet_id)
-            latest = (
-                select(func.coalesce(func.max(SnapshotRow.version), 0))
-                .where(SnapshotRow.spreadsheet_id == spreadsheet_id)
-                .scalar_subquery()
-            )
-            statement = (
-                insert(SnapshotRow)
-                .values(
-                    spreadsheet_id=spreadsheet_id,
-                    version=latest + 1,
-                    taken_at=taken_at,
-                    plan=plan,
-                    computed=computed,
-                    sheet_state=sheet_state,
-                )
-                .returning(SnapshotRow.version)
-            )
+            connection = session.connection()
             try:
-                version = session.scalar(statement)
+                version = connection.execute(
+                    _insert_next_version(),
+                    {
+                        "b_spreadsheet_id": spreadsheet_id,
+                        "b_taken_at": taken_at,
+                        "b_plan": plan,
+                        "b_computed": computed,
+                        "b_sheet_state": sheet_state,
+                    },
+                ).scalar_one()
             except IntegrityError as exc:
                 if sqlite:
                     raise MapNotFound(spreadsheet_id) from exc
                 raise
-            assert version is not None
             if version > self._snapshots_kept:
-                session.execute(
-                    delete(SnapshotRow).where(
-                        SnapshotRow.spreadsheet_id == spreadsheet_id,
-                        SnapshotRow.version <= version - self._snapshots_kept,
-                    )
+                connection.execute(
+                    _delete_up_to(),
+                    {"b_spreadsheet_id": spreadsheet_id, "b_up_to": version - self._snapshots_kept},
                 )
             return Snapshot(
                 spreadsheet_id=spreadsheet_id,
@@ -99,23 +177,18 @@ class Snapshots(StoreBase):
         saved as a new version, as :meth:`save_snapshot` does. ``MapNotFound`` if there
         is no such MAP."""
         taken_at = self._now()
-        with self._writing() as session:
-            latest = (
-                select(func.max(SnapshotRow.version))
-                .where(SnapshotRow.spreadsheet_id == spreadsheet_id)
-                .scalar_subquery()
-            )
-            replaced = session.scalar(
-                update(SnapshotRow)
-                .where(
-                    SnapshotRow.spreadsheet_id == spreadsheet_id,
-                    SnapshotRow.version == version,
-                    SnapshotRow.version == latest,
-                )
-                .values(taken_at=taken_at, plan=plan, computed=computed, sheet_state=sheet_state)
-                .returning(SnapshotRow.version)
-                .execution_options(synchronize_session=False)
-            )
+        with self._write_connection() as connection:
+            replaced = connection.execute(
+                _replace_latest(),
+                {
+                    "b_spreadsheet_id": spreadsheet_id,
+                    "b_version": version,
+                    "b_taken_at": taken_at,
+                    "b_plan": plan,
+                    "b_computed": computed,
+                    "b_sheet_state": sheet_state,
+                },
+            ).scalar()
         if replaced is None:
             # After the block: a transaction of its own when there is no outer one.
             return self.save_snapshot(
@@ -131,13 +204,8 @@ class Snapshots(StoreBase):
         )
 
     def latest_snapshot(self, spreadsheet_id: str) -> Snapshot | None:
-        with self._reading() as session:
-            row = session.scalar(
-                select(SnapshotRow)
-                .where(SnapshotRow.spreadsheet_id == spreadsheet_id)
-                .order_by(SnapshotRow.version.desc())
-                .limit(1)
-            )
+        with self._read_connection() as connection:
+            row = connection.execute(_latest(), {"spreadsheet_id": spreadsheet_id}).first()
             return None if row is None else _to_record(row)
 
     def snapshots(self, spreadsheet_id: str) -> list[Snapshot]:
