@@ -8,7 +8,9 @@ costs no Sheets read. Every other MAP not synced in the last ``interval`` is rec
 for today from its snapshot, without reading the sheet (DESIGN I8: an overdue milestone
 turns red at midnight), which reads the sheet back (reconciliation) once a week per MAP,
 in the MAP's own hour of the week (``reconciliation.py``), so the reads are spread over
-the week. :func:`sweep` does all of it in the caller.
+the week. :func:`sweep` does all of it in the caller; once the Sheets quota refuses a
+call it stops calling Google and reports the rest as ``deferred`` (not failed): the next
+sweep finds them again.
 
 Renewal: Drive channels expire (a day at most for a file); each channel expiring within
 ``ahead`` is replaced by a new one and stopped, and a MAP without a channel gets one.
@@ -33,7 +35,7 @@ from service.services import versions
 from service.services.backend import Backend
 from service.services.coalesce import sync_coalesced
 from service.services.provision import watch_map
-from service.sheets.errors import SheetsError
+from service.sheets.errors import RateLimited, SheetsError
 from service.store.errors import MapNotFound, StoreError
 from service.store.records import WatchChannel
 
@@ -46,6 +48,14 @@ class SweepReport:
     changed: int = 0  # synced because their file changed since their last sync
     recomputed: int = 0
     failed: list[str] = field(default_factory=list)
+    # Put off because the Sheets quota (Google's, or the shared budget) had no call left:
+    # not failures. The sweep stops sending Google calls once refused; the next sweep
+    # finds these MAPs again (still pending, still changed on Drive, or still due).
+    deferred: list[str] = field(default_factory=list)
+
+    @property
+    def quota_spent(self) -> bool:
+        return bool(self.deferred)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -53,6 +63,7 @@ class SweepReport:
             "changed": self.changed,
             "recomputed": self.recomputed,
             "failed": self.failed,
+            "deferred": self.deferred,
         }
 
 
@@ -120,8 +131,15 @@ def _run(
     notify: bool | None = None,
 ) -> bool:
     notify = rollover_only if notify is None else notify
+    if report.quota_spent:
+        report.deferred.append(spreadsheet_id)
+        return False
     try:
         sync_coalesced(backend, spreadsheet_id, notify=notify, rollover_only=rollover_only)
+    except RateLimited as exc:
+        log.info("sweep put %s off: the Sheets quota is spent (%s)", spreadsheet_id, exc)
+        report.deferred.append(spreadsheet_id)
+        return False
     except (SheetsError, StoreError) as exc:
         log.warning("sweep of %s failed: %s", spreadsheet_id, exc)
         report.failed.append(spreadsheet_id)

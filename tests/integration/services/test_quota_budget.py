@@ -18,6 +18,7 @@ from service.runtime.sync_pool import SyncPool
 from service.services.backend import Backend
 from service.services.coalesce import sync_coalesced
 from service.services.pacing import Pacing, paced_sync
+from service.services.sweep import sweep
 from service.sheets import (
     GoogleMapSheets,
     PerThreadGateways,
@@ -108,6 +109,38 @@ def test_more_maps_than_the_budget_in_a_minute_get_no_429_and_all_converge(
     for sid in sids:
         state = world.store.sync_state(sid)
         assert state is not None and not state.pending
+        assert [e.new for e in world.store.history(sid) if e.field == "due"] == [
+            due_for(1).isoformat()
+        ]
+
+
+def test_the_serial_sweep_puts_off_what_the_budget_refuses_instead_of_failing_it(
+    world: World, budgeted: Backend
+) -> None:
+    sids = [world.provision().spreadsheet_id for _ in range(MAPS)]
+    for sid in sids:
+        sync_coalesced(world.backend, sid)
+    quotas(world, "PUT", json={"read_per_user": BUDGET, "write_per_user": BUDGET})
+    try:
+        for sid in sids:  # a buyer edit in each MAP whose notification's sync never ran
+            row = row_number(world.backend_emulator_state, sid, "m2")
+            world.edit(sid, f"Plan!F{row}", due_for(1).isoformat())
+            world.store.request_sync(sid)
+        first = sweep(budgeted)
+        assert first.failed == []
+        assert first.retried == BUDGET
+        still_pending = [s for s in sids if (st := world.store.sync_state(s)) and st.pending]
+        assert sorted(first.deferred) == sorted(still_pending)
+        assert len(first.deferred) == MAPS - BUDGET
+        assert quotas(world, "GET")["refused"] == 0  # the budget stopped it, not Google
+
+        world.clock.advance(seconds=62)  # a minute on: the next sweep does the rest
+        second = sweep(budgeted)
+        assert (second.retried, second.failed, second.deferred) == (MAPS - BUDGET, [], [])
+        assert quotas(world, "GET")["refused"] == 0
+    finally:
+        quotas(world, "DELETE")
+    for sid in sids:
         assert [e.new for e in world.store.history(sid) if e.field == "due"] == [
             due_for(1).isoformat()
         ]
