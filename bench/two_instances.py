@@ -3,11 +3,11 @@
 Two gunicorn processes on different ports share one PostgreSQL database and one Cloud
 Tasks queue (the project's Cloud Tasks emulator, ``python -m emulator.cloud_tasks``);
 the Google emulator runs in its own process. Tasks and Drive's push notifications go
-to one address in front of both instances (a small round-robin proxy in this process,
-standing in for the load balancer, which skips an instance that does not answer), so
-work one instance queued can run on the other. Edit reports from the add-on's trigger
-(``POST /hooks/sheet-edit``) go straight to the instances, half to each, as a load
-balancer would spread them; their latency is the hook's.
+to one address in front of both instances (a small round-robin proxy in a process of its
+own, bench/balancer.py, standing in for the load balancer, which skips an instance that
+does not answer), so work one instance queued can run on the other. Edit reports from
+the add-on's trigger (``POST /hooks/sheet-edit``) go straight to the instances, half to
+each, as a load balancer would spread them; their latency is the hook's.
 
 Prints: MAPs created, hook requests per second and p50/p99 latency, Sheets reads and
 writes the backend made, 429s the emulator refused (with ``--sheets-quota`` it enforces
@@ -26,7 +26,6 @@ Run (a few minutes on 2 cores; the issue's figure is --maps 1000 --reports 3):
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
 import random
 import signal
@@ -38,12 +37,11 @@ import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import grpc
 import requests
+from balancer import balancer_process
 from bench_hooks import (
     BACKEND_METHODS,
     ROOT,
@@ -104,59 +102,6 @@ def create_queue(host: str, rate: float, concurrent: int) -> None:
             ),
         ),
     )
-
-
-class Balancer:
-    """Round robin over the instances that answer; one that refuses the connection is
-    skipped (the next one gets the request), as a load balancer's health checks do."""
-
-    def __init__(self) -> None:
-        self.backends: list[str] = []
-        self._next = 0
-        self._lock = threading.Lock()
-        balancer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.0"
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-            def _forward(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
-                for url in balancer.order():
-                    host, port = url.removeprefix("http://").split(":")
-                    connection = http.client.HTTPConnection(host, int(port), timeout=120)
-                    try:
-                        connection.request(self.command, self.path, body, headers)
-                        answer = connection.getresponse()
-                        payload = answer.read()
-                    except OSError:
-                        continue
-                    finally:
-                        connection.close()
-                    self.send_response(answer.status)
-                    for name, value in answer.getheaders():
-                        if name.lower() not in ("connection", "transfer-encoding"):
-                            self.send_header(name, value)
-                    self.end_headers()
-                    self.wfile.write(payload)
-                    return
-                self.send_error(503, "no instance answers")
-
-            do_GET = do_POST = do_PUT = do_DELETE = _forward
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def order(self) -> list[str]:
-        with self._lock:
-            self._next += 1
-            start = self._next
-        return [self.backends[(start + i) % len(self.backends)] for i in range(len(self.backends))]
 
 
 def kill_instance(workdir: Path) -> list[int]:
@@ -239,7 +184,7 @@ def main() -> int:
         database_url = stack.enter_context(postgres_schema(server))
         host = stack.enter_context(tasks_emulator(emulator_url))
         create_queue(host, args.queue_rate, args.queue_concurrent)
-        balancer = Balancer()
+        balancer = stack.enter_context(balancer_process())
         settings = {
             "MAP_SYNC_DISPATCHER": "cloud_tasks",
             "MAP_TASKS_EMULATOR_HOST": host,
@@ -272,7 +217,7 @@ def main() -> int:
                     gunicorn(database_url, emulator_url, workdir, args.workers, args.threads, extra)
                 )
             )
-        balancer.backends = list(urls)
+        balancer.route_to(list(urls))
         store = stack.enter_context(Store.from_url(database_url))
         print(
             f"2 instances (gunicorn -w {args.workers} --threads {args.threads}) on PostgreSQL, "
@@ -319,7 +264,7 @@ def main() -> int:
         watcher = None
         if args.kill_one:
             killed = kill_instance(dirs[1])
-            balancer.backends = [urls[0]]
+            balancer.route_to([urls[0]])
             killed_at = time.monotonic()
             orphaned = held_by(store, killed)
 
