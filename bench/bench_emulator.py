@@ -15,8 +15,10 @@ costs more than the emulator's answer); the times are ``execute()`` alone.
 ``--map``: the emulator's own CPU (its process's, from /proc, with the emulator in a
 process of its own) per call of what a MAP sync sends: the backend's read of a MAP
 (``spreadsheets.get`` with grid data for four ranges and its field mask) and the
-``batchUpdate`` of a sync after a one-cell edit (captured once, then sent again). The
-figures are CPU, not wall time, so a loaded machine changes them little.
+``batchUpdate`` of a sync after a one-cell edit (captured once, then sent again), with
+``--copies`` copies of the MAP in the emulator besides (Drive ``files.copy``), as a
+burst over that many MAPs finds it (the state's size sets what garbage collection
+costs). The figures are CPU, not wall time, so a loaded machine changes them little.
 """
 
 from __future__ import annotations
@@ -143,10 +145,10 @@ def process_cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def map_calls(repeat: int) -> None:
+def map_calls(repeat: int, copies: int) -> None:
     """The emulator's CPU per MAP read and per sync write (see the module docstring)."""
     import requests
-    from bench_sync import SERVICE_ACCOUNT, Harness
+    from bench_sync import SELLER, SERVICE_ACCOUNT, Harness
 
     from service.services.sync import SyncDeps, sync_map
     from service.sheets.gateway import SheetsGateway
@@ -165,6 +167,12 @@ def map_calls(repeat: int) -> None:
             migrate(store.engine)
             h = Harness(url, store)
             sid = h.provision()
+            seller = requests.Session()
+            seller.headers["Authorization"] = f"Bearer {h.token(SELLER)}"
+            for n in range(copies):
+                seller.post(
+                    f"{url}/drive/v3/files/{sid}/copy", json={"name": f"MAP {n}"}
+                ).raise_for_status()
             sent: list[Any] = []
             original = SheetsGateway._call
 
@@ -194,6 +202,7 @@ def map_calls(repeat: int) -> None:
             gateway = h.gateways()
             read_ms = per_call(lambda: gateway.read_map(sid))
             write_ms = per_call(lambda: session.post(write.uri, data=write.body).raise_for_status())
+        print(f"With the MAP and {copies} copies of it in the emulator:")
         print(f"MAP read (spreadsheets.get with grid data): {read_ms:5.1f} ms of emulator CPU")
         size = len(write.body)
         print(f"sync write (batchUpdate, {size} bytes):  {write_ms:5.1f} ms of emulator CPU")
@@ -207,9 +216,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--seconds", type=float, default=3.0, help="how long to count gets")
     parser.add_argument("--map", action="store_true", help="emulator CPU per MAP read / write")
+    parser.add_argument("--copies", type=int, default=300, help="with --map: MAPs besides")
     args = parser.parse_args()
     if args.map:
-        map_calls(max(args.repeat, 100))
+        map_calls(max(args.repeat, 100), args.copies)
         return
     with EmulatorServer() as server:
         service = client(server.url)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from pathlib import Path
 
@@ -21,6 +22,9 @@ class EmulatorServer:
 
     Connections are kept alive between requests, as Google's are; ``keep_alive=False``
     closes each after its response (for callers that leave clients unclosed).
+
+    The server raises the process's young-generation garbage collection threshold (see
+    :func:`tune_garbage_collector`; ``tune_gc=False`` leaves it alone).
     """
 
     def __init__(
@@ -32,7 +36,10 @@ class EmulatorServer:
         data_dir: Path | None = None,
         keep_alive: bool = True,
         persist_interval_s: float = 0.5,
+        tune_gc: bool = True,
     ) -> None:
+        if tune_gc:
+            tune_garbage_collector()
         self.state = state if state is not None else EmulatorState(data_dir)
         self.app = create_emulator_app(self.state)
         if self.state.data_dir is not None:
@@ -74,3 +81,25 @@ class EmulatorServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+# Net allocations of container objects between two young-generation collections.
+YOUNG_GC_THRESHOLD = 50_000
+
+
+def tune_garbage_collector() -> None:
+    """Collect the young generation every ``YOUNG_GC_THRESHOLD`` net allocations, not
+    CPython's 700 (never lowering a threshold the process set higher).
+
+    The emulator keeps every spreadsheet as Python dicts and lists, about 2,800 of them
+    for a MAP: 800,000 objects with 300 MAPs. A request builds a tree of thousands
+    (a ``batchUpdate``'s working copy of the spreadsheet, a read's grid data), so with
+    the default threshold young collections run in the middle of it, the live tree is
+    promoted to the old generation, and full collections over the whole state follow
+    every few dozen requests: measured with 300 and 1,000 MAPs, half the CPU of a read
+    and a write (8.6 ms of 17 ms). Nothing the API answers depends on it; cyclic
+    garbage lives a little longer.
+    """
+    young, middle, old = gc.get_threshold()
+    if young and young < YOUNG_GC_THRESHOLD:
+        gc.set_threshold(YOUNG_GC_THRESHOLD, middle, old)
