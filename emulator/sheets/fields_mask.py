@@ -12,10 +12,11 @@ and a path the request leaves out is cleared; ``*`` means every field.
 
 from __future__ import annotations
 
-import copy
-from typing import Any
+from typing import Any, TypeVar
 
 from emulator.errors import GoogleApiError
+
+T = TypeVar("T")
 
 # A parsed mask: field name -> sub-mask (None means the whole field).
 Mask = dict[str, "Mask | None"]
@@ -133,13 +134,13 @@ def select(data: Any, mask: Mask | None) -> Any:
     return data
 
 
-def json_copy(data: Any) -> Any:
+def json_copy(data: T) -> T:
     """A deep copy of a JSON-like tree (dicts, lists and immutable scalars), several
     times cheaper than ``copy.deepcopy``, which also handles cycles and other types."""
     if isinstance(data, dict):
-        return {key: json_copy(value) for key, value in data.items()}
+        return {key: json_copy(value) for key, value in data.items()}  # type: ignore[return-value]
     if isinstance(data, list):
-        return [json_copy(item) for item in data]
+        return [json_copy(item) for item in data]  # type: ignore[return-value]
     return data
 
 
@@ -169,7 +170,7 @@ def update(target: dict[str, Any], source: dict[str, Any], fields: str | Mask) -
     mask = parse(fields.strip()) if isinstance(fields, str) else fields
     if "*" in mask:
         target.clear()
-        target.update(copy.deepcopy(source))
+        target.update(json_copy(source))
         return
     for path in _paths(mask):
         _copy_path(target, source, path)
@@ -193,13 +194,13 @@ def _copy_path(
     if head == "*":
         if isinstance(source, dict):
             target.clear()
-            target.update(copy.deepcopy(source))
+            target.update(json_copy(source))
         return
     if not rest:
         if value is None:
             target.pop(head, None)
         else:
-            target[head] = copy.deepcopy(value)
+            target[head] = json_copy(value)
         return
     child = target.get(head)
     if not isinstance(child, dict):

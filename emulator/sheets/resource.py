@@ -9,11 +9,11 @@ resource is built for one reader.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 
 from emulator.sheets import fields_mask
 from emulator.sheets.a1 import ResolvedRange, bounded
+from emulator.sheets.fields_mask import json_copy
 from emulator.sheets.grid_data import grid_data
 from emulator.sheets.model import Json, Sheet, Spreadsheet
 from emulator.sheets.output import (
@@ -72,7 +72,7 @@ def spreadsheet_json(
     data_mask = fields_mask.sub(mask, "sheets", "data")
     out: Json = {
         "spreadsheetId": spreadsheet.spreadsheet_id,
-        "properties": copy.deepcopy(spreadsheet.properties),
+        "properties": json_copy(spreadsheet.properties),
     }
     sheets: list[Json] = []
     for sheet in spreadsheet.sheets:
