@@ -8,6 +8,7 @@ from pathlib import Path
 
 from emulator.app import create_emulator_app
 from emulator.context import URL_KEY
+from emulator.drive.push import dispatcher
 from emulator.http_server import WSGIServer
 from emulator.state import EmulatorState
 
@@ -23,8 +24,10 @@ class EmulatorServer:
     Connections are kept alive between requests, as Google's are; ``keep_alive=False``
     closes each after its response (for callers that leave clients unclosed).
 
-    The server raises the process's young-generation garbage collection threshold (see
-    :func:`tune_garbage_collector`; ``tune_gc=False`` leaves it alone).
+    ``push_workers``: how many push notifications are delivered at once (default
+    :data:`emulator.drive.delivery.DEFAULT_WORKERS`). The server raises the process's
+    young-generation garbage collection threshold (see :func:`tune_garbage_collector`;
+    ``tune_gc=False`` leaves it alone).
     """
 
     def __init__(
@@ -36,11 +39,14 @@ class EmulatorServer:
         data_dir: Path | None = None,
         keep_alive: bool = True,
         persist_interval_s: float = 0.5,
+        push_workers: int | None = None,
         tune_gc: bool = True,
     ) -> None:
         if tune_gc:
             tune_garbage_collector()
         self.state = state if state is not None else EmulatorState(data_dir)
+        if push_workers is not None:
+            dispatcher(self.state).set_workers(push_workers)
         self.app = create_emulator_app(self.state)
         if self.state.data_dir is not None:
             from emulator.persistence import Persistence
