@@ -191,7 +191,13 @@ class Dispatcher:
                     self.delivered += 1
                 else:
                     self.dropped += 1
-            self._cv.notify_all()
+            if retry:
+                self._cv.notify_all()  # every idle worker's wait now ends at the retry
+            else:
+                # This worker takes the channel's next message itself; one more is woken
+                # in case it takes another channel instead. Not all of them: with many
+                # idle workers, each delivery would wake every one.
+                self._cv.notify()
 
     def _post(self, notification: Notification) -> bool:
         session: requests.Session | None = getattr(self._local, "session", None)
