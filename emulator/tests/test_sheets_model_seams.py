@@ -229,3 +229,30 @@ def test_select_copies_what_the_mask_keeps_and_apply_leaves_a_cut_object_alone()
     assert whole == stored and whole["e"][0] is not stored["e"][0]
     ready = fields_mask.Cut(x=1, y=2)
     assert fields_mask.apply({"data": [ready]}, fields_mask.parse("data.x")) == {"data": [ready]}
+
+
+def test_a_change_that_fails_midway_leaves_the_spreadsheet_as_it_was(
+    emulator: Any, sid: str
+) -> None:
+    spreadsheet = emulator.state.files[sid].spreadsheet
+    before = spreadsheet.to_json()
+    first_sheet = spreadsheet.sheets[0]
+
+    def change(working: Spreadsheet) -> None:
+        assert working is spreadsheet  # in place, no copy
+        working.sheets[0].set_cell(0, 0, {"userEnteredValue": {"stringValue": "changed"}})
+        working.sheets[0].row_props[0]["pixelSize"] = 99
+        working.properties["title"] = "Changed"
+        working.developer_metadata.clear()
+        working.sheets.pop()
+        raise GoogleApiError(400, "the last request failed")
+
+    with pytest.raises(GoogleApiError):
+        spreadsheet.atomically(change)
+    assert spreadsheet.to_json() == before
+    assert emulator.state.files[sid].spreadsheet is spreadsheet
+    assert spreadsheet.sheets[0] is not first_sheet  # restored from the backup
+
+    assert spreadsheet.atomically(lambda working: working.sheets[0].cell(1, 0)) is not None
+    spreadsheet.atomically(lambda working: working.properties.update(title="Kept"))
+    assert spreadsheet.title == "Kept"
