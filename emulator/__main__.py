@@ -1,6 +1,6 @@
 """Run the emulator alone, in the foreground:
 
-    python -m emulator [--port 8765] [--data DIR] [--sheets-quotas]
+    python -m emulator [--port 8765] [--data DIR] [--sheets-quotas] [--push-workers N]
 
 It serves on 127.0.0.1, prints its URL, and runs until Ctrl-C (or SIGTERM); on the way
 out it stops push deliveries and writes the state to ``DIR``. Without ``--data`` the
@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from emulator.drive.delivery import DEFAULT_WORKERS
 from emulator.quotas import quotas
 from emulator.server import EmulatorServer
 
@@ -43,15 +44,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="enforce Google's default per-minute Sheets quotas (60 reads and 60 writes "
         "per user, 300 per project; see /__emulator/quotas)",
     )
+    parser.add_argument(
+        "--push-workers",
+        type=int,
+        default=DEFAULT_WORKERS,
+        metavar="N",
+        help=f"push notifications delivered at once (default {DEFAULT_WORKERS})",
+    )
     args = parser.parse_args(argv)
     data_dir = None if args.data is None else _data_dir(args.data)
-    return serve(_port(args.port), data_dir, sheets_quotas=args.sheets_quotas)
+    if args.push_workers < 1:
+        _fail(f"--push-workers must be 1 or more, not {args.push_workers}")
+    return serve(
+        _port(args.port),
+        data_dir,
+        sheets_quotas=args.sheets_quotas,
+        push_workers=args.push_workers,
+    )
 
 
-def serve(port: int, data_dir: Path | None, *, sheets_quotas: bool = False) -> int:
+def serve(
+    port: int,
+    data_dir: Path | None,
+    *,
+    sheets_quotas: bool = False,
+    push_workers: int = DEFAULT_WORKERS,
+) -> int:
     """Serve until interrupted; the exit status."""
     try:
-        server = EmulatorServer(port=port, data_dir=data_dir)
+        server = EmulatorServer(port=port, data_dir=data_dir, push_workers=push_workers)
     except OSError as exc:
         _fail(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}")
     except ValueError as exc:

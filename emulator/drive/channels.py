@@ -48,19 +48,22 @@ class Channel:
 
 
 class ChannelBook:
-    """Open channels by id. Persists with the state; expired ones are dropped lazily."""
+    """Open channels by id (and by file, as every change to a file looks its channels
+    up). Persists with the state; expired ones are dropped lazily."""
 
     def __init__(self, now_ms: Callable[[], int]) -> None:
         self.now_ms = now_ms
         self._lock = threading.Lock()
         self._channels: dict[str, Channel] = {}
+        self._by_file: dict[str, dict[str, Channel]] = {}
 
     def add(self, channel: Channel) -> bool:
         with self._lock:
-            self._prune()
+            self._prune(list(self._channels.values()))
             if channel.id in self._channels:
                 return False
             self._channels[channel.id] = channel
+            self._by_file.setdefault(channel.file_id, {})[channel.id] = channel
             return True
 
     def get(self, channel_id: str) -> Channel | None:
@@ -69,12 +72,12 @@ class ChannelBook:
 
     def remove(self, channel_id: str) -> Channel | None:
         with self._lock:
-            return self._channels.pop(channel_id, None)
+            return self._drop(channel_id)
 
     def for_file(self, file_id: str) -> list[Channel]:
         with self._lock:
-            self._prune()
-            return [c for c in self._channels.values() if c.file_id == file_id]
+            self._prune(list(self._by_file.get(file_id, {}).values()))
+            return list(self._by_file.get(file_id, {}).values())
 
     def next_message_number(self, channel: Channel) -> int:
         with self._lock:
@@ -83,17 +86,28 @@ class ChannelBook:
 
     def all(self) -> list[Channel]:
         with self._lock:
-            self._prune()
+            self._prune(list(self._channels.values()))
             return list(self._channels.values())
 
-    def _prune(self) -> None:
+    def _prune(self, channels: list[Channel]) -> None:
         at = self.now_ms()
-        for channel_id in [c.id for c in self._channels.values() if c.expired(at)]:
-            del self._channels[channel_id]
+        for channel in channels:
+            if channel.expired(at):
+                self._drop(channel.id)
+
+    def _drop(self, channel_id: str) -> Channel | None:
+        channel = self._channels.pop(channel_id, None)
+        if channel is not None:
+            on_file = self._by_file.get(channel.file_id, {})
+            on_file.pop(channel_id, None)
+            if not on_file:
+                self._by_file.pop(channel.file_id, None)
+        return channel
 
     def reset(self) -> None:
         with self._lock:
             self._channels.clear()
+            self._by_file.clear()
 
     def to_json(self) -> Any:
         with self._lock:
@@ -101,4 +115,9 @@ class ChannelBook:
 
     def load_json(self, data: Any) -> None:
         with self._lock:
-            self._channels = {c["id"]: Channel(**c) for c in data}
+            self._channels = {}
+            self._by_file = {}
+            for fields in data:
+                channel = Channel(**fields)
+                self._channels[channel.id] = channel
+                self._by_file.setdefault(channel.file_id, {})[channel.id] = channel

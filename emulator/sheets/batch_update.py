@@ -1,8 +1,8 @@
 """``spreadsheets.batchUpdate``: requests applied in order, all or nothing.
 
-The requests run against a copy of the spreadsheet; only when every one of them has
-succeeded does the copy replace the stored spreadsheet, so a failing request leaves
-nothing changed (Google's batchUpdate is atomic). Each request gets one reply, ``{}``
+The requests run on the stored spreadsheet through ``Spreadsheet.atomically``: when one
+of them fails, the spreadsheet is put back as it was before the first, so a failing
+request leaves nothing changed (Google's batchUpdate is atomic). Each request gets one reply, ``{}``
 for the kinds that have none. A failing request is named the way Google names it:
 ``Invalid requests[3].addSheet: A sheet with the name "X" already exists...``.
 
@@ -27,7 +27,7 @@ from emulator.sheets.model import Json, Sheet, Spreadsheet
 
 @dataclass
 class RequestContext:
-    """What a request handler works with: the working copy and who asks."""
+    """What a request handler works with: the spreadsheet and who asks."""
 
     spreadsheet: Spreadsheet
     user: str
@@ -87,7 +87,7 @@ def handlers() -> dict[str, Handler]:
 def run(spreadsheet: Spreadsheet, body: Json, *, user: str, owner: str) -> list[Json]:
     """Apply the requests of a batchUpdate body to ``spreadsheet`` in place; the replies.
 
-    Callers pass a copy and keep it only if this returns (see ``apply``)."""
+    Callers run it inside ``Spreadsheet.atomically``, which undoes it if it raises."""
     requests = body.get("requests")
     if not requests:
         raise GoogleApiError(400, "Must specify at least one request.")

@@ -10,9 +10,8 @@ characters raises :class:`~emulator.sheets.user_entered.CellTooLong`.
 
 from __future__ import annotations
 
-import copy
-
 from emulator.sheets import fields_mask
+from emulator.sheets.fields_mask import json_copy
 from emulator.sheets.model import Json, Sheet
 from emulator.sheets.user_entered import check_cell_size, normal_formula
 
@@ -32,9 +31,7 @@ class ReadOnlyField(ValueError):
 
 def writable_part(cell: Json | None) -> Json:
     """The stored part of a request's CellData."""
-    source = {
-        k: copy.deepcopy(v) for k, v in (cell or {}).items() if k in WRITABLE and v is not None
-    }
+    source = {k: json_copy(v) for k, v in (cell or {}).items() if k in WRITABLE and v is not None}
     entered = source.get("userEnteredValue")
     if isinstance(entered, dict):
         if "errorValue" in entered:
@@ -78,13 +75,13 @@ def _mirror_written_colors(stored: Json | None, written: Json | None) -> None:
         if not target:
             continue
         if plain in source and style not in source and target.get(plain) == source[plain]:
-            target[style] = {"rgbColor": copy.deepcopy(source[plain])}
+            target[style] = {"rgbColor": json_copy(source[plain])}
         elif (
             "rgbColor" in source.get(style, {})
             and plain not in source
             and target.get(style) == source[style]
         ):
-            target[plain] = copy.deepcopy(source[style]["rgbColor"])
+            target[plain] = json_copy(source[style]["rgbColor"])
 
 
 def writable_mask(fields: str) -> fields_mask.Mask:

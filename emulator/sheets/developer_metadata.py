@@ -15,10 +15,10 @@ columns or sheet the range touches.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from emulator.sheets import a1, fields_mask
+from emulator.sheets.fields_mask import json_copy
 from emulator.sheets.model import Json, Spreadsheet
 
 LOCATION_TYPES = ("ROW", "COLUMN", "SHEET", "SPREADSHEET")
@@ -164,7 +164,7 @@ def lookup_matches(meta: Json, lookup: Json) -> bool:
 
 
 def _lookup_location(location: Json) -> Json:
-    out = copy.deepcopy(location)
+    out = json_copy(location)
     if "dimensionRange" in out:
         out["dimensionRange"].setdefault("sheetId", 0)
     return out

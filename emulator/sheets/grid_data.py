@@ -9,39 +9,73 @@ non-empty cell (an empty row is ``{}``, an empty cell ``{}``); ``rowMetadata`` a
 
 from __future__ import annotations
 
-import copy
-
-from emulator.sheets import defaults
+from emulator.sheets import defaults, fields_mask
 from emulator.sheets.model import Json, Sheet, Spreadsheet
 from emulator.sheets.output import metadata_json
 from emulator.sheets.render import Renderer
 
 
-def grid_data(renderer: Renderer, sheet: Sheet, grid: Json | None, *, cells: bool = True) -> Json:
-    """The GridData of ``grid`` (a bounded GridRange) or of the whole sheet (None)."""
+def grid_data(
+    renderer: Renderer,
+    sheet: Sheet,
+    grid: Json | None,
+    mask: fields_mask.Mask | None = None,
+    *,
+    cut: bool = False,
+) -> Json:
+    """The GridData of ``grid`` (a bounded GridRange) or of the whole sheet (None).
+
+    Only the fields ``mask`` (a mask of GridData; None: all) selects are built; the
+    cells are cut by the renderer's ``cell_mask``, which must be this mask's
+    ``rowData.values``. With ``cut`` the answer is a :class:`fields_mask.Cut`, which
+    ``fields_mask.apply`` with the request's mask leaves as it is.
+    """
     if grid is None:
         r0, r1, c0, c1 = 0, sheet.row_count, 0, sheet.column_count
     else:
         r0, r1 = int(grid["startRowIndex"]), int(grid["endRowIndex"])
         c0, c1 = int(grid["startColumnIndex"]), int(grid["endColumnIndex"])
-    out: Json = {}
-    if r0:
+    out: Json = fields_mask.Cut() if cut else {}
+    if r0 and fields_mask.selects(mask, "startRow"):
         out["startRow"] = r0
-    if c0:
+    if c0 and fields_mask.selects(mask, "startColumn"):
         out["startColumn"] = c0
-    if cells:
+    if fields_mask.selects(mask, "rowData"):
         rows = _row_data(renderer, sheet, r0, r1, c0, c1)
         if rows:
             out["rowData"] = rows
     spreadsheet = renderer.spreadsheet
-    on_rows = _metadata_by_index(spreadsheet, sheet.sheet_id, "ROWS", r0, r1)
-    on_columns = _metadata_by_index(spreadsheet, sheet.sheet_id, "COLUMNS", c0, c1)
-    out["rowMetadata"] = [
-        _dimension("ROWS", sheet.row_props[i], on_rows.get(i, [])) for i in range(r0, r1)
-    ]
-    out["columnMetadata"] = [
-        _dimension("COLUMNS", sheet.col_props[i], on_columns.get(i, [])) for i in range(c0, c1)
-    ]
+    for key, dimension, props, start, end in (
+        ("rowMetadata", "ROWS", sheet.row_props, r0, r1),
+        ("columnMetadata", "COLUMNS", sheet.col_props, c0, c1),
+    ):
+        if fields_mask.selects(mask, key):
+            on = _metadata_by_index(spreadsheet, sheet.sheet_id, dimension, start, end)
+            sub = fields_mask.sub(mask, key)
+            out[key] = _dimensions(dimension, props, on, start, end, sub)
+    return out
+
+
+def _dimensions(
+    dimension: str,
+    props: list[Json],
+    metadata: dict[int, list[Json]],
+    start: int,
+    end: int,
+    mask: fields_mask.Mask | None,
+) -> list[Json]:
+    """The DimensionProperties of rows (or columns) ``start`` to ``end``, cut to
+    ``mask``; the many with no properties and no metadata share one rendering."""
+    plain: Json | None = None
+    out: list[Json] = []
+    for i in range(start, end):
+        on = metadata.get(i)
+        if props[i] or on:
+            out.append(fields_mask.apply(_dimension(dimension, props[i], on or []), mask))
+            continue
+        if plain is None:
+            plain = fields_mask.apply(_dimension(dimension, {}, []), mask)
+        out.append(dict(plain))  # flat: pixelSize at most
     return out
 
 
@@ -89,5 +123,5 @@ def _dimension(dimension: str, props: Json, metadata: list[Json]) -> Json:
         out["developerMetadata"] = metadata
     for key, value in props.items():
         if key not in out and key not in ("hiddenByUser", "hiddenByFilter", "pixelSize"):
-            out[key] = copy.deepcopy(value)
+            out[key] = fields_mask.json_copy(value)
     return out

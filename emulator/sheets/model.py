@@ -20,11 +20,13 @@ from __future__ import annotations
 import copy
 import pickle
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from emulator.sheets import defaults
 
+T = TypeVar("T")
 Cell = dict[str, Any]
 Json = dict[str, Any]
 
@@ -314,6 +316,20 @@ class Spreadsheet:
         JSON-like tree several times faster than ``copy.deepcopy``."""
         twin: Spreadsheet = pickle.loads(pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL))
         return twin
+
+    def atomically(self, change: Callable[[Spreadsheet], T]) -> T:
+        """``change(self)``, all of it or nothing: if it raises, the spreadsheet gets
+        back the content it had before (an atomic ``batchUpdate``, a values write).
+
+        The change works on the spreadsheet itself, with a pickled backup to restore
+        from; a working copy swapped in on success did the same at about four times the
+        CPU (pickling and unpickling everything, then freeing the old tree)."""
+        backup = pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            return change(self)
+        except BaseException:
+            self.replace_with(pickle.loads(backup))
+            raise
 
     def replace_with(self, other: Spreadsheet) -> None:
         """Take over ``other``'s content, keeping this object (others hold references)."""

@@ -8,9 +8,9 @@ Google writes proto3 JSON: a zero ``sheetId`` inside a ``GridRange`` or
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
+from emulator.sheets.fields_mask import json_copy
 from emulator.sheets.model import Json
 
 _OPTIONAL_SHEET_FLAGS = ("hidden", "rightToLeft")
@@ -48,7 +48,7 @@ def dimension_range_json(rng: Json) -> Json:
 
 
 def sheet_properties_json(props: Json) -> Json:
-    out = copy.deepcopy(props)
+    out = json_copy(props)
     for flag in _OPTIONAL_SHEET_FLAGS:
         if not out.get(flag):
             out.pop(flag, None)
@@ -64,7 +64,7 @@ def sheet_properties_json(props: Json) -> Json:
 
 
 def metadata_json(meta: Json) -> Json:
-    out = copy.deepcopy(meta)
+    out = json_copy(meta)
     location = out.get("location", {})
     if "dimensionRange" in location:
         location["dimensionRange"] = dimension_range_json(location["dimensionRange"])
@@ -72,14 +72,14 @@ def metadata_json(meta: Json) -> Json:
 
 
 def named_range_json(named: Json) -> Json:
-    out = copy.deepcopy(named)
+    out = json_copy(named)
     if "range" in out:
         out["range"] = grid_range_json(out["range"])
     return out
 
 
 def group_json(group: Json) -> Json:
-    out = copy.deepcopy(group)
+    out = json_copy(group)
     out["range"] = dimension_range_json(out["range"])
     if not out.get("collapsed"):
         out.pop("collapsed", None)
@@ -87,14 +87,14 @@ def group_json(group: Json) -> Json:
 
 
 def conditional_rule_json(rule: Json) -> Json:
-    out = copy.deepcopy(rule)
+    out = json_copy(rule)
     out["ranges"] = [grid_range_json(r) for r in out.get("ranges", [])]
     return out
 
 
 def with_ranges(obj: Json, *keys: str) -> Json:
     """A copy of ``obj`` whose GridRange fields ``keys`` are in output shape."""
-    out = copy.deepcopy(obj)
+    out = json_copy(obj)
     for key in keys:
         if isinstance(out.get(key), dict):
             out[key] = grid_range_json(out[key])

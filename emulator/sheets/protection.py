@@ -18,10 +18,9 @@ the properties of a protected sheet, are refused the same way.
 
 from __future__ import annotations
 
-import copy
-
 from emulator.errors import GoogleApiError
 from emulator.sheets import geometry
+from emulator.sheets.fields_mask import json_copy
 from emulator.sheets.model import Json, Sheet, Spreadsheet
 from emulator.sheets.output import grid_range_json
 
@@ -47,7 +46,7 @@ def can_edit(protected: Json, user: str, owner: str) -> bool:
 
 def editors_for_new(requested: Json | None, user: str, owner: str) -> Json:
     """The editors Google stores for a protection ``user`` creates."""
-    editors = copy.deepcopy(requested or {})
+    editors = json_copy(requested or {})
     users: list[str] = list(editors.get("users", []))
     for email in (user, owner):
         if not any(u.casefold() == email.casefold() for u in users):
@@ -64,7 +63,7 @@ def protected_range_json(
     spreadsheet: Spreadsheet, protected: Json, user: str, owner: str, writer: bool
 ) -> Json:
     """A ProtectedRange as ``user`` reads it (editors only for those who may edit)."""
-    out = copy.deepcopy(protected)
+    out = json_copy(protected)
     if "range" in out:
         out["range"] = grid_range_json(out["range"])
     if "unprotectedRanges" in out:

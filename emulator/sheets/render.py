@@ -13,9 +13,9 @@ are not repeated). Conditional formatting is not folded into it.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
+from emulator.sheets import fields_mask
 from emulator.sheets import formula_eval as fe
 from emulator.sheets.a1 import cells_to_grid
 from emulator.sheets.formula_values import FormulaError, Matrix, Scalar
@@ -65,24 +65,43 @@ def extended_value(value: Scalar) -> Json | None:
     return {"stringValue": value}
 
 
+# The CellData fields a cell is read with (``cell_data``).
+_CELL_FIELDS = (
+    "userEnteredValue",
+    "effectiveValue",
+    "formattedValue",
+    "userEnteredFormat",
+    "effectiveFormat",
+    "hyperlink",
+    "note",
+    "textFormatRuns",
+    "dataValidation",
+)
+
+
 def merge_format(base: Json, over: Json) -> Json:
     """``over`` laid on ``base`` (nested dicts merged, the rest replaced)."""
-    out = copy.deepcopy(base)
+    out: Json = fields_mask.json_copy(base)
     for key, value in over.items():
         if isinstance(value, dict) and isinstance(out.get(key), dict):
             out[key] = merge_format(out[key], value)
         else:
-            out[key] = copy.deepcopy(value)
+            out[key] = fields_mask.json_copy(value)
     return out
 
 
 class Renderer:
     """Reads the cells of one spreadsheet (formulas evaluated once per renderer)."""
 
-    def __init__(self, spreadsheet: Spreadsheet, cell_keys: frozenset[str] | None = None) -> None:
+    def __init__(self, spreadsheet: Spreadsheet, cell_mask: fields_mask.Mask | None = None) -> None:
         self.spreadsheet = spreadsheet
-        # The CellData fields the response keeps (None: all); others are not computed.
-        self.cell_keys = cell_keys
+        # ``cell_mask`` is the field mask of the CellData a response keeps (None: all
+        # of it): the fields kept, each with its own mask; the others are not computed.
+        self._cell_fields: dict[str, fields_mask.Mask | None] = (
+            dict.fromkeys(_CELL_FIELDS)
+            if cell_mask is None or "*" in cell_mask
+            else {key: cell_mask[key] for key in _CELL_FIELDS if key in cell_mask}
+        )
         self._memo: dict[tuple[int, int, int], tuple[Scalar, Json | None]] = {}
         self._extents: dict[int, tuple[int, int]] = {}
         self._active: set[tuple[int, int, int]] = set()
@@ -186,42 +205,39 @@ class Renderer:
         return json_number(value)
 
     def cell_data(self, sheet: Sheet, row: int, col: int) -> Json:
-        """The ``CellData`` of a cell ({} for an empty one), with the fields the
-        response keeps (``cell_keys``)."""
+        """The ``CellData`` of a cell ({} for an empty one), cut to ``cell_mask`` and
+        sharing nothing with the stored cell."""
         cell: Cell | None = sheet.cell(row, col)
         if not cell:
             return {}
-        keys = self.cell_keys
-
-        def wanted(key: str) -> bool:
-            return keys is None or key in keys
-
+        keep = self._cell_fields
         out: Json = {}
         entered = cell.get("userEnteredValue")
         needs_value = (
-            wanted("effectiveValue") or wanted("formattedValue") or wanted("effectiveFormat")
+            "effectiveValue" in keep or "formattedValue" in keep or "effectiveFormat" in keep
         )
         value, fmt = self.effective(sheet, row, col) if entered and needs_value else (None, None)
         if entered:
-            if wanted("userEnteredValue"):
-                out["userEnteredValue"] = copy.deepcopy(entered)
+            if "userEnteredValue" in keep:
+                out["userEnteredValue"] = fields_mask.select(entered, keep["userEnteredValue"])
             # A formula whose result is empty ("" or nothing) has neither.
             if value is not None and value != "":
-                effective = extended_value(value) if wanted("effectiveValue") else None
+                effective = extended_value(value) if "effectiveValue" in keep else None
                 if effective is not None:
-                    out["effectiveValue"] = effective
-                if wanted("formattedValue"):
+                    out["effectiveValue"] = fields_mask.apply(effective, keep["effectiveValue"])
+                if "formattedValue" in keep:
                     out["formattedValue"] = format_value(value, fmt)
         own_format = cell.get("userEnteredFormat")
-        if own_format and wanted("userEnteredFormat"):
-            out["userEnteredFormat"] = copy.deepcopy(own_format)
-        if (entered or own_format) and wanted("effectiveFormat"):
-            out["effectiveFormat"] = effective_format(
+        if own_format and "userEnteredFormat" in keep:
+            out["userEnteredFormat"] = fields_mask.select(own_format, keep["userEnteredFormat"])
+        if (entered or own_format) and "effectiveFormat" in keep:
+            effective_fmt = effective_format(
                 own_format or {}, fmt, linked=bool(entered) and value is not None
             )
+            out["effectiveFormat"] = fields_mask.apply(effective_fmt, keep["effectiveFormat"])
         for key in ("hyperlink", "note", "textFormatRuns", "dataValidation"):
-            if key in cell and wanted(key):
-                out[key] = copy.deepcopy(cell[key])
+            if key in cell and key in keep:
+                out[key] = fields_mask.select(cell[key], keep[key])
         return out
 
 
@@ -256,10 +272,10 @@ def effective_format(own: Json, number_format: Json | None, *, linked: bool) -> 
     """A cell's effective format as Google answers it today: the cell's own format, the
     number format its value implies, the default text format (10pt Arial) and, for a
     cell with a value, ``hyperlinkDisplayType``."""
-    merged = copy.deepcopy(own)
+    merged = fields_mask.json_copy(own)
     merged["textFormat"] = merge_format(_TEXT_FORMAT, own.get("textFormat") or {})
     if number_format:
-        merged["numberFormat"] = copy.deepcopy(number_format)
+        merged["numberFormat"] = fields_mask.json_copy(number_format)
     if linked:
         merged.setdefault("hyperlinkDisplayType", "PLAIN_TEXT")
     mirror_color_styles(merged)
@@ -282,9 +298,9 @@ def mirror_color_styles(fmt: Json) -> None:
 
 def _mirror(holder: Json, plain: str, style: str) -> None:
     if plain in holder and style not in holder:
-        holder[style] = {"rgbColor": copy.deepcopy(holder[plain])}
+        holder[style] = {"rgbColor": fields_mask.json_copy(holder[plain])}
     elif style in holder and plain not in holder and "rgbColor" in holder[style]:
-        holder[plain] = copy.deepcopy(holder[style]["rgbColor"])
+        holder[plain] = fields_mask.json_copy(holder[style]["rgbColor"])
 
 
 def format_value(value: Scalar, number_format: Json | None) -> str:

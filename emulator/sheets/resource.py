@@ -9,11 +9,11 @@ resource is built for one reader.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 
 from emulator.sheets import fields_mask
 from emulator.sheets.a1 import ResolvedRange, bounded
+from emulator.sheets.fields_mask import json_copy
 from emulator.sheets.grid_data import grid_data
 from emulator.sheets.model import Json, Sheet, Spreadsheet
 from emulator.sheets.output import (
@@ -65,18 +65,25 @@ def spreadsheet_json(
     ranges: list[ResolvedRange] | None = None,
     mask: fields_mask.Mask | None = None,
 ) -> Json:
-    renderer = Renderer(spreadsheet, cell_keys=_cell_keys(mask))
-    cells = fields_mask.selects(mask, "sheets", "data", "rowData")
+    """The resource for ``reader``. With ``mask`` (the request's field mask) the grid
+    data is built already cut to it (``fields_mask.Cut``): apply that same mask to the
+    result, or none."""
+    renderer = Renderer(spreadsheet, cell_mask=_cell_mask(mask))
+    data_mask = fields_mask.sub(mask, "sheets", "data")
     out: Json = {
         "spreadsheetId": spreadsheet.spreadsheet_id,
-        "properties": copy.deepcopy(spreadsheet.properties),
+        "properties": json_copy(spreadsheet.properties),
     }
     sheets: list[Json] = []
     for sheet in spreadsheet.sheets:
         mine = None if ranges is None else [r for r in ranges if r.sheet is sheet]
         if mine is not None and not mine:
             continue
-        sheets.append(sheet_json(spreadsheet, sheet, reader, renderer, grid, mine, cells))
+        sheets.append(
+            sheet_json(
+                spreadsheet, sheet, reader, renderer, grid, mine, data_mask, cut=mask is not None
+            )
+        )
     if sheets:
         out["sheets"] = sheets
     if spreadsheet.named_ranges:
@@ -90,17 +97,17 @@ def spreadsheet_json(
     return out
 
 
-def _cell_keys(mask: fields_mask.Mask | None) -> frozenset[str] | None:
-    """The CellData fields a mask keeps under ``sheets.data.rowData.values`` (None: all,
-    so the renderer computes everything)."""
+def _cell_mask(mask: fields_mask.Mask | None) -> fields_mask.Mask | None:
+    """The mask of the CellData kept under ``sheets.data.rowData.values`` (None: all
+    of it; {}: none)."""
     node: fields_mask.Mask | None = mask
     for key in ("sheets", "data", "rowData", "values"):
         if node is None or "*" in node:
             return None
         if key not in node:
-            return frozenset()
+            return {}
         node = node[key]
-    return None if node is None or "*" in node else frozenset(node)
+    return node
 
 
 def sheet_json(
@@ -110,16 +117,16 @@ def sheet_json(
     renderer: Renderer,
     grid: bool,
     ranges: list[ResolvedRange] | None,
-    cells: bool = True,
+    data_mask: fields_mask.Mask | None = None,
+    *,
+    cut: bool = False,
 ) -> Json:
+    """One sheet of the resource; its GridData (``grid``) built for ``data_mask`` (see
+    :func:`~emulator.sheets.grid_data.grid_data`)."""
     out: Json = {"properties": sheet_properties_json(sheet.properties)}
     if grid:
-        if ranges is None:
-            out["data"] = [grid_data(renderer, sheet, None, cells=cells)]
-        else:
-            out["data"] = [
-                grid_data(renderer, sheet, bounded(sheet, r.grid), cells=cells) for r in ranges
-            ]
+        grids = [None] if ranges is None else [bounded(sheet, r.grid) for r in ranges]
+        out["data"] = [grid_data(renderer, sheet, g, data_mask, cut=cut) for g in grids]
     if sheet.merges:
         out["merges"] = [grid_range_json(m) for m in sheet.merges]
     if sheet.conditional_formats:

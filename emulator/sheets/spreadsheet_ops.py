@@ -213,9 +213,9 @@ def batch_update(
     _check_top_level(body)
     with state.lock:
         file, spreadsheet = open_spreadsheet(state, spreadsheet_id, user, "writer")
-        working = spreadsheet.clone()
-        replies = batch.run(working, body, user=user, owner=file.owner)
-        spreadsheet.replace_with(working)
+        replies = spreadsheet.atomically(
+            lambda working: batch.run(working, body, user=user, owner=file.owner)
+        )
         what: tuple[str, ...] = (CONTENT,)
         if file.name != spreadsheet.title:
             file.name = spreadsheet.title

@@ -1,8 +1,9 @@
 """The ``values`` methods on the emulator state (get, update, append, clear, batch and
 by-data-filter forms).
 
-Every write runs on a copy of the spreadsheet that replaces it only when the whole
-call succeeded, so a failing range in a batch leaves nothing written.
+Every write runs inside ``Spreadsheet.atomically``: when any part fails, the
+spreadsheet is put back as it was, so a failing range in a batch leaves nothing
+written.
 """
 
 from __future__ import annotations
@@ -64,12 +65,10 @@ def batch_get(
 
 
 def _mutate(state: EmulatorState, spreadsheet_id: str, user: str, change: Any) -> Any:
-    """Run ``change(working_copy, owner)`` atomically and record the change."""
+    """Run ``change(spreadsheet, owner)`` atomically and record the change."""
     with state.lock:
         file, spreadsheet = open_spreadsheet(state, spreadsheet_id, user, "writer")
-        working = spreadsheet.clone()
-        result = change(working, file.owner)
-        spreadsheet.replace_with(working)
+        result = spreadsheet.atomically(lambda working: change(working, file.owner))
         state.changed(file, user)
         return result
 

@@ -83,6 +83,7 @@ def test_state_is_flushed_to_the_data_directory_on_the_way_out(
     [
         (["--port", "http"], "--port must be a number"),
         (["--port", "70000"], "--port must be a number"),
+        (["--push-workers", "0"], "--push-workers must be 1 or more"),
     ],
 )
 def test_bad_arguments_exit_2_with_one_clear_line(args: list[str], message: str) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import http.client
 import json
 
-from emulator.server import EmulatorServer
+from emulator.server import YOUNG_GC_THRESHOLD, EmulatorServer
 
 
 def get(conn: http.client.HTTPConnection, path: str) -> http.client.HTTPResponse:
@@ -80,3 +81,18 @@ def test_stopping_hangs_up_kept_alive_connections_promptly() -> None:
         assert conn.sock is not None and conn.sock.recv(1) == b""
     finally:
         conn.close()
+
+
+def test_the_server_raises_the_young_gc_threshold_and_never_lowers_one() -> None:
+    saved = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        EmulatorServer(tune_gc=False).stop()
+        assert gc.get_threshold() == (700, 10, 10)
+        EmulatorServer().stop()
+        assert gc.get_threshold() == (YOUNG_GC_THRESHOLD, 10, 10)
+        gc.set_threshold(YOUNG_GC_THRESHOLD * 2, 5, 5)
+        EmulatorServer().stop()
+        assert gc.get_threshold() == (YOUNG_GC_THRESHOLD * 2, 5, 5)
+    finally:
+        gc.set_threshold(*saved)

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from emulator.errors import GoogleApiError
+from emulator.sheets import fields_mask
 from emulator.sheets.model import Spreadsheet
 from emulator.sheets.spreadsheet_ops import apply_batch_update, spreadsheet_resource
 from emulator.sheets.values_ops import apply_values_update
@@ -187,3 +188,71 @@ def test_the_preview_read_is_the_full_spreadsheet_with_grid_data(
     via_api.pop("spreadsheetUrl")
     assert resource == via_api
     assert [s["properties"]["title"] for s in resource["sheets"]] == ["Sheet1", "History"]
+
+
+MASKS = [
+    "sheets.data",
+    "sheets(properties.title,data(startRow,rowData(values(userEnteredValue,note))))",
+    "sheets.data.rowData.values(formattedValue,userEnteredFormat.textFormat.bold)",
+    "sheets.data.rowData.values(effectiveValue,effectiveFormat(textFormat.bold),dataValidation)",
+    "sheets.data(rowMetadata(developerMetadata(metadataKey)),columnMetadata.pixelSize)",
+    "sheets.data.rowData.values.*",
+    "sheets(data(startColumn,rowData))",
+    "spreadsheetId,sheets(protectedRanges(range),data(rowData(values(note,userEnteredValue)),rowMetadata))",
+]
+
+
+@pytest.mark.parametrize("fields", MASKS)
+def test_a_get_with_a_field_mask_answers_the_full_answer_cut_to_it(
+    spreadsheets: Any, sid: str, fields: str
+) -> None:
+    """The grid data is built for the mask (only what it selects is rendered), and
+    answers what cutting the whole answer down would. (Not for every mask: trailing
+    empty cells and rows are dropped after the cells are cut, so ``values(note)`` has
+    no rows after the last note, as before.)"""
+    mask = fields_mask.parse(fields)
+    for ranges in (None, ["Sheet1!A1:D6", "History!A1:B2"], ["Sheet1!B2:C"]):
+        whole = spreadsheets.get(spreadsheetId=sid, ranges=ranges, includeGridData=True).execute()
+        cut = spreadsheets.get(
+            spreadsheetId=sid, ranges=ranges, includeGridData=True, fields=fields
+        ).execute()
+        assert cut == fields_mask.apply(whole, mask)
+
+
+def test_select_copies_what_the_mask_keeps_and_apply_leaves_a_cut_object_alone() -> None:
+    stored = {"a": {"b": [1, {"c": 2}], "d": 3}, "e": [{"f": 4, "g": 5}]}
+    kept = fields_mask.select(stored, fields_mask.parse("a.b,e.f"))
+    assert kept == {"a": {"b": [1, {"c": 2}]}, "e": [{"f": 4}]}
+    kept["a"]["b"][1]["c"] = 9
+    assert stored["a"]["b"][1]["c"] == 2
+    whole = fields_mask.select(stored, None)
+    assert whole == stored and whole["e"][0] is not stored["e"][0]
+    ready = fields_mask.Cut(x=1, y=2)
+    assert fields_mask.apply({"data": [ready]}, fields_mask.parse("data.x")) == {"data": [ready]}
+
+
+def test_a_change_that_fails_midway_leaves_the_spreadsheet_as_it_was(
+    emulator: Any, sid: str
+) -> None:
+    spreadsheet = emulator.state.files[sid].spreadsheet
+    before = spreadsheet.to_json()
+    first_sheet = spreadsheet.sheets[0]
+
+    def change(working: Spreadsheet) -> None:
+        assert working is spreadsheet  # in place, no copy
+        working.sheets[0].set_cell(0, 0, {"userEnteredValue": {"stringValue": "changed"}})
+        working.sheets[0].row_props[0]["pixelSize"] = 99
+        working.properties["title"] = "Changed"
+        working.developer_metadata.clear()
+        working.sheets.pop()
+        raise GoogleApiError(400, "the last request failed")
+
+    with pytest.raises(GoogleApiError):
+        spreadsheet.atomically(change)
+    assert spreadsheet.to_json() == before
+    assert emulator.state.files[sid].spreadsheet is spreadsheet
+    assert spreadsheet.sheets[0] is not first_sheet  # restored from the backup
+
+    assert spreadsheet.atomically(lambda working: working.sheets[0].cell(1, 0)) is not None
+    spreadsheet.atomically(lambda working: working.properties.update(title="Kept"))
+    assert spreadsheet.title == "Kept"
