@@ -95,7 +95,7 @@ class GoogleMapSheets:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.close()
+        self._gateway.__exit__(*exc)  # a gateway kept per thread stays connected
 
     # -- a sync ----------------------------------------------------------------------
     def read(
