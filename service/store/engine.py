@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from pydantic_core import from_json
 from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -37,9 +38,14 @@ def store_url(url: str | URL) -> URL:
 
 
 def create_store_engine(url: str | URL, **engine_kwargs: Any) -> Engine:
-    """An engine for the store's database at ``url`` (``sqlite:///<file>`` or PostgreSQL)."""
+    """An engine for the store's database at ``url`` (``sqlite:///<file>`` or PostgreSQL).
+
+    JSON documents are read by pydantic-core's JSON parser (already a dependency, through
+    pydantic): the same Python values as ``json.loads``, in less CPU (a sync reads its
+    MAP's snapshot, tens of KB). They are still written by ``json.dumps``."""
     parsed = store_url(url)
     backend = parsed.get_backend_name()
+    engine_kwargs.setdefault("json_deserializer", from_json)
     if backend == "sqlite":
         return _sqlite_engine(parsed, **engine_kwargs)
     if backend == "postgresql":
