@@ -17,10 +17,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from pydantic_core import from_json
 from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.pool import ConnectionPoolEntry
+
+from service import json_documents
 
 # Execution option that marks a connection whose transactions will write.
 WRITES = "map_store_writes"
@@ -40,12 +41,12 @@ def store_url(url: str | URL) -> URL:
 def create_store_engine(url: str | URL, **engine_kwargs: Any) -> Engine:
     """An engine for the store's database at ``url`` (``sqlite:///<file>`` or PostgreSQL).
 
-    JSON documents are read by pydantic-core's JSON parser (already a dependency, through
-    pydantic): the same Python values as ``json.loads``, in less CPU (a sync reads its
-    MAP's snapshot, tens of KB). They are still written by ``json.dumps``."""
+    JSON documents are read by :func:`service.json_documents.parse` (the same Python
+    values as ``json.loads``, in less CPU: a sync reads its MAP's snapshot, tens of KB);
+    they are still written by ``json.dumps``."""
     parsed = store_url(url)
     backend = parsed.get_backend_name()
-    engine_kwargs.setdefault("json_deserializer", from_json)
+    engine_kwargs.setdefault("json_deserializer", json_documents.parse)
     if backend == "sqlite":
         return _sqlite_engine(parsed, **engine_kwargs)
     if backend == "postgresql":
