@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
+from contextlib import suppress
 from functools import cache
 from typing import Any
 
@@ -118,10 +119,8 @@ class _JsonModel(JsonModel):  # type: ignore[misc]
         return json_documents.text(body_value)
 
     def deserialize(self, content: Any) -> Any:
-        try:
+        with suppress(AttributeError):  # bytes, as httplib2 gives them
             content = content.decode("utf-8")
-        except AttributeError:
-            pass
         try:
             body = json_documents.parse(content)
         except ValueError:

@@ -90,6 +90,4 @@ def test_the_tab_remembered_compactly_plans_the_write_the_tab_as_read_plans() ->
     for later in (a_timeline(weeks=4), a_timeline(weeks=6, end=MONDAY + timedelta(weeks=5))):
         for locale in ("en_US", "de_DE"):
             wanted = wanted_cells(later, locale)
-            assert write_requests(SHEET, remembered, wanted) == write_requests(
-                SHEET, read, wanted
-            )
+            assert write_requests(SHEET, remembered, wanted) == write_requests(SHEET, read, wanted)
