@@ -100,17 +100,25 @@ class SheetsGateway:
         self._sleep = sleep
         self._close = close
         self._budget = budget
+        self._kept = False
 
     def close(self) -> None:
-        """Close the gateway's connections."""
+        """Close the gateway's connections (it reconnects when used again)."""
         if self._close is not None:
             self._close()
+
+    def keep_open(self) -> None:
+        """From now on, the end of a use (``with gateway:``) leaves the connections open
+        for the next use (a gateway kept per thread: a sync then makes no new TCP and TLS
+        connections); :meth:`close` still closes them."""
+        self._kept = True
 
     def __enter__(self) -> SheetsGateway:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.close()
+        if not self._kept:
+            self.close()
 
     # -- Sheets ------------------------------------------------------------------------
     def read_map(self, spreadsheet_id: str) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from gspread.utils import a1_to_rowcol, rowcol_to_a1
@@ -95,7 +96,7 @@ class GoogleMapSheets:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.close()
+        self._gateway.__exit__(*exc)  # a gateway kept per thread stays connected
 
     # -- a sync ----------------------------------------------------------------------
     def read(
@@ -284,11 +285,18 @@ class GoogleMapSheets:
     def revisions(self, spreadsheet_id: str, *, since: datetime) -> list[Revision]:
         found = []
         for item in self._gateway.revisions(spreadsheet_id):
-            at = datetime.fromisoformat(str(item.get("modifiedTime", "")).replace("Z", "+00:00"))
+            at = _revision_time(str(item.get("modifiedTime", "")))
             if at >= since:
                 user = item.get("lastModifyingUser") or {}
                 found.append(Revision(at=at, email=str(user.get("emailAddress", ""))))
         return found
+
+
+@lru_cache(maxsize=4096)
+def _revision_time(modified: str) -> datetime:
+    """A revision's ``modifiedTime``: a file's list of revisions only grows, so each
+    sync that asks for it parses the same times again (parsed once a process)."""
+    return datetime.fromisoformat(modified.replace("Z", "+00:00"))
 
 
 def _first_row(updated_range: str) -> int:

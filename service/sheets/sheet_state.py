@@ -205,14 +205,20 @@ def from_state(state: Mapping[str, Any]) -> SheetRead:
 
 
 def _timeline_of(remembered: Any) -> TimelineCells | None:
-    return TimelineCells.from_json(remembered) if remembered is not None else None
+    if remembered is None:
+        return None
+    return TimelineCells.from_json(remembered, remembered_cell)
 
 
 def _timeline_after(read: SheetRead, written: WritePlan | None) -> dict[str, Any] | None:
-    """The Timeline tab as the write leaves it (as read when the write leaves it alone)."""
+    """The Timeline tab as the write leaves it (as read when the write leaves it alone),
+    each cell kept as :func:`compared` keeps a computed cell of the Plan tab: what
+    deciding whether to write it again looks at. As Google's CellData the tab's cells
+    were about four fifths of a snapshot; a snapshot from before, with CellData, is read
+    as it is (:func:`remembered_cell`)."""
     if written is not None and written.timeline is not None:
-        return written.timeline.to_json()
-    return read.timeline.to_json() if read.timeline is not None else None
+        return written.timeline.to_json(compared)
+    return read.timeline.to_json(compared) if read.timeline is not None else None
 
 
 def _appends_reviews(written: WritePlan | None, read: SheetRead) -> bool:

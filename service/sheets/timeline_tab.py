@@ -25,7 +25,7 @@ The tab is found by its sheet id; a renamed or deleted one is put back (``tabs.p
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -84,21 +84,26 @@ class TimelineCells:
     cells: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
     rules: list[Rule] = field(default_factory=list)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, cell: Callable[[dict[str, Any]], Any] = dict) -> dict[str, Any]:
+        """As JSON, each cell as ``cell`` makes it (the remembered layout keeps what
+        ``cells.shows`` compares: ``sheet_state.compared``)."""
         return {
             "rows": self.rows,
             "cols": self.cols,
-            "cells": [[r, c, cell] for (r, c), cell in sorted(self.cells.items())],
+            "cells": [[r, c, cell(value)] for (r, c), value in sorted(self.cells.items())],
             "rules": [[[list(g) for g in ranges], kind, formula, colour]
                       for ranges, kind, formula, colour in self.rules],
         }  # fmt: skip
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> TimelineCells:
+    def from_json(
+        cls, data: Mapping[str, Any], cell: Callable[[Any], dict[str, Any]] = dict
+    ) -> TimelineCells:
+        """From :meth:`to_json`'s JSON, each cell's CellData made by ``cell``."""
         return cls(
             int(data.get("rows", 0)),
             int(data.get("cols", 0)),
-            {(int(r), int(c)): dict(cell) for r, c, cell in data.get("cells", [])},
+            {(int(r), int(c)): cell(value) for r, c, value in data.get("cells", [])},
             [
                 (tuple(_bounds(g) for g in ranges), str(kind), str(formula), str(colour))
                 for ranges, kind, formula, colour in data.get("rules", [])

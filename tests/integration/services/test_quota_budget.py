@@ -60,6 +60,7 @@ def budgeted(world: World) -> Iterator[Backend]:
         now=world.clock,
     )
     gateways.close()
+    gateways.close()
 
 
 def test_more_maps_than_the_budget_in_a_minute_get_no_429_and_all_converge(

@@ -1,12 +1,14 @@
 """Planning the Timeline tab's part of a write (``service.sheets.timeline_tab``): only
 what differs, the grid resized and the rules put back when the weeks or rows change in
-number, and the remembered form a rollover plans against."""
+number, and the remembered form a rollover plans against (each cell as
+``sheet_state.compared`` keeps it)."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 from service.domain.timeline import Span, Timeline, TimelineRow
+from service.sheets.sheet_state import compared, remembered_cell
 from service.sheets.timeline_tab import (
     FIRST_ROW,
     FIRST_WEEK_COL,
@@ -76,3 +78,16 @@ def test_week_dates_follow_the_locales_order_of_day_and_month() -> None:
     assert week_pattern("de_DE") == "d mmm"
     cell = wanted_cells(a_timeline(), "en_GB").cells[(2, FIRST_WEEK_COL)]
     assert cell["userEnteredFormat"]["numberFormat"]["pattern"] == "d mmm"
+
+
+def test_the_tab_remembered_compactly_plans_the_write_the_tab_as_read_plans() -> None:
+    read = wanted_cells(a_timeline(weeks=4), "en_US")
+    for cell in read.cells.values():  # as Google returns it: with what it shows
+        cell["formattedValue"] = "shown"
+    read.cells[(FIRST_ROW, 0)]["userEnteredFormat"] = {"textFormat": {"bold": True}}
+    remembered = TimelineCells.from_json(read.to_json(compared), remembered_cell)
+    assert len(str(read.to_json(compared))) < len(str(read.to_json())) / 2
+    for later in (a_timeline(weeks=4), a_timeline(weeks=6, end=MONDAY + timedelta(weeks=5))):
+        for locale in ("en_US", "de_DE"):
+            wanted = wanted_cells(later, locale)
+            assert write_requests(SHEET, remembered, wanted) == write_requests(SHEET, read, wanted)
