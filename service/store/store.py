@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import URL, insert
+from sqlalchemy import URL
 from sqlalchemy.exc import IntegrityError
 
 from service.store.base import Clock, utc_now
@@ -26,8 +26,7 @@ from service.store.outbox import Outbox
 from service.store.reviews import Reviews
 from service.store.sheets_quota import SheetsQuota
 from service.store.snapshots import Snapshots
-from service.store.sync_leases import Notified, SyncLeases, notified_from_row
-from service.store.tables import EditEventRow
+from service.store.sync_leases import Notified, SyncLeases
 
 
 class Store(
@@ -81,17 +80,13 @@ class Store(
         such MAP (the foreign keys say so). Old events are pruned by the sweep
         (``prune_edit_events``), not here."""
         now = self._now()
-        event = insert(EditEventRow).values(
-            **edit_event_values(spreadsheet_id, a1, ts, sheet, user_email, value, old_value),
-            received_at=now,
-        )
+        event = edit_event_values(spreadsheet_id, a1, ts, sheet, user_email, value, old_value)
         try:
-            with self._writing() as session:
-                session.execute(event)
-                row = session.execute(self._request_sync_statement(spreadsheet_id, now)).one()
+            with self._write_connection() as connection:
+                self._insert_edit_event(connection, {**event, "received_at": now})
+                return self._notify(connection, spreadsheet_id, now)
         except IntegrityError as exc:
             raise MapNotFound(spreadsheet_id) from exc
-        return notified_from_row(row, now)
 
     def migrate(self) -> None:
         """Brings the schema up to date (``alembic upgrade head``)."""
