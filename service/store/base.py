@@ -52,6 +52,12 @@ class StoreBase:
             raise ValueError("snapshots_kept must be at least 1")
         self.engine = engine
         self._write_engine = writing(engine)
+        # PostgreSQL: the same pool, with every statement a transaction of its own.
+        self._autocommit_engine = (
+            engine.execution_options(isolation_level="AUTOCOMMIT")
+            if engine.dialect.name == "postgresql"
+            else None
+        )
         self._clock = clock
         self._snapshots_kept = snapshots_kept
         self._edit_event_retention = edit_event_retention
@@ -140,6 +146,21 @@ class StoreBase:
     def _write_connection(self) -> Iterator[Connection]:
         """As :meth:`_writing`, a connection (see :meth:`_read_connection`)."""
         with self._connection(self._write_engine, writes=True) as connection:
+            yield connection
+
+    @contextmanager
+    def _one_statement_connection(self, *, writes: bool) -> Iterator[Connection]:
+        """For a block of one statement, a transaction by itself (a hook's hot path):
+        on PostgreSQL a connection in autocommit mode (one round trip, no BEGIN and no
+        COMMIT); on SQLite, and inside an open transaction, as :meth:`_read_connection`
+        or :meth:`_write_connection` (the block is one transaction). On PostgreSQL each
+        statement of the block commits by itself: keep it to one."""
+        if self._autocommit_engine is None or self._open.get() is not None:
+            engine = self._write_engine if writes else self.engine
+            with self._connection(engine, writes=writes) as connection:
+                yield connection
+            return
+        with _plain_value_errors(), self._autocommit_engine.connect() as connection:
             yield connection
 
     @contextmanager

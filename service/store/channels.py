@@ -74,7 +74,7 @@ class Channels(StoreBase):
         """The channel's spreadsheet and whether ``token`` is its secret (compared in
         constant time), in one read (a Drive notification's path); None when there is
         no such channel."""
-        with self._read_connection() as connection:
+        with self._one_statement_connection(writes=False) as connection:
             row = connection.execute(_channel_check(), {"channel_id": channel_id}).one_or_none()
         offered = hash_channel_token(token)
         if row is None:

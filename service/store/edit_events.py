@@ -10,7 +10,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Connection, Insert, Select, Table, bindparam, delete, insert, select
+from sqlalchemy import Insert, Select, Table, bindparam, delete, insert, select
 
 from service.store.base import StoreBase
 from service.store.records import EditEvent
@@ -54,12 +54,6 @@ def edit_event_values(
 
 
 class EditEvents(StoreBase):
-    @staticmethod
-    def _insert_edit_event(connection: Connection, values: dict[str, Any]) -> None:
-        """Inserts one edit (``edit_event_values`` and its ``received_at``) in the
-        caller's transaction: a Core statement, built once (a hook's hot path)."""
-        connection.execute(_insert_edit(), {f"b_{name}": value for name, value in values.items()})
-
     def record_edit_event(
         self,
         *,
@@ -121,8 +115,9 @@ def _edits_since() -> Select[Any]:
 
 
 @cache
-def _insert_edit() -> Insert:
-    """One edit; its columns' parameters are named b_<column>."""
+def insert_edit() -> Insert:
+    """One edit (a Core statement, built once: a hook's hot path); the parameter of a
+    column is named b_<column> (``edit_event_values`` and ``received_at``)."""
     table = cast(Table, EditEventRow.__table__)
     columns = ("spreadsheet_id", "sheet", "a1", "user_email", "value", "old_value", "ts")
     return insert(table).values({c: bindparam(f"b_{c}") for c in (*columns, "received_at")})

@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Connection, Table, bindparam, func, or_, select, update
+from sqlalchemy import ColumnElement, Insert, Table, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -99,7 +99,7 @@ AFTER_LEASE_S = 0.5
 
 
 @cache
-def _request_sync_upsert(dialect: str) -> Any:
+def request_sync_upsert(dialect: str) -> Insert:
     """The upsert that records one more notification (parameters ``b_spreadsheet_id``,
     ``b_now``), returning its generation and the first notification no sync has taken on
     yet: a Core statement, built once per dialect (it is on every hook's path)."""
@@ -134,18 +134,14 @@ class SyncLeases(StoreBase):
         """Records a change notification; returns its generation (1, 2, ...) and whether
         a look at the MAP is already asked for. ``MapNotFound`` if there is no such MAP."""
         now = self._now()
+        statement = request_sync_upsert(self.engine.dialect.name)
+        parameters = {"b_spreadsheet_id": spreadsheet_id, "b_now": now}
         try:
-            with self._write_connection() as connection:
-                return self._notify(connection, spreadsheet_id, now)
+            with self._one_statement_connection(writes=True) as connection:
+                row = connection.execute(statement, parameters).one()
         except IntegrityError as exc:
             raise MapNotFound(spreadsheet_id) from exc
-
-    def _notify(self, connection: Connection, spreadsheet_id: str, now: datetime) -> Notified:
-        """Records one more notification in the caller's transaction (an IntegrityError
-        when there is no such MAP)."""
-        statement = _request_sync_upsert(self.engine.dialect.name)
-        parameters = {"b_spreadsheet_id": spreadsheet_id, "b_now": now}
-        return notified_from_row(connection.execute(statement, parameters).one(), now)
+        return notified_from_row(row, now)
 
     def try_acquire(self, spreadsheet_id: str, owner: str, lease_s: float) -> int | None:
         """Takes the lease if it is free or expired and a sync is pending; returns the
