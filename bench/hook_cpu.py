@@ -4,11 +4,11 @@ the worker.
 
 One gunicorn instance (1 worker, gthread) on PostgreSQL and the Cloud Tasks queue of
 the project's emulator, set up as in ``two_instances.py``. The queue's tasks reach the
-instance through a gate in this process: open while the MAPs are made and their syncs
-settle, shut (it answers 503, so Cloud Tasks keeps each task and retries it later)
-during a measured burst, so that the worker's CPU in the burst is the hooks' alone
+instance through that bench's balancer: it forwards them while the MAPs are made and
+their syncs settle, and refuses them (503: Cloud Tasks keeps each task and retries it
+later) during a measured burst, so that the worker's CPU in the burst is the hooks' alone
 (auth, org check, the store's transaction, the create_task calls that a MAP's first
-report of a burst makes). Each round: the gate opens and every MAP converges, then a
+report of a burst makes). Each round: the tasks flow again and every MAP converges, then a
 burst of ``--reports`` reports per MAP, interleaved, from ``--clients`` keep-alive
 clients; CPU is read from /proc before and after the burst (the worker's utime+stime,
 and every PostgreSQL backend whose ``application_name`` is this run's).
@@ -26,7 +26,6 @@ Run: TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \\
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
 import random
 import signal
@@ -34,12 +33,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -56,57 +53,21 @@ from bench_hooks import (
     wait_converged,
 )
 from sqlalchemy import create_engine, make_url, text
-from two_instances import AUDIENCE, LOCATION, PROJECT, QUEUE, TASKS_ACCOUNT, create_queue
+from two_instances import (
+    AUDIENCE,
+    LOCATION,
+    PROJECT,
+    QUEUE,
+    TASKS_ACCOUNT,
+    Balancer,
+    create_queue,
+)
 from two_instances import tasks_emulator as tasks_emulator_process
 
 from service.store import Store
 
 TICK_S = 1.0 / os.sysconf("SC_CLK_TCK")
 VALUES = ("In progress", "Blocked", "Done", "Not started")
-
-
-class TaskGate:
-    """Forwards the queue's tasks to the instance while open; answers 503 while shut."""
-
-    def __init__(self) -> None:
-        self.target = ""
-        self.open = True
-        gate = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.0"
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                if not gate.open:
-                    self.send_error(503, "shut for the measurement")
-                    return
-                host, port = gate.target.removeprefix("http://").split(":")
-                headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
-                connection = http.client.HTTPConnection(host, int(port), timeout=120)
-                try:
-                    connection.request("POST", self.path, body, headers)
-                    answer = connection.getresponse()
-                    payload = answer.read()
-                except OSError:
-                    self.send_error(503, "the instance does not answer")
-                    return
-                finally:
-                    connection.close()
-                self.send_response(answer.status)
-                for name, value in answer.getheaders():
-                    if name.lower() not in ("connection", "transfer-encoding"):
-                        self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(payload)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
 
 def cpu_s(pid: int) -> float:
@@ -186,7 +147,7 @@ def main() -> int:
         )
         host = stack.enter_context(tasks_emulator_process(emulator_url))
         create_queue(host, 50.0, 8)
-        gate = TaskGate()
+        gate = Balancer()  # refusing during a measured burst
         settings = {
             "MAP_SYNC_DISPATCHER": "cloud_tasks",
             "MAP_TASKS_EMULATOR_HOST": host,
@@ -202,7 +163,7 @@ def main() -> int:
         url = stack.enter_context(
             gunicorn(database_url, emulator_url, workdir, 1, args.threads, settings)
         )
-        gate.target = url
+        gate.backends = [url]
         worker = worker_pid(workdir)
         store = stack.enter_context(Store.from_url(database_url))
         admin = create_engine(make_url(server))
@@ -221,13 +182,13 @@ def main() -> int:
         postgres_ms: list[float] = []
         for round_ in range(args.rounds + 1):  # round 0 warms up: not counted
             value = VALUES[round_ % len(VALUES)]
-            gate.open = True
+            gate.refusing = False
             if round_:  # the last burst's syncs run and settle first
                 wait_converged(store, sids, VALUES[(round_ - 1) % len(VALUES)], 900)
             buyer_edits(emulator_url, sids, value)
             edits = [(sid, value) for sid in sids for _ in range(args.reports)]
             random.Random(round_).shuffle(edits)
-            gate.open = False
+            gate.refusing = True
             backends = backend_pids(admin, application)
             worker_before = cpu_s(worker)
             postgres_before = {pid: cpu_s(pid) for pid in backends}
@@ -250,7 +211,7 @@ def main() -> int:
                 f"{percentile(latencies, 0.99) * 1000:>7.1f} "
                 f"{worker_ms[-1]:>17.2f} {postgres_ms[-1]:>21.2f}"
             )
-        gate.open = True
+        gate.refusing = False
         print(
             f"median: worker {statistics.median(worker_ms):.2f} ms CPU per report, "
             f"PostgreSQL {statistics.median(postgres_ms):.2f} ms"

@@ -108,10 +108,12 @@ def create_queue(host: str, rate: float, concurrent: int) -> None:
 
 class Balancer:
     """Round robin over the instances that answer; one that refuses the connection is
-    skipped (the next one gets the request), as a load balancer's health checks do."""
+    skipped (the next one gets the request), as a load balancer's health checks do.
+    While ``refusing`` is set, every request is answered 503 and reaches no instance."""
 
     def __init__(self) -> None:
         self.backends: list[str] = []
+        self.refusing = False
         self._next = 0
         self._lock = threading.Lock()
         balancer = self
@@ -124,6 +126,9 @@ class Balancer:
 
             def _forward(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if balancer.refusing:
+                    self.send_error(503, "refusing")
+                    return
                 headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
                 for url in balancer.order():
                     host, port = url.removeprefix("http://").split(":")
