@@ -27,8 +27,13 @@ CONTROL = "/__balancer/backends"
 
 
 class Balancer:
+    """The proxy itself; ``serve_in_background`` runs it on a thread of the caller (for
+    benches that measure CPU, not latency). While ``refusing`` is set, every request is
+    answered 503 and reaches no instance."""
+
     def __init__(self) -> None:
         self.backends: list[str] = []
+        self.refusing = False
         self._next = 0
         self._lock = threading.Lock()
         balancer = self
@@ -45,6 +50,9 @@ class Balancer:
                     balancer.backends = [str(url) for url in json.loads(body)]
                     self.send_response(204)
                     self.end_headers()
+                    return
+                if balancer.refusing:
+                    self.send_error(503, "refusing")
                     return
                 headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
                 for url in balancer.order():
@@ -72,6 +80,10 @@ class Balancer:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def serve_in_background(self) -> Balancer:
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
 
     def order(self) -> list[str]:
         with self._lock:

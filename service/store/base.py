@@ -52,6 +52,12 @@ class StoreBase:
             raise ValueError("snapshots_kept must be at least 1")
         self.engine = engine
         self._write_engine = writing(engine)
+        # PostgreSQL: the same pool, with every statement a transaction of its own.
+        self._autocommit_engine = (
+            engine.execution_options(isolation_level="AUTOCOMMIT")
+            if engine.dialect.name == "postgresql"
+            else None
+        )
         self._clock = clock
         self._snapshots_kept = snapshots_kept
         self._edit_event_retention = edit_event_retention
@@ -101,9 +107,17 @@ class StoreBase:
                 self._open_reads_only.reset(reads_only)
                 self._open.reset(token)
 
+    def _joined(self, *, writes: bool) -> Session | None:
+        """The session of the transaction this thread has open (None: none is); a write
+        inside :meth:`reading` is a ``RuntimeError``."""
+        session = self._open.get()
+        if session is not None and writes and self._open_reads_only.get():
+            raise RuntimeError("a store write inside Store.reading()")
+        return session
+
     @contextmanager
     def _reading(self) -> Iterator[Session]:
-        session = self._open.get()
+        session = self._joined(writes=False)
         if session is not None:
             yield session
             return
@@ -112,10 +126,8 @@ class StoreBase:
 
     @contextmanager
     def _writing(self) -> Iterator[Session]:
-        session = self._open.get()
+        session = self._joined(writes=True)
         if session is not None:
-            if self._open_reads_only.get():
-                raise RuntimeError("a store write inside Store.reading()")
             yield session
             return
         with _plain_value_errors(), Session(self._write_engine) as session, session.begin():
@@ -123,16 +135,42 @@ class StoreBase:
 
     @contextmanager
     def _read_connection(self) -> Iterator[Connection]:
-        """As :meth:`_reading`, the session's connection: for Core statements on the hot
-        path of a sync (a table's columns, no ORM objects built or tracked)."""
-        with self._reading() as session:
-            yield session.connection()
+        """As :meth:`_reading`, a connection: for Core statements on a hot path (a sync,
+        a hook), with a table's columns and no ORM objects built or tracked. Outside an
+        open transaction the connection begins and ends one of its own, with no Session
+        made (a Session costs more than the statement on these paths)."""
+        with self._connection(self.engine, writes=False) as connection:
+            yield connection
 
     @contextmanager
     def _write_connection(self) -> Iterator[Connection]:
-        """As :meth:`_writing`, the session's connection (see :meth:`_read_connection`)."""
-        with self._writing() as session:
+        """As :meth:`_writing`, a connection (see :meth:`_read_connection`)."""
+        with self._connection(self._write_engine, writes=True) as connection:
+            yield connection
+
+    @contextmanager
+    def _one_statement_connection(self, *, writes: bool) -> Iterator[Connection]:
+        """For a block of one statement, a transaction by itself (a hook's hot path):
+        on PostgreSQL a connection in autocommit mode (one round trip, no BEGIN and no
+        COMMIT); on SQLite, and inside an open transaction, as :meth:`_read_connection`
+        or :meth:`_write_connection` (the block is one transaction). On PostgreSQL each
+        statement of the block commits by itself: keep it to one."""
+        if self._autocommit_engine is None or self._open.get() is not None:
+            engine = self._write_engine if writes else self.engine
+            with self._connection(engine, writes=writes) as connection:
+                yield connection
+            return
+        with _plain_value_errors(), self._autocommit_engine.connect() as connection:
+            yield connection
+
+    @contextmanager
+    def _connection(self, engine: Engine, *, writes: bool) -> Iterator[Connection]:
+        session = self._joined(writes=writes)
+        if session is not None:
             yield session.connection()
+            return
+        with _plain_value_errors(), engine.begin() as connection:
+            yield connection
 
     def _insert(self, entity: Any) -> sqlite.Insert | postgresql.Insert:
         """An INSERT with ON CONFLICT support (upserts and insert-if-absent)."""

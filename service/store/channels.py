@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 from datetime import datetime
+from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, Table, bindparam, delete, select
 
 from service.store.base import StoreBase
 from service.store.errors import ChannelAlreadyExists
@@ -65,16 +67,21 @@ class Channels(StoreBase):
 
     def verify_channel_token(self, channel_id: str, token: str) -> bool:
         """True if ``token`` is the channel's secret (compared in constant time)."""
-        with self._reading() as session:
-            stored = session.scalar(
-                select(WatchChannelRow.token_hash).where(WatchChannelRow.channel_id == channel_id)
-            )
+        found = self.check_channel(channel_id, token)
+        return found is not None and found[1]
+
+    def check_channel(self, channel_id: str, token: str) -> tuple[str, bool] | None:
+        """The channel's spreadsheet and whether ``token`` is its secret (compared in
+        constant time), in one read (a Drive notification's path); None when there is
+        no such channel."""
+        with self._one_statement_connection(writes=False) as connection:
+            row = connection.execute(_channel_check(), {"channel_id": channel_id}).one_or_none()
         offered = hash_channel_token(token)
-        if stored is None:
+        if row is None:
             # Compare anyway, so an unknown channel takes as long as a wrong token.
             hmac.compare_digest(offered, offered)
-            return False
-        return hmac.compare_digest(offered, stored)
+            return None
+        return row.spreadsheet_id, hmac.compare_digest(offered, row.token_hash)
 
     def channels_for_map(self, spreadsheet_id: str) -> list[WatchChannel]:
         """The MAP's channels, the one expiring last first."""
@@ -116,3 +123,12 @@ class Channels(StoreBase):
             row.resource_id = resource_id
             row.expiration = expiration
             return True
+
+
+@cache
+def _channel_check() -> Select[Any]:
+    """A channel's spreadsheet and token hash (a Core statement, built once)."""
+    table = cast(Table, WatchChannelRow.__table__)
+    return select(table.c.spreadsheet_id, table.c.token_hash).where(
+        table.c.channel_id == bindparam("channel_id")
+    )

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, bindparam, delete, select
+from sqlalchemy import Insert, Select, Table, bindparam, delete, insert, select
 
 from service.store.base import StoreBase
 from service.store.records import EditEvent
@@ -112,3 +112,12 @@ def _edits_since() -> Select[Any]:
         )
         .order_by(table.c.ts, table.c.id)
     )
+
+
+@cache
+def insert_edit() -> Insert:
+    """One edit (a Core statement, built once: a hook's hot path); the parameter of a
+    column is named b_<column> (``edit_event_values`` and ``received_at``)."""
+    table = cast(Table, EditEventRow.__table__)
+    columns = ("spreadsheet_id", "sheet", "a1", "user_email", "value", "old_value", "ts")
+    return insert(table).values({c: bindparam(f"b_{c}") for c in (*columns, "received_at")})

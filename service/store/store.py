@@ -7,16 +7,17 @@ reviews, edit events); :class:`Store` puts them together behind one flat API.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import URL, insert
+from sqlalchemy import URL, Insert
 from sqlalchemy.exc import IntegrityError
 
 from service.store.base import Clock, utc_now
 from service.store.calibrations import Calibrations
 from service.store.channels import Channels
-from service.store.edit_events import EditEvents, edit_event_values
+from service.store.edit_events import EditEvents, edit_event_values, insert_edit
 from service.store.engine import create_store_engine
 from service.store.errors import MapNotFound
 from service.store.history import History
@@ -26,8 +27,18 @@ from service.store.outbox import Outbox
 from service.store.reviews import Reviews
 from service.store.sheets_quota import SheetsQuota
 from service.store.snapshots import Snapshots
-from service.store.sync_leases import Notified, SyncLeases, notified_from_row
-from service.store.tables import EditEventRow
+from service.store.sync_leases import Notified, SyncLeases, notified_from_row, request_sync_upsert
+
+
+@cache
+def _record_edit_and_notify(dialect: str) -> tuple[Insert, ...]:
+    """The statements of a reported edit, the notification's upsert last. PostgreSQL: one,
+    the edit inserted by a data-modifying CTE of the upsert (one round trip, atomic by
+    itself); SQLite has no such CTE: the two, in one transaction."""
+    notify = request_sync_upsert(dialect)
+    if dialect == "postgresql":
+        return (notify.add_cte(insert_edit().cte("edit")),)
+    return (insert_edit(), notify)
 
 
 class Store(
@@ -81,14 +92,14 @@ class Store(
         such MAP (the foreign keys say so). Old events are pruned by the sweep
         (``prune_edit_events``), not here."""
         now = self._now()
-        event = insert(EditEventRow).values(
-            **edit_event_values(spreadsheet_id, a1, ts, sheet, user_email, value, old_value),
-            received_at=now,
-        )
+        event = edit_event_values(spreadsheet_id, a1, ts, sheet, user_email, value, old_value)
+        parameters = {f"b_{name}": v for name, v in event.items()}
+        parameters |= {"b_received_at": now, "b_now": now}
         try:
-            with self._writing() as session:
-                session.execute(event)
-                row = session.execute(self._request_sync_statement(spreadsheet_id, now)).one()
+            with self._one_statement_connection(writes=True) as connection:
+                for statement in _record_edit_and_notify(self.engine.dialect.name):
+                    result = connection.execute(statement, parameters)
+                row = result.one()
         except IntegrityError as exc:
             raise MapNotFound(spreadsheet_id) from exc
         return notified_from_row(row, now)

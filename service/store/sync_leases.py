@@ -21,9 +21,11 @@ import socket
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, func, literal, or_, select, update
+from sqlalchemy import ColumnElement, Insert, Table, bindparam, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -96,23 +98,17 @@ def notified_from_row(row: Any, now: datetime) -> Notified:
 AFTER_LEASE_S = 0.5
 
 
-class SyncLeases(StoreBase):
-    def request_sync(self, spreadsheet_id: str) -> Notified:
-        """Records a change notification; returns its generation (1, 2, ...) and whether
-        a look at the MAP is already asked for. ``MapNotFound`` if there is no such MAP."""
-        now = self._now()
-        try:
-            with self._writing() as session:
-                row = session.execute(self._request_sync_statement(spreadsheet_id, now)).one()
-        except IntegrityError as exc:
-            raise MapNotFound(spreadsheet_id) from exc
-        return notified_from_row(row, now)
-
-    def _request_sync_statement(self, spreadsheet_id: str, now: datetime) -> Any:
-        """The upsert that records one more notification, returning its generation and
-        the first notification no sync has taken on yet."""
-        insert = self._insert(SyncStateRow).values(
-            spreadsheet_id=spreadsheet_id,
+@cache
+def request_sync_upsert(dialect: str) -> Insert:
+    """The upsert that records one more notification (parameters ``b_spreadsheet_id``,
+    ``b_now``), returning its generation and the first notification no sync has taken on
+    yet: a Core statement, built once per dialect (it is on every hook's path)."""
+    table = cast(Table, SyncStateRow.__table__)
+    now = bindparam("b_now", type_=UtcDateTime())
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    return (
+        insert.values(
+            spreadsheet_id=bindparam("b_spreadsheet_id"),
             requested=1,
             completed=0,
             attempts=0,
@@ -120,17 +116,32 @@ class SyncLeases(StoreBase):
             first_pending_at=now,
             last_notified_at=now,
         )
-        return insert.on_conflict_do_update(
+        .on_conflict_do_update(
             index_elements=["spreadsheet_id"],
             set_={
-                "requested": SyncStateRow.requested + 1,
+                "requested": table.c.requested + 1,
                 "updated_at": now,
-                "first_pending_at": func.coalesce(
-                    SyncStateRow.first_pending_at, literal(now, UtcDateTime())
-                ),
+                "first_pending_at": func.coalesce(table.c.first_pending_at, now),
                 "last_notified_at": now,
             },
-        ).returning(SyncStateRow.requested, SyncStateRow.first_pending_at)
+        )
+        .returning(table.c.requested, table.c.first_pending_at)
+    )
+
+
+class SyncLeases(StoreBase):
+    def request_sync(self, spreadsheet_id: str) -> Notified:
+        """Records a change notification; returns its generation (1, 2, ...) and whether
+        a look at the MAP is already asked for. ``MapNotFound`` if there is no such MAP."""
+        now = self._now()
+        statement = request_sync_upsert(self.engine.dialect.name)
+        parameters = {"b_spreadsheet_id": spreadsheet_id, "b_now": now}
+        try:
+            with self._one_statement_connection(writes=True) as connection:
+                row = connection.execute(statement, parameters).one()
+        except IntegrityError as exc:
+            raise MapNotFound(spreadsheet_id) from exc
+        return notified_from_row(row, now)
 
     def try_acquire(self, spreadsheet_id: str, owner: str, lease_s: float) -> int | None:
         """Takes the lease if it is free or expired and a sync is pending; returns the

@@ -138,6 +138,8 @@ def _request_hooks(app: Flask, settings: Settings) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         if response.mimetype == "application/json":
             response.headers.setdefault("Cache-Control", "no-store")
+        if not access_log.isEnabledFor(logging.INFO):  # the entry is not built for nothing
+            return response
         started = g.get("started")
         latency = time.perf_counter() - started if started is not None else 0.0
         access_log.info(

@@ -72,17 +72,19 @@ def drive() -> Any:
     token = request.headers.get("X-Goog-Channel-Token", "")
     if not channel_id:
         raise Unauthenticated("Drive's X-Goog-Channel-ID and X-Goog-Channel-Token are required")
-    store = web().backend.store
-    channel = store.get_channel(channel_id) if plausible_id(channel_id) else None
-    if channel is None:
+    context = web()
+    store = context.backend.store
+    # The channel and its token in one read: 404 without the channel, 403 on a wrong token.
+    found = store.check_channel(channel_id, token) if plausible_id(channel_id) else None
+    if found is None:
         raise NotFound("no such channel")
-    if not store.verify_channel_token(channel_id, token):
+    spreadsheet_id, token_matches = found
+    if not token_matches:
         log.warning("Drive notification with a wrong token for channel %s", channel_id)
         raise Forbidden("the channel token does not match")
     state = request.headers.get("X-Goog-Resource-State", "")
     if state != SYNC_STATE:
-        context = web()
-        notified = context.backend.store.request_sync(channel.spreadsheet_id)
+        notified = store.request_sync(spreadsheet_id)
         if notified.needs_look:
-            context.syncs.submit_later(channel.spreadsheet_id, DRIVE_SYNC_DELAY_S)
+            context.syncs.submit_later(spreadsheet_id, DRIVE_SYNC_DELAY_S)
     return dump(Accepted(accepted=True))

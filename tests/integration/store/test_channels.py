@@ -62,6 +62,16 @@ def test_the_channel_token_check_accepts_only_the_right_token(store: Store) -> N
     assert not store.verify_channel_token("ch-unknown", TOKEN)
 
 
+def test_the_channel_check_names_the_map_and_whether_the_token_matches(store: Store) -> None:
+    make_map(store, spreadsheet_id="sheet-1")
+    _save(store, "ch-1", "sheet-1", 24, FakeClock())
+
+    assert store.check_channel("ch-1", TOKEN) == ("sheet-1", True)
+    assert store.check_channel("ch-1", TOKEN + "x") == ("sheet-1", False)
+    assert store.check_channel("ch-1", "") == ("sheet-1", False)
+    assert store.check_channel("ch-unknown", TOKEN) is None
+
+
 def test_channels_are_listed_by_map_and_by_expiry(clocked_store: Store, clock: FakeClock) -> None:
     make_map(clocked_store, spreadsheet_id="sheet-1")
     make_map(clocked_store, spreadsheet_id="sheet-2")

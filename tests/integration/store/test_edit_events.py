@@ -117,7 +117,49 @@ def test_an_edit_and_its_notification_are_recorded_together(
     assert [(e.a1, e.user_email) for e in events] == [("G14", "dana@acme.example"), ("F15", "")]
 
 
+def test_a_reported_edit_reads_back_with_every_field(
+    clocked_store: Store, clock: FakeClock
+) -> None:
+    make_map(clocked_store, spreadsheet_id="sheet-1")
+    edited_at = clock.now - timedelta(seconds=3)
+
+    clocked_store.record_edit_and_request_sync(
+        spreadsheet_id="sheet-1",
+        sheet="Plan",
+        a1="G14",
+        ts=edited_at,
+        user_email="dana@acme.example",
+        value="=Done",
+        old_value="In progress",
+    )
+
+    [event] = clocked_store.edit_events_since("sheet-1", edited_at)
+    assert (event.sheet, event.a1, event.user_email) == ("Plan", "G14", "dana@acme.example")
+    assert (event.value, event.old_value) == ("=Done", "In progress")
+    assert event.ts == edited_at and event.received_at == clock.now
+    state = clocked_store.sync_state("sheet-1")
+    assert state is not None and state.first_pending_at == state.last_notified_at == clock.now
+
+
 def test_an_edit_for_an_unknown_map_records_nothing(clocked_store: Store, clock: FakeClock) -> None:
     with pytest.raises(MapNotFound):
         clocked_store.record_edit_and_request_sync(spreadsheet_id="nope", a1="A1", ts=clock.now)
     assert clocked_store.sync_state("nope") is None
+    with clocked_store.engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM edit_events").scalar() == 0
+
+
+def test_an_edit_reported_inside_a_transaction_joins_it(
+    clocked_store: Store, clock: FakeClock
+) -> None:
+    make_map(clocked_store, spreadsheet_id="sheet-1")
+
+    with pytest.raises(RuntimeError, match="rolled back"), clocked_store.transaction():
+        clocked_store.record_edit_and_request_sync(spreadsheet_id="sheet-1", a1="A1", ts=clock.now)
+        clocked_store.request_sync("sheet-1")
+        raise RuntimeError("rolled back")
+    with pytest.raises(RuntimeError, match="a store write inside"), clocked_store.reading():
+        clocked_store.record_edit_and_request_sync(spreadsheet_id="sheet-1", a1="A1", ts=clock.now)
+
+    assert clocked_store.sync_state("sheet-1") is None
+    assert clocked_store.edit_events_since("sheet-1", clock.now - timedelta(days=1)) == []

@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from service.runtime.logs import redact
+from service.web.errors import Unauthenticated
 from tests.integration.web.conftest import context
 from tests.integration.web.flows import MAP_BODY
 from tests.integration.web.seed import seed_map
@@ -162,3 +163,39 @@ def test_a_remembered_id_token_is_refused_once_it_expires(
     assert (first.status_code, again.status_code) == (200, 200)
     assert expired.status_code == 401
     assert expired.get_json()["error"]["message"] == "the ID token has expired"
+
+
+def test_a_remembered_id_token_is_checked_afresh_once_its_expiry_passes(
+    app: Flask, emulator: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    verifier = context(app).verifier
+    now = [time.time()]
+    monkeypatch.setattr(verifier, "clock", lambda: now[0])
+    token = id_token(emulator.url, expires_in=600)
+    checks: list[str] = []
+    decode = verifier._decode
+
+    def counted(token: str, audiences: list[str]) -> Any:
+        checks.append(token)
+        return decode(token, audiences)
+
+    monkeypatch.setattr(verifier, "_decode", counted)
+    caller = verifier.verify(token)
+    assert verifier.verify(token) == caller and len(checks) == 1  # remembered
+
+    now[0] += 600 + verifier.clock_skew_s + 1  # past its expiry, by the verifier's clock
+    verifier.verify(token)
+
+    assert len(checks) == 2  # not taken from memory: google-auth checked it again
+
+
+def test_a_token_remembered_for_another_audience_is_still_refused_for_this_one(
+    app: Flask, emulator: Any
+) -> None:
+    verifier = context(app).verifier
+    token = id_token(emulator.url, audience="https://map.example/tasks")
+
+    verifier.verify(token, extra_audiences=["https://map.example/tasks"])
+
+    with pytest.raises(Unauthenticated, match="another client"):
+        verifier.verify(token)
