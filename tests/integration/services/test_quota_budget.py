@@ -60,16 +60,22 @@ def budgeted(world: World) -> Iterator[Backend]:
         now=world.clock,
     )
     gateways.close()
-    gateways.close()
+
+
+def synced_maps_under_the_quota(world: World) -> list[str]:
+    """MAPS new MAPs, each synced once; then Google's quota (the emulator's) set to
+    BUDGET reads and writes a minute."""
+    sids = [world.provision().spreadsheet_id for _ in range(MAPS)]
+    for sid in sids:
+        sync_coalesced(world.backend, sid)
+    quotas(world, "PUT", json={"read_per_user": BUDGET, "write_per_user": BUDGET})
+    return sids
 
 
 def test_more_maps_than_the_budget_in_a_minute_get_no_429_and_all_converge(
     world: World, budgeted: Backend
 ) -> None:
-    sids = [world.provision().spreadsheet_id for _ in range(MAPS)]
-    for sid in sids:
-        sync_coalesced(world.backend, sid)
-    quotas(world, "PUT", json={"read_per_user": BUDGET, "write_per_user": BUDGET})
+    sids = synced_maps_under_the_quota(world)
     pool = SyncPool(
         lambda sid: paced_sync(budgeted, sid, Pacing(quiet_s=0, max_wait_s=0)).again_in_s,
         workers=3,
@@ -118,10 +124,7 @@ def test_more_maps_than_the_budget_in_a_minute_get_no_429_and_all_converge(
 def test_the_serial_sweep_puts_off_what_the_budget_refuses_instead_of_failing_it(
     world: World, budgeted: Backend
 ) -> None:
-    sids = [world.provision().spreadsheet_id for _ in range(MAPS)]
-    for sid in sids:
-        sync_coalesced(world.backend, sid)
-    quotas(world, "PUT", json={"read_per_user": BUDGET, "write_per_user": BUDGET})
+    sids = synced_maps_under_the_quota(world)
     try:
         for sid in sids:  # a buyer edit in each MAP whose notification's sync never ran
             row = row_number(world.backend_emulator_state, sid, "m2")
