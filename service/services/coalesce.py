@@ -62,7 +62,8 @@ def sync_coalesced(
 
     def run(lease: Lease) -> None:
         with backend.sheets() as sheets:
-            attempt_syncs(SyncDeps(store=backend.store, sheets=sheets, now=backend.now), lease)
+            deps = SyncDeps(store=backend.store, sheets=sheets, now=backend.now, lease=lease)
+            attempt_syncs(deps, lease)
 
     def attempt_syncs(deps: SyncDeps, lease: Lease) -> None:
         for attempt in range(attempts):

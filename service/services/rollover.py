@@ -28,6 +28,7 @@ from service.services.sync import (
     SyncResult,
     engine_plan,
     load_inputs,
+    recording,
     sheet_update,
     summary_fields,
     sync_map,
@@ -101,7 +102,7 @@ def recompute_from_state(
         if before is not None and before == record.drive_version:
             # Nobody changed the file since the last read: our write alone moves it on.
             version = versions.after_own_write(deps.sheets, record.spreadsheet_id, before)
-    with deps.store.transaction():
+    with recording(deps):
         if announced is not None:
             deps.store.replace_snapshot(record.spreadsheet_id, announced, **new_state.snapshot())
         elif new_state != state:

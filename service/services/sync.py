@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -43,6 +44,7 @@ from service.sheets.errors import LayoutChanged, TabMissing
 from service.store.errors import MapNotFound
 from service.store.history import history_dedupe_key
 from service.store.records import EditEvent, MapRecord, NewHistoryEvent
+from service.store.single_flight import Lease
 from service.store.store import Store
 
 MAX_LAYOUT_RETRIES = 3
@@ -56,6 +58,17 @@ class SyncDeps:
     store: Store
     sheets: MapSheets
     now: Callable[[], datetime]
+    # The lease the sync runs under, when its record is the last thing done under it
+    # (``sync_coalesced``): the record then releases it in the same transaction
+    # (``recording``). None: the caller releases it (or holds none).
+    lease: Lease | None = None
+
+
+def recording(deps: SyncDeps) -> AbstractContextManager[None]:
+    """The write transaction a sync records in: with the lease's release when the sync
+    runs under one it may release (one transaction where there were two), else a plain
+    store transaction."""
+    return deps.lease.recording() if deps.lease is not None else deps.store.transaction()
 
 
 @dataclass(frozen=True)
@@ -144,7 +157,7 @@ def _sync_once(
     crash_point("write")
     if written.write:
         version = versions.after_own_write(deps.sheets, spreadsheet_id, version)
-    save(deps.store, loaded, edits, result.computed, written, now, drive_version=version)
+    save(deps, loaded, edits, result.computed, written, now, drive_version=version)
     return SyncResult(
         spreadsheet_id,
         result.computed,
@@ -291,7 +304,7 @@ def write(deps: SyncDeps, seen: Seen, edits: Edits, result: Recomputed, now: dat
 
 
 def save(
-    store: Store,
+    deps: SyncDeps,
     loaded: MapState,
     edits: Edits,
     computed: ComputedPlan,
@@ -303,10 +316,12 @@ def save(
     """Record the history, the new snapshot (when it changed), the MAP's summary and the
     Drive version the sheet was read at."""
     spreadsheet_id = edits.record.spreadsheet_id
-    # One transaction: a failure part-way (a lost connection, a killed process) leaves
-    # the store as it was, and the write stamped on the sheet stays pending, so the
-    # next read adopts it and records its history once.
-    with store.transaction():
+    store = deps.store
+    # One transaction (with the lease's release, under a lease): a failure part-way (a
+    # lost connection, a killed process) leaves the store as it was, and the write
+    # stamped on the sheet stays pending, so the next read adopts it and records its
+    # history once.
+    with recording(deps):
         if written.events:
             store.append_history(written.events)
         crash_point("store")

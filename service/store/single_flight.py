@@ -10,7 +10,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from service.store.errors import LeaseLost
 from service.store.sync_leases import SyncLeases, new_lease_owner
@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 DEFAULT_LEASE_S = 15.0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Lease:
     """The right to sync one spreadsheet now, covering notifications up to ``generation``."""
 
@@ -31,10 +31,32 @@ class Lease:
     owner: str
     generation: int
     lease_s: float
+    # What releasing said when the sync's record released the lease in its own
+    # transaction (:meth:`recording`): True released, False more notifications came
+    # (still held). None: not released yet; the loop releases it after the sync.
+    released: bool | None = field(default=None, compare=False)
 
     def renew(self) -> None:
         """Extends the lease during a long sync; ``LeaseLost`` if it has been taken."""
         self.store.renew_lease(self.spreadsheet_id, self.owner, self.lease_s)
+
+    @contextmanager
+    def recording(self) -> Iterator[None]:
+        """A store transaction for the sync's record that also releases the lease (or,
+        when notifications came during the sync, records what it covered): the record
+        and the release commit together, in one transaction instead of two. The lease
+        counts as released only once that transaction has committed; a block that
+        raises leaves both undone, and the loop records the failure as before.
+        ``LeaseLost`` after the commit if the lease had been taken meanwhile: the record
+        stands (as when a separate release found the lease gone), and the new holder
+        syncs again."""
+        self.released = None
+        with self.store.transaction():
+            yield
+            released = self.store.release_held(self.spreadsheet_id, self.owner, self.generation)
+        if released is None:
+            raise LeaseLost(self.spreadsheet_id, self.owner)
+        self.released = released
 
 
 def run_single_flight(
@@ -78,7 +100,10 @@ def run_single_flight(
             store.record_failure(spreadsheet_id, owner, f"{type(exc).__name__}: {exc}")
             raise
         runs += 1
-        if store.release(spreadsheet_id, owner, generation):
+        released = lease.released
+        if released is None:  # the sync recorded nothing with its release
+            released = store.release(spreadsheet_id, owner, generation)
+        if released:
             break
         if hand_back:
             store.hand_back(spreadsheet_id, owner)

@@ -175,7 +175,19 @@ class SyncLeases(StoreBase):
         during the sync; the owner still holds the lease and must sync again, covering
         the generation :meth:`continue_lease` returns. ``LeaseLost`` if the owner does not
         hold the lease (nothing is recorded then).
+
+        Inside an open :meth:`transaction` (a sync's record, see
+        :meth:`~service.store.single_flight.Lease.recording`) it joins it and commits
+        with it.
         """
+        released = self.release_held(spreadsheet_id, owner, covered_generation)
+        if released is None:
+            raise LeaseLost(spreadsheet_id, owner)
+        return released
+
+    def release_held(self, spreadsheet_id: str, owner: str, covered_generation: int) -> bool | None:
+        """As :meth:`release`, with None for a lease the owner no longer holds instead of
+        ``LeaseLost``: inside a sync's record transaction, the record still commits."""
         now = self._now()
         with self._writing() as session:
             finished = self._update_held(
@@ -195,9 +207,7 @@ class SyncLeases(StoreBase):
             still_held = self._update_held(
                 session, spreadsheet_id, owner, completed=covered_generation, updated_at=now
             )
-        if not still_held:
-            raise LeaseLost(spreadsheet_id, owner)
-        return False
+        return False if still_held else None
 
     def continue_lease(self, spreadsheet_id: str, owner: str, lease_s: float) -> int:
         """Extends the owner's lease; returns the generation its next sync covers."""

@@ -80,3 +80,25 @@ def test_a_rollover_with_nothing_to_write_makes_one_read_and_one_write_transacti
     result, counts = counted(world, sid, rollover_map)
     assert not result.read and not result.wrote
     assert (counts.read_transactions, counts.write_transactions) == (1, 1), counts.trace
+
+
+def test_a_notification_under_the_lease_records_and_releases_in_one_transaction(
+    world: World,
+) -> None:
+    sid = provisioned(world)
+    row = row_number(world.backend_emulator_state, sid, "m4")
+    world.edit(sid, f"Plan!G{row}", "In progress")
+    world.store.request_sync(sid)  # the notification, recorded by the hook
+    with count_store(world.store) as counts:
+        run = sync_coalesced(world.backend, sid, notify=False, if_changed=True)
+    assert run.syncs == 1 and run.last is not None and run.last.wrote
+    # Taking the lease; the pending write announced; the record with the release.
+    assert (counts.read_transactions, counts.write_transactions) == (1, 3), counts.trace
+    state = world.store.sync_state(sid)
+    assert state is not None and (state.lease_owner, state.pending) == (None, False)
+
+    world.store.request_sync(sid)  # the notification of that sync's own write
+    with count_store(world.store) as counts:
+        run = sync_coalesced(world.backend, sid, notify=False, if_changed=True)
+    assert run.last is not None and not run.last.read and not run.last.wrote
+    assert (counts.read_transactions, counts.write_transactions) == (1, 2), counts.trace
