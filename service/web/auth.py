@@ -122,8 +122,13 @@ class IdTokenVerifier:
             org=organisation(claims),
             subject=str(claims.get("sub", "")),
         )
-        # Trusted until its expiry (with the same allowance for clock skew as google-auth).
-        return caller, float(claims["exp"]) + self.clock_skew_s
+        # Trusted until its expiry (with the same allowance for clock skew as google-auth),
+        # by this verifier's clock as well as google-auth's (the system clock): one clock
+        # decides both whether a remembered token is still good and whether it expired.
+        expires = float(claims["exp"]) + self.clock_skew_s
+        if expires <= self.clock():
+            raise Unauthenticated("the ID token has expired")
+        return caller, expires
 
     def _decode(self, token: str, audiences: list[str]) -> Mapping[str, Any]:
         for attempt in range(2):
