@@ -17,6 +17,7 @@ class VersionFeed:
         self._state = state
         self._changed = threading.Condition()
         self._closed = False
+        self._waiting = 0
         state.watch(self._on_change)
         state.on_close(self.close)
 
@@ -29,12 +30,23 @@ class VersionFeed:
         seconds (or when the emulator stops), whichever is first."""
         deadline = time.monotonic() + timeout
         with self._changed:
-            while True:
-                current = self.version(file_id)
-                left = deadline - time.monotonic()
-                if current != since or left <= 0 or self._closed:
-                    return current
-                self._changed.wait(left)
+            self._waiting += 1
+            try:
+                while True:
+                    current = self.version(file_id)
+                    left = deadline - time.monotonic()
+                    if current != since or left <= 0 or self._closed:
+                        return current
+                    self._changed.wait(left)
+            finally:
+                self._waiting -= 1
+
+    @property
+    def waiting(self) -> int:
+        """How many requests are waiting for a change now (for tests: a condition to
+        wait on instead of a pause)."""
+        with self._changed:
+            return self._waiting
 
     def close(self) -> None:
         with self._changed:

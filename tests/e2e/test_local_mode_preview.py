@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,10 +16,12 @@ import requests
 
 from emulator.preview.acting import Edited
 from emulator.preview.addon import AddonConfig, configure
+from emulator.preview.feed import version_feed
 from emulator.preview.grid_view import column_letter
 from emulator.preview.triggers import hook_payload
 from emulator.server import EmulatorServer
 from tests.clock import START
+from tests.e2e.browser_stack import eventually
 from tests.integration.web.tokens import access_token
 
 OWNER = "sam@vendor.example"
@@ -233,7 +234,8 @@ def test_an_edit_lands_as_the_person_and_wakes_a_page_waiting_for_changes(
 
     waiting = threading.Thread(target=wait)
     waiting.start()
-    time.sleep(0.3)
+    feed = version_feed(emulator.state)
+    assert eventually(lambda: feed.waiting == 1), "the page's request never started waiting"
     assert not answers, "the page was answered before anything changed"
     edited = edit(emulator.url, spreadsheet, 2, 3, "Done", WRITER)
     assert edited.ok, edited.text
