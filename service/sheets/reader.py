@@ -160,7 +160,8 @@ def read_plan(spreadsheet: dict[str, Any], *, today: date) -> SheetRead:
     )
     history = sheets.get(layout.HISTORY_TAB)
     if history is not None:
-        grid_rows, _ = _grid(history, metadata=False)  # once: the tab grows with every change recorded
+        # Once: the tab grows with every change recorded.
+        grid_rows, _ = _grid(history, metadata=False)
         read.logged = _logged_changes(grid_rows)
         read.history_events = _history_events(grid_rows)
         first = grid_rows[0] if grid_rows else []
