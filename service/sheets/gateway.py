@@ -46,6 +46,8 @@ _CONNECTION_ERRORS = (
     httplib2.HttpLib2Error,
 )
 _RETRY_STATUSES = {429, 500, 502, 503, 504}
+# The requests a gateway keeps built (two a MAP: its read and its Drive version).
+_KEPT_REQUESTS = 64
 
 
 REVISION_FIELDS = (
@@ -101,6 +103,10 @@ class SheetsGateway:
         self._close = close
         self._budget = budget
         self._kept = False
+        # Built requests by (call, file id): a sync's read and its Drive version checks
+        # are the same requests each time, built by google-api-python-client once and
+        # executed again (as a retry executes one again).
+        self._built: dict[tuple[str, str], Any] = {}
 
     def close(self) -> None:
         """Close the gateway's connections (it reconnects when used again)."""
@@ -126,16 +132,19 @@ class SheetsGateway:
         Event columns, the Reviews tab's dates, the Timeline tab (its values: a few
         cells a milestone, and the week dates) and the other tabs' properties: one
         ``spreadsheets.get``."""
-        request = self._spreadsheets.get(
-            spreadsheetId=spreadsheet_id,
-            ranges=[
-                layout.PLAN_TAB,
-                f"'{layout.HISTORY_TAB}'!{layout.HISTORY_READ_RANGE}",
-                f"'{layout.REVIEWS_TAB}'!{layout.REVIEWS_READ_RANGE}",
-                layout.TIMELINE_TAB,
-            ],
-            includeGridData=True,
-            fields=READ_FIELDS,
+        request = self._built_once(
+            ("read_map", spreadsheet_id),
+            lambda: self._spreadsheets.get(
+                spreadsheetId=spreadsheet_id,
+                ranges=[
+                    layout.PLAN_TAB,
+                    f"'{layout.HISTORY_TAB}'!{layout.HISTORY_READ_RANGE}",
+                    f"'{layout.REVIEWS_TAB}'!{layout.REVIEWS_READ_RANGE}",
+                    layout.TIMELINE_TAB,
+                ],
+                includeGridData=True,
+                fields=READ_FIELDS,
+            ),
         )
         result: dict[str, Any] = self._call(request, idempotent=True, kind="read")
         return result
@@ -223,7 +232,10 @@ class SheetsGateway:
 
     def file_version(self, file_id: str) -> str:
         """The file's Drive version: it goes up with every change to the file."""
-        request = self._files.get(fileId=file_id, fields="version", supportsAllDrives=True)
+        request = self._built_once(
+            ("file_version", file_id),
+            lambda: self._files.get(fileId=file_id, fields="version", supportsAllDrives=True),
+        )
         return str(self._call(request, idempotent=True)["version"])
 
     def share(self, file_id: str, email: str, *, role: str, message: str, notify: bool) -> str:
@@ -279,6 +291,16 @@ class SheetsGateway:
                 return found
 
     # -- plumbing ----------------------------------------------------------------------
+    def _built_once(self, key: tuple[str, str], build: Callable[[], Any]) -> Any:
+        """The request ``build`` makes, kept for the next call with the same ``key`` (the
+        oldest kept one let go past :data:`_KEPT_REQUESTS`)."""
+        request = self._built.get(key)
+        if request is None:
+            if len(self._built) >= _KEPT_REQUESTS:
+                del self._built[next(iter(self._built))]
+            request = self._built[key] = build()
+        return request
+
     def _call(self, request: Any, *, idempotent: bool, kind: CallKind | None = None) -> Any:
         """Run ``request``; ``kind`` marks a Sheets call, which takes one unit of the
         budget first (every attempt is a call Google counts)."""

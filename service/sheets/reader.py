@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import compress
 from typing import Any
 
 import service.sheets.layout as layout
@@ -159,7 +160,8 @@ def read_plan(spreadsheet: dict[str, Any], *, today: date) -> SheetRead:
     )
     history = sheets.get(layout.HISTORY_TAB)
     if history is not None:
-        grid_rows, _ = _grid(history)  # once: the tab grows with every change recorded
+        # Once: the tab grows with every change recorded.
+        grid_rows, _ = _grid(history, metadata=False)
         read.logged = _logged_changes(grid_rows)
         read.history_events = _history_events(grid_rows)
         first = grid_rows[0] if grid_rows else []
@@ -214,7 +216,7 @@ def _is_header_row(row: list[dict[str, Any]], columns: dict[str, int]) -> bool:
 
 def read_history(sheet: dict[str, Any]) -> list[LoggedChange]:
     """The History tab's rows under its header (those that name a field)."""
-    grid, _ = _grid(sheet)
+    grid, _ = _grid(sheet, metadata=False)
     return _logged_changes(grid)
 
 
@@ -231,7 +233,7 @@ def _logged_changes(grid: list[list[dict[str, Any]]]) -> list[LoggedChange]:
 def read_review_rows(sheet: dict[str, Any]) -> dict[str, list[int]]:
     """The Reviews tab's 0-based rows under its header, by their review date (ISO: a date
     cell's, or the text of rows written before review dates were date cells)."""
-    grid, _ = _grid(sheet)
+    grid, _ = _grid(sheet, metadata=False)
     rows: dict[str, list[int]] = {}
     for index, row in enumerate(grid[1:], start=1):
         first = _cell(row, 0)
@@ -242,8 +244,11 @@ def read_review_rows(sheet: dict[str, Any]) -> dict[str, list[int]]:
     return rows
 
 
-def _grid(sheet: dict[str, Any]) -> tuple[list[list[dict[str, Any]]], dict[int, list[Any]]]:
-    """The tab's cells as a dense list of rows (from row 0) and row metadata by row."""
+def _grid(
+    sheet: dict[str, Any], *, metadata: bool = True
+) -> tuple[list[list[dict[str, Any]]], dict[int, list[Any]]]:
+    """The tab's cells as a dense list of rows (from row 0) and row metadata by row (none
+    looked for without ``metadata``)."""
     grid: list[list[dict[str, Any]]] = []
     meta: dict[int, list[tuple[int, str]]] = {}
     for block in sheet.get("data", []):
@@ -253,12 +258,15 @@ def _grid(sheet: dict[str, Any]) -> tuple[list[list[dict[str, Any]]], dict[int, 
             index = start + offset
             while len(grid) <= index:
                 grid.append([])
-            values = [{}] * start_col + list(row.get("values", []))
-            grid[index] = values
-        for offset, props in enumerate(block.get("rowMetadata", [])):
-            if not props:  # most rows of the grid carry no metadata
-                continue
-            for item in props.get("developerMetadata", []):
+            values = row.get("values", [])
+            grid[index] = [{}] * start_col + values if start_col else list(values)
+        if not metadata:
+            continue
+        # The grid's rows, every one down to the last (a thousand on a new tab), each with
+        # its entry; the few that carry metadata picked out without a loop over the rest.
+        props_of = block.get("rowMetadata", [])
+        for offset in compress(range(len(props_of)), props_of):
+            for item in props_of[offset].get("developerMetadata", []):
                 if item.get("metadataKey") == layout.MILESTONE_KEY:
                     meta.setdefault(start + offset, []).append(
                         (item.get("metadataId", 0), item.get("metadataValue", ""))

@@ -112,20 +112,32 @@ def compared(cell: Mapping[str, Any]) -> list[Any]:
     entered = cell.get("userEnteredValue")
     kind = value = background = pattern = None
     if entered:
-        for key, short in _VALUE_KINDS.items():
-            if key in entered:
-                kind, value = short, entered[key]
-                break
+        if len(entered) == 1:  # as Google gives it: one kind of value
+            for key in entered:
+                kind = _VALUE_KINDS.get(key)
+                if kind is not None:
+                    value = entered[key]
+        else:
+            for key, short in _VALUE_KINDS.items():
+                if key in entered:
+                    kind, value = short, entered[key]
+                    break
     fmt = cell.get("userEnteredFormat")
     if fmt:
         color = fmt.get("backgroundColor")
         if color:
             background = _hex(color.get("red", 0), color.get("green", 0), color.get("blue", 0))
-        pattern = (fmt.get("numberFormat") or {}).get("pattern")
-    kept = [kind, value, background, pattern]
-    while kept and kept[-1] is None:
-        kept.pop()
-    return kept
+        number = fmt.get("numberFormat")
+        if number:
+            pattern = number.get("pattern")
+    # Trailing Nones left out (asked of every computed and Timeline cell: no loop).
+    if pattern is not None:
+        return [kind, value, background, pattern]
+    if background is not None:
+        return [kind, value, background]
+    if value is not None:
+        return [kind, value]
+    return [] if kind is None else [kind]
 
 
 @lru_cache(maxsize=256)

@@ -29,7 +29,8 @@ from service.sheets.errors import LayoutChanged
 from service.sheets.layout_upgrade import needs_upgrade, upgrade_requests
 from service.sheets.reader import SheetRead
 from service.sheets.render import Shown
-from service.sheets.timeline_tab import TimelineCells, wanted_cells, write_requests
+from service.sheets.timeline_tab import TimelineCells
+from service.sheets.timeline_write import timeline_write
 
 
 @dataclass
@@ -160,8 +161,8 @@ def _review_date(text: str, pattern: str) -> dict[str, Any]:
 
 def _write_timeline(plan: WritePlan, read: SheetRead, timeline: Timeline) -> None:
     assert read.timeline is not None
-    wanted = wanted_cells(timeline, read.locale)
-    requests = write_requests(read.sheet_ids[layout.TIMELINE_TAB], read.timeline, wanted)
+    sheet_id = read.sheet_ids[layout.TIMELINE_TAB]
+    wanted, requests = timeline_write(sheet_id, read.timeline, timeline, read.locale)
     if requests:
         plan.requests.extend(requests)
         plan.timeline = wanted

@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.sheets.cells import shown_cell, shows
+from service.sheets.cells import color_to_hex, shown_cell, shows
 from service.sheets.render import Shown
 from service.sheets.sheet_state import compared, remembered_cell
 
@@ -72,3 +72,43 @@ def test_a_cell_remembered_before_is_recalled_as_it_was() -> None:
 def test_a_remembered_cell_is_short() -> None:
     cell = shown_cell(Shown(date(2027, 3, 4), "#f3f3f3"), "mmm d, yyyy")
     assert compared(cell) == ["n", 46450, "#f3f3f3", "mmm d, yyyy"]
+
+
+def _compared_the_long_way(cell: dict[str, Any]) -> list[Any]:
+    """``compared`` as first written: every part found, then the trailing Nones popped."""
+    entered = cell.get("userEnteredValue")
+    kind = value = background = pattern = None
+    for key, short in (("numberValue", "n"), ("stringValue", "s"), ("boolValue", "b"),
+                       ("formulaValue", "f")):  # fmt: skip
+        if entered and key in entered:
+            kind, value = short, entered[key]
+            break
+    fmt = cell.get("userEnteredFormat")
+    if fmt:
+        color = fmt.get("backgroundColor")
+        if color:
+            background = color_to_hex(color)
+        pattern = (fmt.get("numberFormat") or {}).get("pattern")
+    kept = [kind, value, background, pattern]
+    while kept and kept[-1] is None:
+        kept.pop()
+    return kept
+
+
+_ODD_VALUES = st.dictionaries(
+    st.sampled_from(["numberValue", "stringValue", "boolValue", "formulaValue", "errorValue"]),
+    st.one_of(st.none(), st.just(""), st.just(0), st.booleans(), st.text(max_size=3)),
+)
+
+
+@settings(deadline=None)
+@given(
+    st.one_of(_cells(), st.fixed_dictionaries({"userEnteredValue": _ODD_VALUES})),
+    st.one_of(st.none(), st.just({}), st.fixed_dictionaries({"pattern": st.none() | _PATTERNS})),
+)
+def test_a_cell_is_kept_as_the_long_way_keeps_it(
+    cell: dict[str, Any], number_format: dict[str, Any] | None
+) -> None:
+    if number_format is not None:
+        cell.setdefault("userEnteredFormat", {})["numberFormat"] = number_format
+    assert compared(cell) == _compared_the_long_way(cell)
