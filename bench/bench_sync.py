@@ -12,16 +12,20 @@ Prints:
   calls and of wall time against the backend's sync.
 
 Run: PYTHONPATH=. .venv/bin/python bench/bench_sync.py [--sizes 15,100,500,2000]
-[--skip-calls] [--stages] [--notifications] [--database-url URL] [--profile N].
+[--skip-calls] [--stages] [--notifications] [--database-url URL] [--history N,...]
+[--profile N].
 ``--notifications``: also the CPU of an edit's whole notification, lease included;
-``--stages``: the CPU of each step of a sync; ``--profile 500``: cProfile of one sync
-of a 500-milestone plan (CPU time, the top 40 functions by cumulative time).
+``--stages``: the CPU of each step of a sync; ``--history 0,1000``: a sync of a
+15-milestone MAP whose History tab holds that many rows, and the read's reply size;
+``--profile 500``: cProfile of one sync of a 500-milestone plan (CPU time, the top 40
+functions by cumulative time).
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import json
 import pstats
 import statistics
 import subprocess
@@ -51,6 +55,7 @@ from service.sheets import (
     user_credentials,
 )
 from service.sheets.cell_values import date_to_serial, read_date
+from service.sheets.requests import append_text_rows
 from service.store import Store, migrate
 from service.store.counting import StoreCounts, count_store
 from service.templates import Template, TemplateMilestone
@@ -306,6 +311,45 @@ def gspread_baseline(h: Harness, spreadsheet_id: str) -> tuple[int, float]:
     return calls, elapsed
 
 
+def long_lived(h: Harness, rows: int) -> None:
+    """CPU per sync of a 15-milestone MAP whose History tab holds ``rows`` rows (appended
+    as the backend appends them), and the size of the read's reply with and without the
+    History tab's rows (a sync reads them only when it needs them: docs/sheet.md)."""
+    spreadsheet = h.provision()
+    sync_coalesced(h.backend, spreadsheet)
+    gateway = h.gateways()
+    tabs = gateway.read_tabs(spreadsheet)
+    history = next(
+        s["properties"]["sheetId"] for s in tabs["sheets"] if s["properties"]["title"] == "History"
+    )
+    logged = [
+        [
+            "2026-11-20 10:00",
+            BUYER,
+            f"Milestone {i % 15}",
+            "Notes",
+            f"old {i}",
+            f"new {i}",
+            "",
+            "Sheet",
+            f"bench{i:08x}",
+        ]
+        for i in range(rows)
+    ]
+    for start in range(0, rows, 500):
+        gateway.batch_update(spreadsheet, [append_text_rows(history, logged[start : start + 500])])
+    sync_coalesced(h.backend, spreadsheet)
+    runs = 30
+    cpu, wall, _ = cpu_per_sync(h, spreadsheet, 15, runs)
+    full = len(json.dumps(gateway.read_map(spreadsheet, history=True)))
+    header = len(json.dumps(gateway.read_map(spreadsheet, history=False)))
+    print(
+        f"sync, 15-milestone plan, {rows:>5} History rows: {cpu:7.2f} ms CPU in all "
+        f"({wall:7.1f} ms wall); the read's reply {header / 1024:.0f} KB "
+        f"({full / 1024:.0f} KB with the History rows)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="15,100,500,2000", help="milestones per plan")
@@ -318,6 +362,11 @@ def main() -> None:
         help="also the CPU of an edit's whole notification (lease included)",
     )
     parser.add_argument("--database-url", default="", help="the store (default: a new SQLite file)")
+    parser.add_argument(
+        "--history",
+        default="",
+        help="also a sync of a 15-milestone MAP whose History tab holds N rows (N,N,...)",
+    )
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",") if size]
     with tempfile.TemporaryDirectory() as folder, emulator_process() as url:
@@ -352,6 +401,8 @@ def main() -> None:
             if args.stages:
                 for label, ms in stage_split(h, spreadsheet, min(size, 15), runs).items():
                     print(f"    {label:32} {ms:7.2f} ms CPU")
+        for rows in [int(n) for n in args.history.split(",") if n]:
+            long_lived(h, rows)
         if args.skip_calls:
             return
 

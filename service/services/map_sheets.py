@@ -98,7 +98,7 @@ class SheetPlan:
     given_ids: tuple[str, ...]
     unreadable: tuple[Unreadable, ...]
     layout: SheetLayout
-    logged: tuple[LoggedChange, ...] = ()  # the History tab's rows, oldest first
+    logged: Sequence[LoggedChange] = ()  # the History tab's rows, oldest first
 
 
 class SheetReading(Protocol):
@@ -216,11 +216,19 @@ class MapSheets(Protocol):
     closing it only closes its connections."""
 
     def read(
-        self, spreadsheet_id: str, *, now: datetime, go_live: date | None = None
+        self,
+        spreadsheet_id: str,
+        *,
+        now: datetime,
+        go_live: date | None = None,
+        history: bool = True,
     ) -> SheetReading:
         """Read the MAP: one call. :class:`~service.sheets.errors.NotAMap` when the
         spreadsheet holds none. ``go_live``: the Committed Go-Live last recorded, put
-        back (with a note) should people have deleted its row."""
+        back (with a note) should people have deleted its row. Without ``history``, the
+        History tab's rows are not read (the tab grows with every change): the reading's
+        ``logged`` is empty, and its write appends history rows without looking for
+        them on the tab (right when no write of ours landed unrecorded)."""
         ...
 
     def recall(self, remembered: Mapping[str, Any]) -> SheetLayout:

@@ -206,13 +206,32 @@ class Written:
 
 def read(deps: SyncDeps, record: MapRecord, loaded: MapState, now: datetime) -> Seen:
     """Read the sheet (one call), settle a write whose outcome was unknown by the token
-    the sheet carries, and match the sheet's rows to the milestones we knew."""
-    reading = deps.sheets.read(record.spreadsheet_id, now=now, go_live=loaded.plan.go_live)
+    the sheet carries, and match the sheet's rows to the milestones we knew.
+
+    The History tab's rows are read only when this sync needs them
+    (:func:`needs_history_rows`), or when the sheet carries a write token we did not
+    record (a write of ours that landed after we stopped waiting for it: its rows may
+    double ours), which costs a second read."""
+    history = needs_history_rows(loaded)
+    reading = deps.sheets.read(
+        record.spreadsheet_id, now=now, go_live=loaded.plan.go_live, history=history
+    )
+    if not history and (reading.write_token or "") != (loaded.write_token or ""):
+        reading = deps.sheets.read(record.spreadsheet_id, now=now, go_live=loaded.plan.go_live)
     state = adopt_pending(deps.store, record.spreadsheet_id, loaded, reading.write_token)
     sheet = reading.to_plan(
         state.plan, next_id=state.next_id, reason=state.reason, removed=state.removed
     )
     return Seen(state, sheet, reading.today)
+
+
+def needs_history_rows(state: MapState) -> bool:
+    """Whether a sync from ``state`` reads the History tab's rows: to settle a write
+    whose outcome was unknown (finding by their event ids the rows it may have left),
+    or to find a reason people typed there for a go-live or signature move recorded
+    without one. Otherwise the rows this sync appends cannot be there yet (their event
+    ids are new), and no reason is looked for: once given, it stays."""
+    return state.pending is not None or any(not m.reason.strip() for m in state.close_moves)
 
 
 def diff(

@@ -127,18 +127,19 @@ class SheetsGateway:
             self.close()
 
     # -- Sheets ------------------------------------------------------------------------
-    def read_map(self, spreadsheet_id: str) -> dict[str, Any]:
+    def read_map(self, spreadsheet_id: str, *, history: bool = True) -> dict[str, Any]:
         """The Plan tab with grid data and row metadata, the History tab's Milestone to
-        Event columns, the Reviews tab's dates, the Timeline tab (its values: a few
-        cells a milestone, and the week dates) and the other tabs' properties: one
-        ``spreadsheets.get``."""
+        Event columns (without ``history``, their header row alone), the Reviews tab's
+        dates, the Timeline tab (its values: a few cells a milestone, and the week
+        dates) and the other tabs' properties: one ``spreadsheets.get``."""
+        history_range = layout.HISTORY_READ_RANGE if history else layout.HISTORY_HEADER_RANGE
         request = self._built_once(
-            ("read_map", spreadsheet_id),
+            ("read_map" if history else "read_map_recent", spreadsheet_id),
             lambda: self._spreadsheets.get(
                 spreadsheetId=spreadsheet_id,
                 ranges=[
                     layout.PLAN_TAB,
-                    f"'{layout.HISTORY_TAB}'!{layout.HISTORY_READ_RANGE}",
+                    f"'{layout.HISTORY_TAB}'!{history_range}",
                     f"'{layout.REVIEWS_TAB}'!{layout.REVIEWS_READ_RANGE}",
                     layout.TIMELINE_TAB,
                 ],

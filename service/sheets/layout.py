@@ -168,8 +168,10 @@ HISTORY_HEADERS = (
 HISTORY_EVENT_COL = HISTORY_HEADERS.index("Event")
 # The History columns a sync reads back (Milestone to Event: people may give a reason
 # for a date move later; the event ids find a redone sync's rows), as an A1 range of the
-# History tab, and the 0-based indexes of the columns read as logged changes.
+# History tab, and the 0-based indexes of the columns read as logged changes. A sync that
+# needs none of its rows (see ``MapSheets.read``) reads the header row alone.
 HISTORY_READ_RANGE = "C:I"
+HISTORY_HEADER_RANGE = "C1:I1"
 HISTORY_READ_COLUMNS = {"milestone": 2, "field": 3, "old": 4, "new": 5, "reason": 6}
 REVIEWS_HEADERS = ("Review date", "Section", "Item", "Detail")
 # The Reviews column a sync reads (the review dates: a rerun on the same day replaces them).

@@ -264,7 +264,12 @@ class MemoryMapSheets:
         self.close()
 
     def read(
-        self, spreadsheet_id: str, *, now: datetime, go_live: date | None = None
+        self,
+        spreadsheet_id: str,
+        *,
+        now: datetime,
+        go_live: date | None = None,
+        history: bool = True,
     ) -> MemoryReading:
         sheet = self.drive.read(spreadsheet_id, self.actor)
         return MemoryReading(sheet, local_today(now, sheet.time_zone))

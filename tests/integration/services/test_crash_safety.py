@@ -107,8 +107,12 @@ def test_a_write_whose_outcome_was_never_learned_is_shown_once(world: World) -> 
         let_go()
         # The first write lands after all, with the same history row.
         wait_for(lambda: len(history_tab(world, sid)) == 2, what="the held write landing")
-    # The sync its notification causes finds the row twice and keeps one.
+    # The sync its notification causes finds the row twice and keeps one: the sheet
+    # carries a write token the store did not record, so that sync reads the History
+    # tab's rows too (a second read; a sync otherwise reads its header row alone).
+    world.reset_counters()
     sync_coalesced(world.backend, sid)
+    assert world.counters(sid).get("sheets.spreadsheets.get") == 2
     assert history_tab(world, sid) == [("Pricing proposal review", "Status", "Done")]
     assert store_history(world, sid) == [("m1", "status", "Done")]
     sync_coalesced(world.backend, sid)
