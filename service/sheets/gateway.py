@@ -46,7 +46,8 @@ _CONNECTION_ERRORS = (
     httplib2.HttpLib2Error,
 )
 _RETRY_STATUSES = {429, 500, 502, 503, 504}
-# The requests a gateway keeps built (two a MAP: its read and its Drive version).
+# The requests a gateway keeps built (two or three a MAP: its read, with or without the
+# History rows, and its Drive version).
 _KEPT_REQUESTS = 64
 
 
@@ -134,7 +135,7 @@ class SheetsGateway:
         dates) and the other tabs' properties: one ``spreadsheets.get``."""
         history_range = layout.HISTORY_READ_RANGE if history else layout.HISTORY_HEADER_RANGE
         request = self._built_once(
-            ("read_map" if history else "read_map_recent", spreadsheet_id),
+            ("read_map" if history else "read_map_without_history", spreadsheet_id),
             lambda: self._spreadsheets.get(
                 spreadsheetId=spreadsheet_id,
                 ranges=[

@@ -11,8 +11,8 @@ caller keeps the last good value for the plan and raises INVALID_INPUT.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 from itertools import compress
 from typing import Any
 
