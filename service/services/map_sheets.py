@@ -222,13 +222,17 @@ class MapSheets(Protocol):
         now: datetime,
         go_live: date | None = None,
         history: bool = True,
+        reviews: bool = True,
     ) -> SheetReading:
         """Read the MAP: one call. :class:`~service.sheets.errors.NotAMap` when the
         spreadsheet holds none. ``go_live``: the Committed Go-Live last recorded, put
         back (with a note) should people have deleted its row. Without ``history``, the
         History tab's rows are not read (the tab grows with every change): the reading's
         ``logged`` is empty, and its write appends history rows without looking for
-        them on the tab (right when no write of ours landed unrecorded)."""
+        them on the tab (right when no write of ours landed unrecorded). Without
+        ``reviews``, the Reviews tab's rows are not read either: the layout then knows of
+        no review rows to replace, which only a weekly review's write needs (it replaces
+        the rows of a review made earlier the same day)."""
         ...
 
     def recall(self, remembered: Mapping[str, Any]) -> SheetLayout:

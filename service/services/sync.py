@@ -211,13 +211,17 @@ def read(deps: SyncDeps, record: MapRecord, loaded: MapState, now: datetime) -> 
     The History tab's rows are read only when this sync needs them
     (:func:`needs_history_rows`), or when the sheet carries a write token we did not
     record (a write of ours that landed after we stopped waiting for it: its rows may
-    double ours), which costs a second read."""
+    double ours), which costs a second read. The Reviews tab's rows only on the day of
+    a weekly review (:func:`needs_review_rows`)."""
     history = needs_history_rows(loaded)
+    reviews = needs_review_rows(record, now)
+    go_live = loaded.plan.go_live
+    spreadsheet_id = record.spreadsheet_id
     reading = deps.sheets.read(
-        record.spreadsheet_id, now=now, go_live=loaded.plan.go_live, history=history
+        spreadsheet_id, now=now, go_live=go_live, history=history, reviews=reviews
     )
     if not history and (reading.write_token or "") != (loaded.write_token or ""):
-        reading = deps.sheets.read(record.spreadsheet_id, now=now, go_live=loaded.plan.go_live)
+        reading = deps.sheets.read(spreadsheet_id, now=now, go_live=go_live, reviews=reviews)
     state = adopt_pending(deps.store, record.spreadsheet_id, loaded, reading.write_token)
     sheet = reading.to_plan(
         state.plan, next_id=state.next_id, reason=state.reason, removed=state.removed
@@ -232,6 +236,16 @@ def needs_history_rows(state: MapState) -> bool:
     without one. Otherwise the rows this sync appends cannot be there yet (their event
     ids are new), and no reason is looked for: once given, it stays."""
     return state.pending is not None or any(not m.reason.strip() for m in state.close_moves)
+
+
+def needs_review_rows(record: MapRecord, now: datetime) -> bool:
+    """Whether a sync at ``now`` reads the Reviews tab's rows: on the day of a weekly
+    review, the only day its rows can be replaced (a review run again the same day
+    replaces that day's rows, found by the layout the last sync remembered). The day is
+    the sheet's, not yet known before the read: a review dated yesterday or later in
+    UTC terms covers every time zone's today."""
+    reviewed = record.last_reviewed_on
+    return reviewed is not None and reviewed >= now.date() - timedelta(days=1)
 
 
 def diff(

@@ -47,7 +47,7 @@ _CONNECTION_ERRORS = (
 )
 _RETRY_STATUSES = {429, 500, 502, 503, 504}
 # The requests a gateway keeps built (two or three a MAP: its read, with or without the
-# History rows, and its Drive version).
+# History and Reviews rows, and its Drive version).
 _KEPT_REQUESTS = 64
 
 
@@ -128,20 +128,23 @@ class SheetsGateway:
             self.close()
 
     # -- Sheets ------------------------------------------------------------------------
-    def read_map(self, spreadsheet_id: str, *, history: bool = True) -> dict[str, Any]:
+    def read_map(
+        self, spreadsheet_id: str, *, history: bool = True, reviews: bool = True
+    ) -> dict[str, Any]:
         """The Plan tab with grid data and row metadata, the History tab's Milestone to
-        Event columns (without ``history``, their header row alone), the Reviews tab's
-        dates, the Timeline tab (its values: a few cells a milestone, and the week
-        dates) and the other tabs' properties: one ``spreadsheets.get``."""
+        Event columns, the Reviews tab's dates (without ``history`` or ``reviews``, those
+        tabs' header rows alone), the Timeline tab (its values: a few cells a milestone,
+        and the week dates) and the other tabs' properties: one ``spreadsheets.get``."""
         history_range = layout.HISTORY_READ_RANGE if history else layout.HISTORY_HEADER_RANGE
+        reviews_range = layout.REVIEWS_READ_RANGE if reviews else layout.REVIEWS_HEADER_RANGE
         request = self._built_once(
-            ("read_map" if history else "read_map_without_history", spreadsheet_id),
+            (f"read_map {history:d}{reviews:d}", spreadsheet_id),
             lambda: self._spreadsheets.get(
                 spreadsheetId=spreadsheet_id,
                 ranges=[
                     layout.PLAN_TAB,
                     f"'{layout.HISTORY_TAB}'!{history_range}",
-                    f"'{layout.REVIEWS_TAB}'!{layout.REVIEWS_READ_RANGE}",
+                    f"'{layout.REVIEWS_TAB}'!{reviews_range}",
                     layout.TIMELINE_TAB,
                 ],
                 includeGridData=True,

@@ -106,13 +106,14 @@ class GoogleMapSheets:
         now: datetime,
         go_live: date | None = None,
         history: bool = True,
+        reviews: bool = True,
     ) -> GoogleReading:
         """One call; three more (tabs, repair, read again) when people renamed or deleted
         the backend's tabs (``tabs.py``), two more (repair, read again) for each of the
         table header row and the Committed Go-Live row (showing ``go_live``, the last
         recorded) when people deleted it (``header_rows.py``)."""
         try:
-            reply = self._gateway.read_map(spreadsheet_id, history=history)
+            reply = self._gateway.read_map(spreadsheet_id, history=history, reviews=reviews)
         except InvalidRequest as exc:
             if not is_missing_tab(exc):
                 raise
@@ -125,7 +126,7 @@ class GoogleMapSheets:
             if not repair:
                 raise
             self._gateway.batch_update(spreadsheet_id, repair)
-            reply = self._gateway.read_map(spreadsheet_id, history=history)
+            reply = self._gateway.read_map(spreadsheet_id, history=history, reviews=reviews)
         try:
             reading = reading_of(reply, now)
         except TableHeaderMissing as missing:
@@ -135,12 +136,16 @@ class GoogleMapSheets:
             today = local_today(now, spreadsheet_time_zone(reply))
             requests = table_header_requests(sheet_id, missing.row, today=today)
             self._gateway.batch_update(spreadsheet_id, requests)
-            reading = reading_of(self._gateway.read_map(spreadsheet_id, history=history), now)
+            reading = reading_of(
+                self._gateway.read_map(spreadsheet_id, history=history, reviews=reviews), now
+            )
         if go_live is not None:
             repair = go_live_row_requests(reading.read, go_live, today=reading.today)
             if repair:
                 self._gateway.batch_update(spreadsheet_id, repair)
-                reading = reading_of(self._gateway.read_map(spreadsheet_id, history=history), now)
+                reading = reading_of(
+                    self._gateway.read_map(spreadsheet_id, history=history, reviews=reviews), now
+                )
         if not reading.read.rows:
             self._banner(reading, MILESTONES_DELETED)
             raise MilestonesDeleted(MILESTONES_DELETED)

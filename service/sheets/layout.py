@@ -176,6 +176,8 @@ HISTORY_READ_COLUMNS = {"milestone": 2, "field": 3, "old": 4, "new": 5, "reason"
 REVIEWS_HEADERS = ("Review date", "Section", "Item", "Detail")
 # The Reviews column a sync reads (the review dates: a rerun on the same day replaces them).
 REVIEWS_READ_RANGE = "A:A"
+# The Reviews tab's header cell: all a sync reads of it, but for a weekly review's own.
+REVIEWS_HEADER_RANGE = "A1:A1"
 
 SIDE_CHOICES = ("Buyer", "Seller", "Joint")
 STATUS_CHOICES = ("Not started", "In progress", "Done", "Blocked", "N/A")

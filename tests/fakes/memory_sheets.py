@@ -270,6 +270,7 @@ class MemoryMapSheets:
         now: datetime,
         go_live: date | None = None,
         history: bool = True,
+        reviews: bool = True,
     ) -> MemoryReading:
         sheet = self.drive.read(spreadsheet_id, self.actor)
         return MemoryReading(sheet, local_today(now, sheet.time_zone))

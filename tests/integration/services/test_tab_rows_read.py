@@ -1,12 +1,20 @@
-"""A sync reads the History tab's rows only when it needs them: the tab grows with every
-change, and a long-lived MAP's sync would otherwise read (and parse) all of it."""
+"""A sync reads the History and Reviews tabs' rows only when it needs them: both tabs
+grow for as long as the MAP lives, and a long-lived MAP's sync would otherwise read (and
+parse) all of them."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from service.services.coalesce import sync_coalesced
-from service.services.sync import SyncDeps, load_inputs, needs_history_rows, sync_map
+from service.services.review import run_review
+from service.services.sync import (
+    SyncDeps,
+    load_inputs,
+    needs_history_rows,
+    needs_review_rows,
+    sync_map,
+)
 from tests.integration.services.conftest import World
 from tests.integration.services.sheet_view import row_number, tab_cells
 
@@ -75,3 +83,54 @@ def test_each_edit_costs_one_read_and_appends_its_row_once(world: World) -> None
         assert world.counters(sid).get("sheets.spreadsheets.get") == 1
     assert history_rows_on_the_tab(world, sid) == 4
     assert len(world.store.history(sid)) == 4
+
+
+def reviews_tab(world: World, spreadsheet_id: str) -> list[list[str]]:
+    rows = tab_cells(world.backend_emulator_state, spreadsheet_id, "Reviews")[1:]
+    return [[str(c.get("formattedValue", "")) for c in row] for row in rows]
+
+
+def test_a_read_without_reviews_leaves_the_tabs_rows_unread(world: World) -> None:
+    sid = world.provision().spreadsheet_id
+    sync_coalesced(world.backend, sid)
+    run_review(world.backend, sid)
+    assert reviews_tab(world, sid)
+    with world.backend.sheets() as sheets:
+        full = sheets.read(sid, now=world.clock())
+        header_only = sheets.read(sid, now=world.clock(), reviews=False)
+    assert list(full.read.review_rows) == [world.today().isoformat()]
+    assert header_only.read.review_rows == {}
+    assert header_only.read.rows == full.read.rows
+
+
+def test_only_a_sync_on_a_review_day_reads_the_review_rows(world: World) -> None:
+    sid = world.provision().spreadsheet_id
+    sync_coalesced(world.backend, sid)
+    record = world.store.get_map(sid)
+    assert record is not None and not needs_review_rows(record, world.clock())
+    run_review(world.backend, sid)
+    record = world.store.get_map(sid)
+    assert record is not None and needs_review_rows(record, world.clock())
+    world.clock.advance(days=2)
+    assert not needs_review_rows(record, world.clock())
+
+
+def test_a_review_run_again_late_the_same_local_day_still_replaces_its_rows(
+    world: World,
+) -> None:
+    """Pago Pago is UTC-11: its Monday evening is Tuesday in UTC, the day after the
+    review's date; the rerun must still find (and replace) Monday's rows."""
+    sid = world.provision(time_zone="Pacific/Pago_Pago").spreadsheet_id
+    sync_coalesced(world.backend, sid)
+    monday = world.today()  # 15:00 UTC: 04:00 on Monday in Pago Pago
+    assert monday.weekday() == 0
+    run_review(world.backend, sid)
+    once = reviews_tab(world, sid)
+    world.clock.set(datetime.combine(monday, datetime.min.time(), tzinfo=UTC) + timedelta(hours=33))
+    # 09:00 UTC on Tuesday: 22:00 on Monday in Pago Pago.
+    world.edit(sid, f"Plan!I{row_number(world.backend_emulator_state, sid, 'm1')}", "late note")
+    sync_coalesced(world.backend, sid)
+    run_review(world.backend, sid)
+    rows = reviews_tab(world, sid)
+    assert rows and {r[0] for r in rows} == {r[0] for r in once}  # still Monday's review
+    assert len(rows) == len(once)  # replaced, not appended
