@@ -98,7 +98,7 @@ class SheetPlan:
     given_ids: tuple[str, ...]
     unreadable: tuple[Unreadable, ...]
     layout: SheetLayout
-    logged: Sequence[LoggedChange] = ()  # the History tab's rows, oldest first
+    logged: tuple[LoggedChange, ...] = ()  # the History tab's rows, oldest first
 
 
 class SheetReading(Protocol):

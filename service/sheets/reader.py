@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 from itertools import compress
 from typing import Any
 
@@ -106,9 +105,7 @@ class SheetRead:
     history_event_header: bool = True
     time_zone: str = "Etc/GMT"
     locale: str = "en_US"
-    # The History tab's rows as read (its header row first): parsed into ``logged`` only
-    # when asked (the tab grows with every change; most syncs never look at it).
-    history_grid: list[list[dict[str, Any]]] = field(default_factory=list)
+    logged: list[LoggedChange] = field(default_factory=list)  # the History tab's rows
     # The Reviews tab's rows by review date (as shown in its first column).
     review_rows: dict[str, list[int]] = field(default_factory=dict)
     # What the Timeline tab shows (None: the spreadsheet has no Timeline tab).
@@ -121,13 +118,6 @@ class SheetRead:
     @property
     def plan_sheet_id(self) -> int:
         return self.sheet_ids[layout.PLAN_TAB]
-
-    @cached_property
-    def logged(self) -> tuple[LoggedChange, ...]:
-        """The History tab's rows under its header (those that name a field), oldest
-        first, parsed at the first ask: only a sync with a go-live or signature date
-        move to explain looks at them."""
-        return tuple(_logged_changes(self.history_grid))
 
 
 @dataclass(frozen=True)
@@ -172,7 +162,7 @@ def read_plan(spreadsheet: dict[str, Any], *, today: date) -> SheetRead:
     if history is not None:
         # Once: the tab grows with every change recorded.
         grid_rows, _ = _grid(history, metadata=False)
-        read.history_grid = grid_rows
+        read.logged = _logged_changes(grid_rows)
         read.history_events = _history_events(grid_rows)
         first = grid_rows[0] if grid_rows else []
         read.history_event_header = bool(cell_text(_cell(first, layout.HISTORY_EVENT_COL)))

@@ -16,7 +16,7 @@ from typing import Any
 
 from service.clock import local_today
 from service.domain.model import Milestone, Plan
-from service.services.map_sheets import LoggedChange, SheetPlan, Unreadable
+from service.services.map_sheets import SheetPlan, Unreadable
 from service.sheets.layout import NOTE_PREFIX, NOTICE_PREFIX
 from service.sheets.reader import ReadProblem, SheetRead, read_plan, spreadsheet_time_zone
 from service.sheets.row_identity import TypedRow, match_rows
@@ -56,7 +56,7 @@ class GoogleReading:
             next_id=matched.next_id,
             given_ids=tuple(matched.given_ids.values()),
             unreadable=tuple(Unreadable(_label(p, titles), p.milestone_id) for p in problems),
-            logged=LazyLogged(read),
+            logged=tuple(read.logged),
             layout=KnownSheet(
                 read,
                 row_of={milestone_id: row for row, milestone_id in matched.ids.items()},
@@ -67,30 +67,6 @@ class GoogleReading:
                 },
             ),
         )
-
-
-class LazyLogged(Sequence[LoggedChange]):
-    """The History tab's rows of ``read`` (:attr:`SheetRead.logged`), parsed when first
-    looked at: a long-lived MAP's tab holds hundreds of rows, and only a sync with a
-    go-live or signature move to explain needs them."""
-
-    def __init__(self, read: SheetRead) -> None:
-        self._read = read
-
-    def __getitem__(self, index: Any) -> Any:
-        return self._read.logged[index]
-
-    def __len__(self) -> int:
-        return len(self._read.logged)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Sequence) and tuple(self) == tuple(other)
-
-    def __hash__(self) -> int:
-        return hash(self._read.logged)
-
-    def __repr__(self) -> str:
-        return f"LazyLogged({self._read.logged!r})"
 
 
 def reading_of(spreadsheet: dict[str, Any], now: datetime) -> GoogleReading:

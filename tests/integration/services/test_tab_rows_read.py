@@ -41,7 +41,7 @@ def test_a_read_without_history_leaves_the_tabs_rows_unread(world: World) -> Non
     assert len(full.read.history_events) == 3
     assert len(full.read.logged) == 3
     assert header_only.read.history_events == {}
-    assert header_only.read.logged == ()
+    assert not header_only.read.logged
     # What the rest of the sync uses is the same either way.
     assert header_only.read.rows == full.read.rows
     assert header_only.read.history_event_header
