@@ -218,7 +218,7 @@ def stage_split(h: Harness, spreadsheet_id: str, rows: int, runs: int) -> dict[s
     for name in ("load_inputs", "read", "diff", "recompute", "write", "save"):
         timed(steps, name, name)
     timed(steps, "write_guarded", "  write: announce + batchUpdate")
-    timed(versions, "file_version", "drive version before")
+    timed(versions, "drive_file", "drive version before")
     timed(versions, "after_own_write", "drive version after")
     try:
         cpu_per_sync(h, spreadsheet_id, rows, runs)

@@ -34,9 +34,9 @@ def sync_if_changed(deps: SyncDeps, spreadsheet_id: str) -> SyncResult:
         return sync_map(deps, spreadsheet_id, loaded=loaded)
     if _reported_since_last_read(loaded):
         return sync_map(deps, spreadsheet_id, loaded=loaded)
-    version = versions.file_version(deps.sheets, spreadsheet_id)
-    if version != known:
-        return sync_map(deps, spreadsheet_id, version=version, loaded=loaded)
+    drive = versions.drive_file(deps.sheets, spreadsheet_id)
+    if drive is None or drive.version != known:
+        return sync_map(deps, spreadsheet_id, version=drive, loaded=loaded)
     try:
         return recompute_from_state(deps, record, state, calibration=loaded.calibration)
     except (LayoutChanged, TabMissing):

@@ -202,6 +202,17 @@ class Revision:
 
 
 @dataclass(frozen=True)
+class FileVersion:
+    """The spreadsheet's Drive file version, and the latest change to the file: when,
+    and by whom (Drive's ``modifiedTime`` and ``lastModifyingUser``; None and "" when
+    Drive does not say)."""
+
+    version: str
+    modified_at: datetime | None = None
+    modified_by: str = ""
+
+
+@dataclass(frozen=True)
 class Channel:
     """A push channel watching a spreadsheet for changes."""
 
@@ -252,9 +263,10 @@ class MapSheets(Protocol):
         unknown."""
         ...
 
-    def file_version(self, spreadsheet_id: str) -> str:
+    def file_version(self, spreadsheet_id: str) -> FileVersion:
         """The spreadsheet's Drive file version (one Drive call, not a Sheets read): it
-        goes up with every change to the file, people's and ours."""
+        goes up with every change to the file, people's and ours; with who made the
+        latest change to it, and when."""
         ...
 
     def edit_inputs(self, spreadsheet_id: str, layout: SheetLayout, edit: InputEdit) -> EditedCells:

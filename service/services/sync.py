@@ -38,7 +38,14 @@ from service.services import versions
 from service.services.calibrate import org_calibration
 from service.services.crash_points import crash_point
 from service.services.guarded_write import adopt_pending, write_guarded
-from service.services.map_sheets import MapSheets, SheetPlan, SheetUpdate, SheetWrite
+from service.services.map_sheets import (
+    FileVersion,
+    MapSheets,
+    Revision,
+    SheetPlan,
+    SheetUpdate,
+    SheetWrite,
+)
 from service.services.map_state import MapState
 from service.sheets.errors import LayoutChanged, TabMissing
 from service.store.errors import MapNotFound
@@ -119,7 +126,7 @@ def sync_map(
     deps: SyncDeps,
     spreadsheet_id: str,
     *,
-    version: str | None = None,
+    version: FileVersion | None = None,
     loaded: Loaded | None = None,
 ) -> SyncResult:
     """Read, recompute and write one MAP; runs again when rows moved under the write.
@@ -139,18 +146,20 @@ def sync_map(
 
 
 def _sync_once(
-    deps: SyncDeps, spreadsheet_id: str, version: str | None, inputs: Loaded | None
+    deps: SyncDeps, spreadsheet_id: str, drive: FileVersion | None, inputs: Loaded | None
 ) -> SyncResult:
     now = deps.now()
     if inputs is None:
         inputs = load_inputs(deps.store, spreadsheet_id)
     record, loaded = inputs.record, inputs.state
-    if version is None:
-        version = versions.file_version(deps.sheets, spreadsheet_id)  # before the read
+    if drive is None:
+        drive = versions.drive_file(deps.sheets, spreadsheet_id)  # before the read
+    version = None if drive is None else drive.version
     seen = read(deps, record, loaded, now)
     crash_point("read")
     since = record.last_synced_at or record.created_at
-    edits = diff(deps, record, seen, inputs.reported_since(since))
+    sole = versions.sole_change(record.drive_version, drive, record.last_read_at)
+    edits = diff(deps, record, seen, inputs.reported_since(since), sole_change=sole)
     result = recompute(seen, edits, inputs.calibration)
     crash_point("compute")
     written = write(deps, seen, edits, result, now)
@@ -249,10 +258,17 @@ def needs_review_rows(record: MapRecord, now: datetime) -> bool:
 
 
 def diff(
-    deps: SyncDeps, record: MapRecord, seen: Seen, reported: Sequence[EditEvent] | None = None
+    deps: SyncDeps,
+    record: MapRecord,
+    seen: Seen,
+    reported: Sequence[EditEvent] | None = None,
+    *,
+    sole_change: Revision | None = None,
 ) -> Edits:
     """The changes from the snapshot to the sheet, their authors and the activity dates.
-    ``reported``: the trigger's edit reports since the last sync, as loaded (else asked)."""
+    ``reported``: the trigger's edit reports since the last sync, as loaded (else asked);
+    ``sole_change``: the one change Drive says was made since the last read, if so (its
+    author is then known without the revision history)."""
     state, sheet = seen.state, seen.sheet
     changes = diff_plans(
         state.plan,
@@ -261,7 +277,7 @@ def diff(
         reason_changed=sheet.reason != state.reason,
         removed={m.id for m in state.removed},
     )
-    who = _authors(deps, record, sheet, changes, reported)
+    who = _authors(deps, record, sheet, changes, reported, sole_change)
     activity: dict[str, Any] = {}
     if changes:
         activity["last_edit_on"] = seen.today
@@ -469,10 +485,12 @@ def _authors(
     sheet: SheetPlan,
     changes: Sequence[Change],
     reported: Sequence[EditEvent] | None = None,
+    sole_change: Revision | None = None,
 ) -> list[str]:
     """Who made each change: the add-on's trigger, else Drive's revision history (one
-    more call, only when a change has no author from the trigger). The trigger's reports
-    are those loaded with the record (``reported``), else asked for here."""
+    more call, only when a change has no author from the trigger, and Drive's version
+    did not already name the one change made since: ``sole_change``). The trigger's
+    reports are those loaded with the record (``reported``), else asked for here."""
     if not changes:
         return []
     since = record.last_synced_at or record.created_at
@@ -481,6 +499,9 @@ def _authors(
     who = history.authors(changes, list(reported), sheet.layout)
     if all(who):
         return who
-    read_since = record.last_read_at or since
-    revisions = deps.sheets.revisions(record.spreadsheet_id, since=read_since)
+    if sole_change is not None:
+        revisions = [sole_change]
+    else:
+        read_since = record.last_read_at or since
+        revisions = deps.sheets.revisions(record.spreadsheet_id, since=read_since)
     return history.from_revisions(changes, who, revisions, sheet.plan, record.buyer_emails)

@@ -7,20 +7,27 @@ the next sweep reads the sheet. After a write of ours the version moves on by ou
 alone only when it went up by exactly one; then that version is recorded instead (else
 the earlier one stays, and the next sweep reads the sheet once more: safe, a read dearer).
 Drive answering nothing records nothing known (None), which the sweep takes as changed.
+
+The same rule names who made a change (docs/sync.md, "Who made a change"): when the
+version seen before a sync's read is one past the recorded one, one change was made to
+the file since, and Drive's ``lastModifyingUser`` made it. When that change also came
+after the last read began, it is the only revision the revision history could show for
+the changes this read finds, so it is taken as that history (no revisions call).
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
-from service.services.map_sheets import MapSheets
+from service.services.map_sheets import FileVersion, MapSheets, Revision
 from service.sheets.errors import SheetsError
 
 log = logging.getLogger(__name__)
 
 
-def file_version(sheets: MapSheets, spreadsheet_id: str) -> str | None:
-    """The file's version now; None when Drive does not say."""
+def drive_file(sheets: MapSheets, spreadsheet_id: str) -> FileVersion | None:
+    """The file's version now, and its latest change; None when Drive does not say."""
     try:
         return sheets.file_version(spreadsheet_id)
     except SheetsError as exc:
@@ -28,13 +35,38 @@ def file_version(sheets: MapSheets, spreadsheet_id: str) -> str | None:
         return None
 
 
+def file_version(sheets: MapSheets, spreadsheet_id: str) -> str | None:
+    """The file's version now; None when Drive does not say."""
+    seen = drive_file(sheets, spreadsheet_id)
+    return None if seen is None else seen.version
+
+
 def after_own_write(sheets: MapSheets, spreadsheet_id: str, before: str | None) -> str | None:
     """The version to record after our write, ``before`` being the one seen before it."""
     if before is None:
         return None
     after = file_version(sheets, spreadsheet_id)
+    return after if _one_past(after, before) else before
+
+
+def sole_change(
+    recorded: str | None, seen: FileVersion | None, last_read_at: datetime | None
+) -> Revision | None:
+    """The one change made to the file since the ``recorded`` version, as the revision
+    history would show it, when Drive's version ``seen`` says there was exactly one and
+    it was made after the last read began (``last_read_at``); else None (ask the
+    revision history)."""
+    if seen is None or recorded is None or last_read_at is None:
+        return None
+    if seen.modified_at is None or not seen.modified_by:
+        return None
+    if seen.modified_at < last_read_at or not _one_past(seen.version, recorded):
+        return None
+    return Revision(at=seen.modified_at, email=seen.modified_by)
+
+
+def _one_past(version: str | None, earlier: str) -> bool:
     try:
-        ours_alone = after is not None and int(after) == int(before) + 1
+        return version is not None and int(version) == int(earlier) + 1
     except ValueError:
-        ours_alone = False
-    return after if ours_alone else before
+        return False

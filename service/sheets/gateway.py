@@ -51,6 +51,7 @@ _RETRY_STATUSES = {429, 500, 502, 503, 504}
 _KEPT_REQUESTS = 64
 
 
+VERSION_FIELDS = "version,modifiedTime,lastModifyingUser(emailAddress)"
 REVISION_FIELDS = (
     "nextPageToken,revisions(modifiedTime,lastModifyingUser(emailAddress,displayName))"
 )
@@ -235,13 +236,15 @@ class SheetsGateway:
         result: dict[str, Any] = self._call(request, idempotent=True)
         return bool(result.get("capabilities", {}).get("canEdit", False))
 
-    def file_version(self, file_id: str) -> str:
-        """The file's Drive version: it goes up with every change to the file."""
+    def file_version(self, file_id: str) -> dict[str, Any]:
+        """The file's Drive ``version`` (it goes up with every change to the file), with
+        its ``modifiedTime`` and ``lastModifyingUser``'s email."""
         request = self._built_once(
             ("file_version", file_id),
-            lambda: self._files.get(fileId=file_id, fields="version", supportsAllDrives=True),
+            lambda: self._files.get(fileId=file_id, fields=VERSION_FIELDS, supportsAllDrives=True),
         )
-        return str(self._call(request, idempotent=True)["version"])
+        result: dict[str, Any] = self._call(request, idempotent=True)
+        return result
 
     def share(self, file_id: str, email: str, *, role: str, message: str, notify: bool) -> str:
         body = {"type": "user", "role": role, "emailAddress": email}

@@ -31,6 +31,7 @@ from service.clock import local_today
 from service.services.map_sheets import (
     Channel,
     EditedCells,
+    FileVersion,
     InputEdit,
     NewMap,
     Revision,
@@ -210,8 +211,14 @@ class GoogleMapSheets:
             raise
         check_written(reply, write.plan)
 
-    def file_version(self, spreadsheet_id: str) -> str:
-        return self._gateway.file_version(spreadsheet_id)
+    def file_version(self, spreadsheet_id: str) -> FileVersion:
+        reply = self._gateway.file_version(spreadsheet_id)
+        modified = reply.get("modifiedTime")
+        return FileVersion(
+            version=str(reply["version"]),
+            modified_at=_revision_time(str(modified)) if modified else None,
+            modified_by=str((reply.get("lastModifyingUser") or {}).get("emailAddress", "")),
+        )
 
     # -- a person's edit, made for them ----------------------------------------------
     def edit_inputs(self, spreadsheet_id: str, layout: SheetLayout, edit: InputEdit) -> EditedCells:

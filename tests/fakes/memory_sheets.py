@@ -27,6 +27,7 @@ from service.domain.parse import parse_status
 from service.services.map_sheets import (
     Channel,
     EditedCells,
+    FileVersion,
     InputEdit,
     NewMap,
     Revision,
@@ -365,11 +366,12 @@ class MemoryMapSheets:
         if moved:
             raise LayoutChanged(f"rows {moved} hold other milestones than when read")
 
-    def file_version(self, spreadsheet_id: str) -> str:
-        """A digest of the spreadsheet's content (goes up by one: no such promise)."""
+    def file_version(self, spreadsheet_id: str) -> FileVersion:
+        """A digest of the spreadsheet's content (goes up by one: no such promise; who
+        changed it last: not said)."""
         self.drive.version_calls += 1
         content = repr(self.drive.sheet(spreadsheet_id)).encode()
-        return hashlib.sha256(content).hexdigest()[:16]
+        return FileVersion(hashlib.sha256(content).hexdigest()[:16])
 
     def create_map(self, new: NewMap) -> str:
         self.drive.calls["create"] += 1

@@ -1,4 +1,5 @@
-"""Who made a change, when no add-on trigger named them: Drive's revision history."""
+"""Who made a change, when no add-on trigger named them: Drive's file version (one
+change since the last sync: its last modifier), else its revision history."""
 
 from __future__ import annotations
 
@@ -28,10 +29,29 @@ def test_a_buyers_edit_without_a_trigger_is_theirs_in_history(world: World) -> N
     world.clock.advance(minutes=5)
     mid, title = titles_by_side(world, sid)["Buyer"]
     world.edit(sid, f"Plan!G{row_number(world.backend_emulator_state, sid, mid)}", "In progress")
+    world.reset_counters()
     sync_coalesced(world.backend, sid)
     assert history_who(world, sid)[(title, "Status")] == BUYER
     (event,) = world.store.history(sid)
     assert event.actor == BUYER
+    # One change since the last sync: Drive's version check named its author.
+    assert "drive.revisions.list" not in world.counters(sid)
+
+
+def test_each_of_several_edits_in_turn_is_its_authors(world: World) -> None:
+    sid = world.provision().spreadsheet_id
+    sync_coalesced(world.backend, sid)
+    sides = titles_by_side(world, sid)
+    state = world.backend_emulator_state
+    world.reset_counters()
+    edits = (("Buyer", BUYER, "In progress"), ("Seller", SELLER, "In progress"))
+    for side, user, status in (*edits, ("Buyer", BUYER, "Blocked")):
+        world.clock.advance(minutes=5)
+        mid, _ = sides[side]
+        world.edit(sid, f"Plan!G{row_number(state, sid, mid)}", status, user=user)
+        sync_coalesced(world.backend, sid)
+    assert [e.actor for e in world.store.history(sid)] == [BUYER, SELLER, BUYER]
+    assert "drive.revisions.list" not in world.counters(sid)
 
 
 def test_with_several_editors_in_between_the_sides_tell_who_probably_did(world: World) -> None:
@@ -44,7 +64,11 @@ def test_with_several_editors_in_between_the_sides_tell_who_probably_did(world: 
     seller_id, seller_title = sides["Seller"]
     world.edit(sid, f"Plan!G{row_number(state, sid, buyer_id)}", "In progress", user=BUYER)
     world.edit(sid, f"Plan!G{row_number(state, sid, seller_id)}", "In progress", user=SELLER)
+    world.reset_counters()
     sync_coalesced(world.backend, sid)
+    # Two changes since the last sync: Drive's last modifier (the seller) made one of
+    # them only, so the revision history is asked.
+    assert world.counters(sid).get("drive.revisions.list") == 1
     who = history_who(world, sid)
     assert who[(buyer_title, "Status")] == f"probably {BUYER}"
     assert who[(seller_title, "Status")] == f"probably {SELLER}"

@@ -40,7 +40,7 @@ def test_the_same_read_and_version_requests_are_executed_again() -> None:
     gateway, sheets, files = a_gateway()
     for _ in range(3):
         gateway.read_map("s1")
-        assert gateway.file_version("s1") == "7"
+        assert gateway.file_version("s1")["version"] == "7"
     assert len(sheets.built) == len(files.built) == 1
     assert sheets.built[0][1].executed == files.built[0][1].executed == 3
     gateway.read_map("s2")
