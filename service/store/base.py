@@ -6,9 +6,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, Select, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session
@@ -194,13 +195,10 @@ class StoreBase:
         return row
 
     @staticmethod
-    def _lock_map_key(session: Session, spreadsheet_id: str) -> None:
-        """As :meth:`_lock_map`, selecting the key alone (no row to build)."""
-        found = session.scalar(
-            select(MapRow.spreadsheet_id)
-            .where(MapRow.spreadsheet_id == spreadsheet_id)
-            .with_for_update(key_share=True)
-        )
+    def _lock_map_key(connection: Connection, spreadsheet_id: str) -> None:
+        """As :meth:`_lock_map`, selecting the key alone (no row to build), on a
+        connection (a session's, or one of :meth:`_write_connection`)."""
+        found = connection.execute(_map_key_lock(), {"spreadsheet_id": spreadsheet_id}).scalar()
         if found is None:
             raise MapNotFound(spreadsheet_id)
 
@@ -211,3 +209,13 @@ class StoreBase:
         )
         if found is None:
             raise MapNotFound(spreadsheet_id)
+
+
+@cache
+def _map_key_lock() -> Select[Any]:
+    """The MAP's key, its row locked until the transaction ends (see ``_lock_map``)."""
+    return (
+        select(MapRow.spreadsheet_id)
+        .where(MapRow.spreadsheet_id == bindparam("spreadsheet_id"))
+        .with_for_update(key_share=True)
+    )

@@ -124,15 +124,16 @@ class Snapshots(StoreBase):
         """Stores a new version (one more than the latest) and drops versions beyond the
         last ``snapshots_kept``; ``MapNotFound`` if there is no such MAP."""
         taken_at = self._now()
-        with self._writing() as session:
+        # A connection, not a Session, outside a transaction: a write announced ahead of
+        # a sync's batchUpdate is this statement alone (see ``_write_connection``).
+        with self._write_connection() as connection:
             # Locking the MAP's row makes "latest + 1" safe against a concurrent save
             # on PostgreSQL (SQLite's BEGIN IMMEDIATE has already locked the database:
             # a missing MAP is then the foreign key's error); the version is computed
             # and the row inserted in one statement.
-            sqlite = session.get_bind().dialect.name == "sqlite"
+            sqlite = connection.dialect.name == "sqlite"
             if not sqlite:
-                self._lock_map_key(session, spreadsheet_id)
-            connection = session.connection()
+                self._lock_map_key(connection, spreadsheet_id)
             try:
                 version = connection.execute(
                     _insert_next_version(),
