@@ -8,7 +8,8 @@ alone only when it went up by exactly one; then that version is recorded instead
 the earlier one stays, and the next sweep reads the sheet once more: safe, a read dearer).
 Drive answering nothing records nothing known (None), which the sweep takes as changed.
 
-The same rule names who made a change (docs/sync.md, "Who made a change"): when the
+The same rule names who made a change (docs/sheet.md, "Who changed what, without the
+add-on's trigger"): when the
 version seen before a sync's read is one past the recorded one, one change was made to
 the file since, and Drive's ``lastModifyingUser`` made it. When that change also came
 after the last read began, it is the only revision the revision history could show for

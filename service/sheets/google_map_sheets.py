@@ -216,7 +216,7 @@ class GoogleMapSheets:
         modified = reply.get("modifiedTime")
         return FileVersion(
             version=str(reply["version"]),
-            modified_at=_revision_time(str(modified)) if modified else None,
+            modified_at=_drive_time(str(modified)) if modified else None,
             modified_by=str((reply.get("lastModifyingUser") or {}).get("emailAddress", "")),
         )
 
@@ -313,6 +313,11 @@ class GoogleMapSheets:
 def _revision_time(modified: str) -> datetime:
     """A revision's ``modifiedTime``: a file's list of revisions only grows, so each
     sync that asks for it parses the same times again (parsed once a process)."""
+    return _drive_time(modified)
+
+
+def _drive_time(modified: str) -> datetime:
+    """A time as Drive gives it (RFC 3339, ``Z`` for UTC)."""
     return datetime.fromisoformat(modified.replace("Z", "+00:00"))
 
 
