@@ -41,7 +41,6 @@ from service.services.guarded_write import adopt_pending, write_guarded
 from service.services.map_sheets import (
     FileVersion,
     MapSheets,
-    Revision,
     SheetPlan,
     SheetUpdate,
     SheetWrite,
@@ -263,12 +262,13 @@ def diff(
     seen: Seen,
     reported: Sequence[EditEvent] | None = None,
     *,
-    sole_change: Revision | None = None,
+    sole_change: FileVersion | None = None,
 ) -> Edits:
     """The changes from the snapshot to the sheet, their authors and the activity dates.
     ``reported``: the trigger's edit reports since the last sync, as loaded (else asked);
-    ``sole_change``: the one change Drive says was made since the last read, if so (its
-    author is then known without the revision history)."""
+    ``sole_change``: the one change Drive's version check before the read says was made
+    since the last read, if so (its author is then known without the revision history,
+    once Drive confirms the file did not change again before the read ended)."""
     state, sheet = seen.state, seen.sheet
     changes = diff_plans(
         state.plan,
@@ -485,12 +485,14 @@ def _authors(
     sheet: SheetPlan,
     changes: Sequence[Change],
     reported: Sequence[EditEvent] | None = None,
-    sole_change: Revision | None = None,
+    sole_change: FileVersion | None = None,
 ) -> list[str]:
-    """Who made each change: the add-on's trigger, else Drive's revision history (one
-    more call, only when a change has no author from the trigger, and Drive's version
-    did not already name the one change made since: ``sole_change``). The trigger's
-    reports are those loaded with the record (``reported``), else asked for here."""
+    """Who made each change: the add-on's trigger, else Drive (one more call, only when a
+    change has no author from the trigger): when the version check before the read named
+    the one change made since (``sole_change``), a second version check that finds the
+    file still at that version; else (or when it does not) the revision history. The
+    trigger's reports are those loaded with the record (``reported``), else asked for
+    here."""
     if not changes:
         return []
     since = record.last_synced_at or record.created_at
@@ -499,8 +501,9 @@ def _authors(
     who = history.authors(changes, list(reported), sheet.layout)
     if all(who):
         return who
-    if sole_change is not None:
-        revisions = [sole_change]
+    only = versions.only_change(deps.sheets, record.spreadsheet_id, sole_change)
+    if only is not None:
+        revisions = [only]
     else:
         read_since = record.last_read_at or since
         revisions = deps.sheets.revisions(record.spreadsheet_id, since=read_since)

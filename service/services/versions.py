@@ -9,11 +9,13 @@ the earlier one stays, and the next sweep reads the sheet once more: safe, a rea
 Drive answering nothing records nothing known (None), which the sweep takes as changed.
 
 The same rule names who made a change (docs/sheet.md, "Who changed what, without the
-add-on's trigger"): when the
-version seen before a sync's read is one past the recorded one, one change was made to
-the file since, and Drive's ``lastModifyingUser`` made it. When that change also came
-after the last read began, it is the only revision the revision history could show for
-the changes this read finds, so it is taken as that history (no revisions call).
+add-on's trigger"): when the version seen before a sync's read is one past the recorded
+one, one change was made to the file since, and Drive's ``lastModifyingUser`` made it.
+When that change came after the last read began, and Drive, asked again once the read
+has ended, still shows that version (nothing landed between the check and the read),
+it is the only revision the revision history could show for the changes this read
+finds, so it is taken as that history: a ``files.get`` whose reply does not grow in
+place of a ``revisions.list`` that pages through the file's whole history.
 """
 
 from __future__ import annotations
@@ -52,18 +54,30 @@ def after_own_write(sheets: MapSheets, spreadsheet_id: str, before: str | None) 
 
 def sole_change(
     recorded: str | None, seen: FileVersion | None, last_read_at: datetime | None
-) -> Revision | None:
-    """The one change made to the file since the ``recorded`` version, as the revision
-    history would show it, when Drive's version ``seen`` says there was exactly one and
-    it was made after the last read began (``last_read_at``); else None (ask the
-    revision history)."""
+) -> FileVersion | None:
+    """``seen`` when this version check says exactly one change was made to the file
+    since the ``recorded`` version, after the last read began (``last_read_at``), and
+    names who made it; else None (ask the revision history)."""
     if seen is None or recorded is None or last_read_at is None:
         return None
     if seen.modified_at is None or not seen.modified_by:
         return None
     if seen.modified_at < last_read_at or not _one_past(seen.version, recorded):
         return None
-    return Revision(at=seen.modified_at, email=seen.modified_by)
+    return seen
+
+
+def only_change(
+    sheets: MapSheets, spreadsheet_id: str, sole: FileVersion | None
+) -> Revision | None:
+    """The revision history a read found ``sole`` (see :func:`sole_change`) to be all of,
+    as one revision, when Drive, asked again now the read has ended, still shows that
+    version (one Drive call); else None (ask the revision history)."""
+    if sole is None or sole.modified_at is None:
+        return None
+    if file_version(sheets, spreadsheet_id) != sole.version:
+        return None
+    return Revision(at=sole.modified_at, email=sole.modified_by)
 
 
 def _one_past(version: str | None, earlier: str) -> bool:

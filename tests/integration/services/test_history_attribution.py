@@ -4,7 +4,13 @@ change since the last sync: its last modifier), else its revision history."""
 from __future__ import annotations
 
 from service.services.coalesce import sync_coalesced
-from tests.integration.services.conftest import BUYER, SELLER, World
+from tests.integration.services.conftest import (
+    BUYER,
+    SELLER,
+    World,
+    race_hook,
+    race_hooks_fired,
+)
 from tests.integration.services.sheet_view import milestone_rows, row_number, tab_cells
 
 
@@ -52,6 +58,37 @@ def test_each_of_several_edits_in_turn_is_its_authors(world: World) -> None:
         sync_coalesced(world.backend, sid)
     assert [e.actor for e in world.store.history(sid)] == [BUYER, SELLER, BUYER]
     assert "drive.revisions.list" not in world.counters(sid)
+
+
+def test_an_edit_landing_between_the_version_check_and_the_read_is_not_misnamed(
+    world: World,
+) -> None:
+    sid = world.provision().spreadsheet_id
+    sync_coalesced(world.backend, sid)
+    world.clock.advance(minutes=5)
+    sides = titles_by_side(world, sid)
+    state = world.backend_emulator_state
+    buyer_id, buyer_title = sides["Buyer"]
+    seller_id, seller_title = sides["Seller"]
+    world.edit(sid, f"Plan!G{row_number(state, sid, buyer_id)}", "In progress", user=BUYER)
+    # The seller's edit lands right after the sync's first Drive version check (which
+    # names the buyer as the one change), before its read, which sees both edits.
+    race_hook(
+        world,
+        sid,
+        method="drive.files.get",
+        user=SELLER,
+        values_update={
+            "range": f"Plan!G{row_number(state, sid, seller_id)}",
+            "values": [["In progress"]],
+            "value_input_option": "USER_ENTERED",
+        },
+    )
+    sync_coalesced(world.backend, sid)
+    assert race_hooks_fired(world) == ["fired"]
+    who = history_who(world, sid)
+    assert who[(buyer_title, "Status")] == f"probably {BUYER}"
+    assert who[(seller_title, "Status")] == f"probably {SELLER}"
 
 
 def test_with_several_editors_in_between_the_sides_tell_who_probably_did(world: World) -> None:
