@@ -85,7 +85,7 @@ def test_an_edit_landing_between_the_version_check_and_the_read_is_not_misnamed(
         },
     )
     sync_coalesced(world.backend, sid)
-    assert race_hooks_fired(world) == ["fired"]
+    assert race_hooks_fired(world)[-1] == "fired"
     who = history_who(world, sid)
     assert who[(buyer_title, "Status")] == f"probably {BUYER}"
     assert who[(seller_title, "Status")] == f"probably {SELLER}"
