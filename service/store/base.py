@@ -180,24 +180,10 @@ class StoreBase:
         return sqlite.insert(entity)
 
     @staticmethod
-    def _lock_map(session: Session, spreadsheet_id: str) -> MapRow:
-        """The MAP's row, locked until the transaction ends (SQLite: the whole database
-        is, by BEGIN IMMEDIATE); ``MapNotFound`` when there is none."""
-        row = session.scalar(
-            select(MapRow)
-            .where(MapRow.spreadsheet_id == spreadsheet_id)
-            # NO KEY UPDATE: excludes other writers of this MAP, yet lets rows that refer
-            # to it (edit events, notifications) be inserted meanwhile.
-            .with_for_update(key_share=True)
-        )
-        if row is None:
-            raise MapNotFound(spreadsheet_id)
-        return row
-
-    @staticmethod
     def _lock_map_key(connection: Connection, spreadsheet_id: str) -> None:
-        """As :meth:`_lock_map`, selecting the key alone (no row to build), on a
-        connection (a session's, or one of :meth:`_write_connection`)."""
+        """The MAP's row locked until the transaction ends (SQLite: the whole database
+        is, by BEGIN IMMEDIATE), on a connection (a session's, or one of
+        :meth:`_write_connection`); ``MapNotFound`` when there is none."""
         found = connection.execute(_map_key_lock(), {"spreadsheet_id": spreadsheet_id}).scalar()
         if found is None:
             raise MapNotFound(spreadsheet_id)
@@ -213,7 +199,9 @@ class StoreBase:
 
 @cache
 def _map_key_lock() -> Select[Any]:
-    """The MAP's key, its row locked until the transaction ends (see ``_lock_map``)."""
+    """The MAP's key, its row locked until the transaction ends. NO KEY UPDATE: excludes
+    other writers of this MAP, yet lets rows that refer to it (edit events, notifications)
+    be inserted meanwhile."""
     return (
         select(MapRow.spreadsheet_id)
         .where(MapRow.spreadsheet_id == bindparam("spreadsheet_id"))
