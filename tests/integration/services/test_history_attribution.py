@@ -29,6 +29,21 @@ def titles_by_side(world: World, spreadsheet_id: str) -> dict[str, tuple[str, st
     return found
 
 
+def buyer_edited_after_a_sync(world: World) -> tuple[str, tuple[str, int, str]]:
+    """A new MAP, synced; five minutes on, the buyer sets their first milestone's Status.
+    The MAP's id, with that milestone's title and the first seller milestone's row and
+    title."""
+    sid = world.provision().spreadsheet_id
+    sync_coalesced(world.backend, sid)
+    world.clock.advance(minutes=5)
+    sides = titles_by_side(world, sid)
+    state = world.backend_emulator_state
+    buyer_id, buyer_title = sides["Buyer"]
+    seller_id, seller_title = sides["Seller"]
+    world.edit(sid, f"Plan!G{row_number(state, sid, buyer_id)}", "In progress", user=BUYER)
+    return sid, (buyer_title, row_number(state, sid, seller_id), seller_title)
+
+
 def test_a_buyers_edit_without_a_trigger_is_theirs_in_history(world: World) -> None:
     sid = world.provision().spreadsheet_id
     sync_coalesced(world.backend, sid)
@@ -63,14 +78,7 @@ def test_each_of_several_edits_in_turn_is_its_authors(world: World) -> None:
 def test_an_edit_landing_between_the_version_check_and_the_read_is_not_misnamed(
     world: World,
 ) -> None:
-    sid = world.provision().spreadsheet_id
-    sync_coalesced(world.backend, sid)
-    world.clock.advance(minutes=5)
-    sides = titles_by_side(world, sid)
-    state = world.backend_emulator_state
-    buyer_id, buyer_title = sides["Buyer"]
-    seller_id, seller_title = sides["Seller"]
-    world.edit(sid, f"Plan!G{row_number(state, sid, buyer_id)}", "In progress", user=BUYER)
+    sid, (buyer_title, seller_row, seller_title) = buyer_edited_after_a_sync(world)
     # The seller's edit lands right after the sync's first Drive version check (which
     # names the buyer as the one change), before its read, which sees both edits.
     race_hook(
@@ -79,7 +87,7 @@ def test_an_edit_landing_between_the_version_check_and_the_read_is_not_misnamed(
         method="drive.files.get",
         user=SELLER,
         values_update={
-            "range": f"Plan!G{row_number(state, sid, seller_id)}",
+            "range": f"Plan!G{seller_row}",
             "values": [["In progress"]],
             "value_input_option": "USER_ENTERED",
         },
@@ -92,15 +100,8 @@ def test_an_edit_landing_between_the_version_check_and_the_read_is_not_misnamed(
 
 
 def test_with_several_editors_in_between_the_sides_tell_who_probably_did(world: World) -> None:
-    sid = world.provision().spreadsheet_id
-    sync_coalesced(world.backend, sid)
-    world.clock.advance(minutes=5)
-    sides = titles_by_side(world, sid)
-    state = world.backend_emulator_state
-    buyer_id, buyer_title = sides["Buyer"]
-    seller_id, seller_title = sides["Seller"]
-    world.edit(sid, f"Plan!G{row_number(state, sid, buyer_id)}", "In progress", user=BUYER)
-    world.edit(sid, f"Plan!G{row_number(state, sid, seller_id)}", "In progress", user=SELLER)
+    sid, (buyer_title, seller_row, seller_title) = buyer_edited_after_a_sync(world)
+    world.edit(sid, f"Plan!G{seller_row}", "In progress", user=SELLER)
     world.reset_counters()
     sync_coalesced(world.backend, sid)
     # Two changes since the last sync: Drive's last modifier (the seller) made one of
