@@ -62,11 +62,9 @@ class StoreBase:
         self._clock = clock
         self._snapshots_kept = snapshots_kept
         self._edit_event_retention = edit_event_retention
-        # The session of the transaction this thread (or task) has open, if any, and
-        # whether it is a read-only one (``reading``).
-        self._open: ContextVar[Session | None] = ContextVar(f"store-{id(self)}", default=None)
-        self._open_reads_only: ContextVar[bool] = ContextVar(
-            f"store-reads-{id(self)}", default=False
+        # The transaction this thread (or task) has open, if any.
+        self._open: ContextVar[_OpenTransaction | None] = ContextVar(
+            f"store-{id(self)}", default=None
         )
 
     def _now(self) -> datetime:
@@ -80,15 +78,8 @@ class StoreBase:
         """Every store operation inside the block runs in one transaction: all of them
         are recorded, or (an error, a lost connection, a killed process) none. Nested
         blocks join the outer one."""
-        if self._open.get() is not None:
+        with self._opened(self._write_engine, reads_only=False):
             yield
-            return
-        with _plain_value_errors(), Session(self._write_engine) as session, session.begin():
-            token = self._open.set(session)
-            try:
-                yield
-            finally:
-                self._open.reset(token)
 
     @contextmanager
     def reading(self) -> Iterator[None]:
@@ -96,40 +87,50 @@ class StoreBase:
         connection checked out, one BEGIN; on SQLite a deferred one, so it never waits
         for the write lock). A write inside it is a ``RuntimeError``; inside
         :meth:`transaction` (or another ``reading``) the block joins the open one."""
+        with self._opened(self.engine, reads_only=True):
+            yield
+
+    @contextmanager
+    def _opened(self, engine: Engine, *, reads_only: bool) -> Iterator[None]:
+        """The open transaction of :meth:`transaction` and :meth:`reading`: a Core
+        connection and its BEGIN, with an ORM ``Session`` made on it only when an
+        operation inside asks for one (a sync's reads and its record are Core
+        statements: no Session is made for them)."""
         if self._open.get() is not None:
             yield
             return
-        with _plain_value_errors(), Session(self.engine) as session, session.begin():
-            token = self._open.set(session)
-            reads_only = self._open_reads_only.set(True)
+        with _plain_value_errors(), engine.begin() as connection:
+            opened = _OpenTransaction(connection, reads_only)
+            token = self._open.set(opened)
             try:
                 yield
+                opened.flush()
             finally:
-                self._open_reads_only.reset(reads_only)
                 self._open.reset(token)
+                opened.close()
 
-    def _joined(self, *, writes: bool) -> Session | None:
-        """The session of the transaction this thread has open (None: none is); a write
-        inside :meth:`reading` is a ``RuntimeError``."""
-        session = self._open.get()
-        if session is not None and writes and self._open_reads_only.get():
+    def _joined(self, *, writes: bool) -> _OpenTransaction | None:
+        """The transaction this thread has open (None: none is); a write inside
+        :meth:`reading` is a ``RuntimeError``."""
+        opened = self._open.get()
+        if opened is not None and writes and opened.reads_only:
             raise RuntimeError("a store write inside Store.reading()")
-        return session
+        return opened
 
     @contextmanager
     def _reading(self) -> Iterator[Session]:
-        session = self._joined(writes=False)
-        if session is not None:
-            yield session
+        opened = self._joined(writes=False)
+        if opened is not None:
+            yield opened.session()
             return
         with _plain_value_errors(), Session(self.engine) as session, session.begin():
             yield session
 
     @contextmanager
     def _writing(self) -> Iterator[Session]:
-        session = self._joined(writes=True)
-        if session is not None:
-            yield session
+        opened = self._joined(writes=True)
+        if opened is not None:
+            yield opened.session()
             return
         with _plain_value_errors(), Session(self._write_engine) as session, session.begin():
             yield session
@@ -166,9 +167,9 @@ class StoreBase:
 
     @contextmanager
     def _connection(self, engine: Engine, *, writes: bool) -> Iterator[Connection]:
-        session = self._joined(writes=writes)
-        if session is not None:
-            yield session.connection()
+        opened = self._joined(writes=writes)
+        if opened is not None:
+            yield opened.connection
             return
         with _plain_value_errors(), engine.begin() as connection:
             yield connection
@@ -195,6 +196,31 @@ class StoreBase:
         )
         if found is None:
             raise MapNotFound(spreadsheet_id)
+
+
+class _OpenTransaction:
+    """A transaction of :meth:`StoreBase.transaction` or :meth:`StoreBase.reading`: its
+    connection, and the ORM session on it once an operation has asked for one. The
+    session joins the connection's transaction and never commits it: its changes are
+    flushed before the connection commits (``flush``), and an error rolls back both."""
+
+    def __init__(self, connection: Connection, reads_only: bool) -> None:
+        self.connection = connection
+        self.reads_only = reads_only
+        self._session: Session | None = None
+
+    def session(self) -> Session:
+        if self._session is None:
+            self._session = Session(bind=self.connection)
+        return self._session
+
+    def flush(self) -> None:
+        if self._session is not None:
+            self._session.flush()
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
 
 
 @cache
