@@ -109,14 +109,14 @@ class _JsonModel(JsonModel):  # type: ignore[misc]
     """google-api-python-client's JSON model, its replies parsed by
     :func:`service.json_documents.parse` (the same Python values as ``json.loads``, in
     less CPU: a sync's read is about 100 KB of JSON at 15 milestones), its request
-    bodies written by :func:`service.json_documents.text` (byte for byte what
-    ``json.dumps`` writes). A reply that is not JSON is returned as text, as the
-    library's model does."""
+    bodies written by :func:`service.json_documents.ascii_text` (byte for byte what
+    ``json.dumps`` writes: ASCII, as a text body must be). A reply that is not JSON is
+    returned as text, as the library's model does."""
 
     def serialize(self, body_value: Any) -> str:
         if isinstance(body_value, dict) and "data" not in body_value and self._data_wrapper:
             body_value = {"data": body_value}
-        return json_documents.text(body_value)
+        return json_documents.ascii_text(body_value)
 
     def deserialize(self, content: Any) -> Any:
         with suppress(AttributeError):  # bytes, as httplib2 gives them

@@ -43,7 +43,7 @@ def create_store_engine(url: str | URL, **engine_kwargs: Any) -> Engine:
 
     JSON documents are read by :func:`service.json_documents.parse` (the same Python
     values as ``json.loads``, in less CPU: a sync reads its MAP's snapshot, tens of KB)
-    and written by :func:`service.json_documents.text` (the text ``json.dumps`` writes)."""
+    and written by :func:`service.json_documents.text` (compact, through orjson)."""
     parsed = store_url(url)
     backend = parsed.get_backend_name()
     engine_kwargs.setdefault("json_deserializer", json_documents.parse)

@@ -41,6 +41,28 @@ def test_a_buyer_marking_a_step_done_changes_its_health_and_is_recorded(world: W
     assert [(e.milestone_id, e.field, e.new) for e in events] == [("m1", "status", "Done")]
 
 
+def test_text_beyond_ascii_reaches_the_sheet_its_history_and_the_store_as_typed(
+    world: World,
+) -> None:
+    # Every request body to Google and every stored document carries these characters:
+    # a body sent as anything but ASCII-escaped JSON is refused (http.client sends a text
+    # body as Latin-1), and the store must give back what was typed.
+    account, title = "Société Générale", "Revue sécurité — 契約書 ✓"
+    sid = world.provision(account=account).spreadsheet_id
+    synced(world, sid)
+    assert header_value(world.backend_emulator_state, sid, "Account") == account
+    row = row_number(world.backend_emulator_state, sid, "m1")
+    world.edit(sid, f"Plan!{TITLE}{row}", title)
+    synced(world, sid)
+    assert milestone_rows(world.backend_emulator_state, sid)["m1"]["Milestone"] == title
+    history = tab_cells(world.backend_emulator_state, sid, "History")
+    texts = [[c.get("formattedValue", "") for c in r] for r in history[1:]]
+    assert any(t[5] == title for t in texts), texts
+    assert [(e.milestone_id, e.new) for e in world.store.history(sid)] == [("m1", title)]
+    record = world.store.get_map(sid)
+    assert record is not None and record.account == account
+
+
 def test_a_sync_with_nothing_changed_reads_once_and_writes_nothing(world: World) -> None:
     sid = world.provision().spreadsheet_id
     synced(world, sid)
