@@ -99,3 +99,15 @@ def test_text_json_dumps_stored_before_reads_as_it_did() -> None:
     document = parse(stored)
     assert document["plan"] == {"go_live": "2027-06-30", "owner": "Zoë"}
     assert math.isnan(document["p"])
+
+
+def test_what_orjson_refuses_but_json_loads_reads_is_read_as_json_loads_reads_it() -> None:
+    document = parse('{"p": NaN, "q": -Infinity, "big": 123456789012345678901234567890}')
+    assert math.isnan(document["p"]) and document["q"] == -math.inf
+    assert document["big"] == 123456789012345678901234567890
+
+
+@pytest.mark.parametrize("text_", ["", "{", "{'a': 1}", "nul"])
+def test_text_that_is_not_json_is_refused_with_value_error(text_: str) -> None:
+    with pytest.raises(ValueError):
+        parse(text_)
