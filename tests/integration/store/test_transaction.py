@@ -50,6 +50,29 @@ def test_a_transaction_records_all_of_it_and_nested_blocks_join_it(store: Store)
     assert store.latest_snapshot(sid) is not None
 
 
+def test_a_map_registered_and_given_its_first_snapshot_in_one_transaction_is_kept_whole(
+    store: Store,
+) -> None:
+    # Registering goes through the ORM (its row added and flushed), the snapshot through
+    # a Core statement on the same transaction, which must see that row (its foreign key).
+    with store.transaction():
+        sid = make_map(store).spreadsheet_id
+        _save(store, sid)
+        store.update_map(sid, account="Acme Corporation")
+    record = store.get_map(sid)
+    assert record is not None and record.account == "Acme Corporation"
+    assert store.latest_snapshot(sid) is not None
+
+
+def test_a_map_registered_in_a_transaction_that_fails_is_not_kept(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.transaction():
+        sid = make_map(store).spreadsheet_id
+        _save(store, sid)
+        raise RuntimeError("the process is stopping")
+    assert store.get_map(sid) is None
+    assert store.latest_snapshot(sid) is None
+
+
 def test_reads_inside_reading_share_one_read_only_transaction(store: Store) -> None:
     sid = make_map(store).spreadsheet_id
     _save(store, sid)
