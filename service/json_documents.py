@@ -76,9 +76,12 @@ def _not_json(value: Any) -> Any:
     """What orjson cannot write by itself: subclasses of str, int, float, list and dict
     (an ``Enum`` of strings, numpy's float64) as their base type, as ``json.dumps``
     writes them; anything else is refused, as ``json.dumps`` refuses it."""
-    for base in (bool, str, int, float):
-        if isinstance(value, base):
-            return base(value)
+    if isinstance(value, str):
+        return str.__str__(value)  # its text, as json.dumps takes it (not ``str(member)``)
+    if isinstance(value, int):
+        return int.__index__(value)
+    if isinstance(value, float):
+        return float.__float__(value)
     if isinstance(value, dict):
         return dict(value)
     if isinstance(value, list | tuple):

@@ -7,7 +7,7 @@ import json
 import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from enum import StrEnum
+from enum import Enum, IntEnum, StrEnum
 
 import numpy as np
 import pytest
@@ -51,9 +51,27 @@ class Status(StrEnum):
     DONE = "Done"
 
 
+class Side(str, Enum):  # noqa: UP042 - str() of such a member is "Side.BUYER", not its text
+    BUYER = "Buyer"
+
+
+class Lead(IntEnum):
+    WEEK = 5
+
+
+class Masked(str):
+    """A str subclass whose str() is not its text: json.dumps writes the text."""
+
+    def __str__(self) -> str:
+        return "***"
+
+
 def test_string_enums_numpy_numbers_and_number_keys_are_written_as_json_dumps_writes_them() -> None:
     document = {
         "status": Status.DONE,
+        "side": Side.BUYER,
+        "lead": Lead.WEEK,
+        "owner": Masked("dana@acme.example"),
         "p": np.float64(0.25),
         "runs": np.int64(2000),
         "flag": np.bool_(True),
@@ -63,6 +81,9 @@ def test_string_enums_numpy_numbers_and_number_keys_are_written_as_json_dumps_wr
     }
     assert json.loads(text(document)) == {
         "status": "Done",
+        "side": "Buyer",
+        "lead": 5,
+        "owner": "dana@acme.example",
         "p": 0.25,
         "runs": 2000,
         "flag": True,
