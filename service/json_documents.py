@@ -45,8 +45,9 @@ from typing import Any
 import orjson
 from pydantic_core import from_json
 
-# Dates, times and dataclasses go to ``_not_json`` (orjson's ``default``) instead
-# of being written as strings or objects.
+# Dates, times, dataclasses and subclasses of str, int, float, list and dict (enums
+# and numpy's numbers aside, which orjson writes by their values) go to ``_not_json``
+# (orjson's ``default``): refused, or written as ``json.dumps`` writes them.
 _TEXT_OPTIONS = (
     orjson.OPT_SERIALIZE_NUMPY
     | orjson.OPT_NON_STR_KEYS
@@ -73,9 +74,9 @@ def _ascii_encoder() -> json.JSONEncoder:
 
 
 def _not_json(value: Any) -> Any:
-    """What orjson cannot write by itself: subclasses of str, int, float, list and dict
-    (an ``Enum`` of strings, numpy's float64) as their base type, as ``json.dumps``
-    writes them; anything else is refused, as ``json.dumps`` refuses it."""
+    """What orjson leaves to its ``default``: a subclass of str, int, float, list, tuple
+    or dict (a named tuple, a str whose ``str()`` is not its text) as its base type, as
+    ``json.dumps`` writes it; anything else is refused, as ``json.dumps`` refuses it."""
     if isinstance(value, str):
         return str.__str__(value)  # its text, as json.dumps takes it (not ``str(member)``)
     if isinstance(value, int):

@@ -8,6 +8,7 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import Enum, IntEnum, StrEnum
+from typing import NamedTuple
 
 import numpy as np
 import pytest
@@ -59,6 +60,11 @@ class Lead(IntEnum):
     WEEK = 5
 
 
+class Span(NamedTuple):
+    start: int
+    end: int
+
+
 class Masked(str):
     """A str subclass whose str() is not its text: json.dumps writes the text."""
 
@@ -78,6 +84,7 @@ def test_string_enums_numpy_numbers_and_number_keys_are_written_as_json_dumps_wr
         "spread": np.array([0.5, 1.5]),
         7: "seven",
         "pair": (1, 2),
+        "span": Span(3, 8),
     }
     assert json.loads(text(document)) == {
         "status": "Done",
@@ -90,6 +97,7 @@ def test_string_enums_numpy_numbers_and_number_keys_are_written_as_json_dumps_wr
         "spread": [0.5, 1.5],
         "7": "seven",
         "pair": [1, 2],
+        "span": [3, 8],
     }
 
 
