@@ -7,9 +7,9 @@ runs, which depends on the code and its inputs only (the same count twice, withi
 callgrind against the emulator (another process, not counted): once setting up a
 15-milestone MAP (``--size``) and syncing it after 10 one-cell edits (3 above 100
 milestones), and once doing the same and then ``N`` more edit-then-sync rounds (default
-60), as ``bench_sync.py`` times them. The
-difference divided by ``N`` is what one round adds: the sync, and the buyer's edit sent
-from this process (the same in every tree, so A/B comparisons hold).
+60), as ``bench_sync.py`` times them. The difference divided by ``N`` is what one round
+adds: the sync, and the buyer's edit sent from this process (the same in every tree, so
+A/B comparisons hold).
 
 Run: PYTHONPATH=. .venv/bin/python bench/sync_instructions.py [--syncs N] [--size M]
 [--database-url URL]  (needs valgrind; about 3 minutes; ``--size 500 --syncs 10``, about
