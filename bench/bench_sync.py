@@ -12,8 +12,10 @@ Prints:
   calls and of wall time against the backend's sync.
 
 Run: PYTHONPATH=. .venv/bin/python bench/bench_sync.py [--sizes 15,100,500,2000]
-[--skip-calls] [--stages] [--notifications] [--database-url URL] [--history N,...]
-[--profile N].
+[--skip-calls] [--stages] [--notifications] [--edit notes|due] [--database-url URL]
+[--history N,...] [--profile N].
+``--edit due``: each timed sync follows a new pin date instead of a note (a scheduling
+field: the forecast is worked out again, not kept from the sync before);
 ``--notifications``: also the CPU of an edit's whole notification, lease included;
 ``--stages``: the CPU of each step of a sync; ``--history 0,1000``: a sync of a
 15-milestone MAP whose History tab holds that many rows, and the read's reply size;
@@ -34,7 +36,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -170,16 +172,33 @@ def plus(calls: dict[str, int]) -> str:
     return f"{sheets} Sheets + {drive} Drive  {dict(sorted(calls.items()))}"
 
 
+def edited_cell(edit: str, i: int, rows: int) -> tuple[str, str]:
+    """The cell and value of the ``i``-th one-cell edit: a note (``notes``: the forecast is
+    kept from the sync before), or a pin date never set before (``due``: a scheduling
+    field, so the forecast is worked out again)."""
+    row = 13 + (i % rows)
+    if edit == "due":
+        return f"Plan!F{row}", (date(2027, 1, 4) + timedelta(days=i)).isoformat()
+    return f"Plan!I{row}", f"note {i} {time.perf_counter_ns()}"
+
+
 def cpu_per_sync(
-    h: Harness, spreadsheet_id: str, rows: int, runs: int, *, notification: bool = False
+    h: Harness,
+    spreadsheet_id: str,
+    rows: int,
+    runs: int,
+    *,
+    notification: bool = False,
+    edit: str = "notes",
 ) -> tuple[float, float, StoreCounts]:
-    """Median CPU and wall ms of a sync that follows a one-cell edit, and the store
-    transactions and statements of the last one. ``notification``: the whole of the
-    edit's notification instead (``sync_coalesced``: recorded, the lease taken, the sync
-    and its record with the release), as a Drive push or the add-on's trigger runs it."""
+    """Median CPU and wall ms of a sync that follows a one-cell edit (:func:`edited_cell`),
+    and the store transactions and statements of the last one. ``notification``: the
+    whole of the edit's notification instead (``sync_coalesced``: recorded, the lease
+    taken, the sync and its record with the release), as a Drive push or the add-on's
+    trigger runs it."""
     cpu, wall = [], []
     for i in range(runs):
-        h.edit(spreadsheet_id, f"Plan!I{13 + (i % rows)}", f"note {i} {time.perf_counter_ns()}")
+        h.edit(spreadsheet_id, *edited_cell(edit, i, rows))
         with h.backend.sheets() as sheets, count_store(h.backend.store) as counts:
             deps = SyncDeps(h.backend.store, sheets, h.backend.now)
             c0, w0 = time.process_time(), time.perf_counter()
@@ -242,7 +261,9 @@ def profile_sync(h: Harness, spreadsheet_id: str) -> None:
 
 def sync_logic_cpu(h: Harness, spreadsheet_id: str, runs: int) -> float:
     """Median CPU ms of the sync's own work on one read: parse the sheet, identify rows,
-    diff, compute, prepare the write (no network, no store)."""
+    diff, compute (the forecast worked out afresh each time, not kept), prepare the write
+    (no network, no store)."""
+    from service.domain.forecast_memo import forget
     from service.domain.history import diff_plans
     from service.services.sync import engine_plan, load, sheet_update
     from service.sheets.reading import reading_of
@@ -253,6 +274,7 @@ def sync_logic_cpu(h: Harness, spreadsheet_id: str, runs: int) -> float:
     sheets = GoogleMapSheets(gateway)
     times = []
     for _ in range(runs):
+        forget()
         start = time.process_time()
         reading = reading_of(grid, NOW)
         seen = reading.to_plan(state.plan, next_id=state.next_id, reason=state.reason)
@@ -357,6 +379,12 @@ def main() -> None:
     parser.add_argument("--skip-calls", action="store_true", help="only the CPU figures")
     parser.add_argument("--stages", action="store_true", help="CPU of each step of a sync")
     parser.add_argument(
+        "--edit",
+        choices=("notes", "due"),
+        default="notes",
+        help="the edit before each timed sync: a note (default) or a new pin date",
+    )
+    parser.add_argument(
         "--notifications",
         action="store_true",
         help="also the CPU of an edit's whole notification (lease included)",
@@ -379,16 +407,17 @@ def main() -> None:
             sync_coalesced(h.backend, spreadsheet)
             profile_sync(h, spreadsheet)
             return
+        after = ", after a new pin date" if args.edit == "due" else ""
         for size in sizes:
             template = None if size == 15 else big_template(size)
             spreadsheet = h.provision(template, name="bench" if template else "enterprise")
             sync_coalesced(h.backend, spreadsheet)
             runs = max(3, min(30, 3000 // size))
-            cpu, wall, counts = cpu_per_sync(h, spreadsheet, min(size, 15), runs)
+            cpu, wall, counts = cpu_per_sync(h, spreadsheet, min(size, 15), runs, edit=args.edit)
             logic = sync_logic_cpu(h, spreadsheet, runs)
             print(
-                f"sync, {size:>4}-milestone plan: {logic:7.2f} ms CPU in the sync's own work, "
-                f"{cpu:7.2f} ms CPU in all ({wall:7.1f} ms wall); store: {counts}"
+                f"sync, {size:>4}-milestone plan{after}: {logic:7.2f} ms CPU in the sync's own "
+                f"work, {cpu:7.2f} ms CPU in all ({wall:7.1f} ms wall); store: {counts}"
             )
             if args.notifications:
                 cpu, wall, counts = cpu_per_sync(

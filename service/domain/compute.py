@@ -7,7 +7,7 @@ from datetime import date
 from service.domain.calendar import MAX_YEAR, MIN_YEAR, CalendarRangeError, UnknownCountryError
 from service.domain.calibration import Calibration
 from service.domain.errors import PlanInputError
-from service.domain.forecast import forecast as forecast_of
+from service.domain.forecast_memo import forecast as forecast_of
 from service.domain.graph import PlanGraph
 from service.domain.health import deal_health, milestone_health
 from service.domain.model import ComputedMilestone, ComputedPlan, Plan

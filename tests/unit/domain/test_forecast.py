@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from service.domain import Category, Plan, Side, Status, compute
 from service.domain.calendar import BusinessCalendar
+from service.domain.forecast_memo import forget
 from tests.unit.domain.builders import (
     HEALTHY_TODAY,
     ON_PLAN,
@@ -30,6 +31,8 @@ dates_ = st.dates(min_value=date(2025, 1, 1), max_value=date(2029, 12, 31))
 
 
 def _json(plan: Plan, today: date) -> str:
+    """The computed plan as JSON, its forecast worked out afresh (not kept from before)."""
+    forget()
     return json.dumps(compute(plan, today).to_json(), sort_keys=False)
 
 
@@ -51,6 +54,7 @@ def test_an_edit_to_one_step_leaves_the_draws_of_the_others_alone() -> None:
     # Renaming m5 (not a driver) does not move the probabilities: draws follow the ids.
     before = compute(six_step_plan(), D("2026-11-20")).forecast
     renamed = with_milestone(six_step_plan(), "m5", title="Kickoff, onboarding and plan")
+    forget()
     assert compute(renamed, D("2026-11-20")).forecast == before
 
 
