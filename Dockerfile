@@ -16,4 +16,4 @@ COPY sheets_templates ./sheets_templates
 USER nobody
 EXPOSE 8080
 # Two workers, four threads each: service.yaml's containerConcurrency is 8 to match.
-CMD ["sh", "-c", "exec gunicorn -b :$PORT -w 2 --threads 4 --timeout 60 --graceful-timeout 20 'service.web.app:create_app()'"]
+CMD ["sh", "-c", "exec gunicorn -c python:service.web.gunicorn_config -b :$PORT -w 2 --threads 4 --timeout 60 --graceful-timeout 20 'service.web.app:create_app()'"]

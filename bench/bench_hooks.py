@@ -129,7 +129,8 @@ def gunicorn(
     log = (workdir / "gunicorn.log").open("w")
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", "-w", str(workers),
+            sys.executable, "-m", "gunicorn", "-c", "python:service.web.gunicorn_config",
+            "-b", f"127.0.0.1:{port}", "-w", str(workers),
             "--threads", str(threads), "--backlog", "512", "service.web.app:create_app()",
         ],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,

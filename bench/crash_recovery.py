@@ -81,7 +81,8 @@ class Backend:
         with (self.workdir / "gunicorn.log").open("a") as log:
             self.process = subprocess.Popen(
                 [
-                    sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{self.port}", "-w", "1",
+                    sys.executable, "-m", "gunicorn", "-c", "python:service.web.gunicorn_config",
+                    "-b", f"127.0.0.1:{self.port}", "-w", "1",
                     "--threads", "8", "service.web.app:create_app()",
                 ],
                 cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,

@@ -87,6 +87,9 @@ def run(args: argparse.Namespace) -> int:
         stack.stop()
         return 130
 
+    from service.runtime.start_up import settle
+
+    settle()
     try:
         _announce(stack, data_dir)
         if args.demo:

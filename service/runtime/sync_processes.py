@@ -25,6 +25,7 @@ from service.clock import Clock
 from service.config import Settings
 from service.runtime import logs
 from service.runtime.gateways import ServiceSheets
+from service.runtime.start_up import settle
 from service.runtime.wiring import build_backend, build_store
 from service.services.backend import Backend
 from service.services.pacing import Pacing, paced_sync
@@ -46,6 +47,7 @@ def _start_child(settings: Settings, niceness: int, clock: Clock, pacing: Pacing
     logs.configure_logging(settings.log_format, settings.log_level)
     store = build_store(settings, migrate=False, clock=clock)
     _child_backend = build_backend(settings, store, ServiceSheets(settings, store), clock=clock)
+    settle()
 
 
 def _sync_in_child(spreadsheet_id: str) -> tuple[str, float | None]:

@@ -44,7 +44,8 @@ class BackendProcess:
         with self.log.open("a") as log:
             self.process = subprocess.Popen(
                 [
-                    sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{self.port}", "-w", "1",
+                    sys.executable, "-m", "gunicorn", "-c", "python:service.web.gunicorn_config",
+                    "-b", f"127.0.0.1:{self.port}", "-w", "1",
                     "--threads", "8", "--graceful-timeout", "5", "service.web.app:create_app()",
                 ],
                 cwd=ROOT, env={**self.env, **env}, stdout=log, stderr=subprocess.STDOUT,

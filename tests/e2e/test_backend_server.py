@@ -60,7 +60,8 @@ def backend_server(
         stack.callback(log.close)
         process = subprocess.Popen(
             [
-                sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", "-w", "2",
+                sys.executable, "-m", "gunicorn", "-c", "python:service.web.gunicorn_config",
+                "-b", f"127.0.0.1:{port}", "-w", "2",
                 "--threads", "4", "--graceful-timeout", "5", "service.web.app:create_app()",
             ],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,

@@ -84,6 +84,10 @@ def test_the_cloud_run_service_matches_the_dockerfile() -> None:
     assert "COPY service " in dockerfile and "COPY sheets_templates " in dockerfile
 
 
-def test_the_entrypoints_name_the_app_factory() -> None:
-    assert "'service.web.app:create_app()'" in load("app.yaml")["entrypoint"]
-    assert "service.web.app:create_app()" in (ROOT / "Dockerfile").read_text(encoding="utf-8")
+def test_the_entrypoints_name_the_app_factory_and_the_gunicorn_hooks() -> None:
+    entrypoint = load("app.yaml")["entrypoint"]
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert "'service.web.app:create_app()'" in entrypoint
+    assert "service.web.app:create_app()" in dockerfile
+    assert "-c python:service.web.gunicorn_config " in entrypoint
+    assert "-c python:service.web.gunicorn_config " in dockerfile
