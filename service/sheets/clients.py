@@ -1,8 +1,9 @@
 """Build :class:`SheetsGateway` objects: for Google, or for the local emulator.
 
 The discovery documents are the ones shipped inside google-api-python-client, parsed
-once per process; building a gateway is then cheap enough to do per thread (httplib2
-connections are not thread-safe, so every thread needs its own).
+once per process; building a gateway is then cheap enough to do per thread (its
+connections, :class:`~service.sheets.transport.KeptConnections`, are not thread-safe, so
+every thread needs its own).
 
 Credentials:
 - ``google`` mode: a service-account key file, else Application Default Credentials;
@@ -37,6 +38,7 @@ from service import json_documents
 from service.sheets.budget import SheetsBudget
 from service.sheets.errors import SellerTokenRejected
 from service.sheets.gateway import ApiResources, RetryPolicy, SheetsGateway
+from service.sheets.transport import KeptConnections
 
 SCOPES = (
     "https://www.googleapis.com/auth/spreadsheets",
@@ -119,7 +121,7 @@ class _JsonModel(JsonModel):  # type: ignore[misc]
         return json_documents.ascii_text(body_value)
 
     def deserialize(self, content: Any) -> Any:
-        with suppress(AttributeError):  # bytes, as httplib2 gives them
+        with suppress(AttributeError):  # bytes, as the transport gives them
             content = content.decode("utf-8")
         try:
             body = json_documents.parse(content)
@@ -165,7 +167,7 @@ def build_gateway(
     """A gateway using ``credentials``; ``api_root`` is the emulator's base URL, or None
     for Google's own hosts; ``budget`` counts its Sheets calls. Cheap: only its
     connections are its own."""
-    connections = httplib2.Http(timeout=timeout_s)
+    connections = KeptConnections(timeout_s)
     http = google_auth_httplib2.AuthorizedHttp(credentials, http=connections)
     return SheetsGateway(
         _resources(api_root), http, retry=retry, close=connections.close, budget=budget
@@ -215,10 +217,10 @@ def service_account_credentials(
 
 class PerThreadGateways:
     """One gateway per thread, built on first use by ``build`` and kept: building one costs
-    google-api-python-client tens of milliseconds, and httplib2 connections are not
+    google-api-python-client tens of milliseconds, and its connections are not
     thread-safe. The end of a use (``with gateways() as g``) leaves its connections open
     for the thread's next use (``SheetsGateway.keep_open``: no new TCP and TLS handshake
-    per sync; httplib2 reconnects when Google has closed an idle one); :meth:`close`
+    per sync; a connection Google has closed while idle is opened again); :meth:`close`
     closes them all."""
 
     def __init__(self, build: Callable[[], SheetsGateway]) -> None:

@@ -1,7 +1,8 @@
 """The only code that talks to Google's Sheets and Drive APIs (or the local emulator).
 
-Calls go through google-api-python-client. Every call has a timeout (the httplib2
-connection's); Google's errors become :mod:`service.sheets.errors` exceptions here.
+Calls go through google-api-python-client, on :mod:`service.sheets.transport`'s
+connections. Every call has a timeout (the connection's); Google's errors become
+:mod:`service.sheets.errors` exceptions here.
 
 Retries: bounded exponential backoff with jitter. Reads and other idempotent calls are
 retried on 429, 5xx, timeouts and dropped connections. With a budget
