@@ -45,6 +45,7 @@ import requests
 
 from service.domain.compute import compute
 from service.domain.model import Category, Side
+from service.runtime.start_up import settle
 from service.services.backend import Backend
 from service.services.coalesce import sync_coalesced
 from service.services.provision import Contact, MapRequest, provision_map
@@ -401,6 +402,7 @@ def main() -> None:
         store = Store.from_url(args.database_url or f"sqlite:///{Path(folder) / 'bench.sqlite3'}")
         migrate(store.engine)
         h = Harness(url, store)
+        settle()  # as a gunicorn worker or a sync process does once started
 
         if args.profile:
             spreadsheet = h.provision(big_template(args.profile), name="bench")

@@ -31,6 +31,7 @@ def rounds(syncs: int, size: int, database_url: str) -> None:
     """The measured process: a MAP, a few syncs to warm up, then ``syncs`` more."""
     from bench_sync import Harness, big_template, cpu_per_sync, emulator_process
 
+    from service.runtime.start_up import settle
     from service.services.coalesce import sync_coalesced
     from service.store import Store, migrate
 
@@ -38,6 +39,7 @@ def rounds(syncs: int, size: int, database_url: str) -> None:
         store = Store.from_url(database_url or f"sqlite:///{Path(folder) / 'bench.sqlite3'}")
         migrate(store.engine)
         harness = Harness(url, store)
+        settle()  # as a gunicorn worker or a sync process does once started
         template = None if size == 15 else big_template(size)
         spreadsheet = harness.provision(template, name="bench" if template else "enterprise")
         sync_coalesced(harness.backend, spreadsheet)
