@@ -45,6 +45,7 @@ def main() -> None:
     report("Google API client imported")
     from bench_sync import Harness, emulator_process
 
+    from service.runtime.start_up import settle
     from service.services.coalesce import sync_coalesced
     from service.store import Store, migrate
 
@@ -55,6 +56,7 @@ def main() -> None:
         store = Store.from_url(f"sqlite:///{Path(folder) / 'bench.sqlite3'}")
         migrate(store.engine)
         h = Harness(url, store)
+        settle()  # as a gunicorn worker does once it has loaded the app
         for n in range(1, maps + 1):
             sid = h.provision()
             h.edit(sid, "Plan!I13", f"edit {n}")
