@@ -116,5 +116,5 @@ def forecast(schedule: Schedule, calibration: Calibration | None) -> Forecast:
 
 
 def forget() -> None:
-    """Drop every kept forecast (tests)."""
+    """Drop every kept forecast (tests, and benches that time working it out)."""
     _memo.clear()

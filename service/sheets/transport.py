@@ -66,28 +66,13 @@ class KeptConnections:
     ) -> tuple[httplib2.Response, bytes]:
         scheme, host, path, query, _ = urlsplit(uri)
         target = f"{path}?{query}" if query else path or "/"
-        key = (scheme, host)
-        for attempt in (1, 2):
-            connection = self._open.get(key) or self._connection(scheme, host)
-            kept = connection.sock is not None
+        connection = self._open.get((scheme, host)) or self._connection(scheme, host)
+        if connection.sock is not None:  # kept open since an earlier call
             try:
-                connection.request(method, target, body, headers or {})
-                reply = connection.getresponse()
-                content = reply.read()
-            except _STALE:
-                self._drop(key)
-                if kept and attempt == 1:
-                    continue  # closed while idle: once more, on a new connection
-                raise
-            except socket.gaierror as exc:
-                self._drop(key)
-                raise httplib2.ServerNotFoundError(f"Unable to find the server at {host}") from exc
-            except BaseException:
-                self._drop(key)
-                raise
-            response = httplib2.Response(reply)
-            return response, _decoded(response, content)
-        raise AssertionError("unreachable")  # pragma: no cover
+                return self._exchange(connection, method, target, body, headers)
+            except _STALE:  # closed by the other side while idle: once more, anew
+                connection = self._connection(scheme, host)
+        return self._exchange(connection, method, target, body, headers)
 
     def close(self) -> None:
         """Close every connection (the next request opens a new one)."""
@@ -110,10 +95,36 @@ class KeptConnections:
         self._open[(scheme, host)] = connection
         return connection
 
-    def _drop(self, key: tuple[str, str]) -> None:
-        connection = self._open.pop(key, None)
-        if connection is not None:
-            connection.close()
+    def _exchange(
+        self,
+        connection: http.client.HTTPConnection,
+        method: str,
+        target: str,
+        body: str | bytes | None,
+        headers: dict[str, str] | None,
+    ) -> tuple[httplib2.Response, bytes]:
+        """One request and its reply; on any failure the connection is closed and
+        forgotten (the next request opens a new one)."""
+        try:
+            connection.request(method, target, body, headers or {})
+            reply = connection.getresponse()
+            content = reply.read()
+        except socket.gaierror as exc:
+            self._drop(connection)
+            raise httplib2.ServerNotFoundError(
+                f"Unable to find the server at {connection.host}"
+            ) from exc
+        except BaseException:
+            self._drop(connection)
+            raise
+        response = httplib2.Response(reply)
+        return response, _decoded(response, content)
+
+    def _drop(self, connection: http.client.HTTPConnection) -> None:
+        connection.close()
+        for key, kept in list(self._open.items()):
+            if kept is connection:
+                del self._open[key]
 
 
 def _decoded(response: httplib2.Response, content: bytes) -> bytes:
