@@ -58,17 +58,22 @@ def test_the_fields_left_out_of_the_key_do_not_move_the_forecast(
     assert fresh(with_words(plan, n), today) == fresh(plan, today)
 
 
-def test_every_other_field_of_the_model_is_in_the_key() -> None:
-    left_out = memo.DESCRIPTIVE_MILESTONE_FIELDS | memo.DESCRIPTIVE_PLAN_FIELDS
-    plan = with_milestone(six_step_plan(), "m3", status=Status.IN_PROGRESS)
+def test_a_change_to_any_other_field_of_the_model_changes_the_key() -> None:
+    plan = six_step_plan()
     key = memo.forecast_key(plan, TODAY, None)
-    for model, sample in ((Milestone, plan.milestones[2]), (Plan, plan)):
-        for field in dataclasses.fields(model):
-            if field.name in left_out:
-                continue
-            value = getattr(sample, field.name)
-            assert value in key[2] or value in key[3][2], f"{model.__name__}.{field.name}"
-    assert key[0] == TODAY
+    other = object()  # equal to no value any field holds
+    for field in dataclasses.fields(Plan):
+        if field.name not in memo.DESCRIPTIVE_PLAN_FIELDS:
+            changed = dataclasses.replace(plan, **{field.name: other})
+            assert memo.forecast_key(changed, TODAY, None) != key, f"Plan.{field.name}"
+    for field in dataclasses.fields(Milestone):
+        if field.name not in memo.DESCRIPTIVE_MILESTONE_FIELDS:
+            third = dataclasses.replace(plan.milestones[2], **{field.name: other})
+            milestones = (*plan.milestones[:2], third, *plan.milestones[3:])
+            changed = dataclasses.replace(plan, milestones=milestones)
+            assert memo.forecast_key(changed, TODAY, None) != key, f"Milestone.{field.name}"
+    assert memo.forecast_key(plan, D("2026-11-23"), None) != key
+    assert memo.forecast_key(plan, TODAY, ON_PLAN) != key
 
 
 @FAST
