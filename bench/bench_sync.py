@@ -218,6 +218,7 @@ def stage_split(h: Harness, spreadsheet_id: str, rows: int, runs: int) -> dict[s
     wrapping those functions for the duration of the runs."""
     from service.services import sync as steps
     from service.services import versions
+    from service.store.snapshots import Snapshots
 
     samples: dict[str, list[float]] = {}
     originals: dict[tuple[Any, str], Any] = {}
@@ -238,6 +239,7 @@ def stage_split(h: Harness, spreadsheet_id: str, rows: int, runs: int) -> dict[s
     for name in ("load_inputs", "read", "diff", "recompute", "write", "save"):
         timed(steps, name, name)
     timed(steps, "write_guarded", "  write: announce + batchUpdate")
+    timed(Snapshots, "save_snapshot", "    write: pending write stored")
     timed(versions, "drive_file", "drive version before")
     timed(versions, "after_own_write", "drive version after")
     try:
