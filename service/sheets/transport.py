@@ -20,8 +20,9 @@ What it does, as httplib2 did for these calls:
   the host name checked;
 - the timeout on every connection; a host that cannot be resolved raises httplib2's
   ``ServerNotFoundError``, as before;
-- a gzip or deflate body decoded (Google's replies are compressed when asked to be,
-  and google-api-python-client asks).
+- a gzip or deflate body decoded, by httplib2's own decoders and their limits
+  (Google's replies are compressed when asked to be, and google-api-python-client
+  asks).
 
 What it does not do: follow redirects (the Sheets and Drive calls made here are not
 redirected; a 3xx reaches the gateway as an error), cache, or go through a proxy (App
@@ -40,6 +41,7 @@ from urllib.parse import urlsplit
 
 import certifi
 import httplib2
+from httplib2.decode import DeflateDecoder, LimitDecoder, ZlibDecoder
 
 # Raised when a kept connection turns out to have been closed by the other side.
 _STALE = (http.client.BadStatusLine, ConnectionResetError, BrokenPipeError)
@@ -129,22 +131,23 @@ class KeptConnections:
 
 def _decoded(response: httplib2.Response, content: bytes) -> bytes:
     """The body without its content encoding (gzip, or deflate with or without its zlib
-    header), noted as httplib2 notes it (``-content-encoding``)."""
+    header), noted as httplib2 notes it (``-content-encoding``). Decoded by httplib2's
+    own decoders, with their limits against a body that inflates without end (at most
+    a hundred times its size past 10 MiB, 10 GiB in all)."""
     encoding = response.get("content-encoding")
     if encoding not in ("gzip", "deflate"):
         return content
     try:
-        # 47: a gzip or zlib header, detected; -15: raw deflate.
-        content = zlib.decompress(content, 47)
-    except zlib.error:
         try:
-            content = zlib.decompress(content, -15)
-        except zlib.error as exc:
-            raise httplib2.FailedToDecompressContent(
-                f"Content purported to be compressed with {encoding} but failed to decompress.",
-                response,
-                content,
-            ) from exc
+            content = LimitDecoder(ZlibDecoder()).consume_bytes(content, 0)
+        except zlib.error:  # deflate without its zlib header
+            content = LimitDecoder(DeflateDecoder()).consume_bytes(content, 0)
+    except zlib.error as exc:
+        raise httplib2.FailedToDecompressContent(
+            f"Content purported to be compressed with {encoding} but failed to decompress.",
+            response,
+            content,
+        ) from exc
     response["content-length"] = str(len(content))
     response["-content-encoding"] = response.pop("content-encoding")
     return content

@@ -23,6 +23,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from httplib2.decode import DecodeRatioError
 
 from service.sheets.transport import KeptConnections
 
@@ -59,8 +60,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.server.release.wait(10)
             return
         payload = json.dumps({"path": self.path, "body": body.decode()}).encode()
-        encoding = {"/gzip": "gzip", "/zlib": "deflate", "/raw-deflate": "deflate"}.get(self.path)
-        if self.path == "/gzip":
+        encoding = {
+            "/gzip": "gzip",
+            "/zlib": "deflate",
+            "/raw-deflate": "deflate",
+            "/garbled": "gzip",
+            "/bomb": "gzip",
+        }.get(self.path)
+        if self.path == "/garbled":
+            payload = b"not compressed at all"
+        elif self.path == "/bomb":  # 20 MiB of zeros in about 20 KB
+            payload = gzip.compress(bytes(20 << 20))
+        elif self.path == "/gzip":
             payload = gzip.compress(payload)
         elif self.path == "/zlib":
             payload = zlib.compress(payload)
@@ -145,6 +156,16 @@ def test_a_compressed_body_is_decoded(
     assert "content-encoding" not in response
     assert response["-content-encoding"] in ("gzip", "deflate")
     assert response["content-length"] == str(len(content))
+
+
+def test_a_body_that_does_not_decode_or_inflates_without_end_is_refused(
+    server: Server, kept: Callable[..., KeptConnections]
+) -> None:
+    base = f"http://127.0.0.1:{server.port}"
+    with pytest.raises(httplib2.FailedToDecompressContent):
+        kept().request(f"{base}/garbled")
+    with pytest.raises(DecodeRatioError):  # httplib2's limit: 100 times past 10 MiB
+        kept().request(f"{base}/bomb")
 
 
 def test_a_server_that_does_not_answer_times_out(
