@@ -214,11 +214,10 @@ def cpu_per_sync(
 
 def stage_split(h: Harness, spreadsheet_id: str, rows: int, runs: int) -> dict[str, float]:
     """Median CPU ms of each step of a sync (``sync.py``'s six calls, the Drive version
-    checks, and the pending write's announcement with the ``batchUpdate``), timed by
+    checks, and the ``batchUpdate`` with its state), timed by
     wrapping those functions for the duration of the runs."""
     from service.services import sync as steps
     from service.services import versions
-    from service.store.snapshots import Snapshots
 
     samples: dict[str, list[float]] = {}
     originals: dict[tuple[Any, str], Any] = {}
@@ -238,8 +237,7 @@ def stage_split(h: Harness, spreadsheet_id: str, rows: int, runs: int) -> dict[s
 
     for name in ("load_inputs", "read", "diff", "recompute", "write", "save"):
         timed(steps, name, name)
-    timed(steps, "write_guarded", "  write: announce + batchUpdate")
-    timed(Snapshots, "save_snapshot", "    write: pending write stored")
+    timed(steps, "write_guarded", "  write: batchUpdate")
     timed(versions, "drive_file", "drive version before")
     timed(versions, "after_own_write", "drive version after")
     try:

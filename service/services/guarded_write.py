@@ -3,10 +3,16 @@ the use cases' half. (The spreadsheet's half, stamping the write token and verif
 where the write landed, is the implementation's: see ``map_sheets.MapSheets.write``.)
 
 - Exactly-once history (DESIGN I7): every write stamps a fresh token on the spreadsheet.
-  If Google fails mid-write (5xx, a dropped connection), nobody can tell whether it
-  landed, so the write is stored as *pending*; the next read compares the sheet's token
-  with it and either adopts it (recording its history once) or drops it (and that sync
-  redoes the work).
+  If Google fails mid-write (5xx, a dropped connection, a client timeout), nobody can
+  tell whether it landed, so the write is then stored as *pending*; the next read
+  compares the sheet's token with it and either adopts it (recording its history once)
+  or drops it (and that sync redoes the work).
+- Nothing is stored before the write. Should the process die, or the store fail, after
+  the write lands and before the sync's record commits, the sheet carries a token the
+  store never recorded: the next sync reads the History tab's rows as well, diffs from
+  the same snapshot (so its changes get the same event ids), finds the rows the write
+  left by their ids and adds none, and the store keeps each event once (its dedupe key
+  is unique). See docs/sync.md, "Invariants after a crash".
 - Rows moved (DESIGN I3): when the write reports :class:`LayoutChanged`, the caller syncs
   again, which puts every computed cell back on its milestone's row. What the write did
   record (history rows) is kept; the IDs it gave rows are not trusted (they may have
@@ -15,9 +21,10 @@ where the write landed, is the implementation's: see ``map_sheets.MapSheets.writ
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from datetime import date, datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 from service.domain.model import ComputedPlan, Plan
 from service.domain.parse import plan_to_json
@@ -27,14 +34,7 @@ from service.sheets.errors import GoogleUnavailable, LayoutChanged
 from service.store.records import HistorySource, NewHistoryEvent
 from service.store.store import Store
 
-
-class Guarded(NamedTuple):
-    """What a write made: the state it leaves, and the snapshot version that announced
-    it as pending (the sync's record replaces that version with the confirmed state, in
-    place, rather than adding one more)."""
-
-    state: MapState
-    announced_version: int
+log = logging.getLogger(__name__)
 
 
 def write_guarded(
@@ -50,38 +50,65 @@ def write_guarded(
     next_id: int,
     given_ids: list[str],
     token: str,
-) -> Guarded:
-    """Make ``write``; return the state it leaves and the version of the snapshot that
-    announced it (see the module docstring)."""
-    pending = PendingWrite(
-        token=token,
-        plan=plan_to_json(plan),
-        computed=computed.to_json(),
-        sheet=write.layout_after(),
-        events=[event_to_json(e) for e in events],
-        next_id=next_id,
-        new_ids=given_ids,
-    )
-    # Written ahead: if this process dies, or the store fails, after the write lands,
-    # the next read finds the token on the sheet and adopts the write (its history once).
-    announced = store.save_snapshot(spreadsheet_id, **replace(state, pending=pending).snapshot())
+) -> MapState:
+    """Make ``write``; return the state it leaves, for the caller to record (see the
+    module docstring)."""
     try:
         sheets.write(write, token=token)
     except GoogleUnavailable:
-        # Applied or not, we cannot tell: it stays pending; the next read decides.
+        # Applied or not, we cannot tell: kept pending; the next read decides.
+        pending = PendingWrite(
+            token=token,
+            plan=plan_to_json(plan),
+            computed=computed.to_json(),
+            sheet=write.layout_after(),
+            events=[event_to_json(e) for e in events],
+            next_id=next_id,
+            new_ids=given_ids,
+        )
+        _keep_pending(store, spreadsheet_id, replace(state, pending=pending))
         raise
     except LayoutChanged:
-        applied = replace(state, pending=pending).confirm_pending()
         untrusted = set(given_ids)
-        kept = tuple(m for m in applied.plan.milestones if m.id not in untrusted)
-        unsure = replace(applied, plan=replace(applied.plan, milestones=kept), sheet={})
+        kept = tuple(m for m in plan.milestones if m.id not in untrusted)
+        unsure = _applied(state, write, replace(plan, milestones=kept), computed, next_id, token)
         with store.transaction():
             store.append_history(
                 [e for e in events if not (e.field == "milestone" and e.milestone_id in untrusted)]
             )
-            store.save_snapshot(spreadsheet_id, **unsure.snapshot())
+            store.save_snapshot(spreadsheet_id, **replace(unsure, sheet={}).snapshot())
         raise
-    return Guarded(replace(state, pending=pending).confirm_pending(plan), announced.version)
+    return _applied(state, write, plan, computed, next_id, token)
+
+
+def _applied(
+    state: MapState,
+    write: SheetWrite,
+    plan: Plan,
+    computed: ComputedPlan,
+    next_id: int,
+    token: str,
+) -> MapState:
+    """The state ``write`` leaves once it landed."""
+    return replace(
+        state,
+        plan=plan,
+        computed=computed.to_json(),
+        sheet=write.layout_after(),
+        write_token=token,
+        next_id=next_id,
+        pending=None,
+    )
+
+
+def _keep_pending(store: Store, spreadsheet_id: str, state: MapState) -> None:
+    """Store ``state`` with its pending write. Should the store fail too, the write's
+    token on the sheet, unknown to the store, leads the next sync to the same place
+    (the module docstring); the caller sees Google's error either way."""
+    try:
+        store.save_snapshot(spreadsheet_id, **state.snapshot())
+    except Exception as exc:  # the store's own errors and its driver's: Google's stands
+        log.warning("a write of unknown outcome to %s not kept as pending: %s", spreadsheet_id, exc)
 
 
 def adopt_pending(

@@ -83,10 +83,9 @@ def recompute_from_state(
     )
     new_state = replace(state, computed=computed.to_json())
     version = record.drive_version
-    announced: int | None = None
     if write:
         before = versions.file_version(deps.sheets, record.spreadsheet_id)
-        new_state, announced = write_guarded(
+        new_state = write_guarded(
             deps.store,
             deps.sheets,
             record.spreadsheet_id,
@@ -103,9 +102,7 @@ def recompute_from_state(
             # Nobody changed the file since the last read: our write alone moves it on.
             version = versions.after_own_write(deps.sheets, record.spreadsheet_id, before)
     with recording(deps):
-        if announced is not None:
-            deps.store.replace_snapshot(record.spreadsheet_id, announced, **new_state.snapshot())
-        elif new_state != state:
+        if write or new_state != state:
             deps.store.save_snapshot(record.spreadsheet_id, **new_state.snapshot())
         deps.store.record_map_changes(
             record.spreadsheet_id,

@@ -12,8 +12,9 @@ prepared against the cells as read, so an unchanged sync writes nothing (I1).
 What the store gives a sync is loaded in one read-only transaction (``load_inputs``:
 the record, the snapshot, parsed once, the organisation's calibration and the edits the
 add-on's trigger reported), and what it records is saved in one write transaction
-(``save``); a sync that writes the sheet stores its write as pending first, in one more
-(``guarded_write``, DESIGN I7). See docs/sync.md, "What a sync costs the store".
+(``save``), whether it wrote the sheet or not; only a write whose outcome Google left
+unknown is stored apart, as pending (``guarded_write``, DESIGN I7). See docs/sync.md,
+"What a sync costs the store".
 """
 
 from __future__ import annotations
@@ -183,6 +184,10 @@ class Seen:
     state: MapState  # what we knew, with a write whose outcome was unknown resolved
     sheet: SheetPlan  # the plan the sheet shows
     today: date  # in the sheet's time zone
+    # The token of the last write on the sheet ("" when none): what a sync that writes
+    # nothing records, so that a write of ours the store never recorded (the process
+    # died, or the store failed, once it had landed) is reconciled once, not each time.
+    token: str = ""
 
 
 @dataclass(frozen=True)
@@ -207,9 +212,6 @@ class Written:
     state: MapState  # what this sync leaves
     write: SheetWrite  # empty when there was nothing to write
     events: list[NewHistoryEvent]  # history this sync records
-    # The snapshot version that announced the write as pending (None: nothing written);
-    # the record replaces it in place.
-    announced: int | None = None
 
 
 def read(deps: SyncDeps, record: MapRecord, loaded: MapState, now: datetime) -> Seen:
@@ -234,7 +236,7 @@ def read(deps: SyncDeps, record: MapRecord, loaded: MapState, now: datetime) -> 
     sheet = reading.to_plan(
         state.plan, next_id=state.next_id, reason=state.reason, removed=state.removed
     )
-    return Seen(state, sheet, reading.today)
+    return Seen(state, sheet, reading.today, reading.write_token or "")
 
 
 def needs_history_rows(state: MapState) -> bool:
@@ -334,9 +336,10 @@ def write(deps: SyncDeps, seen: Seen, edits: Edits, result: Recomputed, now: dat
             computed=result.computed.to_json(),
             sheet=seen.sheet.layout.remembered(),
             next_id=seen.sheet.next_id,
+            write_token=seen.token,
         )
         return Written(state, prepared, events)
-    state, announced = write_guarded(
+    state = write_guarded(
         deps.store,
         deps.sheets,
         spreadsheet_id,
@@ -349,7 +352,7 @@ def write(deps: SyncDeps, seen: Seen, edits: Edits, result: Recomputed, now: dat
         given_ids=list(seen.sheet.given_ids),
         token=token,
     )
-    return Written(state, prepared, events, announced)
+    return Written(state, prepared, events)
 
 
 def save(
@@ -368,15 +371,13 @@ def save(
     store = deps.store
     # One transaction (with the lease's release, under a lease): a failure part-way (a
     # lost connection, a killed process) leaves the store as it was, and the write
-    # stamped on the sheet stays pending, so the next read adopts it and records its
-    # history once.
+    # stamped on the sheet carries a token the store does not know, so the next sync
+    # finds its History rows by their event ids and records each change once.
     with recording(deps):
         if written.events:
             store.append_history(written.events)
         crash_point("store")
-        if written.announced is not None:
-            store.replace_snapshot(spreadsheet_id, written.announced, **written.state.snapshot())
-        elif written.state != loaded:
+        if written.write or written.state != loaded:
             store.save_snapshot(spreadsheet_id, **written.state.snapshot())
         store.record_map_changes(
             spreadsheet_id,

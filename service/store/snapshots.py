@@ -10,13 +10,11 @@ from sqlalchemy import (
     Insert,
     Select,
     Table,
-    Update,
     bindparam,
     delete,
     func,
     insert,
     select,
-    update,
 )
 from sqlalchemy.exc import IntegrityError
 
@@ -86,32 +84,6 @@ def _delete_up_to() -> Delete:
     )
 
 
-@cache
-def _replace_latest() -> Update:
-    """The state in place of ``version`` when that version is still the latest."""
-    table = cast(Table, SnapshotRow.__table__)
-    latest = (
-        select(func.max(table.c.version))
-        .where(table.c.spreadsheet_id == bindparam("b_spreadsheet_id"))
-        .scalar_subquery()
-    )
-    return (
-        update(table)
-        .where(
-            table.c.spreadsheet_id == bindparam("b_spreadsheet_id"),
-            table.c.version == bindparam("b_version"),
-            table.c.version == latest,
-        )
-        .values(
-            taken_at=bindparam("b_taken_at"),
-            plan=bindparam("b_plan"),
-            computed=bindparam("b_computed"),
-            sheet_state=bindparam("b_sheet_state"),
-        )
-        .returning(table.c.version)
-    )
-
-
 class Snapshots(StoreBase):
     def save_snapshot(
         self,
@@ -124,8 +96,8 @@ class Snapshots(StoreBase):
         """Stores a new version (one more than the latest) and drops versions beyond the
         last ``snapshots_kept``; ``MapNotFound`` if there is no such MAP."""
         taken_at = self._now()
-        # A connection, not a Session, outside a transaction: a write announced ahead of
-        # a sync's batchUpdate is this statement alone (see ``_write_connection``).
+        # A connection, not a Session, outside a transaction: a write of unknown outcome
+        # kept as pending is this statement alone (see ``_write_connection``).
         with self._write_connection() as connection:
             # Locking the MAP's row makes "latest + 1" safe against a concurrent save
             # on PostgreSQL (SQLite's BEGIN IMMEDIATE has already locked the database:
@@ -162,47 +134,6 @@ class Snapshots(StoreBase):
                 computed=computed,
                 sheet_state=sheet_state,
             )
-
-    def replace_snapshot(
-        self,
-        spreadsheet_id: str,
-        version: int,
-        *,
-        plan: dict[str, Any],
-        computed: dict[str, Any],
-        sheet_state: dict[str, Any],
-    ) -> Snapshot:
-        """Puts a new state in place of ``version`` (one statement), when that version is
-        still the latest: a sync's record replacing the snapshot that announced its write
-        as pending. Otherwise (another version came since, or it is gone) the state is
-        saved as a new version, as :meth:`save_snapshot` does. ``MapNotFound`` if there
-        is no such MAP."""
-        taken_at = self._now()
-        with self._write_connection() as connection:
-            replaced = connection.execute(
-                _replace_latest(),
-                {
-                    "b_spreadsheet_id": spreadsheet_id,
-                    "b_version": version,
-                    "b_taken_at": taken_at,
-                    "b_plan": plan,
-                    "b_computed": computed,
-                    "b_sheet_state": sheet_state,
-                },
-            ).scalar()
-        if replaced is None:
-            # After the block: a transaction of its own when there is no outer one.
-            return self.save_snapshot(
-                spreadsheet_id, plan=plan, computed=computed, sheet_state=sheet_state
-            )
-        return Snapshot(
-            spreadsheet_id=spreadsheet_id,
-            version=version,
-            taken_at=taken_at,
-            plan=plan,
-            computed=computed,
-            sheet_state=sheet_state,
-        )
 
     def latest_snapshot(self, spreadsheet_id: str) -> Snapshot | None:
         with self._read_connection() as connection:

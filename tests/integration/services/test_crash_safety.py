@@ -43,17 +43,29 @@ def test_a_store_failure_between_history_and_snapshot_records_history_once(world
     sync_coalesced(world.backend, sid)
     world.edit(sid, f"Plan!G{row_number(world.backend_emulator_state, sid, 'm1')}", "Done")
     # The sheet is written; saving the sync then fails after its history, before its
-    # snapshot (PostgreSQL: the server ends the connection). The sync's record puts its
-    # snapshot in place of the one that announced the write (an UPDATE).
-    failing = after("INSERT INTO history_events", "UPDATE snapshots")
+    # snapshot (PostgreSQL: the server ends the connection). Nothing was stored before
+    # the write, so the store is left as it was before the sync.
+    failing = after("INSERT INTO history_events", "INSERT INTO snapshots")
     with store_fails(world.store.engine, failing) as failed, pytest.raises(OperationalError):
         sync_coalesced(world.backend, sid)
     assert failed, "the store never reached the snapshot"
+    assert store_history(world, sid) == []
+    # The sheet carries a write token the store never recorded: the next sync reads the
+    # History tab's rows too, finds the change again with the same event id, and finds
+    # the write's row on the tab: nothing more is written, the change is recorded once.
+    world.reset_counters()
     run = sync_coalesced(world.backend, sid)
-    assert run.last is not None and run.last.changes == 0  # the landed write was adopted
+    assert run.last is not None and run.last.changes == 1 and not run.last.wrote
+    assert world.counters(sid).get("sheets.spreadsheets.get") == 2
     assert store_history(world, sid) == [("m1", "status", "Done")]
     assert history_tab(world, sid) == [("Pricing proposal review", "Status", "Done")]
     assert world.store.sync_state(sid) is not None and not world.store.sync_state(sid).pending
+    # That token is now known: the sync after reads once.
+    world.reset_counters()
+    run = sync_coalesced(world.backend, sid)
+    assert run.last is not None and run.last.changes == 0 and not run.last.wrote
+    assert world.counters(sid).get("sheets.spreadsheets.get") == 1
+    assert store_history(world, sid) == [("m1", "status", "Done")]
 
 
 def impatient_sheets(world: World, timeout_s: float) -> GoogleMapSheets:

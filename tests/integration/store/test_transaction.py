@@ -99,18 +99,3 @@ def test_reading_inside_a_transaction_joins_it(store: Store) -> None:
         with store.reading():
             assert store.latest_snapshot(sid) is not None  # sees the transaction's write
     assert (counts.read_transactions, counts.write_transactions) == (0, 1)
-
-
-def test_a_snapshot_replaced_in_place_while_latest_else_saved_anew(store: Store) -> None:
-    sid = make_map(store).spreadsheet_id
-    first = store.save_snapshot(sid, plan={"n": 1}, computed={}, sheet_state={})
-    replaced = store.replace_snapshot(
-        sid, first.version, plan={"n": 2}, computed={}, sheet_state={}
-    )
-    assert replaced.version == first.version
-    assert [(s.version, s.plan) for s in store.snapshots(sid)] == [(first.version, {"n": 2})]
-    store.save_snapshot(sid, plan={"n": 3}, computed={}, sheet_state={})
-    # No longer the latest: not overwritten, saved as a new version instead.
-    later = store.replace_snapshot(sid, first.version, plan={"n": 4}, computed={}, sheet_state={})
-    assert [s.plan["n"] for s in store.snapshots(sid)] == [4, 3, 2]
-    assert later.version == first.version + 2
