@@ -187,7 +187,7 @@ class Seen:
     # The token of the last write on the sheet ("" when none): what a sync that writes
     # nothing records, so that a write of ours the store never recorded (the process
     # died, or the store failed, once it had landed) is reconciled once, not each time.
-    token: str = ""
+    token: str
 
 
 @dataclass(frozen=True)
