@@ -4,8 +4,12 @@ At midnight an open milestone whose target has passed turns Overdue: nothing on 
 changed, only the date. :func:`rollover_map` recomputes from the stored snapshot and
 writes only the cells that change, against the layout remembered from the last read.
 It reads the sheet instead when the MAP's weekly reconciliation is due (its own hour of
-the week, ``reconciliation.py``), when a write's outcome is pending, or when rows moved
-since we last looked.
+the week, ``reconciliation.py``), when a write's outcome is pending, when rows moved
+since we last looked, or when it has something to write and the file's Drive version is
+not the one the last sync recorded: the file changed since, by a person's edit not yet
+synced or by a write of ours whose record was lost (the process died, the store failed),
+and a write from the stored state would stamp a new token over that write's, hiding
+from the next sync the History rows it left (docs/sync.md, "Invariants after a crash").
 """
 
 from __future__ import annotations
@@ -38,6 +42,11 @@ from service.sheets.errors import LayoutChanged, TabMissing
 from service.store.records import MapRecord
 
 
+class ChangedSinceRead(Exception):
+    """The file changed since the last sync recorded its version: read it, do not write
+    from the stored state."""
+
+
 class Unloaded:
     """Not loaded yet (a calibration of None means the built-in priors)."""
 
@@ -52,7 +61,11 @@ def rollover_map(deps: SyncDeps, spreadsheet_id: str) -> SyncResult:
     if state.pending is not None or stale or not state.sheet:
         return sync_map(deps, spreadsheet_id, loaded=loaded)
     try:
-        return recompute_from_state(deps, record, state, calibration=loaded.calibration)
+        return recompute_from_state(
+            deps, record, state, calibration=loaded.calibration, unchanged_file_only=True
+        )
+    except ChangedSinceRead:
+        return sync_map(deps, spreadsheet_id, loaded=loaded)
     except (LayoutChanged, TabMissing):
         # Rows moved, or a tab was renamed or deleted: a sync reads (restoring tabs).
         return sync_map(deps, spreadsheet_id)
@@ -66,11 +79,14 @@ def recompute_from_state(
     review_rows: Sequence[Sequence[str]] = (),
     review_on: date | None = None,
     calibration: Calibration | Unloaded | None = UNLOADED,
+    unchanged_file_only: bool = False,
 ) -> SyncResult:
     """Recompute from what we know and write what changed, plus ``review_rows`` on the
     Reviews tab, against the layout the last read or write left.
     :class:`LayoutChanged` if rows moved since. ``calibration``: the organisation's, when
-    the caller has loaded it already (else asked here)."""
+    the caller has loaded it already (else asked here). ``unchanged_file_only``: when
+    there is something to write and the file's Drive version is not the recorded one,
+    :class:`ChangedSinceRead` instead (nothing written or stored)."""
     now = deps.now()
     layout = deps.sheets.recall(state.sheet)
     today = local_today(now, layout.time_zone)
@@ -85,6 +101,8 @@ def recompute_from_state(
     version = record.drive_version
     if write:
         before = versions.file_version(deps.sheets, record.spreadsheet_id)
+        if unchanged_file_only and before is not None and before != record.drive_version:
+            raise ChangedSinceRead(record.spreadsheet_id)
         new_state = write_guarded(
             deps.store,
             deps.sheets,

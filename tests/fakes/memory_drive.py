@@ -13,6 +13,7 @@ opens for its owner and the people it is shared with.
 from __future__ import annotations
 
 import copy
+import hashlib
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -53,6 +54,23 @@ class Spreadsheet:
     history: list[list[str]] = field(default_factory=list)
     reviews: list[list[str]] = field(default_factory=list)
     invitations: list[tuple[str, str]] = field(default_factory=list)  # (email, message)
+    # Drive's file version: up by one with each change (``changed``), and once more when
+    # the content differs from what that version held (a test that changed it directly).
+    version: int = field(default=1, repr=False)
+    _content_at_version: str = field(default="", repr=False)
+
+    def changed(self) -> None:
+        """One change made (by a person or by a write): the next version."""
+        self.version += 1
+        self._content_at_version = self._content()
+
+    def current_version(self) -> int:
+        if self._content() != self._content_at_version:
+            self.changed()
+        return self.version
+
+    def _content(self) -> str:
+        return hashlib.sha256(repr(self).encode()).hexdigest()
 
     def row_index(self, milestone_id: str) -> int:
         return next(i for i, row in enumerate(self.rows) if row.id == milestone_id)
@@ -115,26 +133,32 @@ class MemoryDrive:
 
     def edit(self, spreadsheet_id: str, milestone_id: str, field: str, value: Any) -> None:
         self.row(spreadsheet_id, milestone_id).inputs[field] = value
+        self.sheet(spreadsheet_id).changed()
 
     def edit_header(self, spreadsheet_id: str, field: str, value: Any) -> None:
         self.sheet(spreadsheet_id).header[field] = value
+        self.sheet(spreadsheet_id).changed()
 
     def add_row(self, spreadsheet_id: str, title: str, **inputs: Any) -> None:
         """A person types a new step on the first blank row under the table."""
         self.sheet(spreadsheet_id).rows.append(Row(inputs={"title": title, **inputs}))
+        self.sheet(spreadsheet_id).changed()
 
     def insert_blank_row(self, spreadsheet_id: str, *, above: str) -> None:
         sheet = self.sheet(spreadsheet_id)
         sheet.rows.insert(sheet.row_index(above), Row())
+        sheet.changed()
 
     def delete_row(self, spreadsheet_id: str, milestone_id: str) -> None:
         sheet = self.sheet(spreadsheet_id)
         del sheet.rows[sheet.row_index(milestone_id)]
+        sheet.changed()
 
     def sort_rows(self, spreadsheet_id: str, *, reverse: bool = False) -> None:
         """Sort the milestone rows by title, whole rows moving (a person's sort)."""
         sheet = self.sheet(spreadsheet_id)
         sheet.rows.sort(key=lambda row: (not row.title, row.title), reverse=reverse)
+        sheet.changed()
 
     # -- for memory_sheets.py -------------------------------------------------------
     def open(self, spreadsheet_id: str, actor: str) -> Spreadsheet:

@@ -13,7 +13,6 @@ with :class:`GoogleUnavailable`, landed or not.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -367,11 +366,10 @@ class MemoryMapSheets:
             raise LayoutChanged(f"rows {moved} hold other milestones than when read")
 
     def file_version(self, spreadsheet_id: str) -> FileVersion:
-        """A digest of the spreadsheet's content (goes up by one: no such promise; who
-        changed it last: not said)."""
+        """The file's version, up by one with each change, as Drive's (who changed it
+        last: not said)."""
         self.drive.version_calls += 1
-        content = repr(self.drive.sheet(spreadsheet_id)).encode()
-        return FileVersion(hashlib.sha256(content).hexdigest()[:16])
+        return FileVersion(str(self.drive.sheet(spreadsheet_id).current_version()))
 
     def create_map(self, new: NewMap) -> str:
         self.drive.calls["create"] += 1
@@ -447,6 +445,7 @@ def _apply(sheet: Spreadsheet, write: MemoryWrite, token: str) -> None:
     sheet.reviews[:] = [r for r in sheet.reviews if r[0] not in days]
     sheet.reviews.extend(list(r) for r in write.review_rows)
     sheet.token = token
+    sheet.changed()
 
 
 def _lay_out(sheet: Spreadsheet, new: NewMap) -> None:
@@ -456,6 +455,7 @@ def _lay_out(sheet: Spreadsheet, new: NewMap) -> None:
     sheet.header = {"account": new.account, "outcome": new.outcome, "go_live": new.go_live}
     sheet.header_computed = shown_header(new.computed, None)
     sheet.rows = [Row(m.id, _inputs(m), dict(shown[m.id])) for m in new.milestones]
+    sheet.changed()
 
 
 def _inputs(m: Milestone) -> dict[str, Any]:

@@ -11,12 +11,14 @@ from typing import Any
 
 import pytest
 import requests
+from gspread.utils import a1_to_rowcol
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from emulator.testing import Hold, wait_for
 from service.services.coalesce import sync_coalesced
 from service.services.review import run_review
+from service.services.rollover import rollover_map
 from service.services.sweep import sweep
 from service.services.sync import SyncDeps, sync_map
 from service.sheets import GoogleMapSheets, build_gateway, service_account_credentials
@@ -170,6 +172,63 @@ def test_the_sweep_reads_only_the_maps_whose_file_changed_since_their_last_sync(
     world.reset_counters()
     assert sweep(world.backend).changed == 0
     assert "sheets.spreadsheets.get" not in world.counters(edited)
+
+
+def lose_the_record_of_a_write(world: World, spreadsheet_id: str) -> str:
+    """A person sets m1 Done; the sync's write lands and its record never does (nothing
+    is stored before the write), and no notification is left pending (a sync outside the
+    lease's bookkeeping, as a process that died with its notification covered). Returns
+    the A1 of m1's status cell."""
+    status_cell = f"Plan!G{row_number(world.backend_emulator_state, spreadsheet_id, 'm1')}"
+    world.edit(spreadsheet_id, status_cell, "Done")
+    failing = after("INSERT INTO history_events", "INSERT INTO snapshots")
+    with (
+        store_fails(world.store.engine, failing),
+        world.backend.sheets() as sheets,
+        pytest.raises(OperationalError),
+    ):
+        sync_map(SyncDeps(world.store, sheets, world.clock), spreadsheet_id)
+    assert store_history(world, spreadsheet_id) == []
+    return status_cell
+
+
+def test_a_write_whose_record_was_lost_makes_the_next_rollover_read(world: World) -> None:
+    sid = world.provision().spreadsheet_id
+    sync_coalesced(world.backend, sid)
+    status_cell = lose_the_record_of_a_write(world, sid)
+    # A week on, the rollover has cells to change. The file's Drive version is not the
+    # one recorded, so it reads the sheet rather than write from the stored plan (a new
+    # write token over the lost write's would hide its History row from the next sync).
+    world.clock.advance(days=7)
+    with world.backend.sheets() as sheets:
+        rolled = rollover_map(SyncDeps(world.store, sheets, world.clock), sid)
+    assert rolled.read
+    assert cell_text(world, sid, status_cell) == "Done"
+    assert store_history(world, sid) == [("m1", "status", "Done")]
+    assert history_tab(world, sid) == [("Pricing proposal review", "Status", "Done")]
+    sync_coalesced(world.backend, sid)
+    assert history_tab(world, sid) == [("Pricing proposal review", "Status", "Done")]
+
+
+def test_a_write_whose_record_was_lost_is_read_by_the_next_sweep(world: World) -> None:
+    sid = world.provision().spreadsheet_id
+    sync_coalesced(world.backend, sid)
+    status_cell = lose_the_record_of_a_write(world, sid)
+    report = sweep(world.backend)
+    assert report.changed == 1 and not report.failed
+    assert cell_text(world, sid, status_cell) == "Done"
+    assert store_history(world, sid) == [("m1", "status", "Done")]
+    assert history_tab(world, sid) == [("Pricing proposal review", "Status", "Done")]
+    world.reset_counters()
+    assert sweep(world.backend).changed == 0
+    assert "sheets.spreadsheets.get" not in world.counters(sid)
+
+
+def cell_text(world: World, spreadsheet_id: str, a1: str) -> str:
+    """What the Plan tab's cell ``a1`` ("Plan!G12") shows."""
+    row, column = a1_to_rowcol(a1.split("!")[1])
+    rows = tab_cells(world.backend_emulator_state, spreadsheet_id, "Plan")
+    return str(rows[row - 1][column - 1].get("formattedValue", ""))
 
 
 def reviews_on_the_tab(world: World, spreadsheet_id: str) -> int:
