@@ -40,6 +40,12 @@ def store_history(world: World, spreadsheet_id: str) -> list[tuple[str | None, s
     return [(e.milestone_id, e.field, e.new) for e in world.store.history(spreadsheet_id)]
 
 
+def assert_done_once(world: World, spreadsheet_id: str) -> None:
+    """m1 set Done is recorded once, in the store and on the History tab."""
+    assert store_history(world, spreadsheet_id) == [("m1", "status", "Done")]
+    assert history_tab(world, spreadsheet_id) == [("Pricing proposal review", "Status", "Done")]
+
+
 def test_a_store_failure_between_history_and_snapshot_records_history_once(world: World) -> None:
     sid = world.provision().spreadsheet_id
     sync_coalesced(world.backend, sid)
@@ -59,8 +65,7 @@ def test_a_store_failure_between_history_and_snapshot_records_history_once(world
     run = sync_coalesced(world.backend, sid)
     assert run.last is not None and run.last.changes == 1 and not run.last.wrote
     assert world.counters(sid).get("sheets.spreadsheets.get") == 2
-    assert store_history(world, sid) == [("m1", "status", "Done")]
-    assert history_tab(world, sid) == [("Pricing proposal review", "Status", "Done")]
+    assert_done_once(world, sid)
     assert world.store.sync_state(sid) is not None and not world.store.sync_state(sid).pending
     # That token is now known: the sync after reads once.
     world.reset_counters()
@@ -127,8 +132,7 @@ def test_a_write_whose_outcome_was_never_learned_is_shown_once(world: World) -> 
     world.reset_counters()
     sync_coalesced(world.backend, sid)
     assert world.counters(sid).get("sheets.spreadsheets.get") == 2
-    assert history_tab(world, sid) == [("Pricing proposal review", "Status", "Done")]
-    assert store_history(world, sid) == [("m1", "status", "Done")]
+    assert_done_once(world, sid)
     sync_coalesced(world.backend, sid)
     assert history_tab(world, sid) == [("Pricing proposal review", "Status", "Done")]
 
@@ -145,8 +149,7 @@ def test_a_redone_sync_finds_its_rows_on_the_history_tab_and_adds_none(world: Wo
     world.reset_counters()
     run = sync_coalesced(world.backend, sid)
     assert run.last is not None and not run.last.wrote  # adopted by its token
-    assert history_tab(world, sid) == [("Pricing proposal review", "Status", "Done")]
-    assert store_history(world, sid) == [("m1", "status", "Done")]
+    assert_done_once(world, sid)
 
 
 def test_the_sweep_reads_only_the_maps_whose_file_changed_since_their_last_sync(
@@ -204,8 +207,7 @@ def test_a_write_whose_record_was_lost_makes_the_next_rollover_read(world: World
         rolled = rollover_map(SyncDeps(world.store, sheets, world.clock), sid)
     assert rolled.read
     assert cell_text(world, sid, status_cell) == "Done"
-    assert store_history(world, sid) == [("m1", "status", "Done")]
-    assert history_tab(world, sid) == [("Pricing proposal review", "Status", "Done")]
+    assert_done_once(world, sid)
     sync_coalesced(world.backend, sid)
     assert history_tab(world, sid) == [("Pricing proposal review", "Status", "Done")]
 
@@ -217,8 +219,7 @@ def test_a_write_whose_record_was_lost_is_read_by_the_next_sweep(world: World) -
     report = sweep(world.backend)
     assert report.changed == 1 and not report.failed
     assert cell_text(world, sid, status_cell) == "Done"
-    assert store_history(world, sid) == [("m1", "status", "Done")]
-    assert history_tab(world, sid) == [("Pricing proposal review", "Status", "Done")]
+    assert_done_once(world, sid)
     world.reset_counters()
     assert sweep(world.backend).changed == 0
     assert "sheets.spreadsheets.get" not in world.counters(sid)
