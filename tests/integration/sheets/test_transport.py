@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import http.client
 import http.server
 import ipaddress
 import json
@@ -59,6 +60,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.path == "/slow":
             self.server.release.wait(10)
             return
+        if self.path in RAW_REPLIES:  # written as they are, then the connection closed
+            self.wfile.write(RAW_REPLIES[self.path])
+            self.close_connection = True
+            return
         payload = json.dumps({"path": self.path, "body": body.decode()}).encode()
         encoding = {
             "/gzip": "gzip",
@@ -88,6 +93,23 @@ class Handler(http.server.BaseHTTPRequestHandler):
         # "/then-close": the server drops the connection after answering, without saying
         # so (as a server does with a connection idle too long).
         self.close_connection = self.path == "/then-close"
+
+
+# Replies a server may give that Python's own server does not write.
+RAW_REPLIES = {
+    # Chunked, with a header given twice.
+    "/chunked": b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-Seen: a\r\nX-Seen: b\r\n"
+    b'\r\n4\r\n{"a"\r\n3\r\n: 1\r\n1\r\n}\r\n0\r\n\r\n',
+    # HTTP/1.0's way: no length, the body ends where the connection does.
+    "/until-closed": b'HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n{"b": 2}',
+    # The connection ends part-way through the body.
+    "/cut": b'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{"c":',
+    # Not HTTP at all.
+    "/garbage": b"SSH-2.0-OpenSSH_9.2\r\n\r\n",
+    # Says so before closing.
+    "/says-close": b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 2\r\n"
+    b"Connection: close\r\n\r\n{}",
+}
 
 
 @pytest.fixture
@@ -145,6 +167,49 @@ def test_a_connection_the_server_closed_while_idle_is_opened_again(
     assert response.status == 200 and answer(content) == {"path": "/after", "body": "once"}
     assert [p for _, p, _ in server.seen] == ["/then-close", "/after"]  # sent once
     assert server.seen[0][2] != server.seen[1][2]
+
+
+def test_replies_in_pieces_or_until_the_connection_closes_are_read_whole(
+    server: Server, kept: Callable[..., KeptConnections]
+) -> None:
+    client = kept()
+    base = f"http://127.0.0.1:{server.port}"
+    response, content = client.request(f"{base}/chunked")
+    assert (response.status, content) == (200, b'{"a": 1}')
+    assert response["x-seen"] == "a, b"  # as httplib2 joins a header given twice
+    response, content = client.request(f"{base}/until-closed")
+    assert (response.status, response["content-type"], content) == (
+        200,
+        "application/json",
+        b'{"b": 2}',
+    )
+    response, content = client.request(f"{base}/says-close")
+    assert (response.status, response.reason, content) == (503, "Service Unavailable", b"{}")
+    client.request(f"{base}/next")
+    # Each reply that ended its connection was followed by a new one.
+    assert len({port for _, _, port in server.seen}) == 4
+
+
+def test_a_reply_that_breaks_off_or_is_not_http_is_an_error_and_not_kept(
+    server: Server, kept: Callable[..., KeptConnections]
+) -> None:
+    client = kept()
+    base = f"http://127.0.0.1:{server.port}"
+    with pytest.raises(http.client.IncompleteRead):
+        client.request(f"{base}/cut")
+    with pytest.raises(http.client.HTTPException, match="not an HTTP reply"):
+        client.request(f"{base}/garbage")
+    response, content = client.request(f"{base}/next")
+    assert response.status == 200 and answer(content)["path"] == "/next"
+
+
+def test_a_header_that_would_start_another_is_refused_before_sending(
+    server: Server, kept: Callable[..., KeptConnections]
+) -> None:
+    client = kept()
+    with pytest.raises(ValueError, match="line break"):
+        client.request(f"http://127.0.0.1:{server.port}/x", headers={"x-note": "a\r\nX-Admin: yes"})
+    assert server.seen == []
 
 
 @pytest.mark.parametrize("path", ["/gzip", "/zlib", "/raw-deflate"])
