@@ -24,6 +24,17 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name, raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _check_known_states() -> Iterator[None]:
+    """Every MAP state a sync takes from those this process holds is compared with the
+    stored snapshot, parsed (``service.services.known_states``): a difference fails."""
+    from service.services.known_states import KNOWN_STATES
+
+    KNOWN_STATES.verify = True
+    yield
+    KNOWN_STATES.verify = False
+
+
 @pytest.fixture(scope="session")
 def emulator_server() -> Iterator[Any]:
     """A running in-memory emulator for the whole session (``.url`` is its base URL)."""

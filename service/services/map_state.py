@@ -113,6 +113,12 @@ class MapState:
             "sheet_state": sheet_state,
         }
 
+    def as_stored(self) -> MapState:
+        """This state as :meth:`from_snapshot` gives it back from :meth:`snapshot`: the
+        plan without its history, activity dates and calibration (the store keeps
+        those elsewhere)."""
+        return replace(self, plan=_without_history(self.plan))
+
     def with_removed(self, before: Plan, after: Plan) -> MapState:
         """This state with the milestones ``before`` had and ``after`` has not added to
         the removed ones, and those ``after`` has again taken out."""

@@ -39,6 +39,7 @@ from service.services import versions
 from service.services.calibrate import org_calibration
 from service.services.crash_points import crash_point
 from service.services.guarded_write import adopt_pending, write_guarded
+from service.services.known_states import KNOWN_STATES, load_state
 from service.services.map_sheets import (
     FileVersion,
     MapSheets,
@@ -109,12 +110,12 @@ def load_inputs(store: Store, spreadsheet_id: str) -> Loaded:
     no MAP (or no snapshot yet)."""
     with store.reading():
         record = store.get_map(spreadsheet_id)
-        snapshot = store.latest_snapshot(spreadsheet_id)
-        if record is None or snapshot is None:
+        state = load_state(store, spreadsheet_id)
+        if record is None or state is None:
             raise MapNotFound(spreadsheet_id)
         calibration = org_calibration(store, record.org)
         events = store.edit_events_since(spreadsheet_id, _reports_since(record))
-    return Loaded(record, MapState.from_snapshot(snapshot), calibration, tuple(events))
+    return Loaded(record, state, calibration, tuple(events))
 
 
 def _reports_since(record: MapRecord) -> datetime:
@@ -373,12 +374,13 @@ def save(
     # lost connection, a killed process) leaves the store as it was, and the write
     # stamped on the sheet carries a token the store does not know, so the next sync
     # finds its History rows by their event ids and records each change once.
+    saved = None
     with recording(deps):
         if written.events:
             store.append_history(written.events)
         crash_point("store")
         if written.write or written.state != loaded:
-            store.save_snapshot(spreadsheet_id, **written.state.snapshot())
+            saved = store.save_snapshot(spreadsheet_id, **written.state.snapshot())
         store.record_map_changes(
             spreadsheet_id,
             **edits.activity,
@@ -387,6 +389,8 @@ def save(
             last_read_at=now,
             drive_version=drive_version,
         )
+    if saved is not None:  # recorded: the next sync here starts from it, as it is
+        KNOWN_STATES.keep(spreadsheet_id, saved.stamp, written.state.as_stored())
 
 
 def sheet_update(
@@ -474,10 +478,10 @@ def load(store: Store, spreadsheet_id: str) -> tuple[MapRecord, MapState]:
     """The MAP's record and snapshot (parsed), in one read-only store transaction."""
     with store.reading():
         record = store.get_map(spreadsheet_id)
-        snapshot = store.latest_snapshot(spreadsheet_id)
-    if record is None or snapshot is None:
+        state = load_state(store, spreadsheet_id)
+    if record is None or state is None:
         raise MapNotFound(spreadsheet_id)
-    return record, MapState.from_snapshot(snapshot)
+    return record, state
 
 
 def _authors(

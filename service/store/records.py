@@ -114,6 +114,7 @@ class Snapshot:
     plan: dict[str, Any]
     computed: dict[str, Any]
     sheet_state: dict[str, Any]
+    stamp: str | None = None  # given when saved: None for a snapshot saved before stamps
 
 
 @dataclass(frozen=True, slots=True)

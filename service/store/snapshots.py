@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from functools import cache
 from typing import Any, cast
 
@@ -11,10 +12,13 @@ from sqlalchemy import (
     Select,
     Table,
     bindparam,
+    case,
     delete,
     func,
     insert,
+    null,
     select,
+    type_coerce,
 )
 from sqlalchemy.exc import IntegrityError
 
@@ -33,6 +37,7 @@ def _to_record(row: Any) -> Snapshot:
         plan=row.plan,
         computed=row.computed,
         sheet_state=row.sheet_state,
+        stamp=row.stamp,
     )
 
 
@@ -46,6 +51,24 @@ def _latest() -> Select[Any]:
     table = cast(Table, SnapshotRow.__table__)
     return (
         select(table)
+        .where(table.c.spreadsheet_id == bindparam("spreadsheet_id"))
+        .order_by(table.c.version.desc())
+        .limit(1)
+    )
+
+
+@cache
+def _latest_unless() -> Select[Any]:
+    """The latest snapshot, its documents NULL when its stamp is the one given (the
+    caller holds them): nothing to send, nothing to parse."""
+    table = cast(Table, SnapshotRow.__table__)
+    held = table.c.stamp == bindparam("stamp")
+    documents = [
+        type_coerce(case((held, null()), else_=column), column.type).label(column.name)
+        for column in (table.c.plan, table.c.computed, table.c.sheet_state)
+    ]
+    return (
+        select(table.c.spreadsheet_id, table.c.version, table.c.taken_at, table.c.stamp, *documents)
         .where(table.c.spreadsheet_id == bindparam("spreadsheet_id"))
         .order_by(table.c.version.desc())
         .limit(1)
@@ -70,6 +93,7 @@ def _insert_next_version() -> Insert:
             plan=bindparam("b_plan"),
             computed=bindparam("b_computed"),
             sheet_state=bindparam("b_sheet_state"),
+            stamp=bindparam("b_stamp"),
         )
         .returning(table.c.version)
     )
@@ -93,9 +117,11 @@ class Snapshots(StoreBase):
         computed: dict[str, Any],
         sheet_state: dict[str, Any],
     ) -> Snapshot:
-        """Stores a new version (one more than the latest) and drops versions beyond the
-        last ``snapshots_kept``; ``MapNotFound`` if there is no such MAP."""
+        """Stores a new version (one more than the latest), with a new stamp, and drops
+        versions beyond the last ``snapshots_kept``; ``MapNotFound`` if there is no such
+        MAP."""
         taken_at = self._now()
+        stamp = uuid.uuid4().hex
         # A connection, not a Session, outside a transaction: a write of unknown outcome
         # kept as pending is this statement alone (see ``_write_connection``).
         with self._write_connection() as connection:
@@ -115,6 +141,7 @@ class Snapshots(StoreBase):
                         "b_plan": plan,
                         "b_computed": computed,
                         "b_sheet_state": sheet_state,
+                        "b_stamp": stamp,
                     },
                 ).scalar_one()
             except IntegrityError as exc:
@@ -133,7 +160,24 @@ class Snapshots(StoreBase):
                 plan=plan,
                 computed=computed,
                 sheet_state=sheet_state,
+                stamp=stamp,
             )
+
+    def latest_snapshot_unless(
+        self, spreadsheet_id: str, stamp: str | None
+    ) -> Snapshot | str | None:
+        """The latest snapshot; only its stamp when that is ``stamp`` (the caller holds
+        that snapshot already, parsed: a stamp is never given twice, so its content is
+        the same); None when the MAP has none. One statement, as :meth:`latest_snapshot`."""
+        with self._read_connection() as connection:
+            row = connection.execute(
+                _latest_unless(), {"spreadsheet_id": spreadsheet_id, "stamp": stamp}
+            ).first()
+        if row is None:
+            return None
+        if stamp is not None and row.stamp == stamp:
+            return stamp
+        return _to_record(row)
 
     def latest_snapshot(self, spreadsheet_id: str) -> Snapshot | None:
         with self._read_connection() as connection:

@@ -119,6 +119,9 @@ class SnapshotRow(Base):
     plan: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
     computed: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
     sheet_state: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    # A random id given when saved (None: saved before stamps): the same stamp, the same
+    # content (see ``Snapshots.latest_snapshot_unless``).
+    stamp: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class HistoryEventRow(Base):

@@ -6,6 +6,7 @@ from collections.abc import Callable
 import pytest
 
 from service.store import MapNotFound, Store
+from service.store.records import Snapshot
 from tests.db_fixtures import make_map
 from tests.integration.store.fake_clock import FakeClock
 
@@ -91,3 +92,32 @@ def test_concurrent_saves_get_consecutive_versions(store: Store) -> None:
         thread.join()
 
     assert [s.version for s in store.snapshots("sheet-1")] == [6, 5, 4, 3, 2]
+
+
+def test_the_latest_snapshot_is_sent_whole_unless_the_caller_holds_its_stamp(
+    store: Store,
+) -> None:
+    make_map(store, spreadsheet_id="sheet-1")
+    assert store.latest_snapshot_unless("sheet-1", None) is None
+    _save(store, "sheet-1", 1)
+    first = store.latest_snapshot("sheet-1")
+    assert first is not None and first.stamp
+
+    # Held: only the stamp comes back.
+    assert store.latest_snapshot_unless("sheet-1", first.stamp) == first.stamp
+    # Not held (no stamp, or another one): the snapshot, whole.
+    assert store.latest_snapshot_unless("sheet-1", None) == first
+    assert store.latest_snapshot_unless("sheet-1", "0" * 32) == first
+
+    _save(store, "sheet-1", 2)  # as another instance would
+    second = store.latest_snapshot_unless("sheet-1", first.stamp)
+    assert isinstance(second, Snapshot)
+    assert (second.version, second.plan["n"]) == (2, 2)
+    assert second.stamp not in (None, first.stamp)
+
+
+def test_saving_the_same_documents_again_gives_a_new_stamp(store: Store) -> None:
+    make_map(store, spreadsheet_id="sheet-1")
+    stamps = {store.save_snapshot("sheet-1", plan={}, computed={}, sheet_state={}).stamp}
+    stamps.add(store.save_snapshot("sheet-1", plan={}, computed={}, sheet_state={}).stamp)
+    assert len(stamps) == 2 and None not in stamps

@@ -1,0 +1,76 @@
+"""A sync starts from the MAP state this process holds when the store's latest snapshot
+is still the one it saved or loaded (``service.services.known_states``), and from the
+store's otherwise: a snapshot saved elsewhere is never missed, and a held state is never
+used past its snapshot. On a SQLite file and on PostgreSQL, against the emulator."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from service.services.coalesce import sync_coalesced
+from service.services.known_states import KNOWN_STATES, KnownStates, load_state
+from service.services.map_state import MapState
+from service.services.sync import load_inputs
+from tests.integration.services.conftest import World
+from tests.integration.services.sheet_view import row_number
+
+
+def synced(world: World) -> str:
+    sid = world.provision().spreadsheet_id
+    sync_coalesced(world.backend, sid)
+    return sid
+
+
+def test_a_sync_starts_from_the_state_the_sync_before_it_saved(world: World) -> None:
+    sid = synced(world)
+    row = row_number(world.backend_emulator_state, sid, "m2")
+    world.edit(sid, f"Plan!G{row}", "In progress")
+    sync_coalesced(world.backend, sid)
+    stored = world.store.latest_snapshot(sid)
+    assert stored is not None
+
+    held = KNOWN_STATES.held(sid)
+    assert held is not None and held[0] == stored.stamp
+    # The same state the stored snapshot parses to (the suite checks this on every use).
+    assert held[1] == MapState.from_snapshot(stored)
+    assert load_inputs(world.store, sid).state is held[1]
+    m2 = next(m for m in held[1].plan.milestones if m.id == "m2")
+    assert m2.status.value == "In progress"
+
+
+def test_a_snapshot_saved_elsewhere_is_read_and_held_from_then_on(world: World) -> None:
+    sid = synced(world)
+    before = load_inputs(world.store, sid).state
+    # Another instance records a reason for the go-live move: a new snapshot.
+    elsewhere = replace(before, reason="Legal asked for two more weeks")
+    world.store.save_snapshot(sid, **elsewhere.snapshot())
+
+    loaded = load_inputs(world.store, sid).state
+    assert loaded.reason == "Legal asked for two more weeks" and loaded is not before
+    assert load_inputs(world.store, sid).state is loaded  # held from then on
+
+
+def test_a_held_state_that_is_not_the_stored_one_fails_the_suites_check(world: World) -> None:
+    sid = synced(world)
+    stamp, state = KNOWN_STATES.held(sid) or ("", None)
+    assert state is not None
+    KNOWN_STATES.keep(sid, stamp, replace(state, reason="never stored"))
+
+    with pytest.raises(AssertionError, match="reason"):
+        load_state(world.store, sid)
+    KNOWN_STATES.verify = False  # as in production: the held state is trusted
+    held = load_state(world.store, sid)
+    assert held is not None and held.reason == "never stored"
+
+
+def test_only_the_maps_used_last_are_held() -> None:
+    known = KnownStates(2)
+    state = MapState(plan=None, computed={}, sheet={}, write_token="")  # type: ignore[arg-type]
+    for sid in ("a", "b", "a", "c"):
+        known.keep(sid, f"stamp-{sid}", state)
+    assert known.held("b") is None
+    assert [known.held(s) is not None for s in ("a", "c")] == [True, True]
+    known.keep("a", None, state)  # a snapshot saved before stamps: not held
+    assert known.held("a") is None
