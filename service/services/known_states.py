@@ -15,8 +15,10 @@ the states are frozen and nothing changes them in place. The tests check it: wit
 :attr:`KnownStates.verify` on (the test suite turns it on for every test), each state
 used from here is compared with the stored snapshot, parsed, and a difference fails.
 
-At most :data:`KEPT` MAPs are held (the ones synced last), a MAP's latest state only:
-about 50 KB each at 15 milestones.
+A MAP's latest state only, for the MAPs synced last, up to :data:`KEPT_MILESTONES`
+milestones in all: a state takes about 86 KiB at 15 milestones (measured with
+tracemalloc, its documents included), about 6 KiB a milestone, so what is held stays
+near 12 MiB whatever the plans' sizes (a plan larger than that is not held).
 """
 
 from __future__ import annotations
@@ -27,17 +29,19 @@ from collections import OrderedDict
 from service.services.map_state import MapState
 from service.store import Store
 
-KEPT = 64
+KEPT_MILESTONES = 2000
 
 
 class KnownStates:
     """MAP states by spreadsheet id, each with its snapshot's stamp; the least recently
-    used let go past ``size``. Safe to share between threads."""
+    used let go once they hold more than ``milestones`` milestones in all (a state
+    counts one more than its milestones). Safe to share between threads."""
 
-    def __init__(self, size: int) -> None:
-        self._size = size
+    def __init__(self, milestones: int) -> None:
+        self._room = milestones
         self._lock = threading.Lock()
         self._held: OrderedDict[str, tuple[str, MapState]] = OrderedDict()
+        self._weight = 0
         self.verify = False  # compare each state used with the stored one (tests)
 
     def held(self, spreadsheet_id: str) -> tuple[str, MapState] | None:
@@ -51,20 +55,23 @@ class KnownStates:
         """Hold ``state`` as the snapshot stamped ``stamp`` (a snapshot saved before
         stamps, ``None``, is not held)."""
         with self._lock:
-            if stamp is None:
-                self._held.pop(spreadsheet_id, None)
+            before = self._held.pop(spreadsheet_id, None)
+            if before is not None:
+                self._weight -= _weight(before[1])
+            if stamp is None or _weight(state) > self._room:
                 return
             self._held[spreadsheet_id] = (stamp, state)
-            self._held.move_to_end(spreadsheet_id)
-            while len(self._held) > self._size:
-                self._held.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._held.clear()
+            self._weight += _weight(state)
+            while self._weight > self._room:
+                _, (_, dropped) = self._held.popitem(last=False)
+                self._weight -= _weight(dropped)
 
 
-KNOWN_STATES = KnownStates(KEPT)
+def _weight(state: MapState) -> int:
+    return len(state.plan.milestones) + 1
+
+
+KNOWN_STATES = KnownStates(KEPT_MILESTONES)
 
 
 def load_state(store: Store, spreadsheet_id: str) -> MapState | None:

@@ -65,12 +65,17 @@ def test_a_held_state_that_is_not_the_stored_one_fails_the_suites_check(world: W
     assert held is not None and held.reason == "never stored"
 
 
-def test_only_the_maps_used_last_are_held() -> None:
-    known = KnownStates(2)
-    state = MapState(plan=None, computed={}, sheet={}, write_token="")  # type: ignore[arg-type]
-    for sid in ("a", "b", "a", "c"):
-        known.keep(sid, f"stamp-{sid}", state)
-    assert known.held("b") is None
-    assert [known.held(s) is not None for s in ("a", "c")] == [True, True]
+def test_only_the_maps_used_last_are_held_up_to_a_number_of_milestones(world: World) -> None:
+    sid = synced(world)
+    state = load_inputs(world.store, sid).state
+    size = len(state.plan.milestones) + 1  # what a state counts for
+    known = KnownStates(2 * size)
+    for name in ("a", "b", "a", "c"):
+        known.keep(name, f"stamp-{name}", state)
+    assert known.held("b") is None  # the least recently used, let go
+    assert [known.held(name) is not None for name in ("a", "c")] == [True, True]
     known.keep("a", None, state)  # a snapshot saved before stamps: not held
     assert known.held("a") is None
+    too_large = KnownStates(size - 1)
+    too_large.keep("x", "stamp-x", state)  # larger than all the room: not held
+    assert too_large.held("x") is None
