@@ -13,6 +13,7 @@ import requests
 
 from service.clock import Clock
 from service.services.backend import Backend
+from service.services.coalesce import sync_coalesced
 from service.services.provision import Provisioned, provision_map
 from service.sheets import (
     GoogleMapSheets,
@@ -144,6 +145,13 @@ def make_world(emulator: Any, store: Store, clock: Clock) -> World:
     w = World(url=emulator.url, backend=backend, clock=clock, store=store, gateways=gateways)
     w.backend_emulator_state = emulator.state
     return w
+
+
+def provisioned(world: World) -> str:
+    """A new MAP, synced once (as after its first notification): its spreadsheet id."""
+    sid = world.provision().spreadsheet_id
+    sync_coalesced(world.backend, sid)
+    return sid
 
 
 SheetGetter = Callable[[str], dict[str, Any]]

@@ -13,18 +13,12 @@ from service.services.coalesce import sync_coalesced
 from service.services.known_states import KNOWN_STATES, KnownStates, load_state
 from service.services.map_state import MapState
 from service.services.sync import load_inputs
-from tests.integration.services.conftest import World
+from tests.integration.services.conftest import World, provisioned
 from tests.integration.services.sheet_view import row_number
 
 
-def synced(world: World) -> str:
-    sid = world.provision().spreadsheet_id
-    sync_coalesced(world.backend, sid)
-    return sid
-
-
 def test_a_sync_starts_from_the_state_the_sync_before_it_saved(world: World) -> None:
-    sid = synced(world)
+    sid = provisioned(world)
     row = row_number(world.backend_emulator_state, sid, "m2")
     world.edit(sid, f"Plan!G{row}", "In progress")
     sync_coalesced(world.backend, sid)
@@ -41,7 +35,7 @@ def test_a_sync_starts_from_the_state_the_sync_before_it_saved(world: World) -> 
 
 
 def test_a_snapshot_saved_elsewhere_is_read_and_held_from_then_on(world: World) -> None:
-    sid = synced(world)
+    sid = provisioned(world)
     before = load_inputs(world.store, sid).state
     # Another instance records a reason for the go-live move: a new snapshot.
     elsewhere = replace(before, reason="Legal asked for two more weeks")
@@ -53,7 +47,7 @@ def test_a_snapshot_saved_elsewhere_is_read_and_held_from_then_on(world: World) 
 
 
 def test_a_held_state_that_is_not_the_stored_one_fails_the_suites_check(world: World) -> None:
-    sid = synced(world)
+    sid = provisioned(world)
     stamp, state = KNOWN_STATES.held(sid) or ("", None)
     assert state is not None
     KNOWN_STATES.keep(sid, stamp, replace(state, reason="never stored"))
@@ -66,7 +60,7 @@ def test_a_held_state_that_is_not_the_stored_one_fails_the_suites_check(world: W
 
 
 def test_only_the_maps_used_last_are_held_up_to_a_number_of_milestones(world: World) -> None:
-    sid = synced(world)
+    sid = provisioned(world)
     state = load_inputs(world.store, sid).state
     size = len(state.plan.milestones) + 1  # what a state counts for
     known = KnownStates(2 * size)

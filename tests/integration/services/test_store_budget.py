@@ -11,7 +11,7 @@ from service.services.if_changed import sync_if_changed
 from service.services.rollover import rollover_map
 from service.services.sync import SyncDeps, SyncResult, sync_map
 from service.store.counting import StoreCounts, count_store
-from tests.integration.services.conftest import World
+from tests.integration.services.conftest import World, provisioned
 from tests.integration.services.sheet_view import row_number
 
 
@@ -23,12 +23,6 @@ def counted(
         result = use_case(SyncDeps(world.store, sheets, world.backend.now), spreadsheet_id)
     assert isinstance(result, SyncResult)
     return result, counts
-
-
-def provisioned(world: World) -> str:
-    sid = world.provision().spreadsheet_id
-    sync_coalesced(world.backend, sid)
-    return sid
 
 
 def test_a_sync_that_writes_loads_in_one_transaction_and_records_in_one(world: World) -> None:
