@@ -63,9 +63,14 @@ def diff_plans(
             else:
                 changes.append(Change(milestone.id, milestone.title, "milestone", "", "added"))
             continue
+        if previous is milestone:
+            continue  # the row shows the milestone as it was (``row_identity``)
         for name in TRACKED_FIELDS:
-            before = _text(getattr(previous, name))
-            after = _text(getattr(milestone, name))
+            value = getattr(milestone, name)
+            earlier = getattr(previous, name)
+            if value == earlier:
+                continue  # equal values read the same
+            before, after = _text(earlier), _text(value)
             if before != after:
                 changes.append(Change(milestone.id, milestone.title, name, before, after))
     for milestone in old.milestones:

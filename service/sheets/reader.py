@@ -197,12 +197,13 @@ def read_plan(spreadsheet: dict[str, Any], *, today: date) -> SheetRead:
 def _holds_a_value(row: list[dict[str, Any]]) -> bool:
     """Whether any cell of the row holds something (the grid holds every row down to the
     last formatted one: most are blank)."""
-    for cell in row:  # a plain loop: asked of every row of the grid, most of them blank
-        if cell and (
-            "formattedValue" in cell or "userEnteredValue" in cell or "effectiveValue" in cell
-        ):
-            return True
-    return False
+    # Asked of every row of the grid, most of them blank: the cells' keys are checked
+    # without a Python loop (``isdisjoint`` of each cell's keys with the value keys).
+    return not all(map(_VALUE_KEYS.isdisjoint, row))
+
+
+# The keys of a CellData that hold a value (a cell with none of them is blank).
+_VALUE_KEYS = frozenset(("formattedValue", "userEnteredValue", "effectiveValue"))
 
 
 def _is_header_row(row: list[dict[str, Any]], columns: dict[str, int]) -> bool:
@@ -254,12 +255,14 @@ def _grid(
     for block in sheet.get("data", []):
         start = block.get("startRow", 0)
         start_col = block.get("startColumn", 0)
-        for offset, row in enumerate(block.get("rowData", [])):
-            index = start + offset
-            while len(grid) <= index:
-                grid.append([])
+        row_data = block.get("rowData", [])
+        end = start + len(row_data)
+        if len(grid) < end:
+            grid.extend([] for _ in range(end - len(grid)))
+        pad: list[dict[str, Any]] = [{}] * start_col
+        for offset, row in enumerate(row_data):
             values = row.get("values", [])
-            grid[index] = [{}] * start_col + values if start_col else list(values)
+            grid[start + offset] = pad + values if start_col else list(values)
         if not metadata:
             continue
         # The grid's rows, every one down to the last (a thousand on a new tab), each with

@@ -107,6 +107,11 @@ def _milestone(row: TypedRow[Any], milestone_id: str, before: Milestone | None) 
     for key in ("title", "owner", "deliverable", "notes", "due", "completed_on"):
         if key in inputs:
             values[key] = inputs[key]
+    if base.id == milestone_id and all(getattr(base, k) == v for k, v in values.items()):
+        # The row shows the milestone as it was: the same object, so that what compares
+        # plans (the diff, the snapshot's "did the state change") finds it unchanged at
+        # a glance. Most rows of most syncs.
+        return base
     return replace(base, id=milestone_id, **values)
 
 

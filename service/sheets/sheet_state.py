@@ -8,6 +8,7 @@ DESIGN I8) prepare its write against what it last wrote, as if it had read it.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -229,8 +230,30 @@ def _timeline_after(read: SheetRead, written: WritePlan | None) -> dict[str, Any
     were about four fifths of a snapshot; a snapshot from before, with CellData, is read
     as it is (:func:`remembered_cell`)."""
     if written is not None and written.timeline is not None:
-        return written.timeline.to_json(compared)
-    return read.timeline.to_json(compared) if read.timeline is not None else None
+        return _compact_timeline(written.timeline)
+    return _compact_timeline(read.timeline) if read.timeline is not None else None
+
+
+class _LastTimeline(threading.local):
+    """The last Timeline tab this thread kept (its cells) and what it kept of it."""
+
+    cells: TimelineCells | None = None
+    kept: dict[str, Any] | None = None
+
+
+_last_timeline = _LastTimeline()
+
+
+def _compact_timeline(cells: TimelineCells) -> dict[str, Any]:
+    """``cells.to_json(compared)``, taken again from the last call of this thread when
+    the cells are equal to that call's (most syncs leave the tab as it was: the same
+    cells, read again). The JSON returned is shared with later calls: it is stored and
+    held, never changed."""
+    last = _last_timeline
+    if last.kept is None or last.cells != cells:
+        last.kept = cells.to_json(compared)
+        last.cells = cells
+    return last.kept
 
 
 def _appends_reviews(written: WritePlan | None, read: SheetRead) -> bool:

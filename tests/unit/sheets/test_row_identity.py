@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from service.domain.history import Change, diff_plans
 from service.domain.model import Milestone, Plan, Side, Status
 from service.services.map_sheets import SheetPlan
 from service.sheets.reader import MilestoneRow, ReadProblem, SheetRead
@@ -165,3 +167,40 @@ def test_a_removed_milestone_is_not_matched_by_its_title() -> None:
     result = GoogleReading(read, START.date()).to_plan(known, next_id=4, reason="", removed=removed)
 
     assert [m.id for m in result.plan.milestones] == ["m1", "m4"]
+
+
+def test_a_row_that_shows_its_milestone_as_it_was_is_that_milestone_and_no_change() -> None:
+    """A row read again unchanged gives the very milestone known (what compares plans
+    then sees it unchanged at a glance); a row with one cell changed gives a new one
+    with that change, and the diff names that change alone."""
+    known = previous()
+    read = sheet(
+        row(12, "m1", "Pricing review", status="Not started"),
+        row(13, "m2", "Security review", owner="Dana Lee"),
+        row(14, "m3", "Go-live"),
+    )
+    result = plan_from_sheet(read, known, next_id=4)
+    m1, m2, m3 = result.plan.milestones
+    assert m1 is known.milestones[0] and m3 is known.milestones[2]
+    assert m2 is not known.milestones[1]
+    assert (m2.owner, m2.lead_bd, m2.side) == ("Dana Lee", 15, Side.BUYER)
+    assert diff_plans(known, result.plan) == [
+        Change(None, "", "go_live", "2027-03-31", "2027-04-30"),  # the header's, moved
+        Change("m2", "Security review", "owner", "", "Dana Lee"),
+    ]
+
+
+def test_a_plan_read_again_with_equal_values_has_no_changes() -> None:
+    """Milestones equal in every field but not the same objects (a plan parsed back from
+    the store) differ in nothing."""
+    known = previous()
+    again = replace(
+        known, milestones=tuple(replace(m, notes=str(m.notes)) for m in known.milestones)
+    )
+    assert all(a is not b for a, b in zip(known.milestones, again.milestones, strict=True))
+    assert diff_plans(known, again) == []
+    moved = replace(
+        again,
+        milestones=(replace(again.milestones[0], due=date(2027, 2, 1)), *again.milestones[1:]),
+    )
+    assert diff_plans(known, moved) == [Change("m1", "Pricing review", "due", "", "2027-02-01")]

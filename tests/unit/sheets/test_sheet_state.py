@@ -10,8 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from service.sheets.cells import color_to_hex, shown_cell, shows
+from service.sheets.reader import SheetRead
 from service.sheets.render import Shown
-from service.sheets.sheet_state import compared, remembered_cell
+from service.sheets.sheet_state import compared, remembered_cell, to_state
+from service.sheets.timeline_tab import TimelineCells
 
 _VALUES = st.one_of(
     st.none(),
@@ -112,3 +114,36 @@ def test_a_cell_is_kept_as_the_long_way_keeps_it(
     if number_format is not None:
         cell.setdefault("userEnteredFormat", {})["numberFormat"] = number_format
     assert compared(cell) == _compared_the_long_way(cell)
+
+
+def _read_with_timeline(cells: dict[tuple[int, int], dict[str, Any]]) -> SheetRead:
+    return SheetRead(
+        spreadsheet_id="s",
+        title="t",
+        map_id="x",
+        sheet_ids={"Plan": 1, "Timeline": 7},
+        row_count=100,
+        columns={},
+        table_header_row=11,
+        header={},
+        header_raw={},
+        header_cells={},
+        header_computed={},
+        header_notes={},
+        timeline=TimelineCells(rows=4, cols=8, cells=cells),
+    )
+
+
+def test_the_remembered_timeline_follows_the_tab_read_each_time() -> None:
+    """The remembered Timeline is worked out once for a tab read again unchanged (the
+    same JSON), and afresh as soon as one of its cells differs."""
+    bar = {"userEnteredFormat": {"backgroundColor": {"red": 0.2, "green": 0.4, "blue": 0.8}}}
+    title = {"userEnteredValue": {"stringValue": "Timeline"}, "formattedValue": "Timeline"}
+    first = to_state(_read_with_timeline({(0, 0): dict(title), (2, 5): dict(bar)}))
+    again = to_state(_read_with_timeline({(0, 0): dict(title), (2, 5): dict(bar)}))
+    assert again["timeline"] is first["timeline"]
+    heading = [0, 0, ["s", "Timeline"]]
+    assert first["timeline"]["cells"] == [heading, [2, 5, [None, None, "#3366cc"]]]
+    moved = to_state(_read_with_timeline({(0, 0): dict(title), (2, 6): dict(bar)}))
+    assert moved["timeline"]["cells"] == [heading, [2, 6, [None, None, "#3366cc"]]]
+    assert to_state(_read_with_timeline({(0, 0): dict(title)}))["timeline"]["cells"] == [heading]
