@@ -93,13 +93,19 @@ def refresh_calibrations(backend: Backend) -> CalibrateReport:
 def org_calibration(store: Store, org: str) -> Calibration | None:
     """The calibration a sync of ``org``'s MAPs uses; None (the priors) until it has one
     built from at least one past plan."""
-    stored = store.get_calibration(org)
+    return calibration_of(store.get_calibration(org))
+
+
+def calibration_of(stored: OrgCalibration | None) -> Calibration | None:
+    """The calibration a sync uses from the organisation's ``stored`` row (None: it has
+    none): None (the priors) until one is built from at least one past plan, or when
+    the row cannot be read."""
     if stored is None or stored.plans == 0:
         return None
     try:
         return Calibration.from_json(stored.calibration)
     except PlanInputError as exc:  # written by another version: the priors until rebuilt
-        log.warning("calibration of %s unreadable (%s); using the priors", org, exc)
+        log.warning("calibration of %s unreadable (%s); using the priors", stored.org, exc)
         return None
 
 

@@ -27,7 +27,7 @@ import threading
 from collections import OrderedDict
 
 from service.services.map_state import MapState
-from service.store import Store
+from service.store import Snapshot, Store
 
 KEPT_MILESTONES = 2000
 
@@ -77,12 +77,26 @@ KNOWN_STATES = KnownStates(KEPT_MILESTONES)
 def load_state(store: Store, spreadsheet_id: str) -> MapState | None:
     """The MAP's latest state (None: it has no snapshot), the one held here when the
     store's latest snapshot is still it. Inside the caller's store transaction."""
+    latest = store.latest_snapshot_unless(spreadsheet_id, held_stamp(spreadsheet_id))
+    return state_of(store, spreadsheet_id, latest)
+
+
+def held_stamp(spreadsheet_id: str) -> str | None:
+    """The stamp of the state held for the MAP (None: none is held): what to ask the
+    store for the latest snapshot "unless" (``Store.latest_snapshot_unless``)."""
     held = KNOWN_STATES.held(spreadsheet_id)
-    latest = store.latest_snapshot_unless(spreadsheet_id, None if held is None else held[0])
+    return None if held is None else held[0]
+
+
+def state_of(store: Store, spreadsheet_id: str, latest: Snapshot | str | None) -> MapState | None:
+    """The state of the ``latest`` snapshot as the store gave it for :func:`held_stamp`:
+    the held state when it is only that stamp (read again and compared when
+    :attr:`KnownStates.verify`), else the snapshot parsed, then held."""
     if latest is None:
         return None
     if isinstance(latest, str):
-        assert held is not None
+        held = KNOWN_STATES.held(spreadsheet_id)
+        assert held is not None and held[0] == latest
         if KNOWN_STATES.verify:
             _check(store, spreadsheet_id, held[1])
         return held[1]

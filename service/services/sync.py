@@ -36,10 +36,10 @@ from service.domain.schedule import quarter_end
 from service.domain.timeline import timeline
 from service.services import changes as history
 from service.services import versions
-from service.services.calibrate import org_calibration
+from service.services.calibrate import calibration_of
 from service.services.crash_points import crash_point
 from service.services.guarded_write import adopt_pending, write_guarded
-from service.services.known_states import KNOWN_STATES, load_state
+from service.services.known_states import KNOWN_STATES, held_stamp, load_state, state_of
 from service.services.map_sheets import (
     FileVersion,
     MapSheets,
@@ -109,11 +109,13 @@ def load_inputs(store: Store, spreadsheet_id: str) -> Loaded:
     recent edit reports, in one read-only store transaction. ``MapNotFound`` if there is
     no MAP (or no snapshot yet)."""
     with store.reading():
-        record = store.get_map(spreadsheet_id)
-        state = load_state(store, spreadsheet_id)
-        if record is None or state is None:
+        # The record, the snapshot and the calibration in one statement (``sync_rows``).
+        rows = store.sync_rows(spreadsheet_id, held_stamp(spreadsheet_id))
+        state = None if rows is None else state_of(store, spreadsheet_id, rows.snapshot)
+        if rows is None or state is None:
             raise MapNotFound(spreadsheet_id)
-        calibration = org_calibration(store, record.org)
+        record = rows.record
+        calibration = calibration_of(rows.calibration)
         events = store.edit_events_since(spreadsheet_id, _reports_since(record))
     return Loaded(record, state, calibration, tuple(events))
 

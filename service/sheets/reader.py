@@ -10,6 +10,7 @@ caller keeps the last good value for the plan and raises INVALID_INPUT.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import compress
@@ -376,13 +377,13 @@ def _read_row(
     width = len(cells)
     # Each known column's cell, looked up once (``_cell`` for every column).
     at = {key: cells[col] if col < width else {} for key, col in columns.items()}
-    if not cell_text(at["title"]).strip():
+    raw = {key: cell_text(at[key]) for key in layout.INPUT_COLUMNS}
+    if not raw["title"].strip():
         # A row without a milestone name is not a milestone (blank, or its content
         # was cleared: the milestone is gone).
         if any(typed_value(at[k]) not in (None, "") for k in layout.COMPUTED_COLUMNS):
             read.stray_rows.append(index)
         return None
-    raw = {key: cell_text(at[key]) for key in layout.INPUT_COLUMNS}
     milestone_id = cell_text(at["id"]).strip() or None
     inputs: dict[str, Any] = {}
     for key in layout.INPUT_COLUMNS:
@@ -391,7 +392,7 @@ def _read_row(
             if key in _DATE_INPUTS:
                 inputs[key] = _read_date(value, today, read, index, columns[key])
             else:
-                inputs[key] = _parse_input(key, value, today)
+                inputs[key] = _INPUT_PARSERS[key](value)
         except UnreadableCell as exc:
             read.problems.append(
                 ReadProblem(
@@ -410,7 +411,7 @@ def _read_row(
         inputs=inputs,
         raw=raw,
         computed={key: at[key] for key in layout.COMPUTED_COLUMNS},
-        notes={key: str(cell.get("note", "")) for key, cell in at.items() if cell.get("note")},
+        notes={key: str(note) for key, cell in at.items() if (note := cell.get("note"))},
     )
 
 
@@ -420,6 +421,18 @@ _DATE_INPUTS = frozenset(
 )
 
 
+def _read_side(value: Any) -> str | None:
+    return read_side(read_text(value), default="") or None
+
+
+# How each other input column's value is read.
+_INPUT_PARSERS: dict[str, Callable[[Any], Any]] = {
+    key: read_status if key == "status" else _read_side if key == "side" else read_text
+    for key in layout.INPUT_COLUMNS
+    if key not in _DATE_INPUTS
+}
+
+
 def _read_date(value: Any, today: date, read: SheetRead, row: int, col: int) -> date | None:
     """A date read in the spreadsheet's locale, with a notice when that was a guess."""
     day = read_date(value, today=today, locale=read.locale)
@@ -427,18 +440,6 @@ def _read_date(value: Any, today: date, read: SheetRead, row: int, col: int) -> 
     if notice is not None:
         read.notices.append(ReadNotice(row, col, notice))
     return day
-
-
-def _parse_input(key: str, value: Any, today: date) -> Any:
-    kind = layout.COLUMN_BY_KEY[key].kind
-    if kind is layout.CellKind.DATE:
-        return read_date(value, today=today)
-    if key == "status":
-        return read_status(value)
-    if key == "side":
-        text = read_text(value)
-        return read_side(text, default="") or None
-    return read_text(value)
 
 
 def _protection(sheet: dict[str, Any]) -> Protection | None:

@@ -27,6 +27,7 @@ from service.store.outbox import Outbox
 from service.store.reviews import Reviews
 from service.store.sheets_quota import SheetsQuota
 from service.store.snapshots import Snapshots
+from service.store.sync_inputs import SyncInputs
 from service.store.sync_leases import Notified, SyncLeases, notified_from_row, request_sync_upsert
 
 
@@ -52,6 +53,7 @@ class Store(
     Outbox,
     Calibrations,
     SheetsQuota,
+    SyncInputs,
 ):
     """The backend's persistence. Build it with :meth:`from_url` (or from an Engine), run
     :meth:`migrate` once at start-up, :meth:`close` at shutdown. Thread-safe: every
