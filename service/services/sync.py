@@ -109,14 +109,19 @@ def load_inputs(store: Store, spreadsheet_id: str) -> Loaded:
     recent edit reports, in one read-only store transaction. ``MapNotFound`` if there is
     no MAP (or no snapshot yet)."""
     with store.reading():
-        # The record, the snapshot and the calibration in one statement (``sync_rows``).
+        # The record, the snapshot, the calibration and whether any edit report is kept,
+        # in one statement (``sync_rows``); the reports only when some are kept.
         rows = store.sync_rows(spreadsheet_id, held_stamp(spreadsheet_id))
         state = None if rows is None else state_of(store, spreadsheet_id, rows.snapshot)
         if rows is None or state is None:
             raise MapNotFound(spreadsheet_id)
         record = rows.record
         calibration = calibration_of(rows.calibration)
-        events = store.edit_events_since(spreadsheet_id, _reports_since(record))
+        events = (
+            store.edit_events_since(spreadsheet_id, _reports_since(record))
+            if rows.has_edit_events
+            else []
+        )
     return Loaded(record, state, calibration, tuple(events))
 
 

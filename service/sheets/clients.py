@@ -121,11 +121,14 @@ class _JsonModel(JsonModel):  # type: ignore[misc]
         return json_documents.ascii_text(body_value)
 
     def deserialize(self, content: Any) -> Any:
-        with suppress(AttributeError):  # bytes, as the transport gives them
-            content = content.decode("utf-8")
+        # Bytes, as the transport gives them, parsed as they are: no text made of them
+        # first (a reply with one character beyond ASCII would be decoded to a text of
+        # two or four bytes a character, then encoded back to UTF-8 by the parser).
         try:
             body = json_documents.parse(content)
         except ValueError:
+            with suppress(AttributeError):
+                content = content.decode("utf-8")
             return content
         if self._data_wrapper and "data" in body:
             body = body["data"]

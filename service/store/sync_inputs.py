@@ -1,6 +1,6 @@
 """What a sync reads of a MAP before it reads the sheet, in one statement: the MAP's
-record, its latest snapshot (only its stamp when the caller holds that snapshot) and its
-organisation's calibration.
+record, its latest snapshot (only its stamp when the caller holds that snapshot), its
+organisation's calibration and whether any edit reported by the add-on is kept for it.
 
 Three statements before (``get_map``, ``latest_snapshot_unless``, ``get_calibration``),
 each a round of SQLAlchemy's execution and result machinery, most of a sync's load; the
@@ -14,12 +14,23 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, and_, bindparam, case, func, null, select, type_coerce
+from sqlalchemy import (
+    Select,
+    Table,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    null,
+    select,
+    type_coerce,
+)
 
 from service.store.base import StoreBase
 from service.store.maps import _to_record as map_record
 from service.store.records import MapRecord, OrgCalibration, Snapshot
-from service.store.tables import MapRow, OrgCalibrationRow, SnapshotRow
+from service.store.tables import EditEventRow, MapRow, OrgCalibrationRow, SnapshotRow
 
 
 @dataclass(frozen=True)
@@ -31,6 +42,10 @@ class SyncRows:
     # when it is the one the caller holds.
     snapshot: Snapshot | str | None
     calibration: OrgCalibration | None  # None: the organisation has none
+    # Whether the store keeps any edit reported by the add-on's trigger for the MAP: when
+    # it keeps none (the MAPs whose people do not use the add-on), there are none since
+    # the last sync either, and a sync need not ask for them.
+    has_edit_events: bool
 
 
 @cache
@@ -38,6 +53,7 @@ def _sync_rows() -> Select[Any]:
     maps = cast(Table, MapRow.__table__)
     snapshots = cast(Table, SnapshotRow.__table__)
     calibrations = cast(Table, OrgCalibrationRow.__table__)
+    edits = cast(Table, EditEventRow.__table__)
     versions = snapshots.alias("versions")
     latest = (
         select(func.max(versions.c.version))
@@ -69,6 +85,10 @@ def _sync_rows() -> Select[Any]:
             calibrations.c.plans.label("calibration_plans"),
             calibrations.c.calibration.label("calibration_document"),
             calibrations.c.built_at.label("calibration_built_at"),
+            exists()
+            .where(edits.c.spreadsheet_id == maps.c.spreadsheet_id)
+            .correlate(maps)
+            .label("has_edit_events"),
         )
         .select_from(joined)
         .where(maps.c.spreadsheet_id == bindparam("spreadsheet_id"))
@@ -85,7 +105,9 @@ class SyncInputs(StoreBase):
             ).first()
         if row is None:
             return None
-        return SyncRows(map_record(row), _snapshot(row, stamp), _calibration(row))
+        return SyncRows(
+            map_record(row), _snapshot(row, stamp), _calibration(row), bool(row.has_edit_events)
+        )
 
 
 def _snapshot(row: Any, stamp: str | None) -> Snapshot | str | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from service.store import Store
 from service.store.counting import count_store
 from tests.db_fixtures import make_map
+from tests.integration.store.fake_clock import FakeClock
 from tests.integration.store.test_calibrations import CALIBRATION
 
 
@@ -62,3 +63,21 @@ def test_a_map_without_snapshots_or_no_map_at_all(store: Store) -> None:
     rows = store.sync_rows("sheet-1", "some-stamp")
     assert rows is not None and rows.snapshot is None and rows.calibration is None
     assert store.sync_rows("no-such-sheet", None) is None
+
+
+def test_the_rows_say_whether_any_edit_reported_by_the_add_on_is_kept(store: Store) -> None:
+    """A MAP nobody edits through the add-on has no reports to load; once one is kept, a
+    sync asks for them (only that MAP's)."""
+    make_map(store, spreadsheet_id="sheet-1")
+    make_map(store, spreadsheet_id="sheet-2")
+    _save(store, "sheet-1", 1)
+    before = store.sync_rows("sheet-1", None)
+    assert before is not None and before.has_edit_events is False
+
+    store.record_edit_event(
+        spreadsheet_id="sheet-1", a1="G14", ts=FakeClock().now, user_email="dana@acme.example"
+    )
+    after = store.sync_rows("sheet-1", None)
+    other = store.sync_rows("sheet-2", None)
+    assert after is not None and after.has_edit_events is True
+    assert other is not None and other.has_edit_events is False

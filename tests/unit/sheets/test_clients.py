@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.sheets.clients import _resources
+from service.sheets.clients import _JsonModel, _resources
 
 
 def test_each_call_the_gateway_makes_builds_googles_request() -> None:
@@ -40,3 +40,16 @@ def test_a_call_the_gateway_does_not_make_is_not_built() -> None:
     api = _resources(None)
     with pytest.raises(AttributeError):
         api.files.delete(fileId="s1")
+
+
+def test_a_reply_is_read_from_its_bytes_and_one_that_is_not_json_comes_back_as_text() -> None:
+    model = _JsonModel(data_wrapper=False)
+    reply = '{"properties": {"title": "Mutual Action Plan · Acmé"}, "n": 2.5}'.encode()
+    assert model.deserialize(reply) == {
+        "properties": {"title": "Mutual Action Plan · Acmé"},
+        "n": 2.5,
+    }
+    assert model.deserialize(reply.decode()) == model.deserialize(reply)
+    assert model.deserialize("<html>Bad gateway · retry</html>".encode()) == (
+        "<html>Bad gateway · retry</html>"
+    )
