@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from service.store import Store, create_store_engine
-from service.store.engine import SQLITE_BUSY_TIMEOUT_MS, patient_sqlite, store_url
+from service.store.engine import SQLITE_BUSY_TIMEOUT_MS, patient_sqlite, store_url, writing
 from tests.db_fixtures import postgres_database_url
 
 
@@ -83,3 +85,29 @@ def test_a_migration_waits_for_the_sqlite_write_lock_longer_than_other_work(
 
     assert during == (120_000,)
     assert after == SQLITE_BUSY_TIMEOUT_MS
+
+
+def test_a_write_transaction_the_sqlite_lock_refuses_is_sqlalchemys_operational_error(
+    tmp_path: Path,
+) -> None:
+    """The BEGIN that takes SQLite's write lock goes straight to the driver; a lock held
+    elsewhere past the busy timeout is still the error the web layer answers 503 for."""
+    path = tmp_path / "map.sqlite3"
+    engine = create_store_engine(f"sqlite:///{path}", pool_size=1)
+    with engine.connect():  # the file made and in WAL mode before anyone locks it
+        pass
+    holder = sqlite3.connect(path, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        with (
+            writing(engine).connect() as connection,
+            patient_sqlite(connection, 50),
+            pytest.raises(OperationalError, match="locked"),
+        ):
+            connection.begin()
+        holder.execute("ROLLBACK")
+        with writing(engine).begin() as connection:  # free again: it begins
+            assert connection.execute(text("SELECT 1")).scalar() == 1
+    finally:
+        holder.close()
+        engine.dispose()
