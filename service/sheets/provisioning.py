@@ -21,6 +21,7 @@ from service.sheets.cell_values import date_pattern
 from service.sheets.cells import cell_data, hex_to_color, shown_cell
 from service.sheets.errors import AlreadyAMap
 from service.sheets.render import Shown, header_cells, milestone_cells
+from service.sheets.row_format import DEFAULT_COLUMNS, align_top, milestone_row_format, wrap
 
 # sheetIds we give our tabs (fixed, so one batchUpdate can refer to tabs it adds).
 PLAN_SHEET_ID = 1001
@@ -35,9 +36,9 @@ TAB_IDS = {
     layout.REVIEWS_TAB: REVIEWS_SHEET_ID,
     layout.GUIDE_TAB: GUIDE_SHEET_ID,
 }
-# Rows the dropdowns and protections cover below the last milestone. Rows inserted
-# within the table inherit them; the read covers every row that has any, so this
-# stays modest.
+# Rows the dropdowns, date checks, status colours and protections cover below the last
+# milestone (not the rows' alignment and wrapping: ``row_format``). Rows inserted within
+# the table inherit them; the read covers every row that has any, so this stays modest.
 SPARE_ROWS = 100
 # Rows of a tab Google adds (create, addSheet); the Plan tab grows past it when the plan
 # needs more, and never shrinks.
@@ -140,11 +141,10 @@ def layout_requests(new: NewMap) -> list[dict[str, Any]]:
         },
         _hide_column(col("id")),
         *_column_widths(),
-        _align_top(PLAN_SHEET_ID, first, 0, rows=table_rows, cols=len(layout.COLUMNS)),
-        *(_wrap(PLAN_SHEET_ID, first, col(key), rows=table_rows) for key in layout.WRAPPED_COLUMNS),
-        *(
-            _wrap(PLAN_SHEET_ID, first, col(key), rows=table_rows, strategy="CLIP")
-            for key in layout.CLIPPED_COLUMNS
+        # The plan's rows only: a row added under them is formatted by the sync that
+        # gives it its ID (``row_format``: formatted blank rows would fill every read).
+        *milestone_row_format(
+            PLAN_SHEET_ID, first, DEFAULT_COLUMNS, rows=max(len(new.milestones), 1)
         ),
         *_top_risks_block(),
         _dropdown(col("side"), layout.SIDE_CHOICES, first, last),
@@ -299,30 +299,6 @@ def _hide_column(index: int) -> dict[str, Any]:
     }
 
 
-def _wrap(
-    sheet_id: int, row: int, col: int, *, rows: int = 1, cols: int = 1, strategy: str = "WRAP"
-) -> dict[str, Any]:
-    """Text in the range wraps (its row grows) instead of running on, or with
-    ``strategy="CLIP"`` stops at the cell's edge."""
-    return {
-        "repeatCell": {
-            "range": rq.grid_range(sheet_id, row, col, rows=rows, cols=cols),
-            "cell": {"userEnteredFormat": {"wrapStrategy": strategy}},
-            "fields": "userEnteredFormat.wrapStrategy",
-        }
-    }
-
-
-def _align_top(sheet_id: int, row: int, col: int, *, rows: int, cols: int) -> dict[str, Any]:
-    return {
-        "repeatCell": {
-            "range": rq.grid_range(sheet_id, row, col, rows=rows, cols=cols),
-            "cell": {"userEnteredFormat": {"verticalAlignment": "TOP"}},
-            "fields": "userEnteredFormat.verticalAlignment",
-        }
-    }
-
-
 def _top_risks_block() -> list[dict[str, Any]]:
     """Top risks spans the value column to Health (what fits on the first screen) and
     wraps, so every risk can be read whole."""
@@ -335,8 +311,8 @@ def _top_risks_block() -> list[dict[str, Any]]:
                 "mergeType": "MERGE_ALL",
             }
         },
-        _wrap(PLAN_SHEET_ID, row, layout.VALUE_COL, cols=cols),
-        _align_top(PLAN_SHEET_ID, row, layout.LABEL_COL, rows=1, cols=1),
+        wrap(PLAN_SHEET_ID, row, layout.VALUE_COL, cols=cols),
+        align_top(PLAN_SHEET_ID, row, layout.LABEL_COL, rows=1, cols=1),
     ]
 
 

@@ -29,6 +29,7 @@ from service.sheets.errors import LayoutChanged
 from service.sheets.layout_upgrade import needs_upgrade, upgrade_requests
 from service.sheets.reader import SheetRead
 from service.sheets.render import Shown
+from service.sheets.row_format import milestone_row_format
 from service.sheets.timeline_tab import TimelineCells
 from service.sheets.timeline_write import timeline_write
 
@@ -76,6 +77,9 @@ def plan_write(
                 sheet_id, row_index, id_col, [cell_data(milestone_id)], "userEnteredValue"
             )
         )
+        # A row people added looks like the plan's other rows from now on (the spare
+        # rows under the table are not formatted ahead: ``row_format``).
+        plan.requests.extend(milestone_row_format(sheet_id, row_index, read.columns))
         plan.expected[(row_index, id_col)] = milestone_id
         # The ID cell holds what this write puts there wherever the row went, so it
         # proves nothing: the row's title must still be where it was read.

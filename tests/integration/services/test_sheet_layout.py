@@ -53,6 +53,25 @@ def test_the_first_screen_columns_fit_1280_px_and_long_text_wraps(world: World) 
     assert merged == [(layout.VALUE_COL, columns["health"] + 1)]
 
 
+def test_the_spare_rows_keep_their_dropdowns_and_stay_out_of_every_read(world: World) -> None:
+    """Under a new MAP's plan, the spare rows offer the Side and Status dropdowns and the
+    date check, unformatted otherwise: the sync's read of the Plan tab ends at the last
+    milestone (a formatted blank row is part of every read; a row people add is
+    formatted when it gets its ID, ``test_sync.py``)."""
+    made = world.provision(template="enterprise")
+    sid = made.spreadsheet_id
+    rows = [r.get("values", []) for r in plan_sheet(world, sid)["data"][0]["rowData"]]
+    columns = {c.key: i for i, c in enumerate(layout.COLUMNS)}
+    spare = rows[layout.FIRST_MILESTONE_ROW + len(made.plan.milestones)]
+    assert spare[columns["status"]]["dataValidation"]["condition"]["type"] == "ONE_OF_LIST"
+    assert spare[columns["due"]]["dataValidation"]["condition"]["type"] == "DATE_IS_VALID"
+    assert all("userEnteredFormat" not in cell for cell in spare)
+
+    read = world.gateways().read_map(sid, history=False, reviews=False)
+    plan = next(s for s in read["sheets"] if s["properties"]["title"] == layout.PLAN_TAB)
+    assert len(plan["data"][0]["rowData"]) == layout.FIRST_MILESTONE_ROW + len(made.plan.milestones)
+
+
 def test_in_chromium_at_1280_px_the_first_screen_is_whole(world: World, tmp_path: Path) -> None:
     sid = world.provision(template="enterprise").spreadsheet_id
     with chromium() as browser:

@@ -9,6 +9,7 @@ import pytest
 
 from emulator.sheets.values_ops import apply_values_update
 from service.services.coalesce import sync_coalesced
+from service.sheets import layout
 from tests.integration.services.conftest import BUYER, World
 from tests.integration.services.sheet_view import (
     cell_note,
@@ -216,6 +217,12 @@ def test_a_row_a_person_adds_gets_an_id_and_dates(world: World) -> None:
     assert rows["m7"]["Milestone"] == "Celebrate with the team"
     assert rows["m7"]["Target date"]
     assert [(e.milestone_id, e.new) for e in world.store.history(sid)] == [("m7", "added")]
+    # It looks like the rows above it: top-aligned, long text wrapping or cut.
+    added = tab_cells(world.backend_emulator_state, sid, "Plan")[last]
+    formats = {c.key: added[i].get("userEnteredFormat", {}) for i, c in enumerate(layout.COLUMNS)}
+    assert all(f.get("verticalAlignment") == "TOP" for f in formats.values()), formats
+    assert [formats[k].get("wrapStrategy") for k in layout.WRAPPED_COLUMNS] == ["WRAP"] * 3
+    assert [formats[k].get("wrapStrategy") for k in layout.CLIPPED_COLUMNS] == ["CLIP"] * 2
 
 
 def test_text_a_buyer_types_is_never_written_back_as_a_formula(world: World) -> None:
