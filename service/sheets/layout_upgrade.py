@@ -6,8 +6,8 @@ what later layouts changed in how the sheet looks and who may type where, then r
 the new version, so it happens once:
 
 - the Plan tab's column widths (what fits a 1280 px screen, docs/sheet.md);
-- wrapping: long text in Milestone, Owner and Risk wraps, Deliverable and Notes clip,
-  and the Top risks cell wraps;
+- wrapping: long text in Milestone, Owner and Risk wraps, Deliverable and Notes clip
+  (the table's rows down to its last milestone), and the Top risks cell wraps;
 - the History tab's Reason column opens for people (its warning-only protection leaves
   that column out), so a reason for a date move can be given later.
 
@@ -36,7 +36,10 @@ def upgrade_requests(read: SheetRead) -> list[dict[str, Any]]:
     """The requests that bring ``read``'s sheet to this layout, and record it."""
     sheet_id = read.plan_sheet_id
     first = read.table_header_row + 1
-    rows = max(1, read.row_count - first)
+    # The table's rows down to its last milestone, not the grid's: a formatted blank row
+    # is part of every read, and a row added later is formatted by the write that gives
+    # it its ID (``row_format``).
+    rows = max([r.row for r in read.rows if r.row >= first], default=first) - first + 1
     requests: list[dict[str, Any]] = []
     for column in layout.COLUMNS:
         index = read.columns.get(column.key)

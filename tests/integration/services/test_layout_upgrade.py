@@ -10,7 +10,7 @@ from emulator.sheets.spreadsheet_ops import batch_update, spreadsheet_resource
 from service.services.coalesce import sync_coalesced
 from service.sheets import layout
 from tests.integration.services.conftest import World
-from tests.integration.services.sheet_view import plan_values
+from tests.integration.services.sheet_view import milestone_rows, plan_values, row_number
 from tests.integration.services.test_sheet_layout import column_widths, plan_sheet
 
 
@@ -94,6 +94,17 @@ def test_an_older_maps_next_sync_brings_its_layout_up_to_date_once(world: World)
         assert first[columns[key]]["userEnteredFormat"]["wrapStrategy"] == "WRAP", key
     for key in layout.CLIPPED_COLUMNS:
         assert first[columns[key]]["userEnteredFormat"]["wrapStrategy"] == "CLIP", key
+    # Down to the last milestone, not the grid's thousand rows (each formatted row is
+    # part of every read from then on).
+    state = world.backend_emulator_state
+    last = max(row_number(state, sid, m) for m in milestone_rows(state, sid))  # 1-based
+    plan_rows = sheet(world, sid, "Plan")["data"][0]["rowData"]
+
+    def title_wrap(index: int) -> Any:
+        cell = plan_rows[index]["values"][columns["title"]]
+        return cell.get("userEnteredFormat", {}).get("wrapStrategy")
+
+    assert (title_wrap(last - 1), title_wrap(last)) == ("WRAP", "OVERFLOW_CELL")
     opened = sheet(world, sid, "History")["protectedRanges"][0]["unprotectedRanges"]
     reason = layout.HISTORY_READ_COLUMNS["reason"]
     assert [(r["startColumnIndex"], r["endColumnIndex"]) for r in opened] == [(reason, reason + 1)]
