@@ -13,7 +13,7 @@ Reviews rows, and what provisioning lays out all pass through it.
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from service.sheets.cell_values import capped, date_to_serial, neutralised
@@ -114,11 +114,13 @@ def _rgb(color: dict[str, Any] | None) -> tuple[int, int, int] | None:
     """The colour as ``color_to_hex`` sees it (0-255 components), None for none."""
     if not color:
         return None
-    return (
-        round(float(color.get("red", 0)) * 255),
-        round(float(color.get("green", 0)) * 255),
-        round(float(color.get("blue", 0)) * 255),
-    )
+    return _rgb_of(color.get("red", 0), color.get("green", 0), color.get("blue", 0))
+
+
+@lru_cache(maxsize=256)
+def _rgb_of(red: Any, green: Any, blue: Any) -> tuple[int, int, int]:
+    # A sheet holds a handful of colours: each is worked out once.
+    return (round(float(red) * 255), round(float(green) * 255), round(float(blue) * 255))
 
 
 @cache
