@@ -10,6 +10,7 @@ caller keeps the last good value for the plan and raises INVALID_INPUT.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -188,11 +189,73 @@ def read_plan(spreadsheet: dict[str, Any], *, today: date) -> SheetRead:
         elif index > table_row or cell_text(_cell(cells, columns["id"])).strip():
             body.append(index)
     _read_header(header_rows, read, today)
-    for index in body:
-        row = _read_row(grid[index], index, row_meta.get(index, []), read, today)
-        if row is not None:
-            read.rows.append(row)
+    _read_rows(body, grid, row_meta, read, today)
     return read
+
+
+@dataclass(frozen=True)
+class _RowRead:
+    """One row as :func:`_read_row` read it: its cells and what else the reading depends
+    on, and what it gave (the row, and what it added to the read)."""
+
+    cells: list[dict[str, Any]]
+    row_meta: list[tuple[int, str]]
+    context: tuple[Any, ...]  # the table's columns, today, the locale
+    row: MilestoneRow | None
+    problems: list[ReadProblem]
+    notices: list[ReadNotice]
+    stray: bool
+
+
+class _LastRows(threading.local):
+    """The rows this thread read last, by row index (one read's: most syncs follow an
+    edit of one cell, and each other row reads as it read last time)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[int, _RowRead] = {}
+
+
+_last_rows = _LastRows()
+
+
+def _read_rows(
+    body: list[int],
+    grid: list[list[dict[str, Any]]],
+    row_meta: dict[int, list[tuple[int, str]]],
+    read: SheetRead,
+    today: date,
+) -> None:
+    """The milestone rows into ``read``: a row whose cells (compared as parsed JSON, in
+    C), metadata, table columns, day and locale are those of the row read last at that
+    index gives what it gave then, without being read again."""
+    last = _last_rows.rows
+    context = (tuple(read.columns.items()), today, read.locale)
+    now: dict[int, _RowRead] = {}
+    for index in body:
+        cells, meta = grid[index], row_meta.get(index, [])
+        kept = last.get(index)
+        if kept is None or kept.context != context or kept.row_meta != meta or kept.cells != cells:
+            problems, notices = len(read.problems), len(read.notices)
+            strays = len(read.stray_rows)
+            row = _read_row(cells, index, meta, read, today)
+            kept = _RowRead(
+                cells,
+                meta,
+                context,
+                row,
+                read.problems[problems:],
+                read.notices[notices:],
+                len(read.stray_rows) > strays,
+            )
+        else:
+            read.problems.extend(kept.problems)
+            read.notices.extend(kept.notices)
+            if kept.stray:
+                read.stray_rows.append(index)
+        now[index] = kept
+        if kept.row is not None:
+            read.rows.append(kept.row)
+    _last_rows.rows = now
 
 
 def _holds_a_value(row: list[dict[str, Any]]) -> bool:
