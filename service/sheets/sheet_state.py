@@ -70,7 +70,7 @@ def recall(state: Mapping[str, Any]) -> KnownSheet:
 def to_state(read: SheetRead, written: WritePlan | None = None) -> dict[str, Any]:
     """``read`` as JSON, with the cells ``written`` applied on top."""
     rows = {r.row: r for r in read.rows}
-    computed = {r.row: {k: compared(c) for k, c in r.computed.items()} for r in read.rows}
+    computed = _compact_computed(read.rows)
     header_computed = {k: compared(c) for k, c in read.header_computed.items()}
     ids = {r.row: r.id for r in read.rows}
     metadata = {r.row: [list(m) for m in r.row_metadata] for r in read.rows}
@@ -232,6 +232,33 @@ def _timeline_after(read: SheetRead, written: WritePlan | None) -> dict[str, Any
     if written is not None and written.timeline is not None:
         return _compact_timeline(written.timeline)
     return _compact_timeline(read.timeline) if read.timeline is not None else None
+
+
+class _LastRows(threading.local):
+    """The rows this thread kept last (by row index: the row read, its computed cells as
+    :func:`compared` keeps them)."""
+
+    def __init__(self) -> None:
+        self.kept: dict[int, tuple[MilestoneRow, dict[str, list[Any]]]] = {}
+
+
+_last_rows = _LastRows()
+
+
+def _compact_computed(rows: list[MilestoneRow]) -> dict[int, dict[str, list[Any]]]:
+    """Each row's computed cells as :func:`compared` keeps them, taken again for a row
+    that is the very one this thread kept last (the reader gives the same row again for a
+    row read again unchanged, ``reader._read_rows``). Each row's dict is a copy: the
+    write's cells are folded into it (``_apply``)."""
+    last = _last_rows.kept
+    now: dict[int, tuple[MilestoneRow, dict[str, list[Any]]]] = {}
+    for r in rows:
+        kept = last.get(r.row)
+        if kept is None or kept[0] is not r:
+            kept = (r, {k: compared(c) for k, c in r.computed.items()})
+        now[r.row] = kept
+    _last_rows.kept = now
+    return {row: dict(cells) for row, (_, cells) in now.items()}
 
 
 class _LastTimeline(threading.local):

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from service.sheets.cells import color_to_hex, shown_cell, shows
-from service.sheets.reader import SheetRead
+from service.sheets.reader import MilestoneRow, SheetRead
 from service.sheets.render import Shown
 from service.sheets.sheet_state import compared, remembered_cell, to_state
 from service.sheets.timeline_tab import TimelineCells
@@ -147,3 +147,20 @@ def test_the_remembered_timeline_follows_the_tab_read_each_time() -> None:
     moved = to_state(_read_with_timeline({(0, 0): dict(title), (2, 6): dict(bar)}))
     assert moved["timeline"]["cells"] == [heading, [2, 6, [None, None, "#3366cc"]]]
     assert to_state(_read_with_timeline({(0, 0): dict(title)}))["timeline"]["cells"] == [heading]
+
+
+def test_a_row_kept_again_keeps_its_computed_cells_and_each_state_has_its_own() -> None:
+    """The same row object (a row read again unchanged) keeps what was worked out of its
+    computed cells; another row object is worked out afresh; each state's rows are its
+    own to change (a write's cells are folded into them)."""
+    health = {"userEnteredValue": {"stringValue": "On track"}}
+    row = MilestoneRow(12, "m1", [], {}, {}, {"health": health}, {})
+    read = _read_with_timeline({})
+    read.rows = [row]
+    first = to_state(read)
+    first["rows"][0]["computed"]["health"] = ["s", "changed by a write"]
+    again = to_state(read)
+    assert again["rows"][0]["computed"] == {"health": ["s", "On track"]}
+    overdue = {"userEnteredValue": {"stringValue": "Overdue"}}
+    read.rows = [MilestoneRow(12, "m1", [], {}, {}, {"health": overdue}, {})]
+    assert to_state(read)["rows"][0]["computed"] == {"health": ["s", "Overdue"]}
