@@ -13,6 +13,7 @@ row a person added are ever written on the Plan tab (DESIGN I2).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,7 +28,7 @@ from service.sheets.cell_values import cell_text, date_pattern
 from service.sheets.cells import COMPUTED_FIELDS, cell_data, shown_cell, shows, shows_shown
 from service.sheets.errors import LayoutChanged
 from service.sheets.layout_upgrade import needs_upgrade, upgrade_requests
-from service.sheets.reader import SheetRead
+from service.sheets.reader import MilestoneRow, SheetRead
 from service.sheets.render import Shown
 from service.sheets.row_format import milestone_row_format
 from service.sheets.timeline_tab import TimelineCells
@@ -87,15 +88,11 @@ def plan_write(
         if given is not None:
             plan.expected[(row_index, read.columns["title"])] = given.raw.get("title", "").strip()
 
+    compared: dict[int, _Compared] = {}
     for row_index, (milestone_id, cells) in sorted(milestones.items()):
         row = rows_by_index.get(row_index)
-        current = row.computed if row is not None else {}
         # Compared as shown, the CellData built only for the cells that differ.
-        changed = [
-            key
-            for key in layout.COMPUTED_COLUMNS
-            if not shows_shown(current.get(key), cells[key], pattern)
-        ]
+        changed = _changed_cells(row_index, row, cells, pattern, compared)
         if changed:
             wanted = {key: shown_cell(cells[key], pattern) for key in changed}
             _write_runs(plan, sheet_id, row_index, read.columns, changed, wanted)
@@ -107,6 +104,7 @@ def plan_write(
                 rq.create_row_metadata(sheet_id, row_index, layout.MILESTONE_KEY, milestone_id)
             )
 
+    _last_compared.rows = compared
     for row_index in read.stray_rows:
         if row_index in milestones or row_index in new_ids:
             continue
@@ -137,6 +135,47 @@ def plan_write(
     if needs_upgrade(read):
         plan.requests.extend(upgrade_requests(read))
     return plan
+
+
+class _LastCompared(threading.local):
+    """The computed cells of the last plan this thread compared, by row index: the row as
+    read, what its cells had to show, in which date pattern, and which of them did not
+    show it."""
+
+    def __init__(self) -> None:
+        self.rows: dict[int, _Compared] = {}
+
+
+_Compared = tuple[MilestoneRow, Mapping[str, Shown], str, list[str]]
+_last_compared = _LastCompared()
+
+
+def _changed_cells(
+    index: int,
+    row: MilestoneRow | None,
+    cells: Mapping[str, Shown],
+    pattern: str,
+    compared: dict[int, _Compared],
+) -> list[str]:
+    """The computed columns of the row at ``index`` (``row``: as read; None: not read)
+    whose cell does not show what ``cells`` says, kept in ``compared``. For the very row
+    the reader gave last time (a row read again unchanged, ``reader._read_rows``), to
+    show what it had to show then, the answer is the same: taken again."""
+    if row is None:
+        return [
+            key for key in layout.COMPUTED_COLUMNS if not shows_shown(None, cells[key], pattern)
+        ]
+    kept = _last_compared.rows.get(index)
+    if kept is None or kept[0] is not row or kept[2] != pattern or kept[1] != cells:
+        current = row.computed
+        changed = [
+            key
+            for key in layout.COMPUTED_COLUMNS
+            if not shows_shown(current.get(key), cells[key], pattern)
+        ]
+        kept = (row, cells, pattern, changed)
+    compared[index] = kept
+    return list(kept[3])
 
 
 def _append_reviews(sheet_id: int, rows: Sequence[Sequence[str]], pattern: str) -> dict[str, Any]:

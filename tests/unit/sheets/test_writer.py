@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from service.sheets import layout
-from service.sheets.cells import COMPUTED_FIELDS
+from service.sheets.cells import COMPUTED_FIELDS, shown_cell
 from service.sheets.errors import LayoutChanged
 from service.sheets.reader import MilestoneRow, SheetRead
 from service.sheets.render import Shown
@@ -221,3 +221,35 @@ def test_a_history_tab_made_before_the_event_column_gets_its_header() -> None:
     assert [(h["range"]["sheetId"], h["range"]["startRowIndex"]) for h in headers] == [(HISTORY, 0)]
     assert headers[0]["range"]["startColumnIndex"] == layout.HISTORY_EVENT_COL
     assert headers[0]["rows"][0]["values"][0]["userEnteredValue"] == {"stringValue": "Event"}
+
+
+def _computed_rows(write: WritePlan) -> set[int]:
+    return {
+        b["range"]["startRowIndex"] for b in updates_on_the_plan(write) if b["fields"] != "note"
+    }
+
+
+def test_a_row_read_again_unchanged_is_compared_as_before_and_a_changed_one_afresh() -> None:
+    """The same row object (the reader gives it again for a row read again unchanged)
+    with the same cells to show gives the same cells to write; another row object, or
+    other cells to show, are compared again."""
+    wanted = {k: shown_cell(Shown("x")) for k in layout.COMPUTED_COLUMNS}
+    as_shown = MilestoneRow(FIRST, "m1", [], {}, {}, dict(wanted), {})
+
+    def write(milestone: MilestoneRow, text: str = "x") -> WritePlan:
+        to_show = {k: Shown(text) for k in layout.COMPUTED_COLUMNS}
+        return plan_write(
+            sheet_read(milestone),
+            milestones={FIRST: ("m1", to_show)},
+            header=None,
+            new_ids={},
+            notes={},
+        )
+
+    assert _computed_rows(write(as_shown)) == set()
+    assert _computed_rows(write(as_shown)) == set()  # kept: still nothing to write
+    assert _computed_rows(write(as_shown, "y")) == {FIRST}  # other cells to show
+    assert _computed_rows(write(as_shown)) == set()
+    stale = {**wanted, "health": shown_cell(Shown("Overdue"))}
+    other = MilestoneRow(FIRST, "m1", [], {}, {}, stale, {})  # read again, changed
+    assert _computed_rows(write(other)) == {FIRST}
