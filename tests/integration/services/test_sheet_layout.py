@@ -7,10 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from emulator.sheets.spreadsheet_ops import spreadsheet_resource
+from emulator.sheets.spreadsheet_ops import apply_batch_update, spreadsheet_resource
+from service.services.coalesce import sync_coalesced
 from service.sheets import layout
+from service.sheets.provisioning import SPARE_ROWS
 from tests.e2e.browser import chromium, new_context
-from tests.integration.services.conftest import World
+from tests.integration.services.conftest import BUYER, World
+from tests.integration.services.sheet_view import milestone_rows
 
 
 def plan_sheet(world: World, spreadsheet_id: str) -> dict[str, Any]:
@@ -70,6 +73,34 @@ def test_the_spare_rows_keep_their_dropdowns_and_stay_out_of_every_read(world: W
     read = world.gateways().read_map(sid, history=False, reviews=False)
     plan = next(s for s in read["sheets"] if s["properties"]["title"] == layout.PLAN_TAB)
     assert len(plan["data"][0]["rowData"]) == layout.FIRST_MILESTONE_ROW + len(made.plan.milestones)
+
+
+def test_the_grid_ends_under_the_spare_rows_and_rows_added_below_are_read(world: World) -> None:
+    """A new MAP's Plan tab has the header block, the plan and the spare rows, not the
+    1,000 rows of a new tab (Google's read gives a metadata entry for every row of the
+    grid). A row a person adds under them (Sheets' "Add more rows") and types a milestone
+    into is read by the next sync like any other."""
+    made = world.provision(template="enterprise")
+    sid = made.spreadsheet_id
+    milestones = len(made.plan.milestones)
+    sheet = plan_sheet(world, sid)
+    rows = layout.FIRST_MILESTONE_ROW + milestones + SPARE_ROWS
+    assert sheet["properties"]["gridProperties"]["rowCount"] == rows
+    read = world.gateways().read_map(sid, history=False, reviews=False)
+    plan = next(s for s in read["sheets"] if s["properties"]["title"] == layout.PLAN_TAB)
+    assert len(plan["data"][0]["rowMetadata"]) == rows
+
+    add_rows = {"appendDimension": {"sheetId": 1001, "dimension": "ROWS", "length": 50}}
+    apply_batch_update(world.backend_emulator_state, sid, {"requests": [add_rows]}, BUYER)
+    world.edit(sid, f"Plan!B{rows + 40}", "Board sign-off")  # B: the Milestone column
+    sync_coalesced(world.backend, sid)
+
+    added = milestone_rows(world.backend_emulator_state, sid)[f"m{milestones + 1}"]
+    assert added["Milestone"] == "Board sign-off"
+    assert added["Target date"]
+    assert [(e.milestone_id, e.new) for e in world.store.history(sid)] == [
+        (f"m{milestones + 1}", "added")
+    ]
 
 
 def test_in_chromium_at_1280_px_the_first_screen_is_whole(world: World, tmp_path: Path) -> None:
