@@ -277,7 +277,7 @@ def _compact_timeline(cells: TimelineCells) -> dict[str, Any]:
     cells, read again). The JSON returned is shared with later calls: it is stored and
     held, never changed."""
     last = _last_timeline
-    if last.kept is None or last.cells != cells:
+    if last.kept is None or (last.cells is not cells and last.cells != cells):
         last.kept = cells.to_json(compared)
         last.cells = cells
     return last.kept

@@ -51,7 +51,11 @@ def timeline_write(
         last.timeline, last.locale = timeline, locale
         last.sheet_id = last.current = None
     wanted = last.wanted
-    if last.current is not None and last.sheet_id == sheet_id and last.current == current:
+    if (
+        last.current is not None
+        and last.sheet_id == sheet_id
+        and (last.current is current or last.current == current)
+    ):
         return wanted, []
     requests = write_requests(sheet_id, current, wanted)
     if not requests:

@@ -72,3 +72,21 @@ def test_a_row_is_read_again_on_another_day(world: World) -> None:
     now, after = (next(r for r in read.rows if r.id == "m3") for read in (today, later))
     assert now is not after
     assert after.inputs["due"] > now.inputs["due"], (now.inputs, after.inputs)
+
+
+def test_the_timeline_read_again_unchanged_is_the_one_read_last(world: World) -> None:
+    """The tab read as it was gives the very cells read last (the steps after the read
+    then find it equal at a glance); a changed cell gives what reading afresh gives."""
+    sid = provisioned(world)
+    reply = world.gateways().read_map(sid, history=False, reviews=False)
+    first = reading_of(copy.deepcopy(reply), world.clock()).read.timeline
+    again = reading_of(copy.deepcopy(reply), world.clock()).read.timeline
+    assert first is not None and again is first
+
+    world.edit(sid, "Timeline!A4", "Our own words")
+    changed = world.gateways().read_map(sid, history=False, reviews=False)
+    later = reading_of(copy.deepcopy(changed), world.clock()).read.timeline
+    assert later is not first and later != first
+    assert later.cells[(3, 0)]["userEnteredValue"] == {"stringValue": "Our own words"}
+    reader._last_timeline.cells = None  # nothing kept: read afresh
+    assert reading_of(copy.deepcopy(changed), world.clock()).read.timeline == later

@@ -289,3 +289,23 @@ def delete_timeline(world: World, sid: str) -> None:
         {"requests": [{"deleteSheet": {"sheetId": TAB_IDS["Timeline"]}}]},
         user=SELLER,
     )
+
+
+def test_a_timeline_cell_a_person_overwrites_is_put_back_by_the_next_sync(world: World) -> None:
+    """Syncs that read the tab as it was skip working it out again (``timeline_write``,
+    the reader keeping the tab it read last); a cell a person types over is not as it
+    was, and the next sync's write puts it back."""
+    sid = world.provision().spreadsheet_id
+    sync_coalesced(world.backend, sid)
+    before = spans(timeline_sheet(world, sid))
+    title = next(iter(before))
+    for _ in range(2):  # the tab read again unchanged: nothing to put back
+        world.edit(sid, f"Plan!I{row_number(world.backend_emulator_state, sid, 'm1')}", "x")
+        sync_coalesced(world.backend, sid)
+    row = 1 + [text(r, 0) for r in grid(timeline_sheet(world, sid))].index(title)
+    world.edit(sid, f"Timeline!C{row}", "whenever", user=SELLER)
+    assert spans(timeline_sheet(world, sid))[title][1] == "whenever"
+
+    sync_coalesced(world.backend, sid)
+
+    assert spans(timeline_sheet(world, sid)) == before
