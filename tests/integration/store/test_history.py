@@ -163,6 +163,31 @@ def test_dedupe_keys_are_stable_and_tell_changes_apart() -> None:
     )
 
 
+def test_dedupe_keys_are_those_an_earlier_version_made() -> None:
+    """The keys were first made from ``json.dumps(default=str)``: a sync redone by this
+    version from a write an earlier one left pending gives its changes the same keys."""
+    import hashlib
+    import json
+    from dataclasses import dataclass
+    from datetime import UTC, date, datetime
+
+    from service.domain.model import Side, Status
+
+    @dataclass
+    class Part:
+        text: str
+
+    cases = [
+        ("s", 3, "m1", "status", None, "Done"),
+        ("s", "token", {"title": "Étude · 北京", "due": "2027-03-04", "ids": [1, 2]}, "m9"),
+        ("s", date(2027, 3, 4), datetime(2026, 11, 23, 15, 0, tzinfo=UTC), 0.35, True),
+        ("s", Side.BUYER, Status.DONE, Part("x"), {"nested": [None, False, -7, 2.5]}),
+    ]
+    for parts in cases:
+        earlier = json.dumps(parts, default=str, separators=(",", ":"), ensure_ascii=False)
+        assert history_dedupe_key(*parts) == hashlib.sha256(earlier.encode()).hexdigest()
+
+
 def test_a_long_list_of_changes_is_recorded_in_full(store: Store) -> None:
     make_map(store, spreadsheet_id="sheet-1")
     events = [_event("sheet-1", f"field{n}", None, str(n)) for n in range(1234)]
