@@ -384,7 +384,7 @@ def save(
     saved = None
     with recording(deps):
         if written.events:
-            store.append_history(written.events)
+            store.record_history(written.events)
         crash_point("store")
         if written.write or written.state != loaded:
             saved = store.save_snapshot(spreadsheet_id, **written.state.snapshot())

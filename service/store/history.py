@@ -22,8 +22,9 @@ _KEY_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLAS
 _KEY_DEFAULT = str
 # Rows per INSERT statement: well under SQLite's limit of bound parameters.
 _BATCH = 500
-# The INSERT of new events, by database dialect (built on first use).
-_APPEND_STATEMENTS: dict[str, Any] = {}
+# The INSERT of new events, by database dialect and whether it returns the rows added
+# (built on first use).
+_APPEND_STATEMENTS: dict[tuple[str, bool], Any] = {}
 
 
 def history_dedupe_key(*parts: object) -> str:
@@ -38,6 +39,14 @@ def history_dedupe_key(*parts: object) -> str:
     for a write it left pending is made the same again."""
     text = orjson.dumps(parts, default=_KEY_DEFAULT, option=_KEY_OPTIONS)
     return hashlib.sha256(text).hexdigest()
+
+
+def _unique(events: Iterable[NewHistoryEvent]) -> dict[tuple[str, str], NewHistoryEvent]:
+    """The events by (spreadsheet, ``dedupe_key``), the first of each, in order."""
+    unique: dict[tuple[str, str], NewHistoryEvent] = {}
+    for event in events:
+        unique.setdefault((event.spreadsheet_id, event.dedupe_key), event)
+    return unique
 
 
 def _to_record(row: Any) -> HistoryEvent:
@@ -64,10 +73,22 @@ class History(StoreBase):
         returns those, in the order given. Safe when two processes append the same
         events at once: each lands once, and only one caller gets it back.
         ``MapNotFound`` if an event names a spreadsheet without a MAP."""
+        unique = _unique(events)
+        rows = self._insert_events(unique, returning=True)
+        records = [_to_record(row) for row in rows]
+        order = {key: index for index, key in enumerate(unique)}
+        return sorted(records, key=lambda r: order[(r.spreadsheet_id, r.dedupe_key)])
+
+    def record_history(self, events: Iterable[NewHistoryEvent]) -> None:
+        """As :meth:`append_history`, with nothing read back: a sync's record, which
+        does not look at the rows it adds (no ``RETURNING``, no records made)."""
+        self._insert_events(_unique(events), returning=False)
+
+    def _insert_events(
+        self, unique: dict[tuple[str, str], NewHistoryEvent], *, returning: bool
+    ) -> list[Any]:
+        """INSERT ``unique`` (ON CONFLICT DO NOTHING); the rows added when ``returning``."""
         now = self._now()
-        unique: dict[tuple[str, str], NewHistoryEvent] = {}
-        for event in events:
-            unique.setdefault((event.spreadsheet_id, event.dedupe_key), event)
         values = [
             {
                 "spreadsheet_id": e.spreadsheet_id,
@@ -89,35 +110,35 @@ class History(StoreBase):
         # One statement, its parameters given as a list (executemany, which SQLAlchemy
         # sends as multi-row INSERTs): unlike a statement with the rows in VALUES, it
         # is compiled once and cached.
-        statement = self._append_statement()
+        statement = self._append_statement(returning)
+        rows: list[Any] = []
         try:
             with self._write_connection() as connection:
-                records = [
-                    _to_record(row)
-                    for start in range(0, len(values), _BATCH)
-                    for row in connection.execute(statement, values[start : start + _BATCH])
-                ]
+                for start in range(0, len(values), _BATCH):
+                    result = connection.execute(statement, values[start : start + _BATCH])
+                    if returning:
+                        rows.extend(result)
         except IntegrityError as exc:
             # Duplicates are skipped by ON CONFLICT; what is left is a missing MAP.
             missing = self._missing_maps({e.spreadsheet_id for e in unique.values()})
             if missing:
                 raise MapNotFound(missing[0]) from exc
             raise
-        order = {key: index for index, key in enumerate(unique)}
-        return sorted(records, key=lambda r: order[(r.spreadsheet_id, r.dedupe_key)])
+        return rows
 
-    def _append_statement(self) -> Any:
-        """The INSERT of new events (ON CONFLICT DO NOTHING, the rows added returned),
-        built once for each database dialect."""
-        statement = _APPEND_STATEMENTS.get(self.engine.dialect.name)
+    def _append_statement(self, returning: bool) -> Any:
+        """The INSERT of new events (ON CONFLICT DO NOTHING; with ``returning``, the rows
+        added returned), built once for each database dialect."""
+        key = (self.engine.dialect.name, returning)
+        statement = _APPEND_STATEMENTS.get(key)
         if statement is None:
             table = HistoryEventRow.__table__
-            statement = (
-                self._insert(table)
-                .on_conflict_do_nothing(index_elements=["spreadsheet_id", "dedupe_key"])
-                .returning(*table.columns)
+            statement = self._insert(table).on_conflict_do_nothing(
+                index_elements=["spreadsheet_id", "dedupe_key"]
             )
-            _APPEND_STATEMENTS[self.engine.dialect.name] = statement
+            if returning:
+                statement = statement.returning(*table.columns)
+            _APPEND_STATEMENTS[key] = statement
         return statement
 
     def history(self, spreadsheet_id: str, since: datetime | None = None) -> list[HistoryEvent]:

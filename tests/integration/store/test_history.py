@@ -147,6 +147,25 @@ def test_appending_nothing_records_nothing(store: Store) -> None:
     assert store.append_history([]) == []
 
 
+def test_a_syncs_record_adds_each_change_once_without_reading_it_back(store: Store) -> None:
+    """``record_history`` (a sync's record: no rows returned) lands what
+    ``append_history`` would, skips what is already there, and refuses an unknown MAP."""
+    make_map(store, spreadsheet_id="sheet-1")
+    status = _event("sheet-1", "status", "In progress", "Done")
+    owner = _event("sheet-1", "owner", "", "Dana Lee")
+    store.append_history([status])
+
+    assert store.record_history([status, owner, owner]) is None
+
+    assert [(e.field, e.new) for e in store.history("sheet-1")] == [
+        ("status", "Done"),
+        ("owner", "Dana Lee"),
+    ]
+    assert store.append_history([owner]) == []
+    with pytest.raises(MapNotFound):
+        store.record_history([_event("nope", "status", None, "Done")])
+
+
 def test_history_of_an_unknown_map_raises_map_not_found(store: Store) -> None:
     with pytest.raises(MapNotFound) as raised:
         store.append_history([_event("nope", "status", None, "Done")])
