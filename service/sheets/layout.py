@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 
 
 class CellOwner(StrEnum):
@@ -190,6 +190,15 @@ def column_index(key: str) -> int:
     return next(i for i, c in enumerate(COLUMNS) if c.key == key)
 
 
+# Texts looked up by :func:`match_column` and :func:`match_header_field` are kept with
+# their answer when they are this short: every sync looks up the same few hundred
+# (each header row's label and each row's column B, the table header's cells); a
+# longer text (a milestone's long title) is worked out each time, so the kept texts
+# stay small.
+_KEPT_LABEL_CHARS = 120
+_KEPT_LABELS = 2048
+
+
 def normalise_label(text: str) -> str:
     return " ".join(text.replace(":", " ").split()).casefold()
 
@@ -198,10 +207,19 @@ def match_column(header_text: str) -> str | None:
     """The column key a table header text names, or None."""
     if not header_text:
         return None
+    if len(header_text) <= _KEPT_LABEL_CHARS:
+        return _kept_column(header_text)
+    return _column_of(header_text)
+
+
+def _column_of(header_text: str) -> str | None:
     label = normalise_label(header_text)
     if not label:
         return None
     return _column_labels().get(label)
+
+
+_kept_column = lru_cache(maxsize=_KEPT_LABELS)(_column_of)
 
 
 @cache
@@ -220,7 +238,16 @@ def match_header_field(label_text: str) -> str | None:
     """The header field a label in column B names, or None."""
     if not label_text:
         return None
+    if len(label_text) <= _KEPT_LABEL_CHARS:
+        return _kept_header_field(label_text)
+    return _header_field_of(label_text)
+
+
+def _header_field_of(label_text: str) -> str | None:
     return _header_field_labels().get(normalise_label(label_text))
+
+
+_kept_header_field = lru_cache(maxsize=_KEPT_LABELS)(_header_field_of)
 
 
 @cache

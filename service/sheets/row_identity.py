@@ -21,6 +21,7 @@ value).
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
@@ -87,13 +88,57 @@ def match_rows(
         used.add(milestone_id)
         if row.id != milestone_id:
             given[row.key] = milestone_id
-    milestones = [_milestone(row, assigned[row.key], known.get(assigned[row.key])) for row in rows]
+    milestones = _milestones(rows, assigned, known)
     return MatchedRows(
         milestones=_drop_dangling_dependencies(milestones),
         ids={row.key: assigned[row.key] for row in rows},
         given_ids=given,
         next_id=next_id,
     )
+
+
+class _LastMade(threading.local):
+    """What :func:`_milestones` made of each row the last time on this thread, by row
+    key: the row's inputs and title, its milestone id, the milestone it was before, and
+    the milestone made."""
+
+    def __init__(self) -> None:
+        self.made: dict[Any, tuple[Mapping[str, Any], str, str, Milestone | None, Milestone]] = {}
+
+
+_last_made = _LastMade()
+
+
+def _milestones(
+    rows: Sequence[TypedRow[Key]], assigned: dict[Key, str], known: dict[str, Milestone]
+) -> list[Milestone]:
+    """Each row's milestone (:func:`_milestone`). A row whose inputs are the very ones
+    this thread's last call had at that key (the reader gives a row read again unchanged
+    its inputs of last time, ``reader._read_rows``), with the same title and id, and
+    whose milestone before is the very one it was then, gives the milestone it gave then
+    without comparing its fields again. Inputs and milestones are never changed in
+    place; a thread keeps one plan's rows."""
+    last = _last_made.made
+    now: dict[Any, tuple[Mapping[str, Any], str, str, Milestone | None, Milestone]] = {}
+    made: list[Milestone] = []
+    for row in rows:
+        milestone_id = assigned[row.key]
+        before = known.get(milestone_id)
+        kept = last.get(row.key)
+        if (
+            kept is not None
+            and kept[0] is row.inputs
+            and kept[3] is before
+            and kept[2] == milestone_id
+            and kept[1] == row.title
+        ):
+            milestone = kept[4]
+        else:
+            milestone = _milestone(row, milestone_id, before)
+        now[row.key] = (row.inputs, row.title, milestone_id, before, milestone)
+        made.append(milestone)
+    _last_made.made = now
+    return made
 
 
 def _milestone(row: TypedRow[Any], milestone_id: str, before: Milestone | None) -> Milestone:

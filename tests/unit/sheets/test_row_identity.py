@@ -204,3 +204,25 @@ def test_a_plan_read_again_with_equal_values_has_no_changes() -> None:
         milestones=(replace(again.milestones[0], due=date(2027, 2, 1)), *again.milestones[1:]),
     )
     assert diff_plans(known, moved) == [Change("m1", "Pricing review", "due", "", "2027-02-01")]
+
+
+def test_a_row_with_the_inputs_of_last_time_gives_its_milestone_of_last_time() -> None:
+    """The reader gives a row read again unchanged the very inputs it gave before; with
+    the same milestone before, the row's milestone is the one made last time. Another
+    milestone before (its structure changed), or other inputs, make it afresh."""
+    known = previous()
+    shown = row(13, "m2", "Security review", owner="Dana Lee")
+    first = plan_from_sheet(sheet(shown), known, next_id=4).plan.milestones[0]
+    again = plan_from_sheet(sheet(shown), known, next_id=4).plan.milestones[0]
+    assert again is first and first.owner == "Dana Lee"
+
+    longer = replace(known, milestones=(replace(known.milestones[1], lead_bd=20),))
+    restructured = plan_from_sheet(sheet(shown), longer, next_id=4).plan.milestones[0]
+    assert restructured is not first
+    assert (restructured.owner, restructured.lead_bd) == ("Dana Lee", 20)
+
+    typed = row(13, "m2", "Security review", owner="Sam Park")
+    retyped = plan_from_sheet(sheet(typed), longer, next_id=4).plan.milestones[0]
+    assert (retyped.owner, retyped.lead_bd) == ("Sam Park", 20)
+    moved = row(14, "m2", "Security review", owner="Sam Park")  # another row now
+    assert plan_from_sheet(sheet(moved), longer, next_id=4).plan.milestones[0] == retyped
