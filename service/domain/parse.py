@@ -9,6 +9,7 @@ back to the same plan.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Mapping
 from datetime import date
 from enum import StrEnum
@@ -127,9 +128,40 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
         "last_reviewed_on": _iso(plan.last_reviewed_on),
         "known_owners": None if plan.known_owners is None else list(plan.known_owners),
         "history": [_history_to_json(h) for h in plan.history],
-        "milestones": [_milestone_to_json(m) for m in plan.milestones],
+        "milestones": _milestones_to_json(plan.milestones),
         "calibration": None if plan.calibration is None else plan.calibration.to_json(),
     }
+
+
+class _LastDocuments(threading.local):
+    """The documents this thread last wrote for milestones, by the milestone's id()
+    (with the milestone, so that a new object at a reused address is not taken for it)."""
+
+    def __init__(self) -> None:
+        self.docs: dict[int, tuple[Milestone, dict[str, Any]]] = {}
+
+
+_last_documents = _LastDocuments()
+
+
+def _milestones_to_json(milestones: tuple[Milestone, ...]) -> list[dict[str, Any]]:
+    """Each milestone's document; for the very milestone object this thread wrote last
+    time, a copy of that document. A sync writes its plan twice (the base its History
+    keys name, the snapshot), and most milestones are the same objects from one sync to
+    the next (a row read again unchanged is its milestone of last time). Milestones are
+    frozen; the copies keep the caller free to change what it is given."""
+    last = _last_documents.docs
+    now: dict[int, tuple[Milestone, dict[str, Any]]] = {}
+    docs = []
+    for m in milestones:
+        kept = last.get(id(m))
+        doc = kept[1] if kept is not None and kept[0] is m else _milestone_to_json(m)
+        now[id(m)] = (m, doc)
+        docs.append({**doc, "depends_on": None if m.depends_on is None else list(m.depends_on)})
+    # This call's and the last call's (a sync writes the plan it read, then the new one).
+    last.update(now)
+    _last_documents.docs = now if len(last) > 2 * len(now) + 64 else last
+    return docs
 
 
 def milestone_to_json(m: Milestone) -> dict[str, Any]:

@@ -174,7 +174,7 @@ def read_plan(spreadsheet: dict[str, Any], *, today: date) -> SheetRead:
         read.review_rows = read_review_rows(reviews)
     timeline = sheets.get(layout.TIMELINE_TAB)
     if timeline is not None and timeline["properties"].get("sheetId") == TIMELINE_SHEET_ID:
-        read.timeline = _timeline_as_last(read_cells(timeline))
+        read.timeline = _timeline_read(timeline)
     # Rows are told apart by what they hold, not by where they are: a sort that took in
     # the header block mixes header rows, the title and milestones, above and below the
     # table's header row. A row with an ID, or below the table, is a milestone unless
@@ -194,26 +194,32 @@ def read_plan(spreadsheet: dict[str, Any], *, today: date) -> SheetRead:
 
 
 class _LastTimeline(threading.local):
-    """The Timeline tab as this thread read it last."""
+    """The Timeline tab as this thread read it last: its part of the reply (grid size,
+    cells, rules) and the cells read from it."""
 
+    reply: tuple[Any, ...] | None = None
     cells: TimelineCells | None = None
 
 
 _last_timeline = _LastTimeline()
 
 
-def _timeline_as_last(cells: TimelineCells) -> TimelineCells:
-    """``cells``, or the very cells this thread read last when they are equal: most syncs
-    read the tab as it was, and the steps after the read (``timeline_write``, which keeps
-    the last tab that needed no write; the remembered layout, ``sheet_state``) then find
-    it equal to what they kept at a glance (the same dict, compared by identity first),
-    where each compared it cell by cell. One comparison here instead of two there. The
-    cells are read, never changed."""
+def _timeline_read(sheet: dict[str, Any]) -> TimelineCells:
+    """The tab's cells (``read_cells``); the very cells this thread read last when the
+    tab's part of the reply is equal to last time's (compared as parsed JSON, in C).
+    Most syncs read the tab as it was, and the steps after the read (``timeline_write``,
+    which keeps the last tab that needed no write; the remembered layout,
+    ``sheet_state``) then find it equal to what they kept at a glance (the same object),
+    where each compared it cell by cell. The cells are read, never changed."""
+    reply = (
+        (sheet.get("properties") or {}).get("gridProperties"),
+        sheet.get("data"),
+        sheet.get("conditionalFormats"),
+    )
     last = _last_timeline
-    if last.cells is not None and last.cells == cells:
-        return last.cells
-    last.cells = cells
-    return cells
+    if last.cells is None or last.reply != reply:
+        last.cells, last.reply = read_cells(sheet), reply
+    return last.cells
 
 
 @dataclass(frozen=True)

@@ -88,5 +88,5 @@ def test_the_timeline_read_again_unchanged_is_the_one_read_last(world: World) ->
     later = reading_of(copy.deepcopy(changed), world.clock()).read.timeline
     assert later is not first and later != first
     assert later.cells[(3, 0)]["userEnteredValue"] == {"stringValue": "Our own words"}
-    reader._last_timeline.cells = None  # nothing kept: read afresh
+    reader._last_timeline.cells = reader._last_timeline.reply = None  # read afresh
     assert reading_of(copy.deepcopy(changed), world.clock()).read.timeline == later

@@ -243,3 +243,31 @@ def test_a_plan_written_out_reads_back_the_same() -> None:
         "known_owners", "history", "milestones", "calibration",
     ]  # fmt: skip
     assert written["milestones"][1]["status"] == "Done"
+
+
+def test_a_plan_written_again_gives_equal_documents_of_its_own() -> None:
+    """A milestone written before is written again from what was kept: the same
+    document, a copy the caller may change without changing the next one; a milestone
+    changed (a new object) is written afresh."""
+    doc = minimal_doc()
+    doc["milestones"][2]["depends_on"] = ["m1", "m2"]
+    plan = parse_plan(doc)
+    first = plan_to_json(plan)
+    first["milestones"][0]["title"] = "Changed by the caller"
+    first["milestones"][2]["depends_on"].append("m9")
+
+    again = plan_to_json(plan)
+    assert again["milestones"][0]["title"] == "Security review"
+    assert again["milestones"][2]["depends_on"] == ["m1", "m2"]
+    assert again["milestones"][0] is not first["milestones"][0]
+
+    from dataclasses import replace
+
+    done = replace(plan.milestones[0], status=Status.DONE, notes="signed off")
+    later = plan_to_json(replace(plan, milestones=(done, *plan.milestones[1:])))
+    assert (later["milestones"][0]["status"], later["milestones"][0]["notes"]) == (
+        "Done",
+        "signed off",
+    )
+    assert later["milestones"][1:] == again["milestones"][1:]
+    assert parse_plan(later).milestones[0] == done
