@@ -28,6 +28,7 @@ class PlanGraph:
     order: tuple[int, ...]  # active milestones, every predecessor before its successors
     go_live: int | None  # None only when every milestone is N/A
     after: tuple[bool, ...]  # depends on the go-live milestone, directly or not
+    open: tuple[int, ...] = ()  # active and not done, in table order (the risks' rows)
 
     @classmethod
     def build(cls, plan: Plan) -> PlanGraph:
@@ -69,6 +70,7 @@ class PlanGraph:
             order=order,
             go_live=go_live,
             after=tuple(after),
+            open=tuple(i for i in active if not milestones[i].is_done),
         )
 
 

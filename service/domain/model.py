@@ -113,9 +113,10 @@ class Milestone:
     @property
     def is_done(self) -> bool:
         """Done by status or by a completion date; an N/A milestone is never done."""
-        if self.is_not_applicable:
-            return False
-        return self.status is Status.DONE or self.completed_on is not None
+        status = self.status
+        return status is Status.DONE or (
+            self.completed_on is not None and status is not Status.NOT_APPLICABLE
+        )
 
     @property
     def is_open(self) -> bool:

@@ -14,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session
 
+from service.store import driver_sql
 from service.store.engine import writing
 from service.store.errors import MapNotFound
 from service.store.tables import MapRow
@@ -185,7 +186,9 @@ class StoreBase:
         """The MAP's row locked until the transaction ends (SQLite: the whole database
         is, by BEGIN IMMEDIATE), on a connection (a session's, or one of
         :meth:`_write_connection`); ``MapNotFound`` when there is none."""
-        found = connection.execute(_map_key_lock(), {"spreadsheet_id": spreadsheet_id}).scalar()
+        found = driver_sql.execute(
+            connection, _map_key_lock(), {"spreadsheet_id": spreadsheet_id}
+        ).scalar()
         if found is None:
             raise MapNotFound(spreadsheet_id)
 

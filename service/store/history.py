@@ -11,6 +11,7 @@ import orjson
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from service.store import driver_sql
 from service.store.base import StoreBase
 from service.store.errors import MapNotFound
 from service.store.records import HistoryEvent, HistorySource, NewHistoryEvent
@@ -115,9 +116,11 @@ class History(StoreBase):
         try:
             with self._write_connection() as connection:
                 for start in range(0, len(values), _BATCH):
-                    result = connection.execute(statement, values[start : start + _BATCH])
+                    batch = values[start : start + _BATCH]
                     if returning:
-                        rows.extend(result)
+                        rows.extend(connection.execute(statement, batch))
+                    else:  # a sync's record: as SQL the driver runs (``driver_sql``)
+                        driver_sql.execute(connection, statement, batch)
         except IntegrityError as exc:
             # Duplicates are skipped by ON CONFLICT; what is left is a missing MAP.
             missing = self._missing_maps({e.spreadsheet_id for e in unique.values()})

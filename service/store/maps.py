@@ -12,6 +12,7 @@ from typing import Any, Unpack, cast
 from sqlalchemy import ColumnElement, Select, Table, Update, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from service.store import driver_sql
 from service.store.base import StoreBase
 from service.store.errors import MapAlreadyExists, MapNotFound
 from service.store.records import MapChanges, MapRecord, MapSort
@@ -210,7 +211,8 @@ class Maps(StoreBase):
         parameters = {f"b_{name}": value for name, value in values.items()}
         parameters["b_spreadsheet_id"] = spreadsheet_id
         with self._write_connection() as connection:
-            result = connection.execute(_update_map(tuple(values)), parameters)
+            # As SQL the driver runs (a sync's record: ``driver_sql``).
+            result = driver_sql.execute(connection, _update_map(tuple(values)), parameters)
             if not result.rowcount:
                 raise MapNotFound(spreadsheet_id)
 

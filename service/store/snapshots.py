@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
+from service.store import driver_sql
 from service.store.base import StoreBase
 from service.store.errors import MapNotFound
 from service.store.records import Snapshot
@@ -133,7 +134,9 @@ class Snapshots(StoreBase):
             if not sqlite:
                 self._lock_map_key(connection, spreadsheet_id)
             try:
-                version = connection.execute(
+                # As SQL the driver runs (a sync's record: ``driver_sql``).
+                version = driver_sql.execute(
+                    connection,
                     _insert_next_version(),
                     {
                         "b_spreadsheet_id": spreadsheet_id,
@@ -149,7 +152,8 @@ class Snapshots(StoreBase):
                     raise MapNotFound(spreadsheet_id) from exc
                 raise
             if version > self._snapshots_kept:
-                connection.execute(
+                driver_sql.execute(
+                    connection,
                     _delete_up_to(),
                     {"b_spreadsheet_id": spreadsheet_id, "b_up_to": version - self._snapshots_kept},
                 )

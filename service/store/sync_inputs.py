@@ -27,6 +27,7 @@ from sqlalchemy import (
     type_coerce,
 )
 
+from service.store import driver_sql
 from service.store.base import StoreBase
 from service.store.maps import _to_record as map_record
 from service.store.records import MapRecord, OrgCalibration, Snapshot
@@ -99,12 +100,15 @@ class SyncInputs(StoreBase):
     def sync_rows(self, spreadsheet_id: str, stamp: str | None) -> SyncRows | None:
         """The MAP's record, latest snapshot and calibration (one statement); None when
         there is no such MAP. ``stamp``: that of the snapshot the caller holds, if any."""
+        statement = _sync_rows()
         with self._read_connection() as connection:
-            row = connection.execute(
-                _sync_rows(), {"spreadsheet_id": spreadsheet_id, "stamp": stamp}
-            ).first()
-        if row is None:
+            result = driver_sql.execute(
+                connection, statement, {"spreadsheet_id": spreadsheet_id, "stamp": stamp}
+            )
+            found = driver_sql.rows(connection, result, statement)
+        if not found:
             return None
+        row = found[0]
         return SyncRows(
             map_record(row), _snapshot(row, stamp), _calibration(row), bool(row.has_edit_events)
         )

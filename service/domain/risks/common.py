@@ -61,7 +61,7 @@ def it_each(rows: Sequence[int]) -> str:
 
 def open_rows(s: Schedule) -> list[int]:
     """Milestones neither Done nor N/A, in table order."""
-    return [i for i in s.graph.active if not s.graph.milestones[i].is_done]
+    return list(s.graph.open)
 
 
 def side_of(s: Schedule, i: int) -> Side:
