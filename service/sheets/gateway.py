@@ -34,6 +34,7 @@ from googleapiclient.errors import HttpError
 
 import service.sheets.errors as errors
 import service.sheets.layout as layout
+import service.sheets.read_reply as read_reply
 from service.services.map_sheets import Channel
 from service.sheets.budget import CallKind, SheetsBudget
 from service.sheets.reader import READ_FIELDS
@@ -141,16 +142,18 @@ class SheetsGateway:
         reviews_range = layout.REVIEWS_READ_RANGE if reviews else layout.REVIEWS_HEADER_RANGE
         request = self._built_once(
             (f"read_map {history:d}{reviews:d}", spreadsheet_id),
-            lambda: self._spreadsheets.get(
-                spreadsheetId=spreadsheet_id,
-                ranges=[
-                    layout.PLAN_TAB,
-                    f"'{layout.HISTORY_TAB}'!{history_range}",
-                    f"'{layout.REVIEWS_TAB}'!{reviews_range}",
-                    layout.TIMELINE_TAB,
-                ],
-                includeGridData=True,
-                fields=READ_FIELDS,
+            lambda: read_reply.parsed_by_rows(  # rows as they were, the objects they were
+                self._spreadsheets.get(
+                    spreadsheetId=spreadsheet_id,
+                    ranges=[
+                        layout.PLAN_TAB,
+                        f"'{layout.HISTORY_TAB}'!{history_range}",
+                        f"'{layout.REVIEWS_TAB}'!{reviews_range}",
+                        layout.TIMELINE_TAB,
+                    ],
+                    includeGridData=True,
+                    fields=READ_FIELDS,
+                )
             ),
         )
         result: dict[str, Any] = self._call(request, idempotent=True, kind="read")

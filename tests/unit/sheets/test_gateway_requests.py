@@ -12,6 +12,8 @@ class Request:
     def __init__(self, reply: dict[str, Any]) -> None:
         self.reply = reply
         self.executed = 0
+        # As google-api-python-client's HttpRequest: what makes the reply's body a value.
+        self.postproc = lambda response, content: content
 
     def execute(self, http: Any = None, num_retries: int = 0) -> dict[str, Any]:
         self.executed += 1
