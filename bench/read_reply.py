@@ -11,7 +11,6 @@ Run: PYTHONPATH=. .venv/bin/python bench/read_reply.py
 from __future__ import annotations
 
 import gc
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -19,14 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from bench_sync import Harness, emulator_process
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from bench_sync import Harness, emulator_process  # noqa: E402
-
-from service.runtime.start_up import settle  # noqa: E402
-from service.sheets import read_reply  # noqa: E402
-from service.store import Store, migrate  # noqa: E402
+from service.runtime.start_up import settle
+from service.sheets import read_reply
+from service.store import Store, migrate
 
 RUNS, PARSES = 5, 300
 
