@@ -58,10 +58,13 @@ def main() -> None:
         rows[13]["values"][8] = {"userEnteredValue": {"stringValue": f"note {i}"}}
         edits.append(orjson.dumps(reply))
     print(f"a 15-milestone MAP's read: {len(same) / 1024:.1f} KB")
-    for label, content in (("no row changed", lambda i: same), ("one cell changed", None)):
-        pick = content or (lambda i: edits[i % 2])
-        whole = best(lambda i: orjson.loads(pick(i)))
-        by_rows = best(lambda i: read_reply.parse(pick(i)))
+    cases: list[tuple[str, Callable[[int], bytes]]] = [
+        ("no row changed", lambda i: same),
+        ("one cell changed", lambda i: edits[i % 2]),
+    ]
+    for label, pick in cases:
+        whole = best(lambda i, pick=pick: orjson.loads(pick(i)))
+        by_rows = best(lambda i, pick=pick: read_reply.parse(pick(i)))
         print(
             f"{label:17} parse whole: {whole[0]:6.1f} us to make, {whole[1]:6.1f} us to let go; "
             f"by rows: {by_rows[0]:6.1f} us, {by_rows[1]:6.1f} us "
