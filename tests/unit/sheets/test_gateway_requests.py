@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import httplib2
+
+from service.sheets.clients import _resources
 from service.sheets.gateway import _KEPT_REQUESTS, ApiResources, SheetsGateway
 
 
@@ -57,3 +60,41 @@ def test_a_gateway_keeps_a_bounded_number_of_requests() -> None:
     gateway.read_map("s0")  # the oldest, let go: built again
     assert len(sheets.built) == _KEPT_REQUESTS + 2
     assert len(gateway._built) == _KEPT_REQUESTS
+
+
+class RecordingHttp:
+    """Where google-api-python-client sends a request: what it was asked to send."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str, Any, dict[str, str]]] = []
+
+    def request(
+        self, uri: str, method: str = "GET", body: Any = None, headers: Any = None, **_: Any
+    ) -> tuple[httplib2.Response, bytes]:
+        self.sent.append((uri, method, body, dict(headers or {})))
+        return httplib2.Response({"status": "200"}), b'{"spreadsheetId": "s1", "replies": []}'
+
+
+def test_every_write_is_sent_as_the_client_library_builds_it() -> None:
+    """A spreadsheet's ``batchUpdate`` is built once and sent again with each write's
+    body: the address, method, body and headers a request built anew would send."""
+    resources = _resources("http://emulator.invalid")
+    http = RecordingHttp()
+    gateway = SheetsGateway(resources, http=http)
+    writes = [[{"updateCells": {"n": n, "note": "Étude · 北京"}}] for n in range(3)]
+    for requests in writes:
+        assert gateway.batch_update("s1", requests)["replies"] == []
+    gateway.batch_update("s2", writes[0])
+
+    for sid, requests in [
+        ("s1", writes[0]),
+        ("s1", writes[1]),
+        ("s1", writes[2]),
+        ("s2", writes[0]),
+    ]:
+        body = {"requests": requests}
+        resources.spreadsheets.batchUpdate(spreadsheetId=sid, body=body).execute(http=http)
+    ours, built_anew = http.sent[:4], http.sent[4:]
+    assert ours == built_anew
+    assert [uri.split("/")[-1].split(":")[0] for uri, *_ in ours] == ["s1", "s1", "s1", "s2"]
+    assert len({body for _, _, body, _ in ours}) == 3
