@@ -15,11 +15,13 @@ begin earlier are cut at the first week.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from service.domain.calendar import BusinessCalendar
-from service.domain.model import ComputedPlan, Plan
+from service.domain.model import ComputedMilestone, ComputedPlan, Milestone, Plan
 
 # At most one year of week columns on the tab.
 MAX_WEEKS = 52
@@ -52,18 +54,52 @@ def monday_of(day: date) -> date:
 
 
 def timeline(plan: Plan, computed: ComputedPlan, *, max_weeks: int = MAX_WEEKS) -> Timeline:
-    """The Timeline of ``plan`` as ``computed``: spans in table order and the weeks."""
-    calendar = BusinessCalendar.get(plan.country, plan.non_working_days)
+    """The Timeline of ``plan`` as ``computed``: spans in table order and the weeks.
+
+    What it depends on is few values a milestone (its id, title, lead time, whether it
+    is N/A, its two dates) and the plan's (calendar, today, the two go-lives); a thread
+    gives the very Timeline of its last call when those are equal, as after most edits
+    (the next step, ``timeline_write``, then finds it unchanged at a glance)."""
     dates = {m.id: m for m in computed.milestones}
+    inputs = (
+        plan.country,
+        plan.non_working_days,
+        computed.today,
+        computed.committed_go_live,
+        computed.projected_go_live,
+        max_weeks,
+        tuple(_row_inputs(m, dates.get(m.id)) for m in plan.milestones),
+    )
+    last = _last
+    if last.made is None or last.inputs != inputs:
+        last.made, last.inputs = _timeline(inputs, computed), inputs
+    return last.made
+
+
+class _Last(threading.local):
+    inputs: tuple[Any, ...] | None = None
+    made: Timeline | None = None
+
+
+_last = _Last()
+
+
+def _row_inputs(milestone: Milestone, shown: ComputedMilestone | None) -> tuple[Any, ...]:
+    if shown is None or milestone.is_not_applicable:
+        return (milestone.id, milestone.title, 0, None, None)
+    return (milestone.id, milestone.title, max(milestone.lead_bd, 1), shown.target, shown.projected)
+
+
+def _timeline(inputs: tuple[Any, ...], computed: ComputedPlan) -> Timeline:
+    country, non_working_days, _, _, _, max_weeks, rows_in = inputs
+    calendar = BusinessCalendar.get(country, non_working_days)
     rows = []
-    for milestone in plan.milestones:
-        shown = dates.get(milestone.id)
-        lead = max(milestone.lead_bd, 1)
+    for milestone_id, title, lead, target_day, projected_day in rows_in:
         target = projected = None
-        if shown is not None and not milestone.is_not_applicable:
-            target = _span(calendar, shown.target, lead)
-            projected = _span(calendar, shown.projected, lead)
-        rows.append(TimelineRow(milestone.id, milestone.title, target, projected))
+        if lead:
+            target = _span(calendar, target_day, lead)
+            projected = _span(calendar, projected_day, lead)
+        rows.append(TimelineRow(milestone_id, title, target, projected))
     return Timeline(
         rows=tuple(rows),
         weeks=_weeks(rows, computed, max_weeks),

@@ -92,3 +92,27 @@ def test_a_plan_longer_than_the_cap_keeps_its_last_weeks() -> None:
     assert len(shown.weeks) == MAX_WEEKS
     assert shown.weeks[-1] == monday_of(D("2028-06-30"))
     assert len(timeline(plan, computed, max_weeks=10).weeks) == 10
+
+
+def test_the_same_inputs_give_the_same_timeline_and_any_change_a_new_one() -> None:
+    """A thread's last Timeline is given again when every input it depends on is equal
+    (a note changed: nothing the Timeline shows); a changed title, lead time or day
+    gives the Timeline worked out afresh."""
+    import service.domain.timeline as module
+
+    plan = healthy_plan()
+    shown = timeline(plan, compute(plan, HEALTHY_TODAY))
+    noted = with_milestone(plan, "m2", notes="legal is on it")
+    assert timeline(noted, compute(noted, HEALTHY_TODAY)) is shown
+
+    for changed, today in (
+        (with_milestone(plan, "m2", title="Security and privacy review"), HEALTHY_TODAY),
+        (with_milestone(plan, "m3", lead_bd=9), HEALTHY_TODAY),
+        (plan, HEALTHY_TODAY + timedelta(days=120)),
+    ):
+        computed = compute(changed, today)
+        again = timeline(changed, computed)
+        assert again is not shown
+        module._last.made = None  # nothing kept: worked out afresh
+        assert timeline(changed, computed) == again
+        shown = again
